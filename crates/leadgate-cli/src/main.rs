@@ -1,0 +1,107 @@
+//! The `leadgate` command line.
+
+mod check;
+mod diagnostics;
+mod input;
+mod score;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes (DESIGN.md): 0 done, 1 agreement invalid or an example fails,
+/// 2 usage or I/O error, 3 done but some leads were rejected.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_AGREEMENT: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_REJECTED: u8 = 3;
+
+/// A failure that ends the command, with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: EXIT_USAGE,
+            message: message.into(),
+        }
+    }
+    pub fn agreement(message: impl Into<String>) -> Self {
+        Failure {
+            code: EXIT_AGREEMENT,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Parser)]
+#[command(
+    name = "leadgate",
+    version,
+    about = "Score and route sales leads by a reviewable agreement between sales and marketing"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile an agreement and run its examples.
+    ///
+    /// Example: leadgate check rules-examples/b2b-saas-inbound.lead
+    Check(check::CheckArgs),
+    /// Score leads: one canonical decision per lead, in input order.
+    ///
+    /// Example: leadgate score rules-examples/b2b-saas-inbound.lead rules-examples/b2b-saas-inbound.leads.jsonl --as-of 2026-11-23
+    Score(score::ScoreArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(a) => check::run(&a),
+        Command::Score(a) => score::run(&a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("{}", f.message.trim_end());
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Reads and compiles an agreement file; diagnostics go to stderr.
+pub fn load_agreement(path: &PathBuf) -> Result<(leadgate::Agreement, String), Failure> {
+    let text = std::fs::read(path)
+        .map_err(|e| Failure::usage(format!("error: cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(text).map_err(|e| {
+        Failure::agreement(format!(
+            "error[E0001]: {} is not valid UTF-8 text (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let name = path.display().to_string();
+    match leadgate::Agreement::compile(&text) {
+        Ok(a) => {
+            diagnostics::print(&text, &name, a.warnings());
+            Ok((a, text))
+        }
+        Err(e) => {
+            diagnostics::print(&text, &name, &e.diagnostics);
+            Err(Failure::agreement(format!(
+                "error: {name} does not compile: {} error(s)",
+                e.error_count()
+            )))
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! Stage 4, bind: an input record → a lead as a slot array of typed values.
+//! Every front (JSON, CSV, Python, JS, Arrow) hands raw values to the same
+//! coercion, so a value means the same thing everywhere.
+
+use std::borrow::Cow;
+
+use crate::compile::Program;
+use crate::syntax::ast::FieldType;
+use crate::value::{format_number, Text, Value};
+
+/// A raw input value, as a front found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(Cow<'a, str>),
+    /// Milliseconds since the Unix epoch (typed dates from Arrow, example literals).
+    DateMs(i64),
+    Array(Vec<Raw<'a>>),
+    /// Anything else (an object, a map): names what it was.
+    Other(&'static str),
+}
+
+/// What to do with a value that does not fit its field's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnBadValue {
+    /// Reject the lead with a lead error naming the field (the default).
+    #[default]
+    Error,
+    /// Read the value as missing and list a warning on the decision.
+    Missing,
+}
+
+impl std::str::FromStr for OnBadValue {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "error" => Ok(OnBadValue::Error),
+            "missing" => Ok(OnBadValue::Missing),
+            other => Err(format!(
+                "unknown on_bad_value `{other}`: use `error` or `missing`"
+            )),
+        }
+    }
+}
+
+/// Why a lead was rejected.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}{message}", field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
+pub struct LeadError {
+    /// The declared field name, or `None` when the record itself is unusable.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// A note on a scored lead (lenient mode, decay without a date).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadWarning {
+    pub field: String,
+    pub message: String,
+}
+
+/// A lead bound to an agreement's field slots.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lead {
+    pub(crate) values: Vec<Value>,
+    pub(crate) warnings: Vec<LeadWarning>,
+    /// The first problem, by field declaration order.
+    pub(crate) error: Option<(u32, LeadError)>,
+}
+
+impl Lead {
+    /// The value bound to a field slot.
+    pub fn value(&self, slot: usize) -> Option<&Value> {
+        self.values.get(slot)
+    }
+    pub fn error(&self) -> Option<&LeadError> {
+        self.error.as_ref().map(|(_, e)| e)
+    }
+}
+
+/// Fills a lead slot by slot; shared by every front.
+pub struct LeadBuilder<'p> {
+    program: &'p Program,
+    on_bad: OnBadValue,
+    lead: Lead,
+}
+
+impl<'p> LeadBuilder<'p> {
+    pub(crate) fn new(program: &'p Program, on_bad: OnBadValue) -> Self {
+        LeadBuilder {
+            program,
+            on_bad,
+            lead: Lead {
+                values: vec![Value::Missing; program.model.fields.len()],
+                warnings: Vec::new(),
+                error: None,
+            },
+        }
+    }
+
+    /// The field slot read from input key `key`, if any.
+    pub fn slot(&self, key: &str) -> Option<u32> {
+        self.program.keys.get(key).copied()
+    }
+
+    /// Coerces `raw` into the field at `slot`. Later calls for the same slot win.
+    pub fn set(&mut self, slot: u32, raw: Raw<'_>) {
+        let Some(field) = self.program.model.fields.get(slot as usize) else {
+            return;
+        };
+        match coerce(field.ty, raw) {
+            Ok(v) => self.lead.values[slot as usize] = v,
+            Err(message) => {
+                self.lead.values[slot as usize] = Value::Missing;
+                match self.on_bad {
+                    OnBadValue::Missing => self.lead.warnings.push(LeadWarning {
+                        field: field.name.clone(),
+                        message: format!("{message}; read as missing"),
+                    }),
+                    OnBadValue::Error => self.fail(slot, message),
+                }
+            }
+        }
+    }
+
+    /// Sets a value by its input key; unknown keys are ignored.
+    pub fn set_key(&mut self, key: &str, raw: Raw<'_>) {
+        if let Some(slot) = self.slot(key) {
+            self.set(slot, raw);
+        }
+    }
+
+    /// Rejects the whole record (not valid JSON, not an object, …).
+    pub fn reject(&mut self, message: impl Into<String>) {
+        self.lead.error = Some((
+            0,
+            LeadError {
+                field: None,
+                message: message.into(),
+            },
+        ));
+    }
+
+    fn fail(&mut self, slot: u32, message: String) {
+        let earlier = matches!(&self.lead.error, Some((s, e)) if e.field.is_none() || *s <= slot);
+        if !earlier {
+            let field = self.program.model.fields[slot as usize].name.clone();
+            self.lead.error = Some((
+                slot,
+                LeadError {
+                    field: Some(field),
+                    message,
+                },
+            ));
+        }
+    }
+
+    /// Applies `required`, and returns the bound lead.
+    pub fn finish(self) -> Lead {
+        self.finish_except(None)
+    }
+
+    /// As [`finish`](Self::finish), but the field at `skip` may be missing
+    /// (example leads are named by their example, so need no `id`).
+    pub(crate) fn finish_except(mut self, skip: Option<u32>) -> Lead {
+        for &slot in &self.program.required {
+            if Some(slot) != skip && self.lead.values[slot as usize].is_missing() {
+                let bad_value = self
+                    .lead
+                    .warnings
+                    .iter()
+                    .position(|w| w.field == self.program.model.fields[slot as usize].name);
+                let message = match bad_value {
+                    Some(i) => {
+                        let w = self.lead.warnings.remove(i);
+                        w.message.trim_end_matches("; read as missing").to_string()
+                    }
+                    None => "required field is missing".to_string(),
+                };
+                self.fail(slot, message);
+            }
+        }
+        self.lead
+    }
+}
+
+/// Shows a value in an error message, cut to 60 characters.
+fn describe(raw: &Raw<'_>) -> String {
+    match raw {
+        Raw::Null => "null".into(),
+        Raw::Bool(b) => b.to_string(),
+        Raw::Int(i) => i.to_string(),
+        Raw::UInt(u) => u.to_string(),
+        Raw::Float(f) if f.is_finite() => format_number(*f),
+        Raw::Float(f) if f.is_nan() => "NaN".into(),
+        Raw::Float(f) => {
+            if *f > 0.0 {
+                "Infinity".into()
+            } else {
+                "-Infinity".into()
+            }
+        }
+        Raw::Str(s) => {
+            let cut: String = s.chars().take(60).collect();
+            let more = if s.chars().nth(60).is_some() {
+                "…"
+            } else {
+                ""
+            };
+            format!(
+                "\"{}{more}\"",
+                cut.replace('\\', "\\\\").replace('"', "\\\"")
+            )
+        }
+        Raw::DateMs(_) => "a date".into(),
+        Raw::Array(_) => "an array".into(),
+        Raw::Other(what) => (*what).to_string(),
+    }
+}
+
+fn is_blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// SPEC.md "Reading a lead": one raw value → one typed value, or the error message.
+pub fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
+    if matches!(raw, Raw::Null) {
+        return Ok(Value::Missing);
+    }
+    if let Raw::Str(s) = &raw {
+        if is_blank(s) {
+            return Ok(Value::Missing);
+        }
+    }
+    let bad =
+        |expected: &str, raw: &Raw<'_>| Err(format!("expected {expected}, got {}", describe(raw)));
+    match ty {
+        FieldType::Text => match &raw {
+            Raw::Str(s) => Ok(Value::Text(Text::new(s.trim()))),
+            Raw::Bool(b) => Ok(Value::Text(Text::new(if *b { "true" } else { "false" }))),
+            Raw::Int(i) => Ok(Value::Text(Text::new(&i.to_string()))),
+            Raw::UInt(u) => Ok(Value::Text(Text::new(&u.to_string()))),
+            Raw::Float(f) if f.is_finite() => Ok(Value::Text(Text::new(&format_number(*f)))),
+            _ => bad("a text", &raw),
+        },
+        FieldType::Number => match &raw {
+            Raw::Int(i) => Ok(Value::Number(*i as f64)),
+            Raw::UInt(u) => Ok(Value::Number(*u as f64)),
+            Raw::Float(f) if f.is_finite() => Ok(Value::Number(*f)),
+            Raw::Str(s) => match parse_decimal(s.trim()) {
+                Some(v) => Ok(Value::Number(v)),
+                None => bad("a number", &raw),
+            },
+            _ => bad("a number", &raw),
+        },
+        FieldType::Bool => match &raw {
+            Raw::Bool(b) => Ok(Value::Bool(*b)),
+            Raw::Int(0) | Raw::UInt(0) => Ok(Value::Bool(false)),
+            Raw::Int(1) | Raw::UInt(1) => Ok(Value::Bool(true)),
+            Raw::Float(f) if *f == 0.0 => Ok(Value::Bool(false)),
+            Raw::Float(f) if *f == 1.0 => Ok(Value::Bool(true)),
+            Raw::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "y" | "1" => Ok(Value::Bool(true)),
+                "false" | "no" | "n" | "0" => Ok(Value::Bool(false)),
+                _ => bad("a bool", &raw),
+            },
+            _ => bad("a bool", &raw),
+        },
+        FieldType::Date => match &raw {
+            Raw::DateMs(ms) => Ok(Value::Date(*ms)),
+            Raw::Str(s) => match crate::syntax::parse_date(s.trim()) {
+                Some(ms) => Ok(Value::Date(ms)),
+                None => bad("a date", &raw),
+            },
+            Raw::Int(_) | Raw::UInt(_) | Raw::Float(_) => {
+                let secs = match raw {
+                    Raw::Int(i) => i as f64,
+                    Raw::UInt(u) => u as f64,
+                    Raw::Float(f) => f,
+                    _ => f64::NAN,
+                };
+                // Within ±100,000 years of 1970.
+                if secs.is_finite() && secs.abs() < 3.2e12 {
+                    Ok(Value::Date((secs * 1000.0).round() as i64))
+                } else {
+                    bad("a date", &raw)
+                }
+            }
+            _ => bad("a date", &raw),
+        },
+        FieldType::List => match &raw {
+            Raw::Str(s) => {
+                let items: Vec<Text> = s
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(Text::new)
+                    .collect();
+                if items.is_empty() {
+                    Ok(Value::Missing)
+                } else {
+                    Ok(Value::List(items))
+                }
+            }
+            Raw::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match coerce(FieldType::Text, item.clone()) {
+                        Ok(Value::Text(t)) => out.push(t),
+                        Ok(_) => {}
+                        Err(_) => {
+                            return Err(format!(
+                                "expected a list of texts, got {} in the list",
+                                describe(item)
+                            ))
+                        }
+                    }
+                }
+                Ok(Value::List(out))
+            }
+            _ => bad("a list", &raw),
+        },
+    }
+}
+
+/// A decimal number as text: `1200`, `-3`, `12.5`, `1e3`; never NaN or infinite.
+fn parse_decimal(s: &str) -> Option<f64> {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let first = body.chars().next()?;
+    if !(first.is_ascii_digit() || first == '.') {
+        return None;
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Raw<'_> {
+        Raw::Str(Cow::Borrowed(x))
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(
+            coerce(FieldType::Number, s(" 12.5 ")),
+            Ok(Value::Number(12.5))
+        );
+        assert_eq!(
+            coerce(FieldType::Number, s("1e3")),
+            Ok(Value::Number(1000.0))
+        );
+        assert_eq!(coerce(FieldType::Number, s("  ")), Ok(Value::Missing));
+        assert_eq!(
+            coerce(FieldType::Number, s("fifty")),
+            Err("expected a number, got \"fifty\"".into())
+        );
+        assert!(coerce(FieldType::Number, s("NaN")).is_err());
+        assert!(coerce(FieldType::Number, s("inf")).is_err());
+        assert!(coerce(FieldType::Number, s("1e400")).is_err());
+        assert!(coerce(FieldType::Number, Raw::Float(f64::NAN)).is_err());
+    }
+
+    #[test]
+    fn bools() {
+        for t in ["true", " YES ", "y", "1"] {
+            assert_eq!(coerce(FieldType::Bool, s(t)), Ok(Value::Bool(true)));
+        }
+        for f in ["False", "no", "N", "0"] {
+            assert_eq!(coerce(FieldType::Bool, s(f)), Ok(Value::Bool(false)));
+        }
+        assert_eq!(coerce(FieldType::Bool, Raw::Int(1)), Ok(Value::Bool(true)));
+        assert!(coerce(FieldType::Bool, Raw::Int(2)).is_err());
+    }
+
+    #[test]
+    fn texts_lists_dates() {
+        assert_eq!(
+            coerce(FieldType::Text, Raw::Int(660737)),
+            Ok(Value::Text(Text::new("660737")))
+        );
+        assert_eq!(
+            coerce(FieldType::Text, Raw::Other("an object")),
+            Err("expected a text, got an object".into())
+        );
+        assert_eq!(
+            coerce(FieldType::List, s(" a ; ;B ")),
+            Ok(Value::List(vec![Text::new("a"), Text::new("B")]))
+        );
+        assert_eq!(coerce(FieldType::List, s(" ; ")), Ok(Value::Missing));
+        assert_eq!(
+            coerce(FieldType::List, Raw::Array(vec![])),
+            Ok(Value::List(vec![]))
+        );
+        assert_eq!(
+            coerce(FieldType::Date, s("1970-01-02")),
+            Ok(Value::Date(86_400_000))
+        );
+        assert_eq!(
+            coerce(FieldType::Date, Raw::Int(86_400)),
+            Ok(Value::Date(86_400_000))
+        );
+        let long = "x".repeat(100);
+        let err = coerce(FieldType::Number, s(&long))
+            .err()
+            .unwrap_or_default();
+        assert!(err.ends_with("…\""), "{err}");
+    }
+}
+
+mod csv_input;
+mod json;
+pub use csv_input::CsvBinder;
+pub(crate) use json::bind_json;

@@ -1,0 +1,234 @@
+//! Decisions and their canonical JSON (SPEC.md, "The decision").
+
+use crate::bind::{LeadError, LeadWarning};
+use crate::compile::Program;
+use crate::value::write_number;
+
+/// A score rule that fired, with its signed points before decay and range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fired {
+    pub rule: u32,
+    pub points: f64,
+}
+
+/// A score rule that could not be decided, and the fields it lacked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownRule {
+    pub rule: u32,
+    pub missing: Vec<u32>,
+}
+
+/// A route rule passed over because its condition was unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undecided {
+    pub route: u32,
+    pub missing: Vec<u32>,
+}
+
+/// The outcome for a lead that was scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Index of the route rule that decided.
+    pub route: u32,
+    /// One per score, in declaration order.
+    pub scores: Vec<f64>,
+    /// `potential(score)` for each score.
+    pub potentials: Vec<f64>,
+    pub total: f64,
+    /// Label index per grade.
+    pub grades: Vec<u32>,
+    pub fired: Vec<Fired>,
+    pub unknown: Vec<UnknownRule>,
+    pub undecided: Vec<Undecided>,
+    pub warnings: Vec<LeadWarning>,
+    /// Per score: whether its decay date was missing (so no decay applied).
+    pub decay_skipped: Vec<bool>,
+}
+
+/// One lead's decision: scored, or rejected with a lead error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub index: usize,
+    pub id: Option<String>,
+    pub outcome: Result<Verdict, LeadError>,
+}
+
+impl Decision {
+    pub fn verdict(&self) -> Option<&Verdict> {
+        self.outcome.as_ref().ok()
+    }
+    pub fn error(&self) -> Option<&LeadError> {
+        self.outcome.as_ref().err()
+    }
+}
+
+/// Writes `s` as a JSON string (the escaping serde_json uses).
+pub fn write_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0c => Some("\\f"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        match esc {
+            Some(e) => out.push_str(e),
+            None => out.push_str(&format!("\\u{:04x}", b)),
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+fn write_opt_str(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => write_json_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+fn write_missing(out: &mut String, program: &Program, missing: &[u32]) {
+    out.push('[');
+    for (i, slot) in missing.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_json_str(out, &program.model.fields[*slot as usize].name);
+    }
+    out.push(']');
+}
+
+/// Appends the canonical JSON of a decision (one line, no newline).
+pub(crate) fn write_decision(out: &mut String, program: &Program, d: &Decision) {
+    let m = &program.model;
+    out.push_str("{\"index\": ");
+    out.push_str(itoa::Buffer::new().format(d.index));
+    out.push_str(", \"id\": ");
+    write_opt_str(out, d.id.as_deref());
+    let v = match &d.outcome {
+        Ok(v) => v,
+        Err(e) => {
+            out.push_str(", \"error\": {\"field\": ");
+            write_opt_str(out, e.field.as_deref());
+            out.push_str(", \"message\": ");
+            write_json_str(out, &e.message);
+            out.push_str("}}");
+            return;
+        }
+    };
+    let route = &m.routes[v.route as usize];
+    out.push_str(", \"route\": ");
+    write_json_str(out, route.destination.as_str());
+    out.push_str(", \"queue\": ");
+    write_opt_str(out, route.queue.as_deref());
+    out.push_str(", \"rule\": ");
+    write_opt_str(out, route.name.as_deref());
+    out.push_str(", \"follow_up_within_s\": ");
+    match route.within_s {
+        Some(s) => out.push_str(itoa::Buffer::new().format(s)),
+        None => out.push_str("null"),
+    }
+    out.push_str(", \"scores\": {");
+    for (i, (score, value)) in m.scores.iter().zip(&v.scores).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_json_str(out, &score.name);
+        out.push_str(": ");
+        write_number(out, *value);
+    }
+    out.push_str("}, \"total\": ");
+    write_number(out, v.total);
+    out.push_str(", \"grades\": {");
+    for (i, (grade, label)) in m.grades.iter().zip(&v.grades).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_json_str(out, &grade.name);
+        out.push_str(": ");
+        write_json_str(out, &grade.labels[*label as usize]);
+    }
+    out.push_str("}, \"fired\": [");
+    for (i, f) in v.fired.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let rule = &m.rules[f.rule as usize];
+        out.push_str("{\"rule\": ");
+        write_json_str(out, &rule.name);
+        out.push_str(", \"score\": ");
+        write_json_str(out, &m.scores[rule.score as usize].name);
+        out.push_str(", \"points\": ");
+        write_number(out, f.points);
+        out.push('}');
+    }
+    out.push_str("], \"unknown\": [");
+    for (i, u) in v.unknown.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let rule = &m.rules[u.rule as usize];
+        out.push_str("{\"rule\": ");
+        write_json_str(out, &rule.name);
+        out.push_str(", \"score\": ");
+        write_json_str(out, &m.scores[rule.score as usize].name);
+        out.push_str(", \"missing\": ");
+        write_missing(out, program, &u.missing);
+        out.push('}');
+    }
+    out.push_str("], \"undecided\": [");
+    for (i, u) in v.undecided.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let r = &m.routes[u.route as usize];
+        out.push_str("{\"rule\": ");
+        write_opt_str(out, r.name.as_deref());
+        out.push_str(", \"route\": ");
+        write_json_str(out, r.destination.as_str());
+        out.push_str(", \"missing\": ");
+        write_missing(out, program, &u.missing);
+        out.push('}');
+    }
+    out.push_str("], \"warnings\": [");
+    for (i, w) in v.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str("{\"field\": ");
+        write_json_str(out, &w.field);
+        out.push_str(", \"message\": ");
+        write_json_str(out, &w.message);
+        out.push('}');
+    }
+    out.push_str("]}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_json_str;
+
+    #[test]
+    fn json_strings_escape_like_serde_json() {
+        for s in [
+            "plain",
+            "quote \" back \\ slash",
+            "ctl \u{1}\n\t\r\u{8}\u{c}",
+            "ünï 😀",
+            "",
+        ] {
+            let mut out = String::new();
+            write_json_str(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap_or_default());
+        }
+    }
+}

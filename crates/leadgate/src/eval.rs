@@ -1,0 +1,345 @@
+//! Stage 5, evaluate: a bound lead → a verdict with its explanation.
+//! Typed nodes are walked directly: no name lookups, no regex compiles.
+
+use crate::bind::{Lead, LeadWarning};
+use crate::check::Points;
+use crate::compile::{compare_f64, compare_i64, Program};
+use crate::decision::{Fired, Undecided, UnknownRule, Verdict};
+use crate::expr::{Any, ArithOp, Cond, DateE, Num, TextE, Tri};
+use crate::syntax::ast::TextOp;
+use crate::value::Value;
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+
+struct Ctx<'a> {
+    values: &'a [Value],
+    scores: &'a [f64],
+    potentials: &'a [f64],
+    total: f64,
+    grades: &'a [u32],
+    as_of: i64,
+}
+
+/// Keeps sums finite: an overflow saturates at the largest float.
+fn saturate(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(-f64::MAX, f64::MAX)
+    }
+}
+
+impl Ctx<'_> {
+    fn num(&self, n: &Num) -> Option<f64> {
+        let v = match n {
+            Num::Const(c) => *c,
+            Num::Field(s) => match self.values.get(*s as usize) {
+                Some(Value::Number(x)) => *x,
+                _ => return None,
+            },
+            Num::Score(i) => self.scores.get(*i as usize).copied()?,
+            Num::Potential(i) => self.potentials.get(*i as usize).copied()?,
+            Num::Total => self.total,
+            Num::Arith(op, a, b) => {
+                let (a, b) = (self.num(a)?, self.num(b)?);
+                match op {
+                    ArithOp::Add => a + b,
+                    ArithOp::Sub => a - b,
+                    ArithOp::Mul => a * b,
+                    ArithOp::Div => a / b,
+                }
+            }
+            Num::Neg(a) => -self.num(a)?,
+            Num::Min(a, b) => self.num(a)?.min(self.num(b)?),
+            Num::Max(a, b) => self.num(a)?.max(self.num(b)?),
+            Num::Count(s) => match self.values.get(*s as usize) {
+                Some(Value::List(l)) => l.len() as f64,
+                _ => return None,
+            },
+            Num::DaysSince(d) => (self.as_of.checked_sub(self.date(d)?)?) as f64 / MS_PER_DAY,
+        };
+        // Division by zero and overflow give a missing value.
+        v.is_finite().then_some(v)
+    }
+
+    /// A text as (as written, lower-cased).
+    fn text<'s>(&'s self, t: &'s TextE) -> Option<(&'s str, &'s str)> {
+        match t {
+            TextE::Const(c) => Some((c.as_str(), c.lower())),
+            TextE::Field(s) => match self.values.get(*s as usize) {
+                Some(Value::Text(x)) => Some((x.as_str(), x.lower())),
+                _ => None,
+            },
+            TextE::Domain(inner) => {
+                let (_, lower) = self.text(inner)?;
+                let at = lower.rfind('@')?;
+                let d = lower[at + 1..].trim();
+                (!d.is_empty()).then_some((d, d))
+            }
+        }
+    }
+
+    fn date(&self, d: &DateE) -> Option<i64> {
+        match d {
+            DateE::Const(c) => Some(*c),
+            DateE::Field(s) => match self.values.get(*s as usize) {
+                Some(Value::Date(x)) => Some(*x),
+                _ => None,
+            },
+        }
+    }
+
+    fn present(&self, a: &Any) -> bool {
+        match a {
+            Any::Num(n) => self.num(n).is_some(),
+            Any::Text(t) => self.text(t).is_some(),
+            Any::Date(d) => self.date(d).is_some(),
+            Any::List(s) => matches!(self.values.get(*s as usize), Some(Value::List(_))),
+            Any::Cond(c) => self.cond(c) != Tri::Unknown,
+        }
+    }
+
+    fn cond(&self, c: &Cond) -> Tri {
+        match c {
+            Cond::Const(t) => *t,
+            Cond::Field(s) => match self.values.get(*s as usize) {
+                Some(Value::Bool(b)) => Tri::from_bool(*b),
+                _ => Tri::Unknown,
+            },
+            Cond::Not(a) => self.cond(a).not(),
+            Cond::And(parts) => {
+                let mut r = Tri::True;
+                for p in parts {
+                    match self.cond(p) {
+                        Tri::False => return Tri::False,
+                        Tri::Unknown => r = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                }
+                r
+            }
+            Cond::Or(parts) => {
+                let mut r = Tri::False;
+                for p in parts {
+                    match self.cond(p) {
+                        Tri::True => return Tri::True,
+                        Tri::Unknown => r = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                }
+                r
+            }
+            Cond::NumCmp(op, a, b) => match (self.num(a), self.num(b)) {
+                (Some(a), Some(b)) => Tri::from_bool(compare_f64(*op, a, b)),
+                _ => Tri::Unknown,
+            },
+            Cond::DateCmp(op, a, b) => match (self.date(a), self.date(b)) {
+                (Some(a), Some(b)) => Tri::from_bool(compare_i64(*op, a, b)),
+                _ => Tri::Unknown,
+            },
+            Cond::TextEq(neg, a, b) => match (self.text(a), self.text(b)) {
+                (Some((_, a)), Some((_, b))) => Tri::from_bool((a == b) != *neg),
+                _ => Tri::Unknown,
+            },
+            Cond::BoolEq(neg, a, b) => match (self.cond(a), self.cond(b)) {
+                (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+                (a, b) => Tri::from_bool((a == b) != *neg),
+            },
+            Cond::TextIn(neg, t, set) => match self.text(t) {
+                Some((_, lower)) => Tri::from_bool(set.contains(lower) != *neg),
+                None => Tri::Unknown,
+            },
+            Cond::NumIn(neg, n, set) => match self.num(n) {
+                Some(x) => Tri::from_bool(set.iter().any(|v| *v == x) != *neg),
+                None => Tri::Unknown,
+            },
+            Cond::Text(op, a, b) => match (self.text(a), self.text(b)) {
+                (Some((_, a)), Some((_, b))) => Tri::from_bool(match op {
+                    TextOp::Contains => a.contains(b),
+                    TextOp::StartsWith => a.starts_with(b),
+                    TextOp::EndsWith => a.ends_with(b),
+                }),
+                _ => Tri::Unknown,
+            },
+            Cond::ListContains(s, t) => match (self.values.get(*s as usize), self.text(t)) {
+                (Some(Value::List(items)), Some((_, lower))) => {
+                    Tri::from_bool(items.iter().any(|i| i.lower() == lower))
+                }
+                _ => Tri::Unknown,
+            },
+            Cond::Matches(t, re) => match self.text(t) {
+                Some((orig, _)) => Tri::from_bool(re.is_match(orig)),
+                None => Tri::Unknown,
+            },
+            Cond::Within(d, ms) => match self.date(d) {
+                Some(x) => match self.as_of.checked_sub(x) {
+                    Some(age) => Tri::from_bool(age <= *ms),
+                    None => Tri::False,
+                },
+                None => Tri::Unknown,
+            },
+            Cond::Present(want, a) => Tri::from_bool(self.present(a) == *want),
+            Cond::GradeIs(g, l) => Tri::from_bool(self.grades.get(*g as usize) == Some(l)),
+        }
+    }
+}
+
+fn missing_of(needs: &[u32], values: &[Value]) -> Vec<u32> {
+    needs
+        .iter()
+        .copied()
+        .filter(|s| values.get(*s as usize).is_none_or(Value::is_missing))
+        .collect()
+}
+
+/// Scores a bound, valid lead. `explain` = false skips the fired / unknown /
+/// undecided lists (scores, grades and route are the same).
+pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool) -> Verdict {
+    let m = &program.model;
+    let values = &lead.values[..];
+    let n_scores = m.scores.len();
+    let mut scores = Vec::with_capacity(n_scores);
+    let mut potentials = Vec::with_capacity(n_scores);
+    let mut decay_skipped = Vec::with_capacity(n_scores);
+    let mut fired = Vec::new();
+    let mut unknown = Vec::new();
+    let mut warnings = lead.warnings.clone();
+    let empty: [f64; 0] = [];
+    let base = Ctx {
+        values,
+        scores: &empty,
+        potentials: &empty,
+        total: 0.0,
+        grades: &[],
+        as_of,
+    };
+
+    for score in &m.scores {
+        let mut sum = 0.0f64;
+        let mut extra = 0.0f64;
+        for &ri in &score.rules {
+            let rule = &m.rules[ri as usize];
+            let sign = if rule.negative { -1.0 } else { 1.0 };
+            let cap = |p: f64| match rule.cap {
+                Some(c) => p.min(c),
+                None => p,
+            };
+            let state = match base.cond(&rule.when) {
+                Tri::False => continue,
+                Tri::True => match &rule.points {
+                    Points::Const(p) => Some(*p),
+                    Points::Computed(n) => base.num(n),
+                },
+                Tri::Unknown => None,
+            };
+            match state {
+                Some(p) => {
+                    let points = sign * cap(p);
+                    sum = saturate(sum + points);
+                    if explain {
+                        fired.push(Fired { rule: ri, points });
+                    }
+                }
+                None => {
+                    if !rule.negative {
+                        extra += match &rule.points {
+                            Points::Const(p) => cap(*p),
+                            Points::Computed(_) => rule.cap.unwrap_or(0.0),
+                        };
+                    }
+                    if explain {
+                        unknown.push(UnknownRule {
+                            rule: ri,
+                            missing: missing_of(&rule.needs, values),
+                        });
+                    }
+                }
+            }
+        }
+        let mut factor = 1.0;
+        let mut skipped = false;
+        if let Some(decay) = score.decay {
+            match values.get(decay.slot as usize) {
+                Some(Value::Date(d)) => {
+                    let age = as_of.saturating_sub(*d).max(0) as f64;
+                    factor = libm::pow(0.5, age / decay.every_ms as f64);
+                }
+                _ => {
+                    skipped = true;
+                    let field = &m.fields[decay.slot as usize].name;
+                    warnings.push(LeadWarning {
+                        field: field.clone(),
+                        message: format!("no decay applied to {}: {field} is missing", score.name),
+                    });
+                }
+            }
+        }
+        let finish = |x: f64| {
+            let x = saturate(x * factor);
+            match score.range {
+                Some((lo, hi)) => x.clamp(lo, hi),
+                None => x,
+            }
+        };
+        scores.push(finish(sum));
+        potentials.push(finish(saturate(sum + extra)));
+        decay_skipped.push(skipped);
+    }
+    let total = scores.iter().fold(0.0, |a, b| saturate(a + b));
+
+    let mut grades: Vec<u32> = Vec::with_capacity(m.grades.len());
+    for grade in &m.grades {
+        let ctx = Ctx {
+            values,
+            scores: &scores,
+            potentials: &potentials,
+            total,
+            grades: &grades,
+            as_of,
+        };
+        let label = grade
+            .lines
+            .iter()
+            .find(|l| ctx.cond(&l.when) == Tri::True)
+            .map(|l| l.label)
+            .unwrap_or(0);
+        grades.push(label);
+    }
+
+    let ctx = Ctx {
+        values,
+        scores: &scores,
+        potentials: &potentials,
+        total,
+        grades: &grades,
+        as_of,
+    };
+    let mut undecided = Vec::new();
+    let mut route = m.routes.len().saturating_sub(1) as u32;
+    for (i, r) in m.routes.iter().enumerate() {
+        match ctx.cond(&r.when) {
+            Tri::True => {
+                route = i as u32;
+                break;
+            }
+            Tri::Unknown if explain => undecided.push(Undecided {
+                route: i as u32,
+                missing: missing_of(&r.needs, values),
+            }),
+            _ => {}
+        }
+    }
+
+    Verdict {
+        route,
+        scores,
+        potentials,
+        total,
+        grades,
+        fired,
+        unknown,
+        undecided,
+        warnings,
+        decay_skipped,
+    }
+}

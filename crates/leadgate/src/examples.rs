@@ -1,0 +1,155 @@
+//! Running an agreement's own `example` blocks.
+
+use std::borrow::Cow;
+
+use crate::bind::{OnBadValue, Raw};
+use crate::check::Expectation;
+use crate::syntax::ast::{CmpOp, Literal};
+use crate::value::format_number;
+use crate::{Agreement, ScoreOptions};
+
+/// The outcome of one example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleResult {
+    pub name: String,
+    /// 1-based line of the `example` keyword.
+    pub line: usize,
+    /// One line per failed expectation: what was expected, what came out.
+    pub failures: Vec<String>,
+}
+
+impl ExampleResult {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+fn raw(lit: &Literal) -> Raw<'_> {
+    match lit {
+        Literal::Text(s) => Raw::Str(Cow::Borrowed(s)),
+        Literal::Number(n) => Raw::Float(*n),
+        Literal::Bool(b) => Raw::Bool(*b),
+        Literal::Date(ms) => Raw::DateMs(*ms),
+        Literal::List(items) => Raw::Array(items.iter().map(|i| raw(&i.value)).collect()),
+    }
+}
+
+fn close(op: CmpOp, actual: f64, expected: f64) -> bool {
+    let tol = 1e-9 * expected.abs().max(1.0);
+    match op {
+        CmpOp::Eq => (actual - expected).abs() <= tol,
+        CmpOp::Ne => (actual - expected).abs() > tol,
+        CmpOp::Lt => actual < expected,
+        CmpOp::Le => actual <= expected + tol,
+        CmpOp::Gt => actual > expected,
+        CmpOp::Ge => actual >= expected - tol,
+    }
+}
+
+pub(crate) fn run(agreement: &Agreement) -> Vec<ExampleResult> {
+    let program = &agreement.program;
+    let m = &program.model;
+    m.examples
+        .iter()
+        .map(|ex| {
+            let mut b = agreement.lead_builder(OnBadValue::Error);
+            for (slot, lit) in &ex.lead {
+                b.set(*slot, raw(lit));
+            }
+            let lead = b.finish_except(m.id_slot);
+            let opts = ScoreOptions {
+                as_of_ms: ex.as_of.unwrap_or(0),
+                ..ScoreOptions::default()
+            };
+            let d = agreement.decide(0, &lead, &opts);
+            let line = agreement.line_of(ex.span.start);
+            let mut failures = Vec::new();
+            let v = match &d.outcome {
+                Ok(v) => v,
+                Err(e) => {
+                    failures.push(format!("the example lead was rejected: {e}"));
+                    return ExampleResult {
+                        name: ex.name.clone(),
+                        line,
+                        failures,
+                    };
+                }
+            };
+            let route = &m.routes[v.route as usize];
+            let route_desc = format!(
+                "{}{} (rule {})",
+                route.destination.as_str(),
+                route
+                    .queue
+                    .as_ref()
+                    .map(|q| format!(" queue \"{q}\""))
+                    .unwrap_or_default(),
+                route
+                    .name
+                    .as_ref()
+                    .map(|n| format!("\"{n}\""))
+                    .unwrap_or_else(|| "otherwise".into())
+            );
+            for (exp, text) in &ex.expects {
+                let ok = match exp {
+                    Expectation::Route(dest) => route.destination == *dest,
+                    Expectation::Queue(q) => route.queue.as_deref() == Some(q.as_str()),
+                    Expectation::Fired(n) | Expectation::NotFired(n) => {
+                        let fired = v.fired.iter().any(|f| m.rules[f.rule as usize].name == *n)
+                            || route.name.as_deref() == Some(n.as_str());
+                        fired == matches!(exp, Expectation::Fired(_))
+                    }
+                    Expectation::Grade { grade, label } => {
+                        v.grades.get(*grade as usize) == Some(label)
+                    }
+                    Expectation::Score { score, op, value } => {
+                        let actual = score.map(|s| v.scores[s as usize]).unwrap_or(v.total);
+                        close(*op, actual, *value)
+                    }
+                };
+                if ok {
+                    continue;
+                }
+                let got = match exp {
+                    Expectation::Route(_) | Expectation::Queue(_) => format!("got {route_desc}"),
+                    Expectation::Fired(_) | Expectation::NotFired(_) => {
+                        let names: Vec<String> = v
+                            .fired
+                            .iter()
+                            .map(|f| format!("\"{}\"", m.rules[f.rule as usize].name))
+                            .collect();
+                        format!(
+                            "fired: {}",
+                            if names.is_empty() {
+                                "none".into()
+                            } else {
+                                names.join(", ")
+                            }
+                        )
+                    }
+                    Expectation::Grade { grade, label: _ } => {
+                        let g = &m.grades[*grade as usize];
+                        format!(
+                            "got {} is {}",
+                            g.name, g.labels[v.grades[*grade as usize] as usize]
+                        )
+                    }
+                    Expectation::Score { score, .. } => match score {
+                        Some(s) => format!(
+                            "got {} = {}",
+                            m.scores[*s as usize].name,
+                            format_number(v.scores[*s as usize])
+                        ),
+                        None => format!("got total = {}", format_number(v.total)),
+                    },
+                };
+                failures.push(format!("expected `{}`, {got}", text.trim()));
+            }
+            ExampleResult {
+                name: ex.name.clone(),
+                line,
+                failures,
+            }
+        })
+        .collect()
+}

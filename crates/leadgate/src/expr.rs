@@ -1,0 +1,146 @@
+//! Typed, resolved expression nodes: produced by the checker, folded by the
+//! compiler, walked by the evaluator. Every name is already a slot or an
+//! index; every `in` list is a set of lower-cased texts; every regex is
+//! compiled.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+
+use crate::syntax::ast::{CmpOp, TextOp};
+use crate::value::Text;
+
+/// Three-valued truth (Kleene logic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    False,
+    Unknown,
+    True,
+}
+
+impl Tri {
+    pub fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+    pub fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// A number-valued expression. `None` at evaluation means missing.
+#[derive(Debug, Clone)]
+pub enum Num {
+    Const(f64),
+    Field(u32),
+    Score(u32),
+    Potential(u32),
+    Total,
+    Arith(ArithOp, Box<Num>, Box<Num>),
+    Neg(Box<Num>),
+    Min(Box<Num>, Box<Num>),
+    Max(Box<Num>, Box<Num>),
+    Count(u32),
+    DaysSince(Box<DateE>),
+}
+
+/// A text-valued expression.
+#[derive(Debug, Clone)]
+pub enum TextE {
+    Const(Text),
+    Field(u32),
+    Domain(Box<TextE>),
+}
+
+/// A date-valued expression (milliseconds since the epoch).
+#[derive(Debug, Clone)]
+pub enum DateE {
+    Const(i64),
+    Field(u32),
+}
+
+/// A set of lower-cased texts for `in`.
+#[derive(Debug, Clone)]
+pub enum TextSet {
+    Small(Vec<Box<str>>),
+    Large(FxHashSet<Box<str>>),
+}
+
+impl TextSet {
+    pub fn new(items: impl IntoIterator<Item = String>) -> TextSet {
+        let mut v: Vec<Box<str>> = items.into_iter().map(String::into_boxed_str).collect();
+        v.sort();
+        v.dedup();
+        if v.len() <= 12 {
+            TextSet::Small(v)
+        } else {
+            TextSet::Large(v.into_iter().collect())
+        }
+    }
+    pub fn contains(&self, lower: &str) -> bool {
+        match self {
+            TextSet::Small(v) => v.iter().any(|s| &**s == lower),
+            TextSet::Large(s) => s.contains(lower),
+        }
+    }
+}
+
+/// Any typed expression, for `is missing` / `is present`.
+#[derive(Debug, Clone)]
+pub enum Any {
+    Num(Num),
+    Text(TextE),
+    Date(DateE),
+    List(u32),
+    Cond(Cond),
+}
+
+/// A condition: evaluates to true, false or unknown.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    Const(Tri),
+    /// A `bool` field used as a condition.
+    Field(u32),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    NumCmp(CmpOp, Num, Num),
+    DateCmp(CmpOp, DateE, DateE),
+    /// `==` (false) or `!=` (true) on texts, case-insensitively.
+    TextEq(bool, TextE, TextE),
+    /// `==` (false) or `!=` (true) on conditions / bool fields.
+    BoolEq(bool, Box<Cond>, Box<Cond>),
+    /// `x in set` (false) or `x not in set` (true).
+    TextIn(bool, TextE, Arc<TextSet>),
+    NumIn(bool, Num, Arc<[f64]>),
+    Text(TextOp, TextE, TextE),
+    ListContains(u32, TextE),
+    Matches(TextE, Arc<regex::Regex>),
+    /// `date within DURATION`: age in milliseconds ≤ the duration.
+    Within(DateE, i64),
+    /// `is present` (true) / `is missing` (false).
+    Present(bool, Box<Any>),
+    /// `grade is label`
+    GradeIs(u32, u32),
+}
+
+impl Cond {
+    pub fn is_const(&self, t: Tri) -> bool {
+        matches!(self, Cond::Const(c) if *c == t)
+    }
+}

@@ -1,0 +1,98 @@
+//! Typed values of a bound lead, and the canonical number format.
+
+/// A text value: trimmed as given, and its Unicode lower-case form for
+/// case-insensitive comparison (computed once, when the lead is bound).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    orig: Box<str>,
+    /// `None` when the lower-case form equals `orig`.
+    lower: Option<Box<str>>,
+}
+
+impl Text {
+    /// `s` must already be trimmed.
+    pub fn new(s: &str) -> Self {
+        let lower = if s.chars().any(char::is_uppercase) {
+            Some(s.to_lowercase().into_boxed_str())
+        } else {
+            None
+        };
+        Text {
+            orig: s.into(),
+            lower,
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.orig
+    }
+    pub fn lower(&self) -> &str {
+        self.lower.as_deref().unwrap_or(&self.orig)
+    }
+}
+
+/// One field's value in a bound lead.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    #[default]
+    Missing,
+    Text(Text),
+    Number(f64),
+    Bool(bool),
+    /// Milliseconds since the Unix epoch, UTC.
+    Date(i64),
+    List(Vec<Text>),
+}
+
+impl Value {
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Value::Missing)
+    }
+}
+
+/// Writes a number in the canonical form: the shortest text that reads back
+/// to the same 64-bit float; whole numbers without a fraction; `-0` as `0`.
+pub fn write_number(out: &mut String, x: f64) {
+    if x == 0.0 {
+        out.push('0');
+    } else if x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 {
+        let mut buf = itoa::Buffer::new();
+        out.push_str(buf.format(x as i64));
+    } else if x.is_finite() {
+        let mut buf = ryu::Buffer::new();
+        out.push_str(buf.format_finite(x));
+    } else {
+        out.push_str("null");
+    }
+}
+
+/// [`write_number`] into a new string.
+pub fn format_number(x: f64) -> String {
+    let mut s = String::new();
+    write_number(&mut s, x);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_numbers() {
+        assert_eq!(format_number(45.0), "45");
+        assert_eq!(format_number(-0.0), "0");
+        assert_eq!(format_number(32.5), "32.5");
+        assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(format_number(1e21), "1e21");
+        assert_eq!(format_number(-3.0), "-3");
+        assert_eq!(format_number(1e-7), "1e-7");
+    }
+
+    #[test]
+    fn text_lowercase_once() {
+        let t = Text::new("Software");
+        assert_eq!(t.as_str(), "Software");
+        assert_eq!(t.lower(), "software");
+        assert_eq!(Text::new("ünïcode").lower(), "ünïcode");
+        assert_eq!(Text::new("ÜBER").lower(), "über");
+    }
+}

@@ -90,14 +90,18 @@ impl Agreement {
     pub fn compile(source: &str) -> Result<Agreement, CompileError> {
         let mut sink = diagnostic::Sink::new(source);
         let file = syntax::parse::parse_into(source, &mut sink);
+        // Literal errors found while parsing are local: the tree is still
+        // checked, so that every error is reported at once.
         let model = match file {
-            Some(file) if !sink.has_errors() => check::check(&file, &mut sink),
-            _ => None,
+            Some(file) => check::check(&file, &mut sink),
+            None => None,
         };
         let program = match model {
             Some(model) if !sink.has_errors() => compile::compile(model, &mut sink),
             _ => {
                 let mut diagnostics = sink.items;
+                // An unused field or list is most likely a consequence of an error.
+                diagnostics.retain(|d| !matches!(d.code, "W0001" | "W0002"));
                 diagnostics.sort_by_key(|d| (d.span.start, d.severity == Severity::Warning));
                 return Err(CompileError { diagnostics });
             }

@@ -52,11 +52,21 @@ fn d(lead: serde_json::Value) -> serde_json::Value {
 }
 
 fn fired(v: &serde_json::Value) -> Vec<String> {
-    v["fired"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    v["fired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn unknown(v: &serde_json::Value) -> Vec<String> {
-    v["unknown"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    v["unknown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -73,7 +83,9 @@ fn canonical_key_order_and_shape() {
 
 #[test]
 fn text_is_trimmed_and_case_insensitive() {
-    let v = d(json!({"lead_id": "1", "email": " Ana@GMAIL.com ", "title": "  Head of Data ", "country": " DE "}));
+    let v = d(
+        json!({"lead_id": "1", "email": " Ana@GMAIL.com ", "title": "  Head of Data ", "country": " DE "}),
+    );
     assert!(fired(&v).contains(&"Free mailbox".to_string()), "{v}");
     assert!(fired(&v).contains(&"Decision maker".to_string()));
 }
@@ -81,8 +93,16 @@ fn text_is_trimmed_and_case_insensitive() {
 #[test]
 fn matches_uses_the_text_as_written() {
     let a = compile(&BASE.replace(r"/\b(vp|head)\b/i", r"/^VP/"));
-    let upper = decide(&a, r#"{"lead_id": "1", "email": "a@b.io", "title": "VP Sales"}"#, "2026-11-23");
-    let lower = decide(&a, r#"{"lead_id": "1", "email": "a@b.io", "title": "vp sales"}"#, "2026-11-23");
+    let upper = decide(
+        &a,
+        r#"{"lead_id": "1", "email": "a@b.io", "title": "VP Sales"}"#,
+        "2026-11-23",
+    );
+    let lower = decide(
+        &a,
+        r#"{"lead_id": "1", "email": "a@b.io", "title": "vp sales"}"#,
+        "2026-11-23",
+    );
     assert!(fired(&upper).contains(&"Decision maker".to_string()));
     assert!(!fired(&lower).contains(&"Decision maker".to_string()));
 }
@@ -91,7 +111,14 @@ fn matches_uses_the_text_as_written() {
 fn missing_values_make_rules_unknown_not_false() {
     let v = d(json!({"lead_id": "1", "email": "a@b.io"}));
     let u = unknown(&v);
-    for r in ["Decision maker", "Mid-market", "Has budget", "Size points", "Demo", "Webinar"] {
+    for r in [
+        "Decision maker",
+        "Mid-market",
+        "Has budget",
+        "Size points",
+        "Demo",
+        "Webinar",
+    ] {
         assert!(u.contains(&r.to_string()), "{r} should be unknown: {v}");
     }
     assert_eq!(v["unknown"][1]["missing"], json!(["size"]));
@@ -102,7 +129,9 @@ fn missing_values_make_rules_unknown_not_false() {
 
 #[test]
 fn empty_and_whitespace_strings_and_null_are_missing() {
-    let v = d(json!({"lead_id": "1", "email": "a@b.io", "title": "   ", "Company Size": "", "budget": null}));
+    let v = d(
+        json!({"lead_id": "1", "email": "a@b.io", "title": "   ", "Company Size": "", "budget": null}),
+    );
     let u = unknown(&v);
     assert!(u.contains(&"Decision maker".to_string()));
     assert!(u.contains(&"Mid-market".to_string()));
@@ -151,41 +180,79 @@ fn decay_halves_per_period_and_range_applies_last() {
     assert_eq!(v["scores"]["engagement"], json!(35));
     assert_eq!(v["warnings"][0]["field"], "seen");
     // Range: fit never goes below 0.
-    let v = d(json!({"lead_id": "1", "email": "a@gmail.com", "title": "clerk", "Company Size": 10, "budget": 1}));
+    let v = d(
+        json!({"lead_id": "1", "email": "a@gmail.com", "title": "clerk", "Company Size": 10, "budget": 1}),
+    );
     assert_eq!(v["scores"]["fit"], json!(0));
-    assert_eq!(v["fired"].as_array().unwrap().iter().find(|f| f["rule"] == "Free mailbox").unwrap()["points"], json!(-15));
+    assert_eq!(
+        v["fired"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "Free mailbox")
+            .unwrap()["points"],
+        json!(-15)
+    );
 }
 
 #[test]
 fn computed_points_and_up_to() {
     let v = d(json!({"lead_id": "1", "email": "a@b.io", "Company Size": 250}));
-    let f = v["fired"].as_array().unwrap().iter().find(|f| f["rule"] == "Size points").cloned().unwrap();
+    let f = v["fired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "Size points")
+        .cloned()
+        .unwrap();
     assert_eq!(f["points"], json!(2.5));
     let v = d(json!({"lead_id": "1", "email": "a@b.io", "Company Size": 5000}));
-    let f = v["fired"].as_array().unwrap().iter().find(|f| f["rule"] == "Size points").cloned().unwrap();
+    let f = v["fired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "Size points")
+        .cloned()
+        .unwrap();
     assert_eq!(f["points"], json!(8));
 }
 
 #[test]
 fn first_true_route_rule_decides_and_unknown_ones_are_undecided() {
-    let v = d(json!({"lead_id": "1", "email": "a@b.io", "title": "VP", "Company Size": 200, "budget": 20000, "country": "fr"}));
+    let v = d(
+        json!({"lead_id": "1", "email": "a@b.io", "title": "VP", "Company Size": 200, "budget": 20000, "country": "fr"}),
+    );
     assert_eq!(v["route"], "sales");
     assert_eq!(v["queue"], "emea");
     assert_eq!(v["follow_up_within_s"], 3600);
-    let v = d(json!({"lead_id": "1", "email": "a@b.io", "title": "VP", "Company Size": 200, "budget": 20000}));
+    let v = d(
+        json!({"lead_id": "1", "email": "a@b.io", "title": "VP", "Company Size": 200, "budget": 20000}),
+    );
     assert_eq!(v["rule"], "Hot");
     assert_eq!(v["follow_up_within_s"], 86400);
-    assert_eq!(v["undecided"], json!([{"rule": "EMEA hot", "route": "sales", "missing": ["country"]}]));
+    assert_eq!(
+        v["undecided"],
+        json!([{"rule": "EMEA hot", "route": "sales", "missing": ["country"]}])
+    );
 }
 
 #[test]
 fn lead_errors_name_the_field() {
     let v = d(json!({"lead_id": "L-9", "email": "a@b.io", "Company Size": "fifty"}));
-    assert_eq!(v, json!({"index": 0, "id": "L-9", "error": {"field": "size", "message": "expected a number, got \"fifty\""}}));
+    assert_eq!(
+        v,
+        json!({"index": 0, "id": "L-9", "error": {"field": "size", "message": "expected a number, got \"fifty\""}})
+    );
     let v = d(json!({"lead_id": "L-9"}));
-    assert_eq!(v["error"], json!({"field": "email", "message": "required field is missing"}));
+    assert_eq!(
+        v["error"],
+        json!({"field": "email", "message": "required field is missing"})
+    );
     let v = d(json!({"email": "a@b.io"}));
-    assert_eq!(v["error"], json!({"field": "lead_id", "message": "required field is missing"}));
+    assert_eq!(
+        v["error"],
+        json!({"field": "lead_id", "message": "required field is missing"})
+    );
     let v = d(json!({"lead_id": "1", "email": {"x": 1}}));
     assert_eq!(v["error"]["message"], "expected a text, got an object");
     // The first bad field in declaration order is reported.
@@ -196,16 +263,28 @@ fn lead_errors_name_the_field() {
 #[test]
 fn lenient_mode_reads_bad_values_as_missing_with_a_warning() {
     let a = compile(BASE);
-    let opts = leadgate::ScoreOptions { on_bad_value: leadgate::OnBadValue::Missing, ..common::at("2026-11-23") };
-    let dec = a.score_json(r#"{"lead_id": "1", "email": "a@b.io", "Company Size": "fifty"}"#, &opts);
+    let opts = leadgate::ScoreOptions {
+        on_bad_value: leadgate::OnBadValue::Missing,
+        ..common::at("2026-11-23")
+    };
+    let dec = a.score_json(
+        r#"{"lead_id": "1", "email": "a@b.io", "Company Size": "fifty"}"#,
+        &opts,
+    );
     let v: serde_json::Value = serde_json::from_str(&a.decision_json(&dec)).unwrap();
-    assert_eq!(v["warnings"][0], json!({"field": "size", "message": "expected a number, got \"fifty\"; read as missing"}));
+    assert_eq!(
+        v["warnings"][0],
+        json!({"field": "size", "message": "expected a number, got \"fifty\"; read as missing"})
+    );
     assert!(unknown(&v).contains(&"Mid-market".to_string()));
     // A required field with a bad value is still an error.
     let dec = a.score_json(r#"{"lead_id": "1", "email": 12}"#, &opts);
     assert!(dec.error().is_none(), "a number is accepted as text");
     let dec = a.score_json(r#"{"lead_id": "1", "email": ["x"]}"#, &opts);
-    assert_eq!(dec.error().map(|e| e.message.as_str()), Some("expected a text, got an array"));
+    assert_eq!(
+        dec.error().map(|e| e.message.as_str()),
+        Some("expected a text, got an array")
+    );
 }
 
 #[test]
@@ -215,9 +294,15 @@ fn lists_from_arrays_and_semicolons() {
     let v = d(json!({"lead_id": "1", "email": "a@b.io", "tags": "ebook; Webinar ;"}));
     assert!(fired(&v).contains(&"Webinar".to_string()));
     let v = d(json!({"lead_id": "1", "email": "a@b.io", "tags": []}));
-    assert!(!unknown(&v).contains(&"Webinar".to_string()), "an empty list is present");
+    assert!(
+        !unknown(&v).contains(&"Webinar".to_string()),
+        "an empty list is present"
+    );
     let v = d(json!({"lead_id": "1", "email": "a@b.io", "tags": " ; "}));
-    assert!(unknown(&v).contains(&"Webinar".to_string()), "no non-empty part is missing");
+    assert!(
+        unknown(&v).contains(&"Webinar".to_string()),
+        "no non-empty part is missing"
+    );
 }
 
 #[test]
@@ -235,10 +320,18 @@ fn functions_and_arithmetic() {
       }
       route { nurture otherwise }"#;
     let a = compile(src);
-    let v = decide(&a, r#"{"email": "x@Sub@ACME.io", "n": 5, "d": 0, "seen": "2026-11-21", "tags": ["a", "b"]}"#, "2026-11-23");
+    let v = decide(
+        &a,
+        r#"{"email": "x@Sub@ACME.io", "n": 5, "d": 0, "seen": "2026-11-21", "tags": ["a", "b"]}"#,
+        "2026-11-23",
+    );
     assert_eq!(v["scores"]["s"], json!(1 + 4 + 8 + 16 + 32 + 64), "{v}");
     assert_eq!(unknown(&v), vec!["div0"], "division by zero is missing");
-    let v = decide(&a, r#"{"email": "no-at-sign", "n": 1, "d": 1, "seen": "2026-11-20T00:00:00Z"}"#, "2026-11-23");
+    let v = decide(
+        &a,
+        r#"{"email": "no-at-sign", "n": 1, "d": 1, "seen": "2026-11-20T00:00:00Z"}"#,
+        "2026-11-23",
+    );
     assert!(unknown(&v).contains(&"domain".to_string()));
     assert!(!fired(&v).contains(&"within".to_string()));
 }
@@ -281,10 +374,19 @@ fn numbers_print_in_shortest_round_trip_form() {
       score s { +(n) "n" when n is present }
       route { nurture otherwise }"#;
     let a = compile(src);
-    for (input, out) in [("0.1", "0.1"), ("45.0", "45"), ("1e21", "1e21"), ("-0.5", "-0.5"), ("0.30000000000000004", "0.30000000000000004")] {
+    for (input, out) in [
+        ("0.1", "0.1"),
+        ("45.0", "45"),
+        ("1e21", "1e21"),
+        ("-0.5", "-0.5"),
+        ("0.30000000000000004", "0.30000000000000004"),
+    ] {
         let dec = a.score_json(&format!(r#"{{"n": {input}}}"#), &common::at("2026-01-01"));
         let text = a.decision_json(&dec);
-        assert!(text.contains(&format!(r#""scores": {{"s": {out}}}"#)), "{input}: {text}");
+        assert!(
+            text.contains(&format!(r#""scores": {{"s": {out}}}"#)),
+            "{input}: {text}"
+        );
     }
 }
 
@@ -312,7 +414,11 @@ fn dates_accept_rfc3339_offsets_and_epoch_seconds() {
     let v = decide(&a, r#"{"seen": "2026-11-22T11:00:00Z"}"#, "2026-11-23");
     assert_eq!(fired(&v), vec!["recent", "after"]);
     let v = decide(&a, r#"{"seen": 1795392000}"#, "2026-11-23");
-    assert_eq!(fired(&v), vec!["recent", "after"], "1795392000 is 2026-11-23T00:00:00Z");
+    assert_eq!(
+        fired(&v),
+        vec!["recent", "after"],
+        "1795392000 is 2026-11-23T00:00:00Z"
+    );
 }
 
 #[test]
@@ -340,6 +446,10 @@ fn examples_run_and_report_expected_vs_actual() {
     let r = a.run_examples();
     assert!(r[0].passed(), "{:?}", r[0].failures);
     assert_eq!(r[1].failures.len(), 2, "{:?}", r[1].failures);
-    assert!(r[1].failures[0].starts_with("expected `expect route sales`, got nurture"), "{:?}", r[1].failures);
+    assert!(
+        r[1].failures[0].starts_with("expected `expect route sales`, got nurture"),
+        "{:?}",
+        r[1].failures
+    );
     assert_eq!(r[1].failures[1], "expected `expect fit > 10`, got fit = 0");
 }

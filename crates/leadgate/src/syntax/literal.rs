@@ -65,13 +65,15 @@ pub fn unescape(body: &str) -> Result<String, (usize, usize, String)> {
                     chars.next();
                 }
             }
-            Some((_, other)) => return Err((
-                i,
-                1 + other.len_utf8(),
-                format!(
+            Some((_, other)) => {
+                return Err((
+                    i,
+                    1 + other.len_utf8(),
+                    format!(
                     "unknown escape `\\{other}`: use `\\\"`, `\\\\`, `\\n`, `\\t` or `\\u{{…}}`"
                 ),
-            )),
+                ))
+            }
             None => return Err((i, 1, "a string cannot end with `\\`".into())),
         }
     }

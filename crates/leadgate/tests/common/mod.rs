@@ -10,7 +10,10 @@ pub fn compile(src: &str) -> Agreement {
 }
 
 pub fn at(date: &str) -> ScoreOptions {
-    ScoreOptions { as_of_ms: leadgate::parse_instant(date).expect("date"), ..ScoreOptions::default() }
+    ScoreOptions {
+        as_of_ms: leadgate::parse_instant(date).expect("date"),
+        ..ScoreOptions::default()
+    }
 }
 
 /// Scores one JSON lead and returns the canonical decision as a JSON value.
@@ -26,4 +29,32 @@ pub fn repo_root() -> std::path::PathBuf {
 
 pub fn shared_data() -> std::path::PathBuf {
     repo_root().join("../shared/data")
+}
+
+/// Compares `actual` with the golden file, or rewrites it when
+/// `LEADGATE_BLESS=1` (review the diff before committing).
+pub fn golden(path: &std::path::Path, actual: &str) {
+    if std::env::var("LEADGATE_BLESS").as_deref() == Ok("1") {
+        std::fs::write(path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {} (run with LEADGATE_BLESS=1)",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b);
+        panic!(
+            "{} differs (first differing line: {:?}); run with LEADGATE_BLESS=1 to accept and review the diff\nexpected: {:?}\nactual:   {:?}",
+            path.display(),
+            first.map(|i| i + 1),
+            first.and_then(|i| expected.lines().nth(i)),
+            first.and_then(|i| actual.lines().nth(i)),
+        );
+    }
 }

@@ -1,0 +1,198 @@
+//! Every bundled agreement compiles, its examples pass, and its decisions on
+//! the sample leads match the golden files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use leadgate::{Agreement, Decision, OnBadValue, ScoreOptions, Threads};
+
+fn agreements() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["rules-examples", "tests/agreements"] {
+        for e in std::fs::read_dir(common::repo_root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "lead") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 4, "{out:?}");
+    out
+}
+
+#[test]
+fn every_agreement_compiles_without_errors_and_its_examples_pass() {
+    for path in agreements() {
+        let src = std::fs::read_to_string(&path).unwrap();
+        let a = common::compile(&src);
+        let results = a.run_examples();
+        if path.starts_with(common::repo_root().join("rules-examples")) {
+            assert!(
+                results.len() >= 3,
+                "{}: at least three examples",
+                path.display()
+            );
+        }
+        for r in results {
+            assert!(
+                r.passed(),
+                "{}: example {:?} failed: {:?}",
+                path.display(),
+                r.name,
+                r.failures
+            );
+        }
+    }
+}
+
+/// Scores a JSON Lines or CSV file the way the CLI does.
+fn score_file(a: &Agreement, path: &Path, opts: &ScoreOptions, threads: &Threads) -> Vec<Decision> {
+    if path.extension().is_some_and(|x| x == "csv") {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(path)
+            .unwrap();
+        let binder = a.csv_binder(&r.byte_headers().unwrap().clone());
+        let rows: Vec<csv::ByteRecord> = r.byte_records().map(|x| x.unwrap()).collect();
+        a.decide_batch(&rows, 0, opts, threads, |row| {
+            a.bind_csv(&binder, row, opts.on_bad_value)
+        })
+    } else {
+        let text = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        a.decide_batch(&lines, 0, opts, threads, |l| {
+            a.bind_json(l, opts.on_bad_value)
+        })
+    }
+}
+
+fn summary(a: &Agreement, ds: &[Decision]) -> String {
+    let mut routes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut errors = 0;
+    for d in ds {
+        match d.verdict() {
+            Some(v) => {
+                let r = &a.model().routes[v.route as usize];
+                let key = format!(
+                    "{} / {}",
+                    r.destination.as_str(),
+                    r.name.as_deref().unwrap_or("otherwise")
+                );
+                *routes.entry(key).or_default() += 1;
+            }
+            None => errors += 1,
+        }
+    }
+    let mut s = format!("leads: {}\nrejected: {errors}\n", ds.len());
+    for (k, v) in routes {
+        s.push_str(&format!("{k}: {v}\n"));
+    }
+    s
+}
+
+fn check_golden(agreement: &str, input: PathBuf, name: &str, full_lines: usize) {
+    let root = common::repo_root();
+    let src = std::fs::read_to_string(root.join(agreement)).unwrap();
+    let a = common::compile(&src);
+    let opts = common::at("2026-11-23");
+    let all = Threads::new(None).unwrap();
+    let one = Threads::new(Some(1)).unwrap();
+    let ds = score_file(&a, &input, &opts, &all);
+    let ds1 = score_file(&a, &input, &opts, &one);
+    assert_eq!(ds, ds1, "decisions differ between 1 thread and all threads");
+    for (i, d) in ds.iter().enumerate() {
+        assert_eq!(d.index, i, "order is preserved");
+    }
+    let mut lines = String::new();
+    for d in ds.iter().take(full_lines) {
+        lines.push_str(&a.decision_json(d));
+        lines.push('\n');
+    }
+    common::golden(
+        &root.join(format!("tests/golden/{name}.decisions.jsonl")),
+        &lines,
+    );
+    common::golden(
+        &root.join(format!("tests/golden/{name}.summary.txt")),
+        &summary(&a, &ds),
+    );
+}
+
+#[test]
+fn b2b_saas_sample_leads_match_golden() {
+    let root = common::repo_root();
+    check_golden(
+        "rules-examples/b2b-saas-inbound.lead",
+        root.join("rules-examples/b2b-saas-inbound.leads.jsonl"),
+        "b2b-saas-inbound",
+        200,
+    );
+}
+
+#[test]
+fn events_sample_leads_match_golden() {
+    let root = common::repo_root();
+    check_golden(
+        "rules-examples/events-webinars.lead",
+        root.join("rules-examples/events-webinars.leads.csv"),
+        "events-webinars",
+        200,
+    );
+}
+
+#[test]
+fn real_x_education_export_scores_every_row() {
+    let input = common::shared_data().join("x-education-leads.csv");
+    if !input.exists() {
+        panic!(
+            "{} is missing: the real export lives in ../shared/data",
+            input.display()
+        );
+    }
+    // Only the aggregate is kept in the repository, never the data itself.
+    check_golden(
+        "rules-examples/education-admissions.lead",
+        input,
+        "education-admissions",
+        0,
+    );
+}
+
+#[test]
+fn lenient_mode_scores_the_leads_that_strict_mode_rejects() {
+    let root = common::repo_root();
+    let a = common::compile(
+        &std::fs::read_to_string(root.join("rules-examples/b2b-saas-inbound.lead")).unwrap(),
+    );
+    let strict = common::at("2026-11-23");
+    let lenient = ScoreOptions {
+        on_bad_value: OnBadValue::Missing,
+        ..strict
+    };
+    let input = root.join("rules-examples/b2b-saas-inbound.leads.jsonl");
+    let t = Threads::new(None).unwrap();
+    let s = score_file(&a, &input, &strict, &t);
+    let l = score_file(&a, &input, &lenient, &t);
+    assert_eq!(s.len(), l.len());
+    let strict_errors = s.iter().filter(|d| d.error().is_some()).count();
+    let lenient_errors = l.iter().filter(|d| d.error().is_some()).count();
+    assert!(strict_errors > 0);
+    assert!(
+        lenient_errors < strict_errors,
+        "{lenient_errors} vs {strict_errors}"
+    );
+    let warned = l
+        .iter()
+        .filter_map(|d| d.verdict())
+        .filter(|v| {
+            v.warnings
+                .iter()
+                .any(|w| w.message.ends_with("read as missing"))
+        })
+        .count();
+    assert!(warned >= strict_errors - lenient_errors);
+}

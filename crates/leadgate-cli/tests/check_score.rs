@@ -1,0 +1,233 @@
+//! `leadgate check` and `leadgate score`: outputs and exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn leadgate() -> Command {
+    let mut c = Command::cargo_bin("leadgate").unwrap();
+    c.current_dir(root());
+    c
+}
+
+#[test]
+fn check_passes_on_every_example_agreement() {
+    for f in [
+        "b2b-saas-inbound",
+        "events-webinars",
+        "education-admissions",
+    ] {
+        leadgate()
+            .args(["check", &format!("rules-examples/{f}.lead")])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("0 failed"));
+    }
+}
+
+#[test]
+fn check_fails_with_diagnostics_on_broken_agreements() {
+    leadgate()
+        .args(["check", "tests/broken/unknown-names.lead"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("E0007")
+                .and(predicate::str::contains("did you mean `title`?"))
+                .and(predicate::str::contains("unknown-names.lead:9:29")),
+        );
+}
+
+#[test]
+fn check_reports_failed_examples_with_expected_and_actual() {
+    let dir = tempfile_dir();
+    let src = std::fs::read_to_string(root().join("tests/agreements/acme-inbound.lead")).unwrap();
+    let broken = src.replace("expect fit == 45", "expect fit == 46");
+    let path = dir.join("a.lead");
+    std::fs::write(&path, broken).unwrap();
+    leadgate()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("FAILED").and(predicate::str::contains(
+                "expected `expect fit == 46`, got fit = 45",
+            )),
+        );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    leadgate()
+        .args(["check", "no/such/file.lead"])
+        .assert()
+        .code(2);
+    leadgate()
+        .args([
+            "score",
+            "tests/agreements/acme-inbound.lead",
+            "no/such.jsonl",
+        ])
+        .assert()
+        .code(2);
+    leadgate()
+        .args(["score", "tests/agreements/acme-inbound.lead", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--input-format"));
+    leadgate()
+        .args([
+            "score",
+            "tests/agreements/acme-inbound.lead",
+            "x.jsonl",
+            "--as-of",
+            "yesterday",
+        ])
+        .assert()
+        .code(2);
+    leadgate().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn score_jsonl_from_stdin_keeps_every_row_in_order_and_exits_3_on_rejects() {
+    let input = "{\"lead_id\": \"a\", \"email\": \"a@b.io\"}\nnot json\n\n{\"lead_id\": \"c\", \"email\": \"c@gmail.com\", \"Company Size\": \"fifty\"}\n[1]\n{\"lead_id\": \"e\", \"email\": \"e@b.io\"}\n";
+    let out = leadgate()
+        .args([
+            "score",
+            "tests/agreements/acme-inbound.lead",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--as-of",
+            "2026-11-23",
+        ])
+        .write_stdin(input)
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        5,
+        "blank lines are not leads; every other line is"
+    );
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(l["index"], i);
+    }
+    assert_eq!(lines[0]["route"], "nurture");
+    assert!(lines[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid JSON"));
+    assert_eq!(lines[2]["error"]["field"], "company_size");
+    assert_eq!(
+        lines[3]["error"]["message"],
+        "expected a JSON object, got an array"
+    );
+    assert_eq!(lines[4]["id"], "e");
+}
+
+#[test]
+fn score_csv_json_array_and_threads_agree() {
+    let dir = tempfile_dir();
+    let csv = dir.join("leads.csv");
+    std::fs::write(&csv, "\u{feff}lead_id,email,Company Size,country\r\nL1,a@b.io,200,de\r\nL2,\"multi\nline@b.io\",,fr\r\nL3,c@gmail.com,fifty\r\n").unwrap();
+    let json = dir.join("leads.json");
+    std::fs::write(&json, r#"[{"lead_id": "L1", "email": "a@b.io", "Company Size": "200", "country": "de"}, {"lead_id": "L2", "email": "multi\nline@b.io", "country": "fr"}, {"lead_id": "L3", "email": "c@gmail.com", "Company Size": "fifty"}]"#).unwrap();
+    let run = |input: &PathBuf, threads: &str| {
+        let out = leadgate()
+            .args([
+                "score",
+                "tests/agreements/acme-inbound.lead",
+                input.to_str().unwrap(),
+                "--as-of",
+                "2026-11-23",
+                "--threads",
+                threads,
+            ])
+            .assert()
+            .code(3)
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let a = run(&csv, "1");
+    assert_eq!(a.lines().count(), 3);
+    assert_eq!(a, run(&csv, "2"));
+    assert_eq!(
+        a,
+        run(&json, "2"),
+        "CSV and JSON input give the same decisions"
+    );
+}
+
+#[test]
+fn score_writes_to_output_file_and_lenient_mode_exits_0() {
+    let dir = tempfile_dir();
+    let out = dir.join("out.jsonl");
+    leadgate()
+        .args([
+            "score",
+            "tests/agreements/acme-inbound.lead",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--as-of",
+            "2026-11-23",
+            "--on-bad-value",
+            "missing",
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .write_stdin("{\"lead_id\": \"c\", \"email\": \"c@b.io\", \"Company Size\": \"fifty\"}\n")
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out).unwrap();
+    assert!(text.contains("read as missing"), "{text}");
+}
+
+#[test]
+fn score_real_export_with_spaces_in_headers_and_blank_numbers() {
+    let data = root().join("../shared/data/x-education-leads.csv");
+    let out = leadgate()
+        .args([
+            "score",
+            "rules-examples/education-admissions.lead",
+            data.to_str().unwrap(),
+            "--as-of",
+            "2026-11-23",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().count(), 9240);
+    assert!(!text.contains("\"error\""));
+}
+
+fn tempfile_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "leadgate-cli-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -168,7 +168,7 @@ fn fold_cond(c: &mut Cond) {
         Cond::Not(a) => {
             fold_cond(a);
             match **a {
-                Cond::Const(t) => Some(t.not()),
+                Cond::Const(t) => Some(t.negate()),
                 _ => None,
             }
         }

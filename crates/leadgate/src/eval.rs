@@ -106,7 +106,7 @@ impl Ctx<'_> {
                 Some(Value::Bool(b)) => Tri::from_bool(*b),
                 _ => Tri::Unknown,
             },
-            Cond::Not(a) => self.cond(a).not(),
+            Cond::Not(a) => self.cond(a).negate(),
             Cond::And(parts) => {
                 let mut r = Tri::True;
                 for p in parts {
@@ -150,7 +150,7 @@ impl Ctx<'_> {
                 None => Tri::Unknown,
             },
             Cond::NumIn(neg, n, set) => match self.num(n) {
-                Some(x) => Tri::from_bool(set.iter().any(|v| *v == x) != *neg),
+                Some(x) => Tri::from_bool(set.contains(&x) != *neg),
                 None => Tri::Unknown,
             },
             Cond::Text(op, a, b) => match (self.text(a), self.text(b)) {

@@ -196,3 +196,25 @@ fn lenient_mode_scores_the_leads_that_strict_mode_rejects() {
         .count();
     assert!(warned >= strict_errors - lenient_errors);
 }
+
+#[test]
+fn the_readme_agreement_compiles_and_its_example_passes() {
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    let start = readme.find("## An agreement").unwrap();
+    let block = &readme[start..];
+    let body = block.split("```").nth(1).unwrap();
+    let a = common::compile(body);
+    let results = a.run_examples();
+    assert_eq!(results.len(), 1);
+    assert!(results[0].passed(), "{:?}", results[0].failures);
+    let d = a.score_json(r#"{"lead_id": "L-17", "email": "ana@acme.io", "title": "VP Marketing", "Company Size": 200}"#, &common::at("2026-11-23"));
+    let shown = readme
+        .lines()
+        .find(|l| l.starts_with("{\"index\": 0, \"id\": \"L-17\""))
+        .unwrap();
+    assert_eq!(
+        a.decision_json(&d),
+        shown,
+        "the decision shown in the README is what the engine says"
+    );
+}

@@ -46,15 +46,15 @@ const FUNCTIONS: &[&str] = &["domain", "count", "days_since", "min", "max", "pot
 impl Checker<'_, '_> {
     pub(crate) fn cond(&mut self, e: &ast::Expr, ctx: Context) -> Cond {
         let t = self.typed(e, ctx);
-        self.to_cond(t, e.span)
+        self.want_cond(t, e.span)
     }
 
     pub(crate) fn num(&mut self, e: &ast::Expr, ctx: Context) -> Num {
         let t = self.typed(e, ctx);
-        self.to_num(t, e.span)
+        self.want_num(t, e.span)
     }
 
-    fn to_cond(&mut self, t: Typed, span: Span) -> Cond {
+    fn want_cond(&mut self, t: Typed, span: Span) -> Cond {
         match t {
             Typed::Cond(c) => c,
             Typed::Error => Cond::Const(Tri::Unknown),
@@ -77,7 +77,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn to_num(&mut self, t: Typed, span: Span) -> Num {
+    fn want_num(&mut self, t: Typed, span: Span) -> Num {
         match t {
             Typed::Num(n) => n,
             Typed::Error => Num::Const(0.0),
@@ -92,7 +92,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn to_text(&mut self, t: Typed, span: Span, what: &str) -> Option<TextE> {
+    fn want_text(&mut self, t: Typed, span: Span, what: &str) -> Option<TextE> {
         match t {
             Typed::Text(x) => Some(x),
             Typed::Error => None,
@@ -107,7 +107,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn to_date(&mut self, t: Typed, span: Span, what: &str) -> Option<DateE> {
+    fn want_date(&mut self, t: Typed, span: Span, what: &str) -> Option<DateE> {
         match t {
             Typed::Date(x) => Some(x),
             Typed::Error => None,
@@ -178,15 +178,15 @@ impl Checker<'_, '_> {
                 let rt = self.typed(r, ctx);
                 match (lt, op) {
                     (Typed::List(slot), TextOp::Contains) => {
-                        match self.to_text(rt, r.span, "`contains`") {
+                        match self.want_text(rt, r.span, "`contains`") {
                             Some(t) => Typed::Cond(Cond::ListContains(slot, t)),
                             None => Typed::Error,
                         }
                     }
                     (lt, _) => {
                         let what = format!("`{}`", op.as_str());
-                        let a = self.to_text(lt, l.span, &what);
-                        let b = self.to_text(rt, r.span, &what);
+                        let a = self.want_text(lt, l.span, &what);
+                        let b = self.want_text(rt, r.span, &what);
                         match (a, b) {
                             (Some(a), Some(b)) => Typed::Cond(Cond::Text(*op, a, b)),
                             _ => Typed::Error,
@@ -201,7 +201,7 @@ impl Checker<'_, '_> {
                 pattern_span,
             } => {
                 let vt = self.typed(value, ctx);
-                let text = self.to_text(vt, value.span, "`matches`");
+                let text = self.want_text(vt, value.span, "`matches`");
                 let re = self.regex(pattern, flags, *pattern_span);
                 match (text, re) {
                     (Some(t), Some(re)) => Typed::Cond(Cond::Matches(t, Arc::new(re))),
@@ -211,7 +211,7 @@ impl Checker<'_, '_> {
             ExprKind::Within(x, dur) => {
                 self.uses_time = true;
                 let xt = self.typed(x, ctx);
-                match self.to_date(xt, x.span, "`within`") {
+                match self.want_date(xt, x.span, "`within`") {
                     Some(d) => Typed::Cond(Cond::Within(d, dur.value.saturating_mul(1000))),
                     None => Typed::Error,
                 }
@@ -312,7 +312,7 @@ impl Checker<'_, '_> {
             }
             "domain" => {
                 let t = self.typed(&args[0], ctx);
-                match self.to_text(t, args[0].span, "`domain`") {
+                match self.want_text(t, args[0].span, "`domain`") {
                     Some(t) => Typed::Text(TextE::Domain(Box::new(t))),
                     None => Typed::Error,
                 }
@@ -332,7 +332,7 @@ impl Checker<'_, '_> {
             "days_since" => {
                 self.uses_time = true;
                 let t = self.typed(&args[0], ctx);
-                match self.to_date(t, args[0].span, "`days_since`") {
+                match self.want_date(t, args[0].span, "`days_since`") {
                     Some(d) => Typed::Num(Num::DaysSince(Box::new(d))),
                     None => Typed::Error,
                 }

@@ -72,7 +72,7 @@ fn report_pest_error(e: pest::error::Error<Rule>, sink: &mut Sink<'_>) {
             positives,
             negatives: _,
         } => {
-            let mut names: Vec<String> = positives.iter().map(|r| rule_name(r)).collect();
+            let mut names: Vec<String> = positives.iter().map(rule_name).collect();
             names.sort();
             names.dedup();
             if names.is_empty() {
@@ -923,5 +923,87 @@ fn cmp_op(s: &str) -> CmpOp {
         "<=" => CmpOp::Le,
         ">" => CmpOp::Gt,
         _ => CmpOp::Ge,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    fn cond(text: &str) -> Expr {
+        let src = format!("agreement \"t\" fields {{ x : number }} score s {{ +1 \"r\" when {text} }} route {{ nurture otherwise }}");
+        let file = parse(&src).unwrap_or_else(|e| panic!("{}", e.render(&src, "t")));
+        file.scores[0].rules[0].when.clone().unwrap()
+    }
+
+    /// A compact rendering of the tree's shape.
+    fn shape(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Name(i) => i.name.clone(),
+            ExprKind::Number(n) => n.to_string(),
+            ExprKind::Not(a) => format!("(not {})", shape(a)),
+            ExprKind::Neg(a) => format!("(-{})", shape(a)),
+            ExprKind::Paren(a) => shape(a),
+            ExprKind::Binary(op, a, b) => format!("({} {op:?} {})", shape(a), shape(b)),
+            ExprKind::Between(x, a, b) => {
+                format!("({} between {} {})", shape(x), shape(a), shape(b))
+            }
+            ExprKind::IsMissing(a) => format!("({} missing)", shape(a)),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn precedence() {
+        assert_eq!(shape(&cond("a or b and c")), "(a Or (b And c))");
+        assert_eq!(shape(&cond("not a and b")), "((not a) And b)");
+        assert_eq!(
+            shape(&cond("not x + 1 > y * 2")),
+            "(not ((x Add 1) Cmp(Gt) (y Mul 2)))"
+        );
+        assert_eq!(
+            shape(&cond("x between 1 and 3 and y")),
+            "((x between 1 3) And y)"
+        );
+        assert_eq!(
+            shape(&cond("x + 1 between 1 and 3 + 1")),
+            "((x Add 1) between 1 (3 Add 1))"
+        );
+        assert_eq!(shape(&cond("- x - 1 > 0")), "(((-x) Sub 1) Cmp(Gt) 0)");
+        assert_eq!(shape(&cond("a is missing or b")), "((a missing) Or b)");
+    }
+
+    #[test]
+    fn a_sign_that_starts_a_rule_is_not_an_operator() {
+        let src = "agreement \"t\" fields { x : number }
+          score s {
+            +1 \"a\" when x > 0
+            -15 \"b\" when x > 1
+            +(2 * x) up to 5 \"c\" when x > 2
+            + 3 \"d\"
+          }
+          route { nurture otherwise }";
+        let file = parse(src).unwrap_or_else(|e| panic!("{}", e.render(src, "t")));
+        let names: Vec<&str> = file.scores[0]
+            .rules
+            .iter()
+            .map(|r| r.name.value.as_str())
+            .collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        assert_eq!(file.scores[0].rules[1].sign, Sign::Minus);
+        assert_eq!(
+            file.scores[0].rules[2].up_to.as_ref().map(|u| u.value),
+            Some(5.0)
+        );
+    }
+
+    #[test]
+    fn keywords_need_a_word_boundary() {
+        // `android` is not `and`, `index` is not `in`, `nothing` is not `not`.
+        let src = "agreement \"t\" fields { android : bool  index : number  nothing : bool }
+          score s { +1 \"r\" when android and index > 1 and nothing }
+          route { nurture otherwise }";
+        assert!(parse(src).is_ok());
     }
 }

@@ -46,8 +46,10 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
         f.write_str("a JSON object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match self.builder.slot(&key) {
+        while let Some(slot) = map.next_key_seed(KeySeed {
+            builder: self.builder,
+        })? {
+            match slot {
                 Some(slot) => {
                     let raw = map.next_value_seed(RawSeed { depth: 0 })?;
                     self.builder.set(slot, raw);
@@ -79,6 +81,29 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Err(E::custom("__not_object:null"))
+    }
+}
+
+/// Resolves a key to its field slot without allocating (`Ok(None)` for an
+/// undeclared key).
+struct KeySeed<'b, 'p> {
+    builder: &'b LeadBuilder<'p>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
+    type Value = Option<u32>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u32>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_, '_> {
+    type Value = Option<u32>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<u32>, E> {
+        Ok(self.builder.slot(key))
     }
 }
 

@@ -563,10 +563,81 @@ def generate_events(rng: random.Random) -> str:
     return out.getvalue()
 
 
+# --------------------------------------------------------------- education
+# A synthetic export in the shape of the real X Education file (same column
+# names, the same vocabulary of placeholders such as "Select", blank numbers,
+# Yes/No flags), so the education agreement has sample leads of its own.
+
+ED_COLUMNS = [
+    "Prospect ID", "Lead Number", "Lead Origin", "Lead Source", "Do Not Email", "Do Not Call",
+    "Converted", "TotalVisits", "Total Time Spent on Website", "Page Views Per Visit",
+    "Last Activity", "Country", "Specialization", "What is your current occupation", "Tags",
+    "Lead Quality", "Lead Profile", "City", "Asymmetrique Activity Index",
+    "Asymmetrique Profile Score", "A free copy of Mastering The Interview", "",
+]
+ED_VOCAB = {
+    "Lead Origin": [("Landing Page Submission", 50), ("API", 38), ("Lead Add Form", 8), ("Lead Import", 1), ("Quick Add Form", 1)],
+    "Lead Source": [("Google", 31), ("Direct Traffic", 27), ("Olark Chat", 19), ("Organic Search", 12), ("Reference", 6), ("Welingak Website", 2), ("Referral Sites", 1), ("Facebook", 1), ("", 1), ("google", 1)],
+    "Last Activity": [("Email Opened", 37), ("SMS Sent", 30), ("Olark Chat Conversation", 10), ("Page Visited on Website", 7), ("Converted to Lead", 5), ("Email Bounced", 3), ("Email Link Clicked", 3), ("Form Submitted on Website", 1), ("", 1), ("Unreachable", 1), ("Had a Phone Conversation", 1)],
+    "Country": [("India", 70), ("", 26), ("United States", 1), ("United Arab Emirates", 1), ("Singapore", 1), ("unknown", 1)],
+    "Specialization": [("Select", 21), ("", 16), ("Finance Management", 11), ("Human Resource Management", 9), ("Marketing Management", 9), ("Operations Management", 5), ("Business Administration", 4), ("IT Projects Management", 4), ("Supply Chain Management", 4), ("Media and Advertising", 2)],
+    "What is your current occupation": [("Unemployed", 61), ("", 29), ("Working Professional", 8), ("Student", 2), ("Other", 1), ("Businessman", 1)],
+    "Tags": [("", 36), ("Will revert after reading the email", 22), ("Ringing", 13), ("Interested in other courses", 6), ("Already a student", 5), ("Closed by Horizzon", 4), ("switched off", 3), ("Busy", 2), ("Lost to EINS", 2), ("Not doing further education", 2), ("Interested  in full time MBA", 1), ("invalid number", 1)],
+    "Lead Quality": [("", 52), ("Might be", 17), ("Not Sure", 12), ("High in Relevance", 7), ("Worst", 6), ("Low in Relevance", 6)],
+    "Lead Profile": [("Select", 45), ("", 29), ("Potential Lead", 17), ("Other Leads", 5), ("Student of SomeSchool", 3), ("Lateral Student", 1)],
+    "City": [("Mumbai", 35), ("Select", 24), ("", 15), ("Thane & Outskirts", 8), ("Other Cities", 7), ("Other Cities of Maharashtra", 5), ("Other Metro Cities", 4), ("Tier II Cities", 1)],
+    "Asymmetrique Activity Index": [("", 46), ("02.Medium", 42), ("01.High", 9), ("03.Low", 3)],
+}
+# Values a broken form or an import would produce: each is a lead error.
+ED_BAD = [("TotalVisits", "many"), ("Page Views Per Visit", "2,5"), ("Do Not Email", "Maybe"),
+          ("Total Time Spent on Website", "12 min"), ("Asymmetrique Profile Score", "high")]
+
+
+def education_lead(rng: random.Random, i: int) -> dict:
+    row = {c: weighted(rng, ED_VOCAB[c]) for c in ED_VOCAB}
+    row["Prospect ID"] = "%08x-%04x-4%03x-%04x-%012x" % (
+        rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(12), rng.getrandbits(16), rng.getrandbits(48))
+    row["Lead Number"] = str(600000 + i * 7 + rng.randrange(7))
+    row["Do Not Email"] = "Yes" if rng.random() < 0.08 else "No"
+    row["Do Not Call"] = "Yes" if rng.random() < 0.002 else "No"
+    visits = 0 if rng.random() < 0.24 else min(int(rng.expovariate(1 / 3.5)) + 1, 40)
+    engaged = rng.random()
+    seconds = 0 if visits == 0 else int(rng.expovariate(1 / 500) * (0.5 + engaged))
+    pages = 0 if visits == 0 else round(min(rng.uniform(1, 6), visits * 2.0), 2)
+    row["TotalVisits"] = "" if rng.random() < 0.015 else str(visits)
+    row["Total Time Spent on Website"] = str(seconds)
+    row["Page Views Per Visit"] = "" if row["TotalVisits"] == "" else (str(pages).rstrip("0").rstrip(".") if pages else "0")
+    profile = "" if row["Asymmetrique Activity Index"] == "" else str(rng.randint(11, 20))
+    row["Asymmetrique Profile Score"] = profile
+    row["A free copy of Mastering The Interview"] = "Yes" if rng.random() < 0.31 else "No"
+    converted = engaged > 0.55 and row["Tags"] in ("Will revert after reading the email", "Closed by Horizzon", "", "Busy")
+    row["Converted"] = "1" if converted or rng.random() < 0.1 else "0"
+    row[""] = ""
+    if rng.random() < 0.005:
+        key, value = ED_BAD[rng.randrange(len(ED_BAD))]
+        row[key] = value
+    return row
+
+
+def generate_education(rng: random.Random) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ED_COLUMNS)
+    for i in range(1000):
+        row = education_lead(rng, i)
+        writer.writerow([row[c] for c in ED_COLUMNS])
+    return out.getvalue()
+
+
 def main() -> None:
     b2b = generate_b2b(random.Random(SEED))
     events = generate_events(random.Random(SEED + 1))
-    for name, text in (("b2b-saas-inbound.leads.jsonl", b2b), ("events-webinars.leads.csv", events)):
+    education = generate_education(random.Random(SEED + 2))
+    for name, text in (
+        ("b2b-saas-inbound.leads.jsonl", b2b),
+        ("events-webinars.leads.csv", events),
+        ("education-admissions.leads.csv", education),
+    ):
         path = HERE / name
         path.write_bytes(text.encode("utf-8"))
         print(f"wrote {path.name}: {text.count(chr(10)) - (1 if name.endswith('.csv') else 0)} leads")

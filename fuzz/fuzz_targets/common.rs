@@ -1,6 +1,6 @@
 //! Shared by the fuzz targets: a fixed agreement using every field type and
-#![allow(dead_code)]
 //! most constructs, and the invariants every decision must keep.
+#![allow(dead_code)]
 
 use leadgate::{Agreement, Decision, OnBadValue, ScoreOptions};
 

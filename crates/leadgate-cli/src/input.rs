@@ -37,7 +37,7 @@ pub enum Source {
     Lines(Box<dyn BufRead + Send>),
     Array(std::vec::IntoIter<Record>),
     Csv {
-        reader: CsvRecords,
+        reader: Box<CsvRecords>,
         header: csv::ByteRecord,
     },
 }
@@ -93,7 +93,10 @@ pub fn open(path: &str, format: InputFormat) -> Result<Source, Failure> {
             Ok(Source::Array(records.into_iter()))
         }
         InputFormat::Csv => {
-            let mut reader = CsvRecords::new(Box::new(BufReader::with_capacity(1 << 16, reader)));
+            let mut reader = Box::new(CsvRecords::new(Box::new(BufReader::with_capacity(
+                1 << 16,
+                reader,
+            ))));
             let header = match reader.read() {
                 Ok(CsvRead::Record(h)) => h,
                 Ok(CsvRead::Eof) => csv::ByteRecord::new(),

@@ -1,8 +1,10 @@
 //! Shared by the fuzz targets: a fixed agreement using every field type and
 //! most constructs, and the invariants every decision must keep.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::panic)]
 
-use leadgate::{Agreement, Decision, OnBadValue, ScoreOptions};
+use std::sync::OnceLock;
+
+use leadgate::{Agreement, Decision, OnBadValue, Raw, ScoreOptions, Threads};
 
 pub const AGREEMENT: &str = r#"
 agreement "Fuzz" version "1"
@@ -47,11 +49,13 @@ route {
 }
 "#;
 
-pub fn agreement() -> Agreement {
-    match Agreement::compile(AGREEMENT) {
+/// [`AGREEMENT`], compiled once.
+pub fn agreement() -> &'static Agreement {
+    static A: OnceLock<Agreement> = OnceLock::new();
+    A.get_or_init(|| match Agreement::compile(AGREEMENT) {
         Ok(a) => a,
         Err(e) => panic!("the fuzz agreement does not compile: {e:?}"),
-    }
+    })
 }
 
 pub fn options(on_bad_value: OnBadValue) -> ScoreOptions {
@@ -82,5 +86,84 @@ pub fn check(agreement: &Agreement, d: &Decision, index: usize) {
         assert!(v.total.is_finite());
     } else {
         assert!(parsed.get("error").is_some(), "{json}");
+    }
+}
+
+/// Target `agreement`: any text through parse + check + compile; a compiled
+/// agreement runs its examples and scores leads; diagnostics have valid spans.
+pub fn agreement_target(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    match Agreement::compile(&text) {
+        Err(e) => {
+            assert!(e.error_count() > 0, "a failed compile reports no error");
+            for d in &e.diagnostics {
+                assert!(d.span.start <= d.span.end && d.span.end <= text.len());
+                assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+            }
+            let _ = e.render(&text, "fuzz.lead");
+        }
+        Ok(agreement) => {
+            let _ = agreement.run_examples();
+            for mode in [OnBadValue::Error, OnBadValue::Missing] {
+                let opts = options(mode);
+                // An empty lead, and leads with every field set from one text.
+                let empty = agreement.bind_json("{}", mode);
+                check(&agreement, &agreement.decide(0, &empty, &opts), 0);
+                for raw in ["1", "yes", "2026-11-01", "a;b"] {
+                    let mut b = agreement.lead_builder(mode);
+                    for slot in 0..agreement.fields().len() {
+                        b.set(slot as u32, Raw::Str(raw.into()));
+                    }
+                    let lead = b.finish();
+                    check(&agreement, &agreement.decide(0, &lead, &opts), 0);
+                }
+            }
+        }
+    }
+}
+
+/// Target `json_lead`: any text as one JSON record, in both bad-value modes.
+pub fn json_lead_target(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let a = agreement();
+    for mode in [OnBadValue::Error, OnBadValue::Missing] {
+        check(a, &a.score_json(text, &options(mode)), 0);
+    }
+}
+
+/// Target `csv_input`: any bytes as a CSV file with a header and rows of
+/// any length; rows in == decisions out.
+pub fn csv_input_target(data: &[u8]) {
+    let a = agreement();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(data);
+    let Ok(header) = reader.byte_headers().cloned() else {
+        return;
+    };
+    let binder = a.csv_binder(&header);
+    // An unreadable row keeps its place as a lead error, as in the CLI.
+    let rows: Vec<Option<csv::ByteRecord>> = reader.byte_records().map(Result::ok).collect();
+    let threads = match Threads::new(Some(1)) {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    };
+    for mode in [OnBadValue::Error, OnBadValue::Missing] {
+        let opts = options(mode);
+        let decisions = a.decide_batch(&rows, 0, &opts, &threads, |row| match row {
+            Some(r) => a.bind_csv(&binder, r, mode),
+            None => {
+                let mut b = a.lead_builder(mode);
+                b.reject("unreadable CSV row");
+                b.finish()
+            }
+        });
+        assert_eq!(decisions.len(), rows.len(), "rows in != decisions out");
+        for (i, d) in decisions.iter().enumerate() {
+            check(a, d, i);
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! (records in == decisions out). Fixtures are generated into a temporary
 //! directory; the multi-gigabyte variants run from `tests/hostile/run-large`
 //! (see docs/reliability.md), not here, so that this suite stays fast.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test code
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -142,86 +143,77 @@ fn error_of(v: &serde_json::Value) -> Option<(&str, &str)> {
 
 // ------------------------------------------------------------------ agreements
 
+/// An agreement with one field `x` and one score rule `name` when `condition`.
+fn one_rule(name: &str, condition: &str) -> String {
+    format!(
+        "agreement \"N\"\nfields {{ x : number }}\nscore s {{ +1 \"{name}\" when {condition} }}\nroute {{ nurture otherwise }}\n"
+    )
+}
+
+/// `check` rejects each agreement (exit 1) with a message containing `needle`.
+fn assert_rejected(name: &str, agreements: &[(&str, String)], needle: &str) {
+    let dir = Scratch::new(name);
+    for (what, text) in agreements {
+        let out = check_agreement(&dir, text.as_bytes());
+        assert_eq!(out.code, Some(1), "{what}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{what}: {}", out.stderr);
+    }
+}
+
 #[test]
 fn fifty_thousand_nested_parentheses_are_a_limit_error() {
-    let dir = Scratch::new("parens");
-    let text = format!(
-        "agreement \"N\"\nfields {{ x : number }}\nscore s {{ +1 \"r\" when {}x > 1{} }}\nroute {{ nurture otherwise }}\n",
+    let parens = format!(
+        "{}x > 1{}",
         "(".repeat(NESTED_PARENS),
         ")".repeat(NESTED_PARENS)
     );
-    let out = check_agreement(&dir, text.as_bytes());
-    assert_eq!(out.code, Some(1));
-    assert!(
-        out.stderr.contains("brackets nest too deeply"),
-        "{}",
-        out.stderr
+    let lists = format!("x in {}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_rejected(
+        "parens",
+        &[
+            ("parentheses", one_rule("r", &parens)),
+            ("lists", one_rule("r", &lists)),
+            ("unclosed", one_rule("r", &"(".repeat(100_000))),
+        ],
+        "brackets nest too deeply",
     );
 }
 
 #[test]
-fn deep_brackets_of_every_kind_and_long_operator_runs_are_limit_errors() {
-    let dir = Scratch::new("runs");
-    for (what, body) in [
-        (
-            "lists",
-            format!("x in {}1{}", "[".repeat(10_000), "]".repeat(10_000)),
-        ),
-        ("not", format!("{}x > 1", "not ".repeat(100_000))),
-        ("minus", format!("x > {}x", "- ".repeat(100_000))),
-        ("unclosed", "(".repeat(100_000)),
-    ] {
-        let text = format!(
-            "agreement \"N\"\nfields {{ x : number }}\nscore s {{ +1 \"r\" when {body} }}\nroute {{ nurture otherwise }}\n"
-        );
-        let out = check_agreement(&dir, text.as_bytes());
-        assert_eq!(out.code, Some(1), "{what}: {}", out.stderr);
-        assert!(out.stderr.contains("E0017"), "{what}: {}", out.stderr);
-    }
+fn long_runs_of_prefix_operators_are_a_limit_error() {
+    let nots = format!("{}x > 1", "not ".repeat(100_000));
+    let minuses = format!("x > {}x", "- ".repeat(100_000));
+    assert_rejected(
+        "runs",
+        &[
+            ("not", one_rule("r", &nots)),
+            ("minus", one_rule("r", &minuses)),
+        ],
+        "too many operators in a row",
+    );
 }
 
 #[test]
 fn long_operator_chains_are_a_clear_error() {
-    let dir = Scratch::new("chains");
-    for (what, body) in [
-        ("sum", format!("x > {}", vec!["x"; 5_000].join(" + "))),
-        ("or", vec!["x > 1"; 5_000].join(" or ")),
-    ] {
-        let text = format!(
-            "agreement \"N\"\nfields {{ x : number }}\nscore s {{ +1 \"r\" when {body} }}\nroute {{ nurture otherwise }}\n"
-        );
-        let out = check_agreement(&dir, text.as_bytes());
-        assert_eq!(out.code, Some(1), "{what}: {}", out.stderr);
-        assert!(
-            out.stderr.contains("the expression nests too deeply"),
-            "{what}: {}",
-            out.stderr
-        );
-    }
+    let sum = format!("x > {}", vec!["x"; 5_000].join(" + "));
+    let or = vec!["x > 1"; 5_000].join(" or ");
+    assert_rejected(
+        "chains",
+        &[("sum", one_rule("r", &sum)), ("or", one_rule("r", &or))],
+        "the expression nests too deeply",
+    );
 }
 
 #[test]
 fn a_ten_megabyte_string_literal_is_a_size_error() {
-    let dir = Scratch::new("string");
-    let text = format!(
-        "agreement \"S\"\nfields {{ x : number }}\nscore s {{ +1 \"{}\" when x > 1 }}\nroute {{ nurture otherwise }}\n",
-        "a".repeat(STRING_LITERAL_BYTES)
-    );
-    let out = check_agreement(&dir, text.as_bytes());
-    assert_eq!(out.code, Some(1));
-    assert!(
-        out.stderr.contains("the agreement is too large"),
-        "{}",
-        out.stderr
-    );
-    // An unterminated string of the same size: the same clear error.
-    let text = format!("agreement \"{}", "a".repeat(STRING_LITERAL_BYTES));
-    let out = check_agreement(&dir, text.as_bytes());
-    assert_eq!(out.code, Some(1));
-    assert!(
-        out.stderr.contains("the agreement is too large"),
-        "{}",
-        out.stderr
+    let literal = "a".repeat(STRING_LITERAL_BYTES);
+    assert_rejected(
+        "string",
+        &[
+            ("rule name", one_rule(&literal, "x > 1")),
+            ("unterminated", format!("agreement \"{literal}")),
+        ],
+        "the agreement is too large",
     );
 }
 

@@ -8,6 +8,7 @@
 //!
 //! `LEADGATE_BLESS=1` rewrites the expected files from this engine instead
 //! of comparing (see `tests/conformance/regenerate`); review the diff.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test code
 
 use std::path::{Path, PathBuf};
 

@@ -3,6 +3,7 @@
 //! for some 17-digit decimals, so the Rust and CLI fronts read a different
 //! number than Python's `json` or JavaScript's `JSON.parse` (both correctly
 //! rounded). Fixed by serde_json's `float_roundtrip` feature.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test code
 
 use leadgate::{Agreement, ScoreOptions};
 

@@ -9,6 +9,14 @@ use crate::Failure;
 
 /// Longest JSON line accepted; a longer one becomes a lead error, and memory stays bounded.
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+/// Largest CSV record (the bytes of all its fields) accepted; a longer one
+/// becomes a lead error in its place, and memory stays bounded.
+pub const MAX_CSV_RECORD_BYTES: usize = MAX_LINE_BYTES;
+/// Most fields in one CSV record.
+pub const MAX_CSV_FIELDS: usize = 1 << 20;
+/// A chunk of records stops growing past this many bytes, so that many
+/// long records do not add up (records per chunk are bounded separately).
+pub const MAX_CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
@@ -29,7 +37,7 @@ pub enum Source {
     Lines(Box<dyn BufRead + Send>),
     Array(std::vec::IntoIter<Record>),
     Csv {
-        reader: csv::Reader<Box<dyn Read + Send>>,
+        reader: Box<CsvRecords>,
         header: csv::ByteRecord,
     },
 }
@@ -85,16 +93,24 @@ pub fn open(path: &str, format: InputFormat) -> Result<Source, Failure> {
             Ok(Source::Array(records.into_iter()))
         }
         InputFormat::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(true)
-                .has_headers(true)
-                .from_reader(reader);
-            let header = reader
-                .byte_headers()
-                .map_err(|e| {
-                    Failure::usage(format!("error: cannot read the CSV header of {path}: {e}"))
-                })?
-                .clone();
+            let mut reader = Box::new(CsvRecords::new(Box::new(BufReader::with_capacity(
+                1 << 16,
+                reader,
+            ))));
+            let header = match reader.read() {
+                Ok(CsvRead::Record(h)) => h,
+                Ok(CsvRead::Eof) => csv::ByteRecord::new(),
+                Ok(CsvRead::TooLong(why)) => {
+                    return Err(Failure::usage(format!(
+                        "error: cannot read the CSV header of {path}: {why}"
+                    )))
+                }
+                Err(e) => {
+                    return Err(Failure::usage(format!(
+                        "error: cannot read the CSV header of {path}: {e}"
+                    )))
+                }
+            };
             Ok(Source::Csv { reader, header })
         }
     }
@@ -113,7 +129,8 @@ impl Source {
         match self {
             Source::Lines(r) => {
                 let mut buf = Vec::new();
-                while out.len() < max {
+                let mut bytes = 0usize;
+                while out.len() < max && bytes < MAX_CHUNK_BYTES {
                     buf.clear();
                     match read_line(r.as_mut(), &mut buf) {
                         Err(e) => {
@@ -133,6 +150,7 @@ impl Source {
                             if line.iter().all(u8::is_ascii_whitespace) {
                                 continue;
                             }
+                            bytes += line.len();
                             match std::str::from_utf8(line) {
                                 Ok(s) => out.push(Record::Json(s.to_string())),
                                 Err(_) => {
@@ -149,19 +167,20 @@ impl Source {
                 Ok(it.len() > 0)
             }
             Source::Csv { reader, .. } => {
-                while out.len() < max {
-                    let mut rec = csv::ByteRecord::new();
-                    match reader.read_byte_record(&mut rec) {
-                        Ok(true) => out.push(Record::Csv(rec)),
-                        Ok(false) => return Ok(false),
-                        Err(e) => match e.kind() {
-                            csv::ErrorKind::Io(_) => {
-                                return Err(Failure::usage(format!(
-                                    "error: cannot read the input: {e}"
-                                )))
-                            }
-                            _ => out.push(Record::Bad(format!("unreadable CSV row: {e}"))),
-                        },
+                let mut bytes = 0usize;
+                while out.len() < max && bytes < MAX_CHUNK_BYTES {
+                    match reader.read() {
+                        Ok(CsvRead::Record(rec)) => {
+                            bytes += rec.as_slice().len();
+                            out.push(Record::Csv(rec));
+                        }
+                        Ok(CsvRead::TooLong(why)) => out.push(Record::Bad(why)),
+                        Ok(CsvRead::Eof) => return Ok(false),
+                        Err(e) => {
+                            return Err(Failure::usage(format!(
+                                "error: cannot read the input: {e}"
+                            )))
+                        }
                     }
                 }
                 Ok(true)
@@ -212,6 +231,95 @@ fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<LineRead
             } else {
                 LineRead::Line
             });
+        }
+    }
+}
+
+/// A CSV reader with bounded memory: records are split by `csv_core` (the
+/// parser inside the `csv` crate, with the same defaults: `,`, `"` quotes
+/// doubled to escape, CR / LF / CRLF terminators, a UTF-8 BOM skipped, empty
+/// lines skipped, rows of any length), but a record longer than
+/// [`MAX_CSV_RECORD_BYTES`] or with more than [`MAX_CSV_FIELDS`] fields is
+/// skipped to its end and reported in its place instead of being buffered.
+pub struct CsvRecords {
+    input: Box<dyn BufRead + Send>,
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+pub enum CsvRead {
+    Record(csv::ByteRecord),
+    /// A record too large to keep, with the reason; the input continues after it.
+    TooLong(String),
+    Eof,
+}
+
+impl CsvRecords {
+    pub fn new(input: Box<dyn BufRead + Send>) -> Self {
+        CsvRecords {
+            input,
+            core: csv_core::Reader::new(),
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+        }
+    }
+
+    /// Reads the next record.
+    pub fn read(&mut self) -> std::io::Result<CsvRead> {
+        use csv_core::ReadRecordResult as R;
+        let (mut nout, mut nend) = (0usize, 0usize);
+        let mut too_long: Option<String> = None;
+        loop {
+            let input = self.input.fill_buf()?;
+            let (res, nin, o, e) =
+                self.core
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            self.input.consume(nin);
+            nout += o;
+            nend += e;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull => {
+                    if self.out.len() >= MAX_CSV_RECORD_BYTES {
+                        // Keep reading to the end of the record, dropping its bytes.
+                        too_long.get_or_insert_with(|| {
+                            format!(
+                                "the CSV row is longer than {} MiB",
+                                MAX_CSV_RECORD_BYTES / (1024 * 1024)
+                            )
+                        });
+                        nout = 0;
+                    } else {
+                        let len = (self.out.len() * 2).min(MAX_CSV_RECORD_BYTES);
+                        self.out.resize(len, 0);
+                    }
+                }
+                R::OutputEndsFull => {
+                    if self.ends.len() >= MAX_CSV_FIELDS {
+                        too_long.get_or_insert_with(|| {
+                            format!("the CSV row has more than {MAX_CSV_FIELDS} fields")
+                        });
+                        nend = 0;
+                    } else {
+                        let len = (self.ends.len() * 2).min(MAX_CSV_FIELDS);
+                        self.ends.resize(len, 0);
+                    }
+                }
+                R::Record => {
+                    if let Some(why) = too_long {
+                        return Ok(CsvRead::TooLong(why));
+                    }
+                    let mut rec = csv::ByteRecord::with_capacity(nout, nend);
+                    let mut start = 0;
+                    for &end in &self.ends[..nend] {
+                        rec.push_field(self.out.get(start..end).unwrap_or_default());
+                        start = end;
+                    }
+                    return Ok(CsvRead::Record(rec));
+                }
+                R::End => return Ok(CsvRead::Eof),
+            }
         }
     }
 }

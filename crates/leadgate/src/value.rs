@@ -59,7 +59,9 @@ pub fn write_number(out: &mut String, x: f64) {
         out.push_str(buf.format(x as i64));
     } else if x.is_finite() {
         let mut buf = ryu::Buffer::new();
-        out.push_str(buf.format_finite(x));
+        let s = buf.format_finite(x);
+        // ryu writes whole numbers from 2^53 up to 1e16 as `9007199254740992.0`.
+        out.push_str(s.strip_suffix(".0").unwrap_or(s));
     } else {
         out.push_str("null");
     }

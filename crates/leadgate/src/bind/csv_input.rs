@@ -34,11 +34,8 @@ impl CsvBinder {
         let mut columns = Vec::with_capacity(program.model.fields.len());
         let mut missing_columns = Vec::new();
         for f in &program.model.fields {
-            // Exact match first; then the same key with surrounding spaces.
-            let col = names
-                .iter()
-                .position(|h| *h == f.key)
-                .or_else(|| names.iter().position(|h| h.trim() == f.key));
+            // Keys match exactly (SPEC.md); the first column of that name wins.
+            let col = names.iter().position(|h| *h == f.key);
             if col.is_none() {
                 missing_columns.push(f.key.clone());
             }

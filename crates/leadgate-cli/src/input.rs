@@ -323,3 +323,84 @@ impl CsvRecords {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bounded(input: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut r = CsvRecords::new(Box::new(std::io::Cursor::new(input.to_vec())));
+        let mut out = Vec::new();
+        loop {
+            match r.read() {
+                Ok(CsvRead::Record(rec)) => out.push(rec.iter().map(<[u8]>::to_vec).collect()),
+                Ok(CsvRead::TooLong(why)) => out.push(vec![why.into_bytes()]),
+                Ok(CsvRead::Eof) | Err(_) => return out,
+            }
+        }
+    }
+
+    fn reference(input: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(input)
+            .byte_records()
+            .map_while(Result::ok)
+            .map(|rec| rec.iter().map(<[u8]>::to_vec).collect())
+            .collect()
+    }
+
+    /// The bounded reader splits records exactly as the csv crate does.
+    #[test]
+    fn csv_records_match_the_csv_crate() {
+        let alphabet: &[&[u8]] = &[
+            b"a",
+            b"b",
+            b",",
+            b",",
+            b"\"",
+            b"\"",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b" ",
+            b"\xef\xbb\xbf",
+            b"\xff",
+            b"#",
+            b"\t",
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for case in 0..2_000 {
+            let len = (next() % 40) as usize;
+            let mut input = Vec::new();
+            for _ in 0..len {
+                input.extend_from_slice(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            assert_eq!(
+                bounded(&input),
+                reference(&input),
+                "case {case}: {:?}",
+                String::from_utf8_lossy(&input)
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_record_is_reported_in_its_place() {
+        let mut input = b"a,b\n\"".to_vec();
+        input.resize(input.len() + MAX_CSV_RECORD_BYTES + 10, b'x');
+        input.extend_from_slice(b"\",\"\n\"\nc,d\n");
+        let got = bounded(&input);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], [b"a".to_vec(), b"b".to_vec()]);
+        assert_eq!(got[1], [b"the CSV row is longer than 16 MiB".to_vec()]);
+        assert_eq!(got[2], [b"c".to_vec(), b"d".to_vec()]);
+    }
+}

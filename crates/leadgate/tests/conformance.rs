@@ -166,6 +166,45 @@ fn conformance_corpus() {
     }
 }
 
+/// Large batches (which rayon splits across threads) give the same bytes as
+/// scoring one lead at a time, in order.
+#[test]
+fn parallel_batches_match_sequential() {
+    let sequential = Threads::new(Some(1)).unwrap_or_else(|e| panic!("{e}"));
+    let parallel = Threads::new(Some(4)).unwrap_or_else(|e| panic!("{e}"));
+    for file in case_files() {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let Ok(case) = serde_json::from_str::<Case>(&text) else {
+            continue;
+        };
+        let Ok(agreement) = Agreement::compile(&case.agreement) else {
+            continue;
+        };
+        let on_bad_value: OnBadValue = case.on_bad_value.parse().unwrap_or_default();
+        let opts = ScoreOptions {
+            as_of_ms: leadgate::parse_instant(&case.as_of).unwrap_or(0),
+            on_bad_value,
+            explain: true,
+        };
+        let leads: Vec<&RawValue> = (0..1000 / case.leads.len().max(1) + 1)
+            .flat_map(|_| case.leads.iter().map(|l| &**l))
+            .collect();
+        let bind = |lead: &&RawValue| agreement.bind_json(lead.get(), on_bad_value);
+        let one = agreement.decide_batch(&leads, 7, &opts, &sequential, bind);
+        let many = agreement.decide_batch(&leads, 7, &opts, &parallel, bind);
+        assert_eq!(one.len(), leads.len());
+        for (a, b) in one.iter().zip(&many) {
+            assert_eq!(
+                agreement.decision_json(a),
+                agreement.decision_json(b),
+                "{}",
+                file.display()
+            );
+        }
+        assert_eq!(many.last().map(|d| d.index), Some(leads.len() + 6));
+    }
+}
+
 /// Every expected line is the canonical shape: valid JSON, keys in SPEC order,
 /// `index` equal to the line number.
 #[test]

@@ -3,6 +3,7 @@
 mod check;
 mod diagnostics;
 mod input;
+mod progress;
 mod score;
 
 use std::path::PathBuf;

@@ -14,7 +14,11 @@ pub const CHUNK: usize = 8192;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// Canonical decision JSON, one per line.
     Jsonl,
+    /// Every input column, then route, queue, route_rule, total, one column
+    /// per score and grade, follow_up_within_s, fired and error.
+    Csv,
 }
 
 #[derive(Args)]
@@ -26,7 +30,7 @@ pub struct ScoreArgs {
     /// The evaluation instant: 2026-11-23 or RFC 3339 (default: now).
     #[arg(long)]
     pub as_of: Option<String>,
-    /// Output format: jsonl (canonical decisions, one per line).
+    /// Output format: jsonl (canonical decisions, one per line) or csv (input columns + decision columns).
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: OutputFormat,
     /// Input format, needed for stdin.
@@ -83,10 +87,11 @@ pub fn stream(
     format: Option<InputFormat>,
     opts: &ScoreOptions,
     threads: &Threads,
-    mut sink: impl FnMut(&[Record], &[Decision]) -> Result<(), Failure>,
+    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Decision]) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let fmt = input::detect(input, format)?;
-    let mut source = input::open(input, fmt)?;
+    let progress = crate::progress::Progress::start(input);
+    let mut source = input::open(input, fmt, progress.counter())?;
     let binder = source.csv_header().map(|h| agreement.csv_binder(h));
     if let Some(b) = &binder {
         if !b.missing_columns().is_empty() {
@@ -102,8 +107,10 @@ pub fn stream(
             bind(agreement, binder.as_ref(), r, opts.on_bad_value)
         });
         next_index += records.len();
-        sink(&records, &decisions)?;
+        sink(source.csv_header(), &records, &decisions)?;
+        progress.tick();
         if !more {
+            progress.finish();
             return Ok(());
         }
     }
@@ -125,6 +132,9 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    if args.format == OutputFormat::Csv {
+        return run_csv(args, &agreement, &opts, &threads, out);
+    }
     let mut rejected = 0usize;
     let mut line = String::with_capacity(1 << 16);
     let io_err = |e: std::io::Error| Failure::usage(format!("error: cannot write the output: {e}"));
@@ -134,7 +144,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
         args.input_format,
         &opts,
         &threads,
-        |_, decisions| {
+        |_, _, decisions| {
             line.clear();
             for d in decisions {
                 if d.error().is_some() {
@@ -147,10 +157,132 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
         },
     )?;
     out.flush().map_err(io_err)?;
+    finish(rejected)
+}
+
+fn finish(rejected: usize) -> Result<u8, Failure> {
     if rejected > 0 {
         eprintln!("{rejected} lead(s) rejected: each is in the output with its error");
         Ok(EXIT_REJECTED)
     } else {
         Ok(EXIT_OK)
     }
+}
+
+/// The decision columns that follow the input columns in `--format csv`.
+pub fn csv_decision_header(agreement: &Agreement) -> Vec<String> {
+    let m = agreement.model();
+    let mut h: Vec<String> = ["route", "queue", "route_rule", "total"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(m.scores.iter().map(|s| s.name.clone()));
+    h.extend(m.grades.iter().map(|g| g.name.clone()));
+    h.extend(
+        ["follow_up_within_s", "fired", "error"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    h
+}
+
+/// The decision columns of one decision (see [`csv_decision_header`]).
+pub fn csv_decision_cells(agreement: &Agreement, d: &Decision, cells: &mut Vec<String>) {
+    let m = agreement.model();
+    let width = 7 + m.scores.len() + m.grades.len();
+    match &d.outcome {
+        Err(e) => {
+            cells.extend(std::iter::repeat(String::new()).take(width - 1));
+            cells.push(match &e.field {
+                Some(f) => format!("{f}: {}", e.message),
+                None => e.message.clone(),
+            });
+        }
+        Ok(v) => {
+            let r = &m.routes[v.route as usize];
+            cells.push(r.destination.as_str().to_string());
+            cells.push(r.queue.clone().unwrap_or_default());
+            cells.push(r.name.clone().unwrap_or_default());
+            cells.push(leadgate::value::format_number(v.total));
+            cells.extend(v.scores.iter().map(|x| leadgate::value::format_number(*x)));
+            cells.extend(
+                m.grades
+                    .iter()
+                    .zip(&v.grades)
+                    .map(|(g, l)| g.labels[*l as usize].clone()),
+            );
+            cells.push(r.within_s.map(|s| s.to_string()).unwrap_or_default());
+            let fired: Vec<&str> = v
+                .fired
+                .iter()
+                .map(|f| m.rules[f.rule as usize].name.as_str())
+                .collect();
+            cells.push(fired.join("; "));
+            cells.push(String::new());
+        }
+    }
+}
+
+fn run_csv(
+    args: &ScoreArgs,
+    agreement: &Agreement,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    out: impl Write,
+) -> Result<u8, Failure> {
+    let io_err = |e: csv::Error| Failure::usage(format!("error: cannot write the output: {e}"));
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut rejected = 0usize;
+    let mut header_written = false;
+    let mut input_width = 0usize;
+    let mut cells: Vec<String> = Vec::new();
+    let decision_header = csv_decision_header(agreement);
+    stream(
+        agreement,
+        &args.input,
+        args.input_format,
+        opts,
+        threads,
+        |csv_header, records, decisions| {
+            if !header_written {
+                header_written = true;
+                let mut h: Vec<Vec<u8>> = match &csv_header {
+                    Some(h) => h.iter().map(|c| c.to_vec()).collect(),
+                    None => vec![b"index".to_vec(), b"id".to_vec()],
+                };
+                input_width = h.len();
+                h.extend(decision_header.iter().map(|c| c.as_bytes().to_vec()));
+                w.write_record(&h).map_err(io_err)?;
+            }
+            for (r, d) in records.iter().zip(decisions) {
+                if d.error().is_some() {
+                    rejected += 1;
+                }
+                let mut row: Vec<&[u8]> = Vec::with_capacity(input_width + decision_header.len());
+                let index = d.index.to_string();
+                let id = d.id.clone().unwrap_or_default();
+                match (r, csv_header) {
+                    (Record::Csv(rec), Some(_)) => {
+                        row.extend(rec.iter().take(input_width));
+                        while row.len() < input_width {
+                            row.push(b"");
+                        }
+                    }
+                    (_, Some(_)) => row.extend(std::iter::repeat(&b""[..]).take(input_width)),
+                    (_, None) => {
+                        row.push(index.as_bytes());
+                        row.push(id.as_bytes());
+                    }
+                }
+                cells.clear();
+                csv_decision_cells(agreement, d, &mut cells);
+                row.extend(cells.iter().map(|c| c.as_bytes()));
+                w.write_record(&row).map_err(io_err)?;
+            }
+            Ok(())
+        },
+    )?;
+    w.flush()
+        .map_err(|e| Failure::usage(format!("error: cannot write the output: {e}")))?;
+    finish(rejected)
 }

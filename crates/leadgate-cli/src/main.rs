@@ -2,6 +2,7 @@
 
 mod check;
 mod diagnostics;
+mod fmt;
 mod input;
 mod progress;
 mod score;
@@ -61,6 +62,13 @@ enum Command {
     ///
     /// Example: leadgate score rules-examples/b2b-saas-inbound.lead rules-examples/b2b-saas-inbound.leads.jsonl --as-of 2026-11-23
     Score(score::ScoreArgs),
+    /// Format agreements canonically: aligned columns, comments kept, meaning unchanged.
+    ///
+    /// Prints the formatted text, or rewrites the files with --write, or
+    /// checks them with --check (exit 1 when a file would change).
+    ///
+    /// Example: leadgate fmt --check rules-examples/*.lead
+    Fmt(fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +76,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Score(a) => score::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -27,21 +27,11 @@ pub struct ScoreArgs {
     pub agreement: PathBuf,
     /// Leads: .jsonl / .ndjson, .json (an array), .csv, or `-` for stdin.
     pub input: String,
-    /// The evaluation instant: 2026-11-23 or RFC 3339 (default: now).
-    #[arg(long)]
-    pub as_of: Option<String>,
     /// Output format: jsonl (canonical decisions, one per line) or csv (input columns + decision columns).
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: OutputFormat,
-    /// Input format, needed for stdin.
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormat>,
-    /// Threads for scoring (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// What a value that does not fit its field does: reject the lead (error) or read as missing.
-    #[arg(long, default_value = "error")]
-    pub on_bad_value: OnBadValue,
+    #[command(flatten)]
+    pub scoring: crate::common::ScoringArgs,
     /// Write decisions to this file instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -89,11 +79,37 @@ pub fn stream(
     threads: &Threads,
     mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Decision]) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    stream_many(
+        &[agreement],
+        input,
+        format,
+        opts,
+        threads,
+        |header, records, decisions| match decisions.first() {
+            Some(d) => sink(header, records, d),
+            None => Ok(()),
+        },
+    )
+}
+
+/// [`stream`] with several agreements scoring the same leads: the sink gets
+/// one decision list per agreement, each in input order.
+pub fn stream_many(
+    agreements: &[&Agreement],
+    input: &str,
+    format: Option<InputFormat>,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Vec<Decision>]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let fmt = input::detect(input, format)?;
     let progress = crate::progress::Progress::start(input);
     let mut source = input::open(input, fmt, progress.counter())?;
-    let binder = source.csv_header().map(|h| agreement.csv_binder(h));
-    if let Some(b) = &binder {
+    let binders: Vec<Option<leadgate::CsvBinder>> = agreements
+        .iter()
+        .map(|a| source.csv_header().map(|h| a.csv_binder(h)))
+        .collect();
+    for b in binders.iter().flatten() {
         if !b.missing_columns().is_empty() {
             eprintln!("warning: no column for: {}", b.missing_columns().join(", "));
         }
@@ -103,9 +119,15 @@ pub fn stream(
     loop {
         records.clear();
         let more = source.next_chunk(CHUNK, &mut records)?;
-        let decisions = agreement.decide_batch(&records, next_index, opts, threads, |r| {
-            bind(agreement, binder.as_ref(), r, opts.on_bad_value)
-        });
+        let decisions: Vec<Vec<Decision>> = agreements
+            .iter()
+            .zip(&binders)
+            .map(|(agreement, binder)| {
+                agreement.decide_batch(&records, next_index, opts, threads, |r| {
+                    bind(agreement, binder.as_ref(), r, opts.on_bad_value)
+                })
+            })
+            .collect();
         next_index += records.len();
         sink(source.csv_header(), &records, &decisions)?;
         progress.tick();
@@ -118,12 +140,7 @@ pub fn stream(
 
 pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
     let (agreement, _) = load_agreement(&args.agreement)?;
-    let opts = ScoreOptions {
-        as_of_ms: parse_as_of(args.as_of.as_deref())?,
-        on_bad_value: args.on_bad_value,
-        explain: true,
-    };
-    let threads = Threads::new(args.threads).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let (opts, threads) = args.scoring.options()?;
     let out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(
             std::fs::File::create(p)
@@ -141,7 +158,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
     stream(
         &agreement,
         &args.input,
-        args.input_format,
+        args.scoring.input_format,
         &opts,
         &threads,
         |_, _, decisions| {
@@ -240,7 +257,7 @@ fn run_csv(
     stream(
         agreement,
         &args.input,
-        args.input_format,
+        args.scoring.input_format,
         opts,
         threads,
         |csv_header, records, decisions| {

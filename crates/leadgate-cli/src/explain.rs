@@ -117,7 +117,7 @@ fn field_list(agreement: &Agreement, slots: &[u32]) -> String {
         .join(", ")
 }
 
-fn signed(x: f64) -> String {
+pub fn signed(x: f64) -> String {
     if x >= 0.0 {
         format!("+{}", num(x))
     } else {

@@ -3,6 +3,7 @@
 mod check;
 mod common;
 mod diagnostics;
+mod diff;
 mod explain;
 mod fmt;
 mod html;
@@ -81,6 +82,13 @@ enum Command {
     ///
     /// Example: leadgate report rules-examples/education-admissions.lead leads.csv --by "Lead Source" --outcome Converted --html report.html
     Report(report::ReportArgs),
+    /// Run two versions of an agreement over the same leads: the route
+    /// transition matrix, how many leads move, the route-rule transitions and
+    /// the score rules that explain the moves; --changes N lists changed leads
+    /// with both decisions' reasons.
+    ///
+    /// Example: leadgate diff current.lead proposed.lead last-quarter.csv --changes 20
+    Diff(diff::DiffArgs),
     /// Format agreements canonically: aligned columns, comments kept, meaning unchanged.
     ///
     /// Prints the formatted text, or rewrites the files with --write, or
@@ -96,6 +104,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(&a),
         Command::Score(a) => score::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Explain(a) => explain::run(&a),
     };

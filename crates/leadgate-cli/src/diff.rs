@@ -11,7 +11,7 @@ use serde_json::{json, Value as Json};
 
 use crate::common::{num, pct, ScoringArgs};
 use crate::explain::{signed, snippet};
-use crate::report::{dest_index, ReportFormat};
+use crate::report::{dest_index, route_rule_label, ReportFormat};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 
 #[derive(Args)]
@@ -111,18 +111,7 @@ fn rule_diff(
 }
 
 fn route_text(a: &Agreement, v: &Verdict) -> String {
-    let r = &a.model().routes[v.route as usize];
-    let mut s = r.destination.as_str().to_string();
-    if let Some(q) = &r.queue {
-        let _ = write!(s, "/{q}");
-    }
-    match &r.name {
-        Some(n) => {
-            let _ = write!(s, " \"{n}\"");
-        }
-        None => s.push_str(" (otherwise)"),
-    }
-    s
+    route_rule_label(a, v.route as usize)
 }
 
 fn scores_text(a: &Agreement, v: &Verdict) -> String {
@@ -359,18 +348,7 @@ fn sorted<K: Clone + Ord>(m: &HashMap<K, u64>) -> Vec<(K, u64)> {
 }
 
 fn rule_label(a: &Agreement, i: u32) -> String {
-    let r = &a.model().routes[i as usize];
-    let mut s = r.destination.as_str().to_string();
-    if let Some(q) = &r.queue {
-        let _ = write!(s, "/{q}");
-    }
-    match &r.name {
-        Some(n) => {
-            let _ = write!(s, " \"{n}\"");
-        }
-        None => s.push_str(" otherwise"),
-    }
-    s
+    route_rule_label(a, i as usize)
 }
 
 pub fn text(
@@ -455,9 +433,8 @@ pub fn text(
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {c:>8}  {} ({})  \"{name}\" {}{mark}",
+                "  {c:>8}  {} (of moves)  \"{name}\" {}{mark}",
                 pct(*c, d.moved),
-                "of moves",
                 change.as_str()
             );
         }

@@ -505,6 +505,22 @@ pub fn run(args: &ReportArgs) -> Result<u8, Failure> {
     })
 }
 
+/// A route rule as `sales/emea "Hot lead, EMEA"` or `nurture (otherwise)`.
+pub fn route_rule_label(a: &Agreement, i: usize) -> String {
+    let r = &a.model().routes[i];
+    let mut s = r.destination.as_str().to_string();
+    if let Some(q) = &r.queue {
+        let _ = write!(s, "/{q}");
+    }
+    match &r.name {
+        Some(n) => {
+            let _ = write!(s, " \"{n}\"");
+        }
+        None => s.push_str(" (otherwise)"),
+    }
+    s
+}
+
 /// What the renderers need.
 pub struct Context<'a> {
     pub agreement: &'a Agreement,
@@ -518,18 +534,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Route rule label: `3. sales/emea "Hot lead, EMEA"`.
     pub fn route_label(&self, i: usize) -> String {
-        let r = &self.agreement.model().routes[i];
-        let mut s = format!("{}. {}", i + 1, r.destination.as_str());
-        if let Some(q) = &r.queue {
-            let _ = write!(s, "/{q}");
-        }
-        match &r.name {
-            Some(n) => {
-                let _ = write!(s, " \"{n}\"");
-            }
-            None => s.push_str(" (otherwise)"),
-        }
-        s
+        format!("{}. {}", i + 1, route_rule_label(self.agreement, i))
     }
 
     /// `(destination/queue, leads, outcome)` in route-rule order of first appearance.

@@ -189,7 +189,7 @@ pub fn explain(
     grades(&mut out, agreement, source, v);
     routes(&mut out, agreement, source, v);
     if !v.warnings.is_empty() {
-        let _ = writeln!(out, "\nWarnings (values read as missing)");
+        let _ = writeln!(out, "\nWarnings");
         for w in &v.warnings {
             let _ = writeln!(out, "  {}: {}", w.field, w.message);
         }

@@ -83,22 +83,48 @@ fn read_lead(
     }
 }
 
-/// The source text of a span, on one line.
+/// The source text of a span, on one line, without comments.
 pub fn snippet(source: &str, span: leadgate::Span) -> String {
     let text = source.get(span.start..span.end).unwrap_or("");
-    // Drop comments, then collapse whitespace.
-    let no_comments: Vec<&str> = text
-        .lines()
-        .map(|l| match l.find(" #") {
-            Some(i) if !l[..i].contains('"') && !l[..i].contains('/') => &l[..i],
-            _ => l,
-        })
-        .collect();
-    no_comments
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let (mut in_string, mut in_regex) = (false, false);
+    while let Some(c) = chars.next() {
+        if in_string || in_regex {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if (in_string && c == '"') || (in_regex && (c == '/' || c == '\n')) {
+                in_string = false;
+                in_regex = false;
+            }
+            continue;
+        }
+        match c {
+            '#' => {
+                // A comment: skip to the end of the line.
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push(' ');
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '/' if out.trim_end().ends_with("matches") => {
+                in_regex = true;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    // Collapse whitespace outside strings and regexes (they rarely hold runs of it).
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn field_list(agreement: &Agreement, slots: &[u32]) -> String {

@@ -720,3 +720,49 @@ fn fmt_check_write_and_errors() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn fmt_and_explain_handle_comments_in_awkward_places() {
+    let edge = fixture("edge.lead");
+    let (code, once, err) = run(&["fmt", &edge]);
+    assert_eq!(code, 0, "{err}");
+    let formatted = tmp("edge-formatted.lead");
+    std::fs::write(&formatted, &once).unwrap();
+    let (_, twice, _) = run(&["fmt", formatted.to_str().unwrap()]);
+    assert_eq!(once, twice);
+    for c in [
+        "# trailing on header",
+        "# after brace",
+        "# after close",
+        "# between name and brace",
+        "# inside rule",
+        "# in lead",
+        "# end",
+        "# final",
+    ] {
+        assert!(once.contains(c), "{c} lost:\n{once}");
+    }
+    assert!(
+        once.contains("b matches /a\\/b#c/i"),
+        "a # in a regex is not a comment"
+    );
+    assert!(once.contains("\"#notacomment\""));
+    leadgate()
+        .args(["check", formatted.to_str().unwrap()])
+        .assert()
+        .code(0);
+    let (code, out, _) = run(&[
+        "explain",
+        &edge,
+        "--lead",
+        r#"{"a": 3, "b": "x"}"#,
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("matches /a\\/b#c/i"), "{out}");
+    assert!(
+        !out.contains("# end"),
+        "comments are not part of a rule: {out}"
+    );
+}

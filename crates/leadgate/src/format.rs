@@ -865,20 +865,33 @@ impl<'s> Fmt<'s> {
             Body::Row(r) => r,
         };
         let w = &widths[r.table];
+        // Each cell starts at its column when the line has not passed it
+        // yet (a cell wider than its column's cap pushes only its own row).
         let mut line = String::new();
-        let ncells = r.cells.len();
-        for (i, cell) in r.cells.iter().enumerate() {
-            let followed = r.cells[i + 1..].iter().any(|c| !c.is_empty()) || r.flow.is_some();
-            let colw = w.get(i).copied().unwrap_or(0);
-            if colw == 0 && cell.is_empty() {
-                continue;
-            }
-            line.push_str(cell);
-            if followed || i + 1 < ncells {
-                let pad = colw.saturating_sub(width(cell));
-                line.push_str(&" ".repeat(pad));
+        let mut target = 0usize;
+        let place = |line: &mut String, start: usize| {
+            let cur = width(line);
+            if cur < start {
+                line.push_str(&" ".repeat(start - cur));
+            } else if cur > 0 {
                 line.push(' ');
             }
+        };
+        for (i, cell) in r.cells.iter().enumerate() {
+            let colw = w.get(i).copied().unwrap_or(0);
+            let start = target;
+            if cell.is_empty() {
+                if colw > 0 {
+                    target = start + colw + 1;
+                }
+                continue;
+            }
+            target = start + colw + 1;
+            place(&mut line, start);
+            line.push_str(cell);
+        }
+        if r.flow.is_some() {
+            place(&mut line, target);
         }
         let mut lines = Vec::new();
         if let Some((prefix, pieces)) = &r.flow {

@@ -20,7 +20,7 @@ pub fn render(source: &str, name: &str, diags: &[Diagnostic], color: bool) -> St
         let len = d.span.end.saturating_sub(d.span.start);
         let label = LabeledSpan::new(d.help.clone(), d.span.start, len);
         let md = MietteDiagnostic::new(d.message.clone())
-            .with_code(format!("{}", d.code))
+            .with_code(d.code.to_string())
             .with_severity(match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,

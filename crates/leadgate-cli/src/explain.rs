@@ -19,7 +19,7 @@ pub struct ExplainArgs {
     pub agreement: PathBuf,
     /// With --index: the leads file (.jsonl, .json, .csv, or `-`).
     pub input: Option<String>,
-    /// The lead as a JSON object, e.g. '{"email": "ana@acme.io", "title": "VP Sales"}'.
+    /// The lead as a JSON object, e.g. '{"email": "ana@acme.io", "title": "VP Sales"}'; `-` reads it from stdin.
     #[arg(long)]
     pub lead: Option<String>,
     /// Explain the lead at this 0-based position of INPUT.
@@ -33,6 +33,12 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     let (agreement, source) = load_agreement(&args.agreement)?;
     let (opts, _) = args.scoring.options()?;
     let (lead, index) = match (&args.lead, args.index, &args.input) {
+        (Some(json), _, _) if json == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| Failure::usage(format!("error: cannot read stdin: {e}")))?;
+            (agreement.bind_json(&text, opts.on_bad_value), 0)
+        }
         (Some(json), _, _) => (agreement.bind_json(json, opts.on_bad_value), 0),
         (None, Some(i), Some(input)) => (read_lead(&agreement, input, &args.scoring, i)?, i),
         _ => return Err(Failure::usage("error: give --lead JSON or --index N INPUT")),

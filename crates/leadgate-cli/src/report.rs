@@ -429,6 +429,19 @@ impl Extract {
                             Some(Json::String(s)) => clean(s),
                             Some(Json::Bool(b)) => Some(b.to_string()),
                             Some(Json::Number(n)) => Some(n.to_string()),
+                            Some(Json::Array(items)) => {
+                                let parts: Vec<String> = items
+                                    .iter()
+                                    .map(|i| match i {
+                                        Json::String(s) => s.clone(),
+                                        other => other.to_string(),
+                                    })
+                                    .collect();
+                                Some(parts.join("; "))
+                            }
+                            Some(Json::Object(_)) => {
+                                Some(Json::Object(Default::default()).to_string())
+                            }
                             _ => None,
                         })
                     })

@@ -254,6 +254,14 @@ fn run_csv(
     let mut input_width = 0usize;
     let mut cells: Vec<String> = Vec::new();
     let decision_header = csv_decision_header(agreement);
+    // JSON input has no fixed columns: write the keys the agreement reads.
+    let mut json_keys: Vec<String> = Vec::new();
+    for f in agreement.fields() {
+        if !json_keys.contains(&f.key) {
+            json_keys.push(f.key.clone());
+        }
+    }
+    let mut extract = crate::report::Extract::new(json_keys.iter().cloned().map(Some).collect());
     stream(
         agreement,
         &args.input,
@@ -265,7 +273,10 @@ fn run_csv(
                 header_written = true;
                 let mut h: Vec<Vec<u8>> = match &csv_header {
                     Some(h) => h.iter().map(|c| c.to_vec()).collect(),
-                    None => vec![b"index".to_vec(), b"id".to_vec()],
+                    None => std::iter::once("index")
+                        .chain(json_keys.iter().map(String::as_str))
+                        .map(|k| k.as_bytes().to_vec())
+                        .collect(),
                 };
                 input_width = h.len();
                 h.extend(decision_header.iter().map(|c| c.as_bytes().to_vec()));
@@ -277,7 +288,10 @@ fn run_csv(
                 }
                 let mut row: Vec<&[u8]> = Vec::with_capacity(input_width + decision_header.len());
                 let index = d.index.to_string();
-                let id = d.id.clone().unwrap_or_default();
+                let values = match csv_header {
+                    Some(_) => Vec::new(),
+                    None => extract.values(None, r)?,
+                };
                 match (r, csv_header) {
                     (Record::Csv(rec), Some(_)) => {
                         row.extend(rec.iter().take(input_width));
@@ -288,7 +302,7 @@ fn run_csv(
                     (_, Some(_)) => row.extend(std::iter::repeat(&b""[..]).take(input_width)),
                     (_, None) => {
                         row.push(index.as_bytes());
-                        row.push(id.as_bytes());
+                        row.extend(values.iter().map(|v| v.as_deref().unwrap_or("").as_bytes()));
                     }
                 }
                 cells.clear();

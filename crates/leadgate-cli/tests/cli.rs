@@ -525,6 +525,12 @@ fn explain_by_index_and_exit_codes() {
     assert!(out.contains("REJECTED"), "{out}");
     let (code, _, _) = run(&["explain", &fixture("mini.lead")]);
     assert_eq!(code, 2);
+    leadgate()
+        .args(["explain", &fixture("mini.lead"), "--lead", "-"])
+        .write_stdin(r#"{"ID": "s1", "Size": 500, "Demo": "yes"}"#)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("=> SALES"));
 }
 
 // ------------------------------------------------------------------ score
@@ -626,6 +632,11 @@ fn streaming_keeps_every_lead_in_order() {
         .map(String::from)
         .collect();
     assert_eq!(rows.len(), n + 1);
+    assert!(
+        rows[0].starts_with("index,ID,Size,Source,Demo,route,"),
+        "{}",
+        rows[0]
+    );
     for (i, row) in rows.iter().skip(1).enumerate() {
         assert!(row.starts_with(&format!("{i},L{i},")), "{row}");
     }

@@ -206,7 +206,7 @@ pub fn page(ctx: &Context) -> String {
         .map(|(q, n, _)| {
             let di = DESTS
                 .iter()
-                .position(|d| q.split('/').next() == Some(d.as_str()))
+                .position(|d| q.split(['/', ' ']).next() == Some(d.as_str()))
                 .unwrap_or(2);
             (q, n as f64, format!("{n} ({})", pct(n, scored)), COLORS[di])
         })

@@ -557,7 +557,7 @@ impl Context<'_> {
         for (i, r) in m.routes.iter().enumerate() {
             let key = match &r.queue {
                 Some(q) => format!("{}/{q}", r.destination.as_str()),
-                None => r.destination.as_str().to_string(),
+                None => format!("{} (no queue)", r.destination.as_str()),
             };
             let o = self.report.route_outcome[i];
             match out.iter_mut().find(|(k, _, _)| *k == key) {

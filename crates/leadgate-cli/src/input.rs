@@ -5,7 +5,24 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use crate::Failure;
+
+/// A reader that counts the bytes it has read.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
 
 /// Longest JSON line accepted; a longer one becomes a lead error, and memory stays bounded.
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
@@ -64,13 +81,21 @@ pub fn detect(path: &str, given: Option<InputFormat>) -> Result<InputFormat, Fai
     }
 }
 
-pub fn open(path: &str, format: InputFormat) -> Result<Source, Failure> {
+/// Opens an input; `counter`, when given, counts the bytes read (for the progress bar).
+pub fn open(
+    path: &str,
+    format: InputFormat,
+    counter: Option<Arc<AtomicU64>>,
+) -> Result<Source, Failure> {
     let reader: Box<dyn Read + Send> = if path == "-" {
         Box::new(std::io::stdin())
     } else {
         let f = File::open(Path::new(path))
             .map_err(|e| Failure::usage(format!("error: cannot read {path}: {e}")))?;
-        Box::new(f)
+        match counter {
+            Some(count) => Box::new(Counting { inner: f, count }),
+            None => Box::new(f),
+        }
     };
     match format {
         InputFormat::Jsonl => Ok(Source::Lines(Box::new(BufReader::with_capacity(

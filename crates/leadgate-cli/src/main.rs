@@ -1,8 +1,15 @@
 //! The `leadgate` command line.
 
 mod check;
+mod common;
 mod diagnostics;
+mod diff;
+mod explain;
+mod fmt;
+mod html;
 mod input;
+mod progress;
+mod report;
 mod score;
 
 use std::path::PathBuf;
@@ -60,6 +67,35 @@ enum Command {
     ///
     /// Example: leadgate score rules-examples/b2b-saas-inbound.lead rules-examples/b2b-saas-inbound.leads.jsonl --as-of 2026-11-23
     Score(score::ScoreArgs),
+    /// Explain one lead's decision: every score with the rules that fired,
+    /// decay, undecided rules and their missing fields, potential, grades,
+    /// and the route rules in order (false, undecided, matched).
+    ///
+    /// Example: leadgate explain tests/agreements/acme-inbound.lead --as-of 2026-11-23 --lead '{"email": "ana@acme.io", "title": "VP Sales", "company_size": 200}'
+    ///
+    /// Example: leadgate explain rules-examples/b2b-saas-inbound.lead --index 3 rules-examples/b2b-saas-inbound.leads.jsonl --as-of 2026-11-23
+    Explain(explain::ExplainArgs),
+    /// The funnel: routes, queues, grades, score distributions, rules fired
+    /// and data gaps; the route mix per group (--by) and a backtest against
+    /// an outcome column (--outcome): conversion and lift per route, grade
+    /// and group, precision and recall of the sales route.
+    ///
+    /// Example: leadgate report rules-examples/education-admissions.lead leads.csv --by "Lead Source" --outcome Converted --html report.html
+    Report(report::ReportArgs),
+    /// Run two versions of an agreement over the same leads: the route
+    /// transition matrix, how many leads move, the route-rule transitions and
+    /// the score rules that explain the moves; --changes N lists changed leads
+    /// with both decisions' reasons.
+    ///
+    /// Example: leadgate diff current.lead proposed.lead last-quarter.csv --changes 20
+    Diff(diff::DiffArgs),
+    /// Format agreements canonically: aligned columns, comments kept, meaning unchanged.
+    ///
+    /// Prints the formatted text, or rewrites the files with --write, or
+    /// checks them with --check (exit 1 when a file would change).
+    ///
+    /// Example: leadgate fmt --check rules-examples/*.lead
+    Fmt(fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +103,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Score(a) => score::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
+        Command::Diff(a) => diff::run(&a),
+        Command::Report(a) => report::run(&a),
+        Command::Explain(a) => explain::run(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

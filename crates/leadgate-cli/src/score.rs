@@ -14,7 +14,11 @@ pub const CHUNK: usize = 8192;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// Canonical decision JSON, one per line.
     Jsonl,
+    /// Every input column, then route, queue, route_rule, total, one column
+    /// per score and grade, follow_up_within_s, fired and error.
+    Csv,
 }
 
 #[derive(Args)]
@@ -23,21 +27,11 @@ pub struct ScoreArgs {
     pub agreement: PathBuf,
     /// Leads: .jsonl / .ndjson, .json (an array), .csv, or `-` for stdin.
     pub input: String,
-    /// The evaluation instant: 2026-11-23 or RFC 3339 (default: now).
-    #[arg(long)]
-    pub as_of: Option<String>,
-    /// Output format: jsonl (canonical decisions, one per line).
+    /// Output format: jsonl (canonical decisions, one per line) or csv (input columns + decision columns).
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: OutputFormat,
-    /// Input format, needed for stdin.
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormat>,
-    /// Threads for scoring (default: all cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// What a value that does not fit its field does: reject the lead (error) or read as missing.
-    #[arg(long, default_value = "error")]
-    pub on_bad_value: OnBadValue,
+    #[command(flatten)]
+    pub scoring: crate::common::ScoringArgs,
     /// Write decisions to this file instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -83,12 +77,39 @@ pub fn stream(
     format: Option<InputFormat>,
     opts: &ScoreOptions,
     threads: &Threads,
-    mut sink: impl FnMut(&[Record], &[Decision]) -> Result<(), Failure>,
+    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Decision]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    stream_many(
+        &[agreement],
+        input,
+        format,
+        opts,
+        threads,
+        |header, records, decisions| match decisions.first() {
+            Some(d) => sink(header, records, d),
+            None => Ok(()),
+        },
+    )
+}
+
+/// [`stream`] with several agreements scoring the same leads: the sink gets
+/// one decision list per agreement, each in input order.
+pub fn stream_many(
+    agreements: &[&Agreement],
+    input: &str,
+    format: Option<InputFormat>,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Vec<Decision>]) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let fmt = input::detect(input, format)?;
-    let mut source = input::open(input, fmt)?;
-    let binder = source.csv_header().map(|h| agreement.csv_binder(h));
-    if let Some(b) = &binder {
+    let progress = crate::progress::Progress::start(input);
+    let mut source = input::open(input, fmt, progress.counter())?;
+    let binders: Vec<Option<leadgate::CsvBinder>> = agreements
+        .iter()
+        .map(|a| source.csv_header().map(|h| a.csv_binder(h)))
+        .collect();
+    for b in binders.iter().flatten() {
         if !b.missing_columns().is_empty() {
             eprintln!("warning: no column for: {}", b.missing_columns().join(", "));
         }
@@ -98,12 +119,20 @@ pub fn stream(
     loop {
         records.clear();
         let more = source.next_chunk(CHUNK, &mut records)?;
-        let decisions = agreement.decide_batch(&records, next_index, opts, threads, |r| {
-            bind(agreement, binder.as_ref(), r, opts.on_bad_value)
-        });
+        let decisions: Vec<Vec<Decision>> = agreements
+            .iter()
+            .zip(&binders)
+            .map(|(agreement, binder)| {
+                agreement.decide_batch(&records, next_index, opts, threads, |r| {
+                    bind(agreement, binder.as_ref(), r, opts.on_bad_value)
+                })
+            })
+            .collect();
         next_index += records.len();
-        sink(&records, &decisions)?;
+        sink(source.csv_header(), &records, &decisions)?;
+        progress.tick();
         if !more {
+            progress.finish();
             return Ok(());
         }
     }
@@ -111,12 +140,7 @@ pub fn stream(
 
 pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
     let (agreement, _) = load_agreement(&args.agreement)?;
-    let opts = ScoreOptions {
-        as_of_ms: parse_as_of(args.as_of.as_deref())?,
-        on_bad_value: args.on_bad_value,
-        explain: true,
-    };
-    let threads = Threads::new(args.threads).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let (opts, threads) = args.scoring.options()?;
     let out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(
             std::fs::File::create(p)
@@ -125,16 +149,19 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    if args.format == OutputFormat::Csv {
+        return run_csv(args, &agreement, &opts, &threads, out);
+    }
     let mut rejected = 0usize;
     let mut line = String::with_capacity(1 << 16);
     let io_err = |e: std::io::Error| Failure::usage(format!("error: cannot write the output: {e}"));
     stream(
         &agreement,
         &args.input,
-        args.input_format,
+        args.scoring.input_format,
         &opts,
         &threads,
-        |_, decisions| {
+        |_, _, decisions| {
             line.clear();
             for d in decisions {
                 if d.error().is_some() {
@@ -147,10 +174,146 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
         },
     )?;
     out.flush().map_err(io_err)?;
+    finish(rejected)
+}
+
+fn finish(rejected: usize) -> Result<u8, Failure> {
     if rejected > 0 {
         eprintln!("{rejected} lead(s) rejected: each is in the output with its error");
         Ok(EXIT_REJECTED)
     } else {
         Ok(EXIT_OK)
     }
+}
+
+/// The decision columns that follow the input columns in `--format csv`.
+pub fn csv_decision_header(agreement: &Agreement) -> Vec<String> {
+    let m = agreement.model();
+    let mut h: Vec<String> = ["route", "queue", "route_rule", "total"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(m.scores.iter().map(|s| s.name.clone()));
+    h.extend(m.grades.iter().map(|g| g.name.clone()));
+    h.extend(
+        ["follow_up_within_s", "fired", "error"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    h
+}
+
+/// The decision columns of one decision (see [`csv_decision_header`]).
+pub fn csv_decision_cells(agreement: &Agreement, d: &Decision, cells: &mut Vec<String>) {
+    let m = agreement.model();
+    let width = 7 + m.scores.len() + m.grades.len();
+    match &d.outcome {
+        Err(e) => {
+            cells.extend(std::iter::repeat(String::new()).take(width - 1));
+            cells.push(match &e.field {
+                Some(f) => format!("{f}: {}", e.message),
+                None => e.message.clone(),
+            });
+        }
+        Ok(v) => {
+            let r = &m.routes[v.route as usize];
+            cells.push(r.destination.as_str().to_string());
+            cells.push(r.queue.clone().unwrap_or_default());
+            cells.push(r.name.clone().unwrap_or_default());
+            cells.push(leadgate::value::format_number(v.total));
+            cells.extend(v.scores.iter().map(|x| leadgate::value::format_number(*x)));
+            cells.extend(
+                m.grades
+                    .iter()
+                    .zip(&v.grades)
+                    .map(|(g, l)| g.labels[*l as usize].clone()),
+            );
+            cells.push(r.within_s.map(|s| s.to_string()).unwrap_or_default());
+            let fired: Vec<&str> = v
+                .fired
+                .iter()
+                .map(|f| m.rules[f.rule as usize].name.as_str())
+                .collect();
+            cells.push(fired.join("; "));
+            cells.push(String::new());
+        }
+    }
+}
+
+fn run_csv(
+    args: &ScoreArgs,
+    agreement: &Agreement,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    out: impl Write,
+) -> Result<u8, Failure> {
+    let io_err = |e: csv::Error| Failure::usage(format!("error: cannot write the output: {e}"));
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut rejected = 0usize;
+    let mut header_written = false;
+    let mut input_width = 0usize;
+    let mut cells: Vec<String> = Vec::new();
+    let decision_header = csv_decision_header(agreement);
+    // JSON input has no fixed columns: write the keys the agreement reads.
+    let mut json_keys: Vec<String> = Vec::new();
+    for f in agreement.fields() {
+        if !json_keys.contains(&f.key) {
+            json_keys.push(f.key.clone());
+        }
+    }
+    let mut extract = crate::report::Extract::new(json_keys.iter().cloned().map(Some).collect());
+    stream(
+        agreement,
+        &args.input,
+        args.scoring.input_format,
+        opts,
+        threads,
+        |csv_header, records, decisions| {
+            if !header_written {
+                header_written = true;
+                let mut h: Vec<Vec<u8>> = match &csv_header {
+                    Some(h) => h.iter().map(|c| c.to_vec()).collect(),
+                    None => std::iter::once("index")
+                        .chain(json_keys.iter().map(String::as_str))
+                        .map(|k| k.as_bytes().to_vec())
+                        .collect(),
+                };
+                input_width = h.len();
+                h.extend(decision_header.iter().map(|c| c.as_bytes().to_vec()));
+                w.write_record(&h).map_err(io_err)?;
+            }
+            for (r, d) in records.iter().zip(decisions) {
+                if d.error().is_some() {
+                    rejected += 1;
+                }
+                let mut row: Vec<&[u8]> = Vec::with_capacity(input_width + decision_header.len());
+                let index = d.index.to_string();
+                let values = match csv_header {
+                    Some(_) => Vec::new(),
+                    None => extract.values(None, r)?,
+                };
+                match (r, csv_header) {
+                    (Record::Csv(rec), Some(_)) => {
+                        row.extend(rec.iter().take(input_width));
+                        while row.len() < input_width {
+                            row.push(b"");
+                        }
+                    }
+                    (_, Some(_)) => row.extend(std::iter::repeat(&b""[..]).take(input_width)),
+                    (_, None) => {
+                        row.push(index.as_bytes());
+                        row.extend(values.iter().map(|v| v.as_deref().unwrap_or("").as_bytes()));
+                    }
+                }
+                cells.clear();
+                csv_decision_cells(agreement, d, &mut cells);
+                row.extend(cells.iter().map(|c| c.as_bytes()));
+                w.write_record(&row).map_err(io_err)?;
+            }
+            Ok(())
+        },
+    )?;
+    w.flush()
+        .map_err(|e| Failure::usage(format!("error: cannot write the output: {e}")))?;
+    finish(rejected)
 }

@@ -27,6 +27,7 @@ pub mod diagnostic;
 mod eval;
 mod examples;
 pub mod expr;
+pub mod format;
 pub mod syntax;
 pub mod value;
 

@@ -147,7 +147,12 @@ fn events_sample_leads_match_golden() {
 #[test]
 fn education_sample_leads_match_golden() {
     let root = common::repo_root();
-    check_golden("rules-examples/education-admissions.lead", root.join("rules-examples/education-admissions.leads.csv"), "education-sample", 200);
+    check_golden(
+        "rules-examples/education-admissions.lead",
+        root.join("rules-examples/education-admissions.leads.csv"),
+        "education-sample",
+        200,
+    );
 }
 
 #[test]

@@ -187,9 +187,12 @@ impl<'p> LeadBuilder<'p> {
         // Warnings in field declaration order, whatever the input's key or column order.
         if self.lead.warnings.len() > 1 {
             let fields = &self.program.model.fields;
-            self.lead
-                .warnings
-                .sort_by_key(|w| fields.iter().position(|f| f.name == w.field).unwrap_or(usize::MAX));
+            self.lead.warnings.sort_by_key(|w| {
+                fields
+                    .iter()
+                    .position(|f| f.name == w.field)
+                    .unwrap_or(usize::MAX)
+            });
         }
         self.lead
     }

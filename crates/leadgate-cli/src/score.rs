@@ -209,7 +209,7 @@ pub fn csv_decision_cells(agreement: &Agreement, d: &Decision, cells: &mut Vec<S
     let width = 7 + m.scores.len() + m.grades.len();
     match &d.outcome {
         Err(e) => {
-            cells.extend(std::iter::repeat(String::new()).take(width - 1));
+            cells.extend(std::iter::repeat_n(String::new(), width - 1));
             cells.push(match &e.field {
                 Some(f) => format!("{f}: {}", e.message),
                 None => e.message.clone(),
@@ -299,7 +299,7 @@ fn run_csv(
                             row.push(b"");
                         }
                     }
-                    (_, Some(_)) => row.extend(std::iter::repeat(&b""[..]).take(input_width)),
+                    (_, Some(_)) => row.extend(std::iter::repeat_n(&b""[..], input_width)),
                     (_, None) => {
                         row.push(index.as_bytes());
                         row.extend(values.iter().map(|v| v.as_deref().unwrap_or("").as_bytes()));

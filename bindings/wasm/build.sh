@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Builds the leadgate WebAssembly package into bindings/wasm/pkg/:
+#   pkg/web/   ES module with a default `init` export (browsers, bundlers)
+#   pkg/node/  CommonJS module that loads the .wasm synchronously (node)
+#   pkg/package.json  one package, `exports` picking node or web
+# then optimises the .wasm with npm binaryen's wasm-opt, copies the web build
+# and the example agreement into demo/ (so demo/ is a self-contained static
+# site), and prints the sizes.
+#
+# Needs: rustup target wasm32-unknown-unknown, wasm-bindgen-cli at the
+# version pinned in Cargo.toml, `npm ci` done here (test.sh does all three).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$ROOT"
+
+# A size-first profile for this build only (the workspace's release profile
+# is tuned for native speed and keeps debug info).
+PROFILE=(
+  --config 'profile.wasm-release.inherits="release"'
+  --config 'profile.wasm-release.opt-level="z"'
+  --config 'profile.wasm-release.lto=true'
+  --config 'profile.wasm-release.codegen-units=1'
+  --config 'profile.wasm-release.debug=false'
+  --config 'profile.wasm-release.panic="abort"'
+)
+echo "== wasm: cargo build (wasm32-unknown-unknown, profile wasm-release)"
+cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profile wasm-release "${PROFILE[@]}"
+WASM="$ROOT/target/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
+
+WASM_BINDGEN="${WASM_BINDGEN:-wasm-bindgen}"
+command -v "$WASM_BINDGEN" >/dev/null || WASM_BINDGEN="$HOME/.cargo/bin/wasm-bindgen"
+WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
+[ -x "$WASM_OPT" ] || { echo "wasm-opt from npm binaryen is missing: run 'npm ci' in bindings/wasm" >&2; exit 1; }
+
+PKG="$HERE/pkg"
+rm -rf "$PKG"
+mkdir -p "$PKG"
+echo "== wasm: wasm-bindgen ($("$WASM_BINDGEN" --version))"
+"$WASM_BINDGEN" --target web --out-dir "$PKG/web" "$WASM"
+"$WASM_BINDGEN" --target nodejs --out-dir "$PKG/node" "$WASM"
+
+# Rust's wasm32 target enables these proposals by default; wasm-opt must know.
+FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+echo "== wasm: wasm-opt -Oz (npm binaryen $("$WASM_OPT" --version | awk '{print $3}'))"
+WEB_WASM="$PKG/web/leadgate_wasm_bg.wasm"
+NODE_WASM="$PKG/node/leadgate_wasm_bg.wasm"
+if cmp -s "$WEB_WASM" "$NODE_WASM"; then
+  "$WASM_OPT" -Oz "${FEATURES[@]}" "$WEB_WASM" -o "$WEB_WASM.opt"
+  mv "$WEB_WASM.opt" "$WEB_WASM"
+  cp "$WEB_WASM" "$NODE_WASM"
+else
+  for w in "$WEB_WASM" "$NODE_WASM"; do
+    "$WASM_OPT" -Oz "${FEATURES[@]}" "$w" -o "$w.opt"
+    mv "$w.opt" "$w"
+  done
+fi
+# wasm-bindgen writes a package.json / .gitignore per target; the package is one.
+rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json
+echo '{"type": "commonjs"}' > "$PKG/node/package.json"
+echo '{"type": "module"}' > "$PKG/web/package.json"
+VERSION="$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)"
+cat > "$PKG/package.json" <<EOF
+{
+  "name": "leadgate",
+  "version": "$VERSION",
+  "description": "Score and route sales leads by a reviewable agreement, in the browser or in node",
+  "license": "MIT OR Apache-2.0",
+  "types": "./web/leadgate_wasm.d.ts",
+  "main": "./node/leadgate_wasm.js",
+  "module": "./web/leadgate_wasm.js",
+  "exports": {
+    ".": {
+      "node": {
+        "types": "./node/leadgate_wasm.d.ts",
+        "default": "./node/leadgate_wasm.js"
+      },
+      "default": {
+        "types": "./web/leadgate_wasm.d.ts",
+        "default": "./web/leadgate_wasm.js"
+      }
+    },
+    "./leadgate_wasm_bg.wasm": "./web/leadgate_wasm_bg.wasm"
+  },
+  "files": ["web", "node"],
+  "sideEffects": false
+}
+EOF
+cp "$ROOT/docs/wasm.md" "$PKG/README.md" 2>/dev/null || true
+
+# The demo: a static site, self-contained once these are copied in.
+DEMO="$HERE/demo"
+rm -rf "$DEMO/pkg" "$DEMO/agreements"
+mkdir -p "$DEMO/pkg" "$DEMO/agreements"
+cp "$PKG/web/leadgate_wasm.js" "$PKG/web/leadgate_wasm_bg.wasm" "$DEMO/pkg/"
+cp "$ROOT/rules-examples/b2b-saas-inbound.lead" "$DEMO/agreements/"
+
+RAW=$(wc -c < "$WEB_WASM")
+GZ_WASM=$(gzip -9 -c "$WEB_WASM" | wc -c)
+GZ_JS=$(gzip -9 -c "$PKG/web/leadgate_wasm.js" | wc -c)
+TOTAL=$((GZ_WASM + GZ_JS))
+echo "== wasm: bundle size: leadgate_wasm_bg.wasm $RAW bytes ($GZ_WASM gzipped), JS glue $GZ_JS gzipped; total $TOTAL bytes gzipped ($((TOTAL / 1024)) KiB; target <= 250 KiB)"
+echo "$TOTAL" > "$PKG/.bundle-gzip-bytes"

@@ -1,0 +1,603 @@
+//! leadgate for JavaScript: compile an agreement, score plain objects.
+//!
+//! A thin layer over the `leadgate` crate. A JS object is read key by key
+//! into the core's [`LeadBuilder`](leadgate::LeadBuilder) (the same coercion
+//! every front uses); a decision leaves as the core's canonical JSON, parsed
+//! once by the JS engine, so JS sees exactly SPEC.md's shape.
+//!
+//! Nothing here can panic: every failure becomes a thrown `Error`, and every
+//! call into JS that could throw (getters, proxies) is caught and reported.
+
+use std::borrow::Cow;
+
+use js_sys::{Array, JsString, JSON};
+use leadgate::decision::write_json_str;
+use leadgate::value::write_number;
+use leadgate::{Agreement as Core, Diagnostic, Lead, OnBadValue, Raw, ScoreOptions, Severity};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A route's destination: every lead gets exactly one. */
+export type Destination = "sales" | "nurture" | "telemarketing";
+
+/** A score rule that fired, with its signed points before decay and range. */
+export interface FiredRule { rule: string; score: string; points: number; }
+
+/** A score rule that could not be decided, and the fields it lacked. */
+export interface UnknownRule { rule: string; score: string; missing: string[]; }
+
+/** A route rule passed over because its condition was unknown. */
+export interface UndecidedRoute { rule: string | null; route: Destination; missing: string[]; }
+
+/** A note on a scored lead (lenient mode, decay without a date). */
+export interface LeadWarning { field: string; message: string; }
+
+/** The canonical decision of SPEC.md for a lead that was scored. */
+export interface ScoredDecision {
+  index: number;
+  id: string | null;
+  route: Destination;
+  queue: string | null;
+  rule: string | null;
+  /** The agreed follow-up time in seconds (`within`), or null. */
+  follow_up_within_s: number | null;
+  scores: Record<string, number>;
+  total: number;
+  grades: Record<string, string>;
+  fired: FiredRule[];
+  unknown: UnknownRule[];
+  undecided: UndecidedRoute[];
+  warnings: LeadWarning[];
+}
+
+/** A lead that was rejected: it keeps its place, with the reason. */
+export interface RejectedDecision {
+  index: number;
+  id: string | null;
+  error: { field: string | null; message: string };
+}
+
+/** One lead's decision: scored, or rejected with a lead error. */
+export type Decision = ScoredDecision | RejectedDecision;
+
+/** A lead: a plain object (or a Map) keyed by the agreement's input keys. */
+export type LeadValue = string | number | boolean | bigint | Date | null | undefined | ReadonlyArray<string | number | boolean | null>;
+export type LeadInput = { readonly [key: string]: LeadValue | unknown } | ReadonlyMap<string, unknown>;
+
+export interface ScoreOptions {
+  /** The evaluation instant: `"2026-11-23"`, RFC 3339, a `Date`, or ms since the epoch. Default: `Date.now()`. */
+  asOf?: string | Date | number;
+  /** `"error"` (default): a bad value rejects the lead. `"missing"`: read it as missing, with a warning. */
+  onBadValue?: "error" | "missing";
+  /** Build `fired`, `unknown` and `undecided` (default true). Scores and route do not depend on it. */
+  explain?: boolean;
+}
+
+/** A compile error or warning, with its 1-based line and column (in characters). */
+export interface DiagnosticInfo {
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  line: number;
+  column: number;
+  help: string | null;
+  /** The diagnostic shown with its source line and a caret. */
+  rendered: string;
+}
+
+/** Thrown by `compile`: an `Error` whose `diagnostics` lists every problem found. */
+export interface CompileError extends Error {
+  name: "CompileError";
+  diagnostics: DiagnosticInfo[];
+}
+
+export type FieldType = "text" | "number" | "bool" | "date" | "list";
+
+/** A declared field: what a form must collect, under which key. */
+export interface FieldInfo {
+  name: string;
+  type: FieldType;
+  required: boolean;
+  /** Whether it is the lead's identifier (`id`). */
+  id: boolean;
+  /** The input key read from a lead (`from "…"`, else the name). */
+  key: string;
+}
+
+export interface ExampleResult {
+  name: string;
+  line: number;
+  passed: boolean;
+  /** One line per failed expectation: what was expected, what came out. */
+  failures: string[];
+}
+
+/** The result of `check()`: warnings and the agreement's own examples. */
+export interface CheckReport {
+  /** True when every example passed (warnings do not fail a check). */
+  ok: boolean;
+  warnings: DiagnosticInfo[];
+  examples: ExampleResult[];
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn object_entries(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    fn array_from(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+fn error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+/// What a JS value is, for error messages.
+fn kind(value: &JsValue) -> &'static str {
+    if value.is_null() {
+        "null"
+    } else if value.is_undefined() {
+        "undefined"
+    } else if value.is_string() {
+        "a string"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if value.is_bigint() {
+        "a bigint"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else if value.is_function() {
+        "a function"
+    } else if Array::is_array(value) {
+        "an array"
+    } else {
+        "an object"
+    }
+}
+
+/// The message of a caught JS exception.
+fn js_message(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string()
+        .unwrap_or_else(|| format!("a thrown {}", kind(e)))
+}
+
+fn parse_json(text: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(text).map_err(|e| error(&format!("internal error: {}", js_message(&e))))
+}
+
+fn push_json_opt(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => write_json_str(out, s),
+        None => out.push_str("null"),
+    }
+}
+
+fn write_diagnostic(out: &mut String, d: &Diagnostic, source: &str) {
+    out.push_str("{\"code\":");
+    write_json_str(out, d.code);
+    out.push_str(",\"severity\":");
+    write_json_str(
+        out,
+        match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+    );
+    out.push_str(",\"message\":");
+    write_json_str(out, &d.message);
+    out.push_str(",\"line\":");
+    out.push_str(&d.line.to_string());
+    out.push_str(",\"column\":");
+    out.push_str(&d.column.to_string());
+    out.push_str(",\"help\":");
+    push_json_opt(out, d.help.as_deref());
+    out.push_str(",\"rendered\":");
+    write_json_str(out, &d.render(source, "agreement.lead"));
+    out.push('}');
+}
+
+fn diagnostics_json(ds: &[Diagnostic], source: &str) -> String {
+    let mut out = String::from("[");
+    for (i, d) in ds.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_diagnostic(&mut out, d, source);
+    }
+    out.push(']');
+    out
+}
+
+/// Compiles an agreement text. Throws a `CompileError` (an `Error` whose
+/// `diagnostics` lists every problem, with line and column) when it does
+/// not compile.
+#[wasm_bindgen]
+pub fn compile(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<Agreement, JsValue> {
+    let Some(source) = text.as_string() else {
+        return Err(error(&format!(
+            "compile: expected the agreement text as a string, got {}",
+            kind(&text)
+        )));
+    };
+    match Core::compile(&source) {
+        Ok(inner) => Ok(Agreement { inner, source }),
+        Err(e) => {
+            let errors = e.error_count();
+            let message = format!(
+                "the agreement does not compile: {errors} error{}\n\n{}",
+                if errors == 1 { "" } else { "s" },
+                e.render(&source, "agreement.lead").trim_end()
+            );
+            let err = js_sys::Error::new(&message);
+            err.set_name("CompileError");
+            let diagnostics = parse_json(&diagnostics_json(&e.diagnostics, &source))?;
+            js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &diagnostics)
+                .map_err(|e| error(&js_message(&e)))?;
+            Err(err.into())
+        }
+    }
+}
+
+/// A compiled agreement. Immutable; call `free()` when done with it (or
+/// let the garbage collector's finalizer do it).
+#[wasm_bindgen]
+pub struct Agreement {
+    inner: Core,
+    source: String,
+}
+
+/// Reads a JS value as the core's raw input value. `nested`: inside an array
+/// (only one level of array is meaningful, as in JSON input).
+fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
+    if value.is_null() || value.is_undefined() {
+        return Raw::Null;
+    }
+    if let Some(s) = value.as_string() {
+        return Raw::Str(Cow::Owned(s));
+    }
+    if let Some(b) = value.as_bool() {
+        return Raw::Bool(b);
+    }
+    if let Some(f) = value.as_f64() {
+        return Raw::Float(f);
+    }
+    if value.is_bigint() {
+        return match i64::try_from(value.clone()) {
+            Ok(i) => Raw::Int(i),
+            Err(_) => match u64::try_from(value.clone()) {
+                Ok(u) => Raw::UInt(u),
+                Err(_) => Raw::Other("a bigint out of range"),
+            },
+        };
+    }
+    if value.is_symbol() {
+        return Raw::Other("a symbol");
+    }
+    if value.is_function() {
+        return Raw::Other("a function");
+    }
+    if Array::is_array(value) {
+        if nested {
+            return Raw::Other("an array");
+        }
+        return match array_from(value) {
+            Ok(items) => Raw::Array(items.iter().map(|item| raw(&item, true)).collect()),
+            Err(_) => Raw::Other("an unreadable array"),
+        };
+    }
+    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        let ms = date.get_time();
+        if ms.is_finite() {
+            return Raw::DateMs(ms as i64);
+        }
+        return Raw::Other("an invalid Date");
+    }
+    Raw::Other("an object")
+}
+
+/// Options read once per call.
+fn read_options(options: &JsValue) -> Result<ScoreOptions, JsValue> {
+    let mut opts = ScoreOptions::default();
+    let mut as_of = None;
+    if !(options.is_undefined() || options.is_null()) {
+        if !options.is_object() || Array::is_array(options) || options.is_function() {
+            return Err(error(&format!(
+                "options: expected an object like {{asOf: \"2026-11-23\"}}, got {}",
+                kind(options)
+            )));
+        }
+        let entries =
+            object_entries(options).map_err(|e| error(&format!("options: {}", js_message(&e))))?;
+        for entry in entries.iter() {
+            let pair: Array = entry.unchecked_into();
+            let key = pair.get(0).as_string().unwrap_or_default();
+            let value = pair.get(1);
+            if value.is_undefined() {
+                continue;
+            }
+            match key.as_str() {
+                "asOf" => as_of = Some(read_as_of(&value)?),
+                "onBadValue" => {
+                    opts.on_bad_value = match value.as_string().as_deref() {
+                        Some("error") => OnBadValue::Error,
+                        Some("missing") => OnBadValue::Missing,
+                        _ => {
+                            return Err(error(&format!(
+                                "onBadValue: expected \"error\" or \"missing\", got {}",
+                                show(&value)
+                            )))
+                        }
+                    }
+                }
+                "explain" => {
+                    opts.explain = value.as_bool().ok_or_else(|| {
+                        error(&format!(
+                            "explain: expected true or false, got {}",
+                            show(&value)
+                        ))
+                    })?
+                }
+                other => {
+                    let hint = match other {
+                        "as_of" | "asof" | "date" | "now" => " (did you mean `asOf`?)",
+                        "on_bad_value" | "onbadvalue" => " (did you mean `onBadValue`?)",
+                        _ => "",
+                    };
+                    return Err(error(&format!(
+                        "options: unknown option `{other}`{hint}; the options are asOf, onBadValue and explain"
+                    )));
+                }
+            }
+        }
+    }
+    opts.as_of_ms = match as_of {
+        Some(ms) => ms,
+        None => js_sys::Date::now() as i64,
+    };
+    Ok(opts)
+}
+
+/// A JS value shown in a message: strings quoted and cut, others by kind.
+fn show(value: &JsValue) -> String {
+    match value.as_string() {
+        Some(s) => {
+            let cut: String = s.chars().take(60).collect();
+            format!("\"{cut}\"")
+        }
+        None => kind(value).to_string(),
+    }
+}
+
+/// `asOf`: a date text, a `Date`, or milliseconds since the epoch.
+fn read_as_of(value: &JsValue) -> Result<i64, JsValue> {
+    const LIMIT: f64 = 8.64e15; // the range of a JS Date
+    let bad = || {
+        error(&format!(
+            "asOf: cannot read {} as an instant; use \"YYYY-MM-DD\", an RFC 3339 text, a Date or milliseconds since the epoch",
+            show(value)
+        ))
+    };
+    if let Some(s) = value.as_string() {
+        return leadgate::parse_instant(&s).ok_or_else(bad);
+    }
+    let ms = if let Some(f) = value.as_f64() {
+        f
+    } else if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+        d.get_time()
+    } else {
+        return Err(bad());
+    };
+    if ms.is_finite() && ms.abs() <= LIMIT {
+        Ok(ms.round() as i64)
+    } else {
+        Err(bad())
+    }
+}
+
+impl Agreement {
+    /// Binds one JS value (a plain object or a Map) into a lead.
+    fn bind(&self, value: &JsValue, on_bad: OnBadValue) -> Lead {
+        let mut b = self.inner.lead_builder(on_bad);
+        if !value.is_object() || value.is_function() || Array::is_array(value) {
+            b.reject(format!("expected an object, got {}", kind(value)));
+        } else if let Some(map) = value.dyn_ref::<js_sys::Map>() {
+            map.for_each(&mut |v, k| {
+                if let Some(k) = k.as_string() {
+                    if let Some(slot) = b.slot(&k) {
+                        b.set(slot, raw(&v, false));
+                    }
+                }
+            });
+        } else {
+            match object_entries(value) {
+                Ok(entries) => {
+                    for entry in entries.iter() {
+                        let pair: Array = entry.unchecked_into();
+                        let Some(key) = pair.get(0).as_string() else {
+                            continue;
+                        };
+                        if let Some(slot) = b.slot(&key) {
+                            b.set(slot, raw(&pair.get(1), false));
+                        }
+                    }
+                }
+                Err(e) => b.reject(format!("cannot read the lead: {}", js_message(&e))),
+            }
+        }
+        b.finish()
+    }
+
+    fn leads(value: &JsValue) -> Result<Array, JsValue> {
+        if !Array::is_array(value) {
+            return Err(error(&format!(
+                "scoreMany: expected an array of leads, got {}",
+                kind(value)
+            )));
+        }
+        array_from(value).map_err(|e| error(&format!("scoreMany: {}", js_message(&e))))
+    }
+
+    fn decide_json(&self, index: usize, lead: &JsValue, opts: &ScoreOptions, out: &mut String) {
+        let bound = self.bind(lead, opts.on_bad_value);
+        let decision = self.inner.decide(index, &bound, opts);
+        self.inner.write_decision_json(&decision, out);
+    }
+}
+
+#[wasm_bindgen]
+impl Agreement {
+    /// The agreement's name (`agreement "NAME"`).
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name().to_string()
+    }
+
+    /// The agreement's version (`version "V"`), or null.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> Option<String> {
+        self.inner.model().version.clone()
+    }
+
+    /// Whether decisions depend on `asOf` (decay, `within`, `days_since`).
+    #[wasm_bindgen(getter, js_name = usesTime)]
+    pub fn uses_time(&self) -> bool {
+        self.inner.uses_time()
+    }
+
+    /// Scores and routes one lead (a plain object). A bad lead is not thrown:
+    /// it comes back as `{index, id, error}`.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn score(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        parse_json(&self.score_json(lead, options)?)
+    }
+
+    /// Scores many leads, in order; a rejected lead keeps its place.
+    #[wasm_bindgen(js_name = scoreMany, unchecked_return_type = "Decision[]")]
+    pub fn score_many(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts = read_options(&options)?;
+        let leads = Self::leads(&leads)?;
+        let mut out = String::with_capacity(leads.length() as usize * 512 + 2);
+        out.push('[');
+        for (i, lead) in leads.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            self.decide_json(i, &lead, &opts, &mut out);
+        }
+        out.push(']');
+        parse_json(&out)
+    }
+
+    /// As `score`, but returns the canonical JSON text of SPEC.md, byte for
+    /// byte what the CLI and the other bindings print.
+    #[wasm_bindgen(js_name = scoreJson)]
+    pub fn score_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+    ) -> Result<String, JsValue> {
+        let opts = read_options(&options)?;
+        let mut out = String::with_capacity(512);
+        self.decide_json(0, &lead, &opts, &mut out);
+        Ok(out)
+    }
+
+    /// As `scoreMany`, but returns one canonical JSON text per lead.
+    #[wasm_bindgen(js_name = scoreManyJson, unchecked_return_type = "string[]")]
+    pub fn score_many_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+    ) -> Result<Array, JsValue> {
+        let opts = read_options(&options)?;
+        let leads = Self::leads(&leads)?;
+        let out = Array::new();
+        let mut line = String::with_capacity(512);
+        for (i, lead) in leads.iter().enumerate() {
+            line.clear();
+            self.decide_json(i, &lead, &opts, &mut line);
+            out.push(&JsString::from(line.as_str()));
+        }
+        Ok(out)
+    }
+
+    /// The declared fields, in declaration order: what a form must collect.
+    #[wasm_bindgen(unchecked_return_type = "FieldInfo[]")]
+    pub fn fields(&self) -> Result<JsValue, JsValue> {
+        let model = self.inner.model();
+        let mut out = String::from("[");
+        for (i, f) in model.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            write_json_str(&mut out, &f.name);
+            out.push_str(",\"type\":");
+            write_json_str(&mut out, f.ty.as_str());
+            out.push_str(",\"required\":");
+            out.push_str(if f.required { "true" } else { "false" });
+            out.push_str(",\"id\":");
+            out.push_str(if model.id_slot == Some(i as u32) {
+                "true"
+            } else {
+                "false"
+            });
+            out.push_str(",\"key\":");
+            write_json_str(&mut out, &f.key);
+            out.push('}');
+        }
+        out.push(']');
+        parse_json(&out)
+    }
+
+    /// Runs the agreement's own `example` blocks and lists its warnings.
+    #[wasm_bindgen(unchecked_return_type = "CheckReport")]
+    pub fn check(&self) -> Result<JsValue, JsValue> {
+        let results = self.inner.run_examples();
+        let ok = results.iter().all(|r| r.passed());
+        let mut out = String::from("{\"ok\":");
+        out.push_str(if ok { "true" } else { "false" });
+        out.push_str(",\"warnings\":");
+        out.push_str(&diagnostics_json(self.inner.warnings(), &self.source));
+        out.push_str(",\"examples\":[");
+        for (i, r) in results.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            write_json_str(&mut out, &r.name);
+            out.push_str(",\"line\":");
+            write_number(&mut out, r.line as f64);
+            out.push_str(",\"passed\":");
+            out.push_str(if r.passed() { "true" } else { "false" });
+            out.push_str(",\"failures\":[");
+            for (j, f) in r.failures.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                write_json_str(&mut out, f);
+            }
+            out.push_str("]}");
+        }
+        out.push_str("]}");
+        parse_json(&out)
+    }
+}

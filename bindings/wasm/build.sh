@@ -56,6 +56,10 @@ else
     mv "$w.opt" "$w"
   done
 fi
+# Options are optional: wasm-bindgen prints unchecked parameter types as given.
+for d in "$PKG"/web/leadgate_wasm.d.ts "$PKG"/node/leadgate_wasm.d.ts; do
+  sed -i 's/options: ScoreOptions)/options?: ScoreOptions)/g' "$d"
+done
 # wasm-bindgen writes a package.json / .gitignore per target; the package is one.
 rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json
 echo '{"type": "commonjs"}' > "$PKG/node/package.json"

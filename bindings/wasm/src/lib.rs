@@ -13,7 +13,9 @@ use std::borrow::Cow;
 use js_sys::{Array, JsString, JSON};
 use leadgate::decision::write_json_str;
 use leadgate::value::write_number;
-use leadgate::{Agreement as Core, Diagnostic, Lead, OnBadValue, Raw, ScoreOptions, Severity};
+use leadgate::{
+    Agreement as Core, Diagnostic, Lead, LeadBuilder, OnBadValue, Raw, ScoreOptions, Severity,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -129,6 +131,33 @@ extern "C" {
     fn object_entries(value: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
     fn array_from(value: &JsValue) -> Result<Array, JsValue>;
+    // Throws on a revoked proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// How an object can be read, found without letting any JS exception out:
+/// `instanceof` and `Array.isArray` throw on revoked proxies, getters throw.
+enum Shape {
+    Array,
+    Date(js_sys::Date),
+    Map,
+    Plain,
+}
+
+fn shape(value: &JsValue) -> Result<Shape, JsValue> {
+    if is_array(value)? {
+        return Ok(Shape::Array);
+    }
+    // After this succeeds, `instanceof` does not throw.
+    js_sys::Reflect::get_prototype_of(value)?;
+    if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+        return Ok(Shape::Date(d.clone()));
+    }
+    if value.dyn_ref::<js_sys::Map>().is_some() {
+        return Ok(Shape::Map);
+    }
+    Ok(Shape::Plain)
 }
 
 fn error(message: &str) -> JsValue {
@@ -153,7 +182,7 @@ fn kind(value: &JsValue) -> &'static str {
         "a symbol"
     } else if value.is_function() {
         "a function"
-    } else if Array::is_array(value) {
+    } else if is_array(value).unwrap_or(false) {
         "an array"
     } else {
         "an object"
@@ -162,8 +191,10 @@ fn kind(value: &JsValue) -> &'static str {
 
 /// The message of a caught JS exception.
 fn js_message(e: &JsValue) -> String {
-    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
-        return String::from(err.message());
+    if e.is_object() && js_sys::Reflect::get_prototype_of(e).is_ok() {
+        if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+            return String::from(err.message());
+        }
     }
     e.as_string()
         .unwrap_or_else(|| format!("a thrown {}", kind(e)))
@@ -286,31 +317,31 @@ fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
     if value.is_function() {
         return Raw::Other("a function");
     }
-    if Array::is_array(value) {
-        if nested {
-            return Raw::Other("an array");
-        }
-        return match array_from(value) {
+    match shape(value) {
+        Ok(Shape::Array) if nested => Raw::Other("an array"),
+        Ok(Shape::Array) => match array_from(value) {
             Ok(items) => Raw::Array(items.iter().map(|item| raw(&item, true)).collect()),
             Err(_) => Raw::Other("an unreadable array"),
-        };
-    }
-    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        let ms = date.get_time();
-        if ms.is_finite() {
-            return Raw::DateMs(ms as i64);
+        },
+        Ok(Shape::Date(date)) => {
+            let ms = date.get_time();
+            if ms.is_finite() {
+                Raw::DateMs(ms as i64)
+            } else {
+                Raw::Other("an invalid Date")
+            }
         }
-        return Raw::Other("an invalid Date");
+        Ok(Shape::Map | Shape::Plain) => Raw::Other("an object"),
+        Err(_) => Raw::Other("an unreadable object"),
     }
-    Raw::Other("an object")
 }
 
 /// Options read once per call.
-fn read_options(options: &JsValue) -> Result<ScoreOptions, JsValue> {
+fn read_options(options: Option<&JsValue>) -> Result<ScoreOptions, JsValue> {
     let mut opts = ScoreOptions::default();
     let mut as_of = None;
-    if !(options.is_undefined() || options.is_null()) {
-        if !options.is_object() || Array::is_array(options) || options.is_function() {
+    if let Some(options) = options.filter(|o| !(o.is_undefined() || o.is_null())) {
+        if !options.is_object() || is_array(options).unwrap_or(true) || options.is_function() {
             return Err(error(&format!(
                 "options: expected an object like {{asOf: \"2026-11-23\"}}, got {}",
                 kind(options)
@@ -392,7 +423,7 @@ fn read_as_of(value: &JsValue) -> Result<i64, JsValue> {
     }
     let ms = if let Some(f) = value.as_f64() {
         f
-    } else if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+    } else if let Ok(Shape::Date(d)) = shape(value) {
         d.get_time()
     } else {
         return Err(bad());
@@ -408,37 +439,48 @@ impl Agreement {
     /// Binds one JS value (a plain object or a Map) into a lead.
     fn bind(&self, value: &JsValue, on_bad: OnBadValue) -> Lead {
         let mut b = self.inner.lead_builder(on_bad);
-        if !value.is_object() || value.is_function() || Array::is_array(value) {
+        if !value.is_object() || value.is_function() {
             b.reject(format!("expected an object, got {}", kind(value)));
-        } else if let Some(map) = value.dyn_ref::<js_sys::Map>() {
-            map.for_each(&mut |v, k| {
-                if let Some(k) = k.as_string() {
-                    if let Some(slot) = b.slot(&k) {
-                        b.set(slot, raw(&v, false));
-                    }
-                }
-            });
-        } else {
-            match object_entries(value) {
-                Ok(entries) => {
-                    for entry in entries.iter() {
-                        let pair: Array = entry.unchecked_into();
-                        let Some(key) = pair.get(0).as_string() else {
-                            continue;
-                        };
-                        if let Some(slot) = b.slot(&key) {
-                            b.set(slot, raw(&pair.get(1), false));
-                        }
-                    }
-                }
-                Err(e) => b.reject(format!("cannot read the lead: {}", js_message(&e))),
-            }
+            return b.finish();
+        }
+        match shape(value) {
+            Err(e) => b.reject(format!("cannot read the lead: {}", js_message(&e))),
+            Ok(Shape::Array) => b.reject("expected an object, got an array"),
+            Ok(Shape::Date(_)) => b.reject("expected an object, got a Date"),
+            // `[key, value]` pairs: a Map's entries, or an object's own
+            // enumerable string keys (what JSON.stringify would write).
+            Ok(Shape::Map) => Self::set_pairs(&mut b, array_from(value)),
+            Ok(Shape::Plain) => Self::set_pairs(&mut b, object_entries(value)),
         }
         b.finish()
     }
 
+    fn set_pairs(b: &mut LeadBuilder<'_>, pairs: Result<Array, JsValue>) {
+        match pairs {
+            Ok(pairs) => {
+                for pair in pairs.iter() {
+                    // A Map subclass's iterator may yield anything.
+                    let item = |i| {
+                        if pair.is_object() {
+                            js_sys::Reflect::get_u32(&pair, i).ok()
+                        } else {
+                            None
+                        }
+                    };
+                    let Some(key) = item(0).and_then(|k| k.as_string()) else {
+                        continue;
+                    };
+                    if let Some(slot) = b.slot(&key) {
+                        b.set(slot, raw(&item(1).unwrap_or(JsValue::UNDEFINED), false));
+                    }
+                }
+            }
+            Err(e) => b.reject(format!("cannot read the lead: {}", js_message(&e))),
+        }
+    }
+
     fn leads(value: &JsValue) -> Result<Array, JsValue> {
-        if !Array::is_array(value) {
+        if !is_array(value).unwrap_or(false) {
             return Err(error(&format!(
                 "scoreMany: expected an array of leads, got {}",
                 kind(value)
@@ -480,7 +522,7 @@ impl Agreement {
     pub fn score(
         &self,
         #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         parse_json(&self.score_json(lead, options)?)
     }
@@ -490,9 +532,9 @@ impl Agreement {
     pub fn score_many(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let opts = read_options(&options)?;
+        let opts = read_options(options.as_ref())?;
         let leads = Self::leads(&leads)?;
         let mut out = String::with_capacity(leads.length() as usize * 512 + 2);
         out.push('[');
@@ -512,9 +554,9 @@ impl Agreement {
     pub fn score_json(
         &self,
         #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<String, JsValue> {
-        let opts = read_options(&options)?;
+        let opts = read_options(options.as_ref())?;
         let mut out = String::with_capacity(512);
         self.decide_json(0, &lead, &opts, &mut out);
         Ok(out)
@@ -525,9 +567,9 @@ impl Agreement {
     pub fn score_many_json(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<Array, JsValue> {
-        let opts = read_options(&options)?;
+        let opts = read_options(options.as_ref())?;
         let leads = Self::leads(&leads)?;
         let out = Array::new();
         let mut line = String::with_capacity(512);

@@ -64,9 +64,16 @@ export interface RejectedDecision {
 /** One lead's decision: scored, or rejected with a lead error. */
 export type Decision = ScoredDecision | RejectedDecision;
 
-/** A lead: a plain object (or a Map) keyed by the agreement's input keys. */
+/** The values a lead's keys may hold (others reject the lead, in place). */
 export type LeadValue = string | number | boolean | bigint | Date | null | undefined | ReadonlyArray<string | number | boolean | null>;
-export type LeadInput = { readonly [key: string]: LeadValue | unknown } | ReadonlyMap<string, unknown>;
+/** A lead record with typed values: a plain object keyed by the agreement's input keys. */
+export type LeadRecord = { readonly [key: string]: LeadValue };
+/**
+ * What `score` accepts: a plain object (its own enumerable keys are read, as
+ * `JSON.stringify` would) or a `Map`. Keys the agreement does not declare are
+ * ignored. Any object type is accepted, so interfaces need no index signature.
+ */
+export type LeadInput = LeadRecord | ReadonlyMap<string, unknown> | object;
 
 export interface ScoreOptions {
   /** The evaluation instant: `"2026-11-23"`, RFC 3339, a `Date`, or ms since the epoch. Default: `Date.now()`. */

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The wasm package's tests: installs what it needs (idempotently), builds the
+# package, runs the node tests and the headless-Chromium end-to-end test of
+# the demo, and prints the gzipped bundle size. Exits non-zero on failure.
+#
+# Installs, each only when missing: the rustup target wasm32-unknown-unknown,
+# wasm-bindgen-cli at exactly the version pinned in Cargo.toml, node and npm
+# (Debian), the npm dev dependencies from package-lock.json (binaryen's
+# wasm-opt — never Debian's binaryen, too old for Rust's wasm output —,
+# playwright-core, typescript), and Debian's chromium.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$HERE"
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+APT_UPDATED=""
+apt_install() {
+  [ -n "$APT_UPDATED" ] || { $SUDO apt-get update -qq; APT_UPDATED=1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
+}
+
+echo "== wasm: toolchain"
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+WB_VERSION="$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' Cargo.toml)"
+[ -n "$WB_VERSION" ] || { echo "cannot read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
+  echo "installing wasm-bindgen-cli $WB_VERSION"
+  cargo install --locked --force wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
+  apt_install chromium
+fi
+
+# npm ci is quick, but skip it when node_modules already matches the lock.
+if ! cmp -s package-lock.json node_modules/.package-lock.json.copy 2>/dev/null; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.package-lock.json.copy
+fi
+
+./build.sh
+
+echo "== wasm: node tests"
+node --test tests/
+
+echo "== wasm: end-to-end test of the demo in headless Chromium"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+(cd "$ROOT" && cargo build --locked -q -p leadgate-cli)
+LEADGATE_CLI="$TARGET_DIR/debug/leadgate" node --test tests-e2e/demo.e2e.mjs
+
+GZ="$(cat pkg/.bundle-gzip-bytes)"
+echo "== wasm: gzipped bundle (wasm + JS glue): $GZ bytes ($((GZ / 1024)) KiB); browser timing in test-output/browser-timing.json"

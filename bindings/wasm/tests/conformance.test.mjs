@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { leadgate, repoRoot } from './helpers.mjs';
 
-const casesDir = path.join(repoRoot, 'tests', 'conformance', 'cases');
+const casesDir = process.env.LEADGATE_CONFORMANCE_DIR ?? path.join(repoRoot, 'tests', 'conformance', 'cases');
 const cases = fs
   .readdirSync(casesDir)
   .filter((f) => f.endsWith('.json'))

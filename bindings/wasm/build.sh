@@ -46,16 +46,22 @@ echo "== wasm: wasm-bindgen ($("$WASM_BINDGEN" --version))"
 # Rust's wasm32 target enables these proposals by default; wasm-opt must know.
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
-echo "== wasm: wasm-opt -Oz (npm binaryen $("$WASM_OPT" --version | awk '{print $3}'))"
+# -ocimfs 0: do not inline a function into its only caller whatever its size.
+# That inlining builds huge functions whose frames on the engine's stack made
+# the core's deepest accepted expressions (256 levels) overflow V8's stack
+# once optimised (RangeError, then a poisoned instance); without it the
+# module is also smaller. tests/stack.test.mjs guards this.
+OPT=(-Os -ocimfs 0)
+echo "== wasm: wasm-opt ${OPT[*]} (npm binaryen $("$WASM_OPT" --version | awk '{print $3}'))"
 WEB_WASM="$PKG/web/leadgate_wasm_bg.wasm"
 NODE_WASM="$PKG/node/leadgate_wasm_bg.wasm"
 if cmp -s "$WEB_WASM" "$NODE_WASM"; then
-  "$WASM_OPT" -Oz "${FEATURES[@]}" "$WEB_WASM" -o "$WEB_WASM.opt"
+  "$WASM_OPT" "${OPT[@]}" "${FEATURES[@]}" "$WEB_WASM" -o "$WEB_WASM.opt"
   mv "$WEB_WASM.opt" "$WEB_WASM"
   cp "$WEB_WASM" "$NODE_WASM"
 else
   for w in "$WEB_WASM" "$NODE_WASM"; do
-    "$WASM_OPT" -Oz "${FEATURES[@]}" "$w" -o "$w.opt"
+    "$WASM_OPT" "${OPT[@]}" "${FEATURES[@]}" "$w" -o "$w.opt"
     mv "$w.opt" "$w"
   done
 fi

@@ -543,7 +543,9 @@ impl Agreement {
     ) -> Result<JsValue, JsValue> {
         let opts = read_options(options.as_ref())?;
         let leads = Self::leads(&leads)?;
-        let mut out = String::with_capacity(leads.length() as usize * 512 + 2);
+        // A guess at the output size, bounded: usize is 32 bits on wasm32.
+        let mut out =
+            String::with_capacity((leads.length() as usize).saturating_mul(512).min(1 << 24));
         out.push('[');
         for (i, lead) in leads.iter().enumerate() {
             if i > 0 {

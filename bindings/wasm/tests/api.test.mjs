@@ -90,6 +90,20 @@ test('a syntax error and an empty text are compile errors too', () => {
   }
 });
 
+test('the deepest expressions the core accepts fit in the wasm stack; deeper ones are compile errors', () => {
+  const chain = (n) => `agreement "x"\nfields { a : number }\nscore s { +1 "r" when a > 1${' or a > 1'.repeat(n)} }\nroute { nurture otherwise }\n`;
+  const sum = (n) => `agreement "x"\nfields { a : number }\nscore s { +(${'a + '.repeat(n)}1) "r" when a > 1 }\nroute { nurture otherwise }\n`;
+  const deep = compile(chain(254));
+  assert.equal(deep.score({ a: 2 }, AS_OF).scores.s, 1);
+  deep.free();
+  const long = compile(sum(255));
+  assert.equal(long.score({ a: 2 }, AS_OF).scores.s, 511);
+  long.free();
+  for (const text of [chain(10000), sum(100000), `agreement "x" fields { a : number } score s { +1 "r" when ${'('.repeat(100000)}a > 1${')'.repeat(100000)} } route { nurture otherwise }`]) {
+    assert.throws(() => compile(text), (e) => e.name === 'CompileError' && e.diagnostics.some((d) => d.code === 'E0017'));
+  }
+});
+
 test('compile of a non-string throws an Error with a message', () => {
   for (const v of [undefined, null, 42, {}, ['agreement']]) {
     assert.throws(() => compile(v), { name: 'Error', message: /expected the agreement text as a string/ });

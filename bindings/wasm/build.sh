@@ -114,4 +114,6 @@ GZ_WASM=$(gzip -9 -c "$WEB_WASM" | wc -c)
 GZ_JS=$(gzip -9 -c "$PKG/web/leadgate_wasm.js" | wc -c)
 TOTAL=$((GZ_WASM + GZ_JS))
 echo "== wasm: bundle size: leadgate_wasm_bg.wasm $RAW bytes ($GZ_WASM gzipped), JS glue $GZ_JS gzipped; total $TOTAL bytes gzipped ($((TOTAL / 1024)) KiB; target <= 250 KiB)"
+BR=$(node -e "const z=require('zlib'),fs=require('fs');let n=0;for(const f of process.argv.slice(1))n+=z.brotliCompressSync(fs.readFileSync(f),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length;console.log(n)" "$WEB_WASM" "$PKG/web/leadgate_wasm.js")
+echo "== wasm: with Brotli (quality 11) instead: $BR bytes ($((BR / 1024)) KiB)"
 echo "$TOTAL" > "$PKG/.bundle-gzip-bytes"

@@ -255,8 +255,9 @@ pub fn decision_schema(agreement: &Agreement, prefix: &str) -> Result<SchemaRef,
     for f in &fields {
         if !seen.insert(f.name().clone()) {
             return Err(format!(
-                "the decision column `{}` would appear twice (a score or grade has the name of a \
-                 decision column): pass a prefix",
+                "the decision column `{}` would appear twice: a score or grade has the name of \
+                 one of the decision columns (route, queue, route_rule, follow_up_within_s, \
+                 total, fired, error); rename it in the agreement",
                 f.name()
             ));
         }

@@ -167,6 +167,12 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
         }
         return Ok(Raw::Array(items));
     }
+    let ty = value.get_type();
+    let type_name = ty.name()?.to_cow()?.into_owned();
+    // pandas.NA, pandas.NaT (a datetime subclass): explicit "no value" markers.
+    if type_name == "NAType" || type_name == "NaTType" {
+        return Ok(Raw::Null);
+    }
     if let Some(ms) = date_ms(value)? {
         return Ok(Raw::DateMs(ms));
     }
@@ -176,12 +182,6 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
     if value.is_instance(decimal_class(value.py())?)? {
         let text = value.str()?.to_cow()?.into_owned();
         return Ok(Raw::Str(Cow::Owned(text)));
-    }
-    let ty = value.get_type();
-    let type_name = ty.name()?.to_cow()?.into_owned();
-    // pandas.NA, pandas.NaT: explicit "no value" markers.
-    if type_name == "NAType" || type_name == "NaTType" {
-        return Ok(Raw::Null);
     }
     // numpy scalars (np.int64, np.bool_, np.float32, np.datetime64, np.str_ is a str).
     if let Ok(dtype) = value.getattr("dtype") {

@@ -21,53 +21,57 @@ fn constant<'a>(raw: Raw<'static>) -> Getter<'a> {
     Box::new(move |_| raw.clone())
 }
 
-macro_rules! primitive {
-    ($array:expr, $ty:ty, $make:expr) => {
-        match $array.as_primitive_opt::<$ty>() {
-            Some(a) => Box::new(move |i| {
-                if a.is_null(i) {
-                    Raw::Null
-                } else {
-                    #[allow(clippy::redundant_closure_call)]
-                    ($make)(a.value(i))
-                }
-            }),
-            None => constant(Raw::Other("a value of an unsupported type")),
+/// Null where `array` is null, else `value(row)`.
+fn non_null<'a, A, F>(array: &'a A, value: F) -> Getter<'a>
+where
+    A: Array + ?Sized,
+    F: Fn(usize) -> Raw<'a> + Send + Sync + 'a,
+{
+    Box::new(move |i| {
+        if array.is_null(i) {
+            Raw::Null
+        } else {
+            value(i)
         }
+    })
+}
+
+const UNSUPPORTED: Raw<'static> = Raw::Other("a value of an unsupported type");
+
+/// Reads `Some(typed array)` with `read`, or names the value unsupported.
+fn typed<'a, A: Array + 'a, F>(array: Option<&'a A>, read: F) -> Getter<'a>
+where
+    F: Fn(&'a A, usize) -> Raw<'a> + Send + Sync + 'a,
+{
+    match array {
+        Some(a) => non_null(a, move |i| read(a, i)),
+        None => constant(UNSUPPORTED),
+    }
+}
+
+fn primitive<'a, T: ArrowPrimitiveType, F>(array: &'a dyn Array, make: F) -> Getter<'a>
+where
+    F: Fn(T::Native) -> Raw<'a> + Send + Sync + 'a,
+{
+    typed(array.as_primitive_opt::<T>(), move |a, i| make(a.value(i)))
+}
+
+fn strings<O: OffsetSizeTrait>(array: &dyn Array) -> Getter<'_> {
+    typed(array.as_string_opt::<O>(), |a, i| {
+        Raw::Str(Cow::Borrowed(a.value(i)))
+    })
+}
+
+fn list<O: OffsetSizeTrait>(array: &dyn Array, depth: u32) -> Getter<'_> {
+    let Some(a) = array.as_list_opt::<O>() else {
+        return constant(Raw::Other("an array"));
     };
-}
-
-fn strings<'a, O: OffsetSizeTrait>(array: &'a dyn Array) -> Getter<'a> {
-    match array.as_string_opt::<O>() {
-        Some(a) => Box::new(move |i| {
-            if a.is_null(i) {
-                Raw::Null
-            } else {
-                Raw::Str(Cow::Borrowed(a.value(i)))
-            }
-        }),
-        None => constant(Raw::Other("a value of an unsupported type")),
-    }
-}
-
-fn list<'a, O: OffsetSizeTrait>(array: &'a dyn Array, depth: u32) -> Getter<'a> {
-    match array.as_list_opt::<O>() {
-        Some(a) => {
-            let items = getter(a.values().as_ref(), depth + 1);
-            let offsets = a.value_offsets();
-            Box::new(move |i| {
-                if a.is_null(i) {
-                    return Raw::Null;
-                }
-                let (start, end) = match (offsets.get(i), offsets.get(i + 1)) {
-                    (Some(s), Some(e)) => (s.as_usize(), e.as_usize()),
-                    _ => return Raw::Null,
-                };
-                Raw::Array((start..end).map(&items).collect())
-            })
-        }
-        None => constant(Raw::Other("an array")),
-    }
+    let items = getter(a.values().as_ref(), depth + 1);
+    let offsets = a.value_offsets();
+    non_null(a, move |i| match (offsets.get(i), offsets.get(i + 1)) {
+        (Some(s), Some(e)) => Raw::Array((s.as_usize()..e.as_usize()).map(&items).collect()),
+        _ => Raw::Null,
+    })
 }
 
 fn ms_from(value: i64, unit: TimeUnit) -> i64 {
@@ -86,107 +90,54 @@ fn getter(array: &dyn Array, depth: u32) -> Getter<'_> {
     }
     match array.data_type() {
         DataType::Null => constant(Raw::Null),
-        DataType::Boolean => match array.as_boolean_opt() {
-            Some(a) => Box::new(move |i| {
-                if a.is_null(i) {
-                    Raw::Null
-                } else {
-                    Raw::Bool(a.value(i))
-                }
-            }),
-            None => constant(Raw::Other("a value of an unsupported type")),
-        },
-        DataType::Int8 => primitive!(array, Int8Type, |v: i8| Raw::Int(v.into())),
-        DataType::Int16 => primitive!(array, Int16Type, |v: i16| Raw::Int(v.into())),
-        DataType::Int32 => primitive!(array, Int32Type, |v: i32| Raw::Int(v.into())),
-        DataType::Int64 => primitive!(array, Int64Type, Raw::Int),
-        DataType::UInt8 => primitive!(array, UInt8Type, |v: u8| Raw::UInt(v.into())),
-        DataType::UInt16 => primitive!(array, UInt16Type, |v: u16| Raw::UInt(v.into())),
-        DataType::UInt32 => primitive!(array, UInt32Type, |v: u32| Raw::UInt(v.into())),
-        DataType::UInt64 => primitive!(array, UInt64Type, Raw::UInt),
-        DataType::Float16 => {
-            primitive!(
-                array,
-                Float16Type,
-                |v: <Float16Type as ArrowPrimitiveType>::Native| { Raw::Float(v.to_f64()) }
-            )
-        }
-        DataType::Float32 => primitive!(array, Float32Type, |v: f32| Raw::Float(v.into())),
-        DataType::Float64 => primitive!(array, Float64Type, Raw::Float),
+        DataType::Boolean => typed(array.as_boolean_opt(), |a, i| Raw::Bool(a.value(i))),
+        DataType::Int8 => primitive::<Int8Type, _>(array, |v| Raw::Int(v.into())),
+        DataType::Int16 => primitive::<Int16Type, _>(array, |v| Raw::Int(v.into())),
+        DataType::Int32 => primitive::<Int32Type, _>(array, |v| Raw::Int(v.into())),
+        DataType::Int64 => primitive::<Int64Type, _>(array, Raw::Int),
+        DataType::UInt8 => primitive::<UInt8Type, _>(array, |v| Raw::UInt(v.into())),
+        DataType::UInt16 => primitive::<UInt16Type, _>(array, |v| Raw::UInt(v.into())),
+        DataType::UInt32 => primitive::<UInt32Type, _>(array, |v| Raw::UInt(v.into())),
+        DataType::UInt64 => primitive::<UInt64Type, _>(array, Raw::UInt),
+        DataType::Float16 => primitive::<Float16Type, _>(array, |v| Raw::Float(v.to_f64())),
+        DataType::Float32 => primitive::<Float32Type, _>(array, |v| Raw::Float(v.into())),
+        DataType::Float64 => primitive::<Float64Type, _>(array, Raw::Float),
         DataType::Utf8 => strings::<i32>(array),
         DataType::LargeUtf8 => strings::<i64>(array),
-        DataType::Utf8View => match array.as_string_view_opt() {
-            Some(a) => Box::new(move |i| {
-                if a.is_null(i) {
-                    Raw::Null
-                } else {
-                    Raw::Str(Cow::Borrowed(a.value(i)))
-                }
-            }),
-            None => constant(Raw::Other("a value of an unsupported type")),
-        },
-        DataType::Date32 => primitive!(array, Date32Type, |v: i32| Raw::DateMs(
-            i64::from(v) * 86_400_000
-        )),
-        DataType::Date64 => primitive!(array, Date64Type, Raw::DateMs),
+        DataType::Utf8View => typed(array.as_string_view_opt(), |a, i| {
+            Raw::Str(Cow::Borrowed(a.value(i)))
+        }),
+        DataType::Date32 => {
+            primitive::<Date32Type, _>(array, |v| Raw::DateMs(i64::from(v) * 86_400_000))
+        }
+        DataType::Date64 => primitive::<Date64Type, _>(array, Raw::DateMs),
         DataType::Timestamp(unit, _) => {
             let unit = *unit;
+            let ms = move |v: i64| Raw::DateMs(ms_from(v, unit));
             match unit {
-                TimeUnit::Second => {
-                    primitive!(array, TimestampSecondType, move |v| Raw::DateMs(ms_from(
-                        v, unit
-                    )))
-                }
-                TimeUnit::Millisecond => {
-                    primitive!(array, TimestampMillisecondType, Raw::DateMs)
-                }
-                TimeUnit::Microsecond => {
-                    primitive!(array, TimestampMicrosecondType, move |v| Raw::DateMs(
-                        ms_from(v, unit)
-                    ))
-                }
-                TimeUnit::Nanosecond => {
-                    primitive!(array, TimestampNanosecondType, move |v| Raw::DateMs(
-                        ms_from(v, unit)
-                    ))
-                }
+                TimeUnit::Second => primitive::<TimestampSecondType, _>(array, ms),
+                TimeUnit::Millisecond => primitive::<TimestampMillisecondType, _>(array, ms),
+                TimeUnit::Microsecond => primitive::<TimestampMicrosecondType, _>(array, ms),
+                TimeUnit::Nanosecond => primitive::<TimestampNanosecondType, _>(array, ms),
             }
         }
-        DataType::Decimal128(_, _) => match array.as_primitive_opt::<Decimal128Type>() {
-            Some(a) => Box::new(move |i| {
-                if a.is_null(i) {
-                    Raw::Null
-                } else {
-                    Raw::Str(Cow::Owned(a.value_as_string(i)))
-                }
-            }),
-            None => constant(Raw::Other("a value of an unsupported type")),
-        },
-        DataType::Decimal256(_, _) => match array.as_primitive_opt::<Decimal256Type>() {
-            Some(a) => Box::new(move |i| {
-                if a.is_null(i) {
-                    Raw::Null
-                } else {
-                    Raw::Str(Cow::Owned(a.value_as_string(i)))
-                }
-            }),
-            None => constant(Raw::Other("a value of an unsupported type")),
-        },
+        // Decimals are read as their decimal text: exact for a text field,
+        // parsed by the core for a number field.
+        DataType::Decimal128(_, _) => typed(array.as_primitive_opt::<Decimal128Type>(), |a, i| {
+            Raw::Str(Cow::Owned(a.value_as_string(i)))
+        }),
+        DataType::Decimal256(_, _) => typed(array.as_primitive_opt::<Decimal256Type>(), |a, i| {
+            Raw::Str(Cow::Owned(a.value_as_string(i)))
+        }),
         DataType::Dictionary(_, _) => match array.as_any_dictionary_opt() {
             Some(dict) => {
                 let keys = dict.normalized_keys();
                 let values = getter(dict.values().as_ref(), depth);
-                Box::new(move |i| {
-                    if array.is_null(i) {
-                        return Raw::Null;
-                    }
-                    match keys.get(i) {
-                        Some(k) => values(*k),
-                        None => Raw::Null,
-                    }
+                non_null(array, move |i| {
+                    keys.get(i).map_or(Raw::Null, |k| values(*k))
                 })
             }
-            None => constant(Raw::Other("a value of an unsupported type")),
+            None => constant(UNSUPPORTED),
         },
         DataType::List(_) => list::<i32>(array, depth),
         DataType::LargeList(_) => list::<i64>(array, depth),
@@ -194,34 +145,19 @@ fn getter(array: &dyn Array, depth: u32) -> Getter<'_> {
             Some(a) => {
                 let items = getter(a.values().as_ref(), depth + 1);
                 let len = usize::try_from(a.value_length()).unwrap_or(0);
-                Box::new(move |i| {
-                    if a.is_null(i) {
-                        Raw::Null
-                    } else {
-                        Raw::Array((i * len..(i + 1) * len).map(&items).collect())
-                    }
+                non_null(a, move |i| {
+                    Raw::Array((i * len..(i + 1) * len).map(&items).collect())
                 })
             }
             None => constant(Raw::Other("an array")),
         },
-        DataType::Struct(_) | DataType::Map(_, _) => nullable(array, Raw::Other("an object")),
+        DataType::Struct(_) | DataType::Map(_, _) => non_null(array, |_| Raw::Other("an object")),
         DataType::Binary
         | DataType::LargeBinary
         | DataType::BinaryView
-        | DataType::FixedSizeBinary(_) => nullable(array, Raw::Other("bytes")),
-        _ => nullable(array, Raw::Other("a value of an unsupported type")),
+        | DataType::FixedSizeBinary(_) => non_null(array, |_| Raw::Other("bytes")),
+        _ => non_null(array, |_| UNSUPPORTED),
     }
-}
-
-/// Null where the array is null, else `raw`.
-fn nullable<'a>(array: &'a dyn Array, raw: Raw<'static>) -> Getter<'a> {
-    Box::new(move |i| {
-        if array.is_null(i) {
-            Raw::Null
-        } else {
-            raw.clone()
-        }
-    })
 }
 
 /// The names of the decision columns, in order.

@@ -38,6 +38,22 @@ impl PyDecision {
         )
     }
 
+    /// `{score name: value}` for one value per score.
+    fn per_score<'py>(
+        &self,
+        py: Python<'py>,
+        values: impl Fn(&Verdict) -> &[f64],
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(v) = self.verdict() else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        for (s, value) in self.agreement.model().scores.iter().zip(values(v)) {
+            d.set_item(&s.name, *value)?;
+        }
+        Ok(Some(d))
+    }
+
     fn rule_and_score(&self, rule: u32) -> (&str, &str) {
         let m = self.agreement.model();
         match m.rules.get(rule as usize) {
@@ -108,27 +124,13 @@ impl PyDecision {
     /// Every score, in declaration order: `{name: value}`.
     #[getter]
     fn scores<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(v) = self.verdict() else {
-            return Ok(None);
-        };
-        let d = PyDict::new(py);
-        for (s, value) in self.agreement.model().scores.iter().zip(&v.scores) {
-            d.set_item(&s.name, *value)?;
-        }
-        Ok(Some(d))
+        self.per_score(py, |v| &v.scores)
     }
 
     /// `potential(score)` for every score: its value if every unknown `+` rule had fired.
     #[getter]
     fn potentials<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(v) = self.verdict() else {
-            return Ok(None);
-        };
-        let d = PyDict::new(py);
-        for (s, value) in self.agreement.model().scores.iter().zip(&v.potentials) {
-            d.set_item(&s.name, *value)?;
-        }
-        Ok(Some(d))
+        self.per_score(py, |v| &v.potentials)
     }
 
     /// The sum of all scores.

@@ -118,16 +118,25 @@ impl PyAgreement {
         })
     }
 
+    /// Options and the thread pool of a batch call.
+    fn batch_options(
+        &self,
+        as_of: Option<&Bound<'_, PyAny>>,
+        on_bad: &str,
+        explain: bool,
+        threads: Option<usize>,
+    ) -> PyResult<(ScoreOptions, Threads)> {
+        let opts = self.options(as_of, on_bad, explain)?;
+        let pool = Threads::new(threads).map_err(value_error)?;
+        Ok((opts, pool))
+    }
+
     fn decision(&self, decision: leadgate::Decision) -> PyDecision {
         PyDecision {
             agreement: self.inner.clone(),
             decision,
         }
     }
-}
-
-fn threads(n: Option<usize>) -> PyResult<Threads> {
-    Threads::new(n).map_err(value_error)
 }
 
 fn bind_extracted(
@@ -320,8 +329,7 @@ impl PyAgreement {
         on_bad_value: &str,
         explain: bool,
     ) -> PyResult<Vec<PyDecision>> {
-        let opts = self.options(as_of, on_bad_value, explain)?;
-        let pool = crate::threads(threads)?;
+        let (opts, pool) = self.batch_options(as_of, on_bad_value, explain, threads)?;
         let mut items: Vec<Extracted> = Vec::new();
         for lead in leads.try_iter()? {
             items.push(extract(&lead?, &self.keys));
@@ -349,8 +357,7 @@ impl PyAgreement {
         on_bad_value: &str,
         prefix: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let opts = self.options(as_of, on_bad_value, true)?;
-        let pool = crate::threads(threads)?;
+        let (opts, pool) = self.batch_options(as_of, on_bad_value, true, threads)?;
         let schema = arrow::decision_schema(&self.inner, prefix).map_err(value_error)?;
         let batches: Box<dyn Iterator<Item = Result<RecordBatch, arrow_schema::ArrowError>>> =
             if data.hasattr("__arrow_c_stream__")? {

@@ -18,6 +18,8 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 py="$venv/bin/python"
+# The maturin build backend runs the `maturin` of the venv by name.
+export PATH="$venv/bin:$PATH"
 "$py" -m pip install --quiet --disable-pip-version-check \
     "maturin>=1.5,<2" pytest "pyarrow>=14" "pandas<3" "polars>=1" "pyspark>=3.4"
 

@@ -43,7 +43,7 @@ def _text(df: pd.DataFrame, column: str) -> pd.Series:
 
 def _true(mask: pd.Series) -> pd.Series:
     """A three-valued condition's 'true' (missing operands are unknown)."""
-    return mask.fillna(False).astype(bool)
+    return mask.astype("boolean").fillna(False).astype(bool)
 
 
 def _bool(df: pd.DataFrame, column: str) -> pd.Series:
@@ -57,7 +57,7 @@ def _num(df: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _in(s: pd.Series, values) -> pd.Series:
-    return _true(s.isin([v.lower() for v in values]).where(s.notna()))
+    return _true(s.isin([v.lower() for v in values]) & s.notna())
 
 
 def pandas_routes(df: pd.DataFrame) -> pd.DataFrame:

@@ -274,3 +274,44 @@ def test_x_education_csv_with_pandas_matches_csv_strings(education):
     assert [none(v) for v in out["route_rule"]] == [d.rule for d in decisions]
     assert out["total"].tolist() == [d.total for d in decisions]
     assert out["error"].isna().all()
+
+
+def _cli():
+    import os
+    import shutil
+
+    from conftest import REPO
+
+    candidates = [os.environ.get("LEADGATE_CLI")] + [
+        str(REPO / "target" / profile / "leadgate") for profile in ("release", "debug")
+    ]
+    for c in candidates:
+        if c and os.path.isfile(c) and os.access(c, os.X_OK):
+            return c
+    return shutil.which("leadgate")
+
+
+def test_x_education_same_decisions_as_the_cli(education, tmp_path):
+    """The CLI's JSON Lines for the export, byte for byte, from score_many over
+    the CSV rows; and the same routes and totals from score_pandas."""
+    import subprocess
+
+    from conftest import RULES
+
+    pd = pytest.importorskip("pandas")
+    cli = _cli()
+    if cli is None or not X_EDUCATION.exists():
+        pytest.skip("needs a built leadgate CLI (target/*/leadgate or LEADGATE_CLI) and the export")
+    run = subprocess.run(
+        [cli, "score", str(RULES / "education-admissions.lead"), str(X_EDUCATION)],
+        capture_output=True, text=True, check=False,
+    )
+    assert run.returncode in (0, 3), run.stderr
+    lines = run.stdout.splitlines()
+    with open(X_EDUCATION, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [d.to_json() for d in education.score_many(rows)] == lines
+    out = education.score_pandas(pd.read_csv(X_EDUCATION))
+    expected = [json.loads(line) for line in lines]
+    assert out["route"].tolist() == [e.get("route") for e in expected]
+    assert out["total"].tolist() == [e.get("total") for e in expected]

@@ -315,3 +315,46 @@ def test_agreement_pickles_as_its_text(spec):
     assert isinstance(again, leadgate.Agreement)
     assert again.source == spec.source
     assert again.score(VP, as_of=AS_OF) == spec.score(VP, as_of=AS_OF)
+
+
+def test_odd_python_objects_never_raise_in_a_batch(spec):
+    class Weird:
+        dtype = property(lambda self: 1 / 0)
+
+    class BadMapping(dict):
+        pass
+
+    from collections.abc import Mapping
+
+    class Exploding(Mapping):
+        def __getitem__(self, key):
+            raise RuntimeError("boom")
+
+        def __iter__(self):
+            return iter(())
+
+        def __len__(self):
+            return 0
+
+    class MyStr(str):
+        pass
+
+    class MyInt(int):
+        pass
+
+    loop: list = []
+    loop.append(loop)
+    values = [object(), Weird(), loop, "\ud800", MyStr("VP"), MyInt(7), 2**200, -(2**2000),
+              float("-inf"), set(), frozenset({"a"}), range(3), 1j, type, print]
+    leads = []
+    for v in values:
+        for key in ("title", "Company Size", "demo_requested", "tags", "last_activity"):
+            leads.append({"lead_id": "L", "email": "a@b.io", key: v})
+    leads += [Exploding(), BadMapping(lead_id="L", email="a@b.io"), None, 42, "text"]
+    out = spec.score_many(leads, as_of=AS_OF)
+    assert len(out) == len(leads)
+    assert out[-5].error.field is None and "boom" in out[-5].error.message
+    assert out[-4].ok
+    assert all(not d.ok for d in out[-3:])
+    for d in out:
+        json.loads(d.to_json())

@@ -106,3 +106,19 @@ def test_spark_checks_on_the_driver(spark, spec):
         leadgate.spark.score(clash, spec, as_of=AS_OF)
     out = leadgate.spark.score(clash, spec, as_of=AS_OF, prefix="lg_").collect()
     assert out[0]["fit"] == 1.0 and out[0]["lg_route"] in ("sales", "nurture", "telemarketing")
+
+
+def test_spark_with_large_var_types(spark, spec):
+    key = "spark.sql.execution.arrow.useLargeVarTypes"
+    before = spark.conf.get(key, "false")
+    spark.conf.set(key, "true")
+    try:
+        df = spark.createDataFrame(
+            [("L-1", "ana@acme.io", "VP Sales", "5000"), ("L-2", "b@gmail.com", None, "fifty")],
+            "lead_id string, email string, title string, `Company Size` string",
+        )
+        rows = leadgate.spark.score(df, spec, as_of=AS_OF).orderBy("lead_id").collect()
+    finally:
+        spark.conf.set(key, before)
+    assert rows[0]["fit"] == 45.0 and rows[0]["error"] is None
+    assert rows[1]["error"] == 'company_size: expected a number, got "fifty"'

@@ -107,7 +107,12 @@ def score(
         )
     schema = StructType(list(df.schema.fields) + extra)
     names = [f.name for f in schema.fields]
-    targets = _arrow_types(extra)
+    large = (
+        str(df.sparkSession.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false"))
+        .lower()
+        == "true"
+    )
+    targets = _arrow_types(extra, large)
 
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         import pyarrow as pa
@@ -132,9 +137,9 @@ def score(
     return df.mapInArrow(run, schema)
 
 
-def _arrow_types(fields: List["StructField"]) -> List[Any]:
-    """The Arrow types Spark expects for the decision columns (it may want
-    large strings, depending on its configuration)."""
+def _arrow_types(fields: List["StructField"], large: bool) -> List[Any]:
+    """The Arrow types Spark expects for the decision columns (large strings
+    when `spark.sql.execution.arrow.useLargeVarTypes` is on)."""
     try:
         from pyspark.sql.pandas.types import to_arrow_type
     except ImportError:  # pragma: no cover
@@ -142,7 +147,10 @@ def _arrow_types(fields: List["StructField"]) -> List[Any]:
     out: List[Any] = []
     for f in fields:
         try:
-            out.append(to_arrow_type(f.dataType))
+            try:
+                out.append(to_arrow_type(f.dataType, prefers_large_types=large))
+            except TypeError:  # pyspark < 4 has no prefers_large_types
+                out.append(to_arrow_type(f.dataType))
         except Exception:  # pragma: no cover - best effort, Spark checks anyway
             out.append(None)
     return out

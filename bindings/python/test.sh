@@ -13,6 +13,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 venv="${LEADGATE_PY_VENV:-$here/.venv}"
 python="${PYTHON:-python3}"
 
+# Spark needs a JVM (17 on the project's machines); install one if missing.
+if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing a JRE for the Spark tests" >&2
+    apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+fi
+
 if [ ! -x "$venv/bin/python" ]; then
     echo "test.sh: creating $venv" >&2
     "$python" -m venv "$venv"

@@ -222,12 +222,17 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
 /// reads, or why the record itself is unusable.
 pub(crate) type Extracted = Result<Vec<(u32, Raw<'static>)>, String>;
 
+/// An input key as an interned Python string (its hash is computed once),
+/// and the field slot it fills.
+pub(crate) type PyKey = (Py<PyString>, u32);
+
 /// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`).
-pub(crate) fn extract(lead: &Bound<'_, PyAny>, keys: &[(String, u32)]) -> Extracted {
+pub(crate) fn extract(lead: &Bound<'_, PyAny>, keys: &[PyKey]) -> Extracted {
+    let py = lead.py();
     let mut out = Vec::with_capacity(keys.len());
     if let Ok(dict) = lead.cast::<PyDict>() {
         for (key, slot) in keys {
-            match dict.get_item(key.as_str()) {
+            match dict.get_item(key.bind(py)) {
                 Ok(Some(v)) => out.push((*slot, to_raw(&v, 0))),
                 Ok(None) => {}
                 Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
@@ -236,9 +241,8 @@ pub(crate) fn extract(lead: &Bound<'_, PyAny>, keys: &[(String, u32)]) -> Extrac
         return Ok(out);
     }
     if lead.is_instance_of::<PyMapping>() {
-        let py = lead.py();
         for (key, slot) in keys {
-            match lead.get_item(key.as_str()) {
+            match lead.get_item(key.bind(py)) {
                 Ok(v) => out.push((*slot, to_raw(&v, 0))),
                 Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => {}
                 Err(e) => return Err(format!("cannot read key {key:?}: {e}")),

@@ -18,9 +18,9 @@ use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
 use leadgate::{Agreement, ScoreOptions, Threads};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::{as_of_ms, borrow, extract, on_bad_value, Extracted};
+use crate::convert::{as_of_ms, borrow, extract, on_bad_value, Extracted, PyKey};
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, lead_error, value_error, PyDiagnostic};
 
@@ -102,6 +102,8 @@ struct PyAgreement {
     file_name: String,
     /// Every distinct input key the agreement reads, with its field slot.
     keys: Vec<(String, u32)>,
+    /// The same keys as interned Python strings, for dict look-ups.
+    py_keys: Vec<PyKey>,
 }
 
 impl PyAgreement {
@@ -176,11 +178,16 @@ impl PyAgreement {
             }
         }
         drop(probe);
+        let py_keys = keys
+            .iter()
+            .map(|(k, slot)| (PyString::intern(py, k).unbind(), *slot))
+            .collect();
         Ok(PyAgreement {
             inner: Arc::new(inner),
             source: text.to_string(),
             file_name,
             keys,
+            py_keys,
         })
     }
 
@@ -308,7 +315,7 @@ impl PyAgreement {
         explain: bool,
     ) -> PyResult<PyDecision> {
         let opts = self.options(as_of, on_bad_value, explain)?;
-        let item = extract(lead, &self.keys);
+        let item = extract(lead, &self.py_keys);
         let lead = bind_extracted(&self.inner, &item, opts.on_bad_value);
         let d = self.inner.decide(0, &lead, &opts);
         if let Some(e) = d.error() {
@@ -332,7 +339,7 @@ impl PyAgreement {
         let (opts, pool) = self.batch_options(as_of, on_bad_value, explain, threads)?;
         let mut items: Vec<Extracted> = Vec::new();
         for lead in leads.try_iter()? {
-            items.push(extract(&lead?, &self.keys));
+            items.push(extract(&lead?, &self.py_keys));
         }
         let inner = &self.inner;
         let decisions = py.detach(|| {

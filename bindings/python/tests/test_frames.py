@@ -315,3 +315,18 @@ def test_x_education_same_decisions_as_the_cli(education, tmp_path):
     expected = [json.loads(line) for line in lines]
     assert out["route"].tolist() == [e.get("route") for e in expected]
     assert out["total"].tolist() == [e.get("total") for e in expected]
+
+
+def test_empty_inputs(spec, leads):
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    table = to_table(leads)
+    empty = spec.score_arrow(table.slice(0, 0), as_of=AS_OF)
+    assert empty.num_rows == 0 and empty.schema.names[0] == "route"
+    reader = pa.RecordBatchReader.from_batches(table.schema, [])
+    assert spec.score_arrow(reader, as_of=AS_OF).num_rows == 0
+    assert len(spec.score_pandas(pd.DataFrame(leads).iloc[:0], as_of=AS_OF)) == 0
+    assert spec.score_polars(pl.from_dicts(leads).head(0), as_of=AS_OF).height == 0
+    # a frame without any column the agreement reads: every lead lacks its id
+    out = spec.score_pandas(pd.DataFrame({"other": [1, 2]}), as_of=AS_OF)
+    assert out["error"].tolist() == ["lead_id: required field is missing"] * 2

@@ -1,0 +1,288 @@
+//! Python objects → the core's raw values, and `as_of` → milliseconds.
+//!
+//! All coercion (a string `"1200"` for a number, `"yes"` for a bool, …) is
+//! the core's: this module only says what kind of value Python handed over.
+
+use std::borrow::Cow;
+
+use leadgate::Raw;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType};
+
+/// Lists nested deeper than this are not read (a list of lists is an error anyway).
+const MAX_DEPTH: u32 = 8;
+
+fn class<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyType>>,
+    module: &str,
+    name: &str,
+) -> PyResult<&'py Bound<'py, PyType>> {
+    cell.import(py, module, name)
+}
+
+fn datetime_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    class(py, &T, "datetime", "datetime")
+}
+
+fn date_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    class(py, &T, "datetime", "date")
+}
+
+fn decimal_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    class(py, &T, "decimal", "Decimal")
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn int_attr(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+    obj.getattr(name)?.extract::<i64>()
+}
+
+/// A `datetime.date` or `datetime.datetime` as milliseconds since the epoch.
+/// Naive datetimes are read as UTC; aware ones use their offset. `None`
+/// when `obj` is neither.
+fn date_ms(obj: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
+    let py = obj.py();
+    if !obj.is_instance(date_class(py)?)? {
+        return Ok(None);
+    }
+    let days = days_from_civil(
+        int_attr(obj, "year")?,
+        int_attr(obj, "month")?,
+        int_attr(obj, "day")?,
+    );
+    let mut ms = days * 86_400_000;
+    if obj.is_instance(datetime_class(py)?)? {
+        ms += int_attr(obj, "hour")? * 3_600_000
+            + int_attr(obj, "minute")? * 60_000
+            + int_attr(obj, "second")? * 1000
+            + int_attr(obj, "microsecond")?.div_euclid(1000);
+        let offset = obj.call_method0("utcoffset")?;
+        if !offset.is_none() {
+            let offset_ms = int_attr(&offset, "days")? * 86_400_000
+                + int_attr(&offset, "seconds")? * 1000
+                + int_attr(&offset, "microseconds")?.div_euclid(1000);
+            ms -= offset_ms;
+        }
+    }
+    Ok(Some(ms))
+}
+
+/// The evaluation instant: `None` (now), a `str` (`2026-11-23` or RFC 3339),
+/// or a `datetime.date` / `datetime.datetime`.
+pub(crate) fn as_of_ms(as_of: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+    let Some(value) = as_of.filter(|v| !v.is_none()) else {
+        return Ok(leadgate::now_ms());
+    };
+    if let Ok(s) = value.cast::<PyString>() {
+        let text = s.to_cow()?;
+        return leadgate::parse_instant(&text).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "as_of: expected a date like 2026-11-23 or an RFC 3339 instant, got {text:?}"
+            ))
+        });
+    }
+    match date_ms(value)? {
+        Some(ms) => Ok(ms),
+        None => Err(PyTypeError::new_err(format!(
+            "as_of: expected None, a str, or a datetime.date/datetime, got {}",
+            value.get_type().name()?
+        ))),
+    }
+}
+
+pub(crate) fn on_bad_value(text: &str) -> PyResult<leadgate::OnBadValue> {
+    text.parse().map_err(PyValueError::new_err)
+}
+
+/// What kind of value one Python object is, for the core's coercion.
+/// Never fails: an object that cannot be read names what it is, and the core
+/// turns that into a lead error for the field.
+pub(crate) fn to_raw(value: &Bound<'_, PyAny>, depth: u32) -> Raw<'static> {
+    match try_raw(value, depth) {
+        Ok(raw) => raw,
+        Err(_) => Raw::Other("a value that could not be read"),
+    }
+}
+
+fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
+    if value.is_none() {
+        return Ok(Raw::Null);
+    }
+    // bool before int: `True` is an `int` in Python.
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(Raw::Bool(b.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        if let Ok(i) = value.extract::<i64>() {
+            return Ok(Raw::Int(i));
+        }
+        if let Ok(u) = value.extract::<u64>() {
+            return Ok(Raw::UInt(u));
+        }
+        // Beyond 64 bits: read as the nearest float, as the JSON front does.
+        return Ok(match value.extract::<f64>() {
+            Ok(f) => Raw::Float(f),
+            Err(_) => {
+                let negative = value.lt(0).unwrap_or(false);
+                Raw::Float(if negative {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                })
+            }
+        });
+    }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return Ok(Raw::Float(f.value()));
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(match s.to_cow() {
+            Ok(text) => Raw::Str(Cow::Owned(text.into_owned())),
+            Err(_) => Raw::Other("a text that is not valid Unicode"),
+        });
+    }
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        if depth >= MAX_DEPTH {
+            return Ok(Raw::Other("an array"));
+        }
+        let mut items = Vec::new();
+        for item in value.try_iter()? {
+            items.push(to_raw(&item?, depth + 1));
+        }
+        return Ok(Raw::Array(items));
+    }
+    let ty = value.get_type();
+    let type_name = ty.name()?.to_cow()?.into_owned();
+    // pandas.NA, pandas.NaT (a datetime subclass): explicit "no value" markers.
+    if type_name == "NAType" || type_name == "NaTType" {
+        return Ok(Raw::Null);
+    }
+    if let Some(ms) = date_ms(value)? {
+        return Ok(Raw::DateMs(ms));
+    }
+    if value.is_instance_of::<PyDict>() || value.is_instance_of::<PyMapping>() {
+        return Ok(Raw::Other("an object"));
+    }
+    if value.is_instance(decimal_class(value.py())?)? {
+        let text = value.str()?.to_cow()?.into_owned();
+        return Ok(Raw::Str(Cow::Owned(text)));
+    }
+    // numpy scalars (np.int64, np.bool_, np.float32, np.datetime64, np.str_ is a str).
+    if let Ok(dtype) = value.getattr("dtype") {
+        let kind = dtype
+            .getattr("kind")
+            .and_then(|k| k.extract::<String>())
+            .unwrap_or_default();
+        match kind.as_str() {
+            "b" => return Ok(Raw::Bool(value.is_truthy()?)),
+            "i" | "u" => {
+                let int = value.call_method0("__index__")?;
+                return try_raw(&int, depth);
+            }
+            "f" => {
+                let f: f64 = value.call_method0("__float__")?.extract()?;
+                return Ok(Raw::Float(f));
+            }
+            "M" => {
+                // numpy.datetime64: NaT is missing, else milliseconds.
+                let ms = value.call_method1("astype", ("datetime64[ms]",))?;
+                let ms = ms.call_method1("astype", ("int64",))?;
+                let ms: i64 = ms.call_method0("__index__")?.extract()?;
+                if ms == i64::MIN {
+                    return Ok(Raw::Null);
+                }
+                return Ok(Raw::DateMs(ms));
+            }
+            _ => {}
+        }
+    }
+    if type_name == "bytes" || type_name == "bytearray" {
+        return Ok(Raw::Other("bytes"));
+    }
+    Ok(Raw::Other("a value of an unsupported type"))
+}
+
+/// One lead, read from a mapping: the raw value of every key the agreement
+/// reads, or why the record itself is unusable.
+pub(crate) type Extracted = Result<Vec<(u32, Raw<'static>)>, String>;
+
+/// An input key as an interned Python string (its hash is computed once),
+/// and the field slot it fills.
+pub(crate) type PyKey = (Py<PyString>, u32);
+
+/// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`).
+pub(crate) fn extract(lead: &Bound<'_, PyAny>, keys: &[PyKey]) -> Extracted {
+    let py = lead.py();
+    let mut out = Vec::with_capacity(keys.len());
+    if let Ok(dict) = lead.cast::<PyDict>() {
+        for (key, slot) in keys {
+            match dict.get_item(key.bind(py)) {
+                Ok(Some(v)) => out.push((*slot, to_raw(&v, 0))),
+                Ok(None) => {}
+                Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
+            }
+        }
+        return Ok(out);
+    }
+    if lead.is_instance_of::<PyMapping>() {
+        for (key, slot) in keys {
+            match lead.get_item(key.bind(py)) {
+                Ok(v) => out.push((*slot, to_raw(&v, 0))),
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => {}
+                Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
+            }
+        }
+        return Ok(out);
+    }
+    let what = lead
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "an object".into());
+    Err(format!("expected a mapping of field values, got {what}"))
+}
+
+/// A raw value borrowing from an owned one (no string copies while binding).
+pub(crate) fn borrow<'a>(raw: &'a Raw<'_>) -> Raw<'a> {
+    match raw {
+        Raw::Null => Raw::Null,
+        Raw::Bool(b) => Raw::Bool(*b),
+        Raw::Int(i) => Raw::Int(*i),
+        Raw::UInt(u) => Raw::UInt(*u),
+        Raw::Float(f) => Raw::Float(*f),
+        Raw::Str(s) => Raw::Str(Cow::Borrowed(s.as_ref())),
+        Raw::DateMs(ms) => Raw::DateMs(*ms),
+        Raw::Array(items) => Raw::Array(items.iter().map(borrow).collect()),
+        Raw::Other(what) => Raw::Other(what),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::days_from_civil;
+
+    #[test]
+    fn civil_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(1970, 1, 2), 1);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+        assert_eq!(days_from_civil(2026, 11, 23), 20_780);
+    }
+}

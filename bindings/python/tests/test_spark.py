@@ -1,0 +1,124 @@
+"""Spark: `leadgate.spark.score` on a local[2] cluster equals `score_many`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+import leadgate
+import leadgate.spark
+
+from conftest import make_leads
+
+pyspark = pytest.importorskip("pyspark")
+pytest.importorskip("pyarrow")
+
+AS_OF = "2026-11-23"
+
+# The columns of the Spark frame: one type per column, as a table needs.
+COLUMNS = [
+    "lead_id", "email", "title", "Company Size", "industry", "country",
+    "pages_viewed", "demo_requested", "budget", "tags", "last_activity",
+]
+
+
+def row(lead: dict) -> dict:
+    out = {k: lead.get(k) for k in COLUMNS}
+    if out["Company Size"] is not None:
+        out["Company Size"] = str(out["Company Size"])
+    for key in ("pages_viewed", "budget"):
+        if out[key] is not None:
+            out[key] = float(out[key])
+    return out
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("leadgate-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "500")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_spark_local_job_equals_score_many(spark, spec):
+    from pyspark.sql.types import StringType, StructField, StructType, DoubleType, BooleanType
+
+    leads = [row(lead) for lead in make_leads(4000, seed=3)]
+    schema = StructType(
+        [
+            StructField(c, DoubleType() if c in ("pages_viewed", "budget")
+                        else BooleanType() if c == "demo_requested" else StringType())
+            for c in COLUMNS
+        ]
+    )
+    df = spark.createDataFrame([tuple(lead[c] for c in COLUMNS) for lead in leads], schema)
+    df = df.repartition(4)  # several tasks, several Arrow batches each
+    scored = leadgate.spark.score(df, spec.source, as_of=AS_OF)
+    assert scored.columns == COLUMNS + [
+        "route", "queue", "route_rule", "follow_up_within_s", "total",
+        "fit", "engagement", "tier", "fired", "error",
+    ]
+    got = {r["lead_id"]: r.asDict() for r in scored.collect()}
+    assert len(got) == len(leads)
+
+    expected = spec.score_many(leads, as_of=AS_OF)
+    rejected = 0
+    for lead, d in zip(leads, expected):
+        r = got[lead["lead_id"]]
+        assert r["route"] == d.route
+        assert r["queue"] == d.queue
+        assert r["route_rule"] == d.rule
+        assert r["follow_up_within_s"] == d.follow_up_within_s
+        assert r["total"] == d.total
+        for s in spec.scores:
+            assert r[s] == (d.scores[s] if d.ok else None)
+        assert r["tier"] == (d.grades["tier"] if d.ok else None)
+        assert r["fired"] == ([f["rule"] for f in d.fired] if d.ok else None)
+        assert r["error"] == (str(d.error) if d.error else None)
+        rejected += not d.ok
+    assert rejected > 0  # bad rows kept their place, with their error
+
+
+def test_spark_checks_on_the_driver(spark, spec):
+    df = spark.createDataFrame([("L-1", "a@b.io")], "lead_id string, email string")
+    with pytest.raises(leadgate.AgreementError):
+        leadgate.spark.score(df, "agreement")
+    with pytest.raises(ValueError, match="as_of"):
+        leadgate.spark.score(df, spec, as_of="someday")
+    clash = spark.createDataFrame([("L-1", "a@b.io", 1.0)], "lead_id string, email string, fit double")
+    with pytest.raises(ValueError, match="prefix"):
+        leadgate.spark.score(clash, spec, as_of=AS_OF)
+    out = leadgate.spark.score(clash, spec, as_of=AS_OF, prefix="lg_").collect()
+    assert out[0]["fit"] == 1.0 and out[0]["lg_route"] in ("sales", "nurture", "telemarketing")
+
+
+def test_spark_with_large_var_types(spark, spec):
+    key = "spark.sql.execution.arrow.useLargeVarTypes"
+    before = spark.conf.get(key, "false")
+    spark.conf.set(key, "true")
+    try:
+        df = spark.createDataFrame(
+            [("L-1", "ana@acme.io", "VP Sales", "5000"), ("L-2", "b@gmail.com", None, "fifty")],
+            "lead_id string, email string, title string, `Company Size` string",
+        )
+        rows = leadgate.spark.score(df, spec, as_of=AS_OF).orderBy("lead_id").collect()
+    finally:
+        spark.conf.set(key, before)
+    assert rows[0]["fit"] == 45.0 and rows[0]["error"] is None
+    assert rows[1]["error"] == 'company_size: expected a number, got "fifty"'

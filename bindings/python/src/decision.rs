@@ -6,7 +6,7 @@ use leadgate::{Agreement, Decision, Verdict};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::errors::lead_error;
+use crate::errors::{guard, lead_error};
 
 /// One lead's decision: where it goes and why, or why it was rejected.
 ///
@@ -227,23 +227,29 @@ impl PyDecision {
     }
 
     /// The canonical decision JSON of SPEC.md, one line, exactly as the CLI writes it.
-    fn to_json(&self) -> String {
-        self.agreement.decision_json(&self.decision)
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| Ok(self.agreement.decision_json(&self.decision)))
     }
 
     /// The canonical decision JSON as a dict (`json.loads(self.to_json())`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("json")?.call_method1("loads", (self.to_json(),))
+        py.import("json")?.call_method1("loads", (self.to_json()?,))
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
         match other.cast::<PyDecision>() {
-            Ok(o) => self.to_json() == o.get().to_json(),
-            Err(_) => false,
+            Ok(o) => Ok(self.to_json()? == o.get().to_json()?),
+            Err(_) => Ok(false),
         }
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
+        guard(|| Ok(self.repr()))
+    }
+}
+
+impl PyDecision {
+    fn repr(&self) -> String {
         let d = &self.decision;
         let id = match &d.id {
             Some(id) => format!("{id:?}"),

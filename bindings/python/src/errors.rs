@@ -1,5 +1,8 @@
 //! Python exceptions and the compile diagnostics they carry.
 
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use leadgate::{CompileError, Severity};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -121,4 +124,34 @@ pub fn lead_error(
 
 pub fn value_error(message: impl Into<String>) -> PyErr {
     PyValueError::new_err(message.into())
+}
+
+/// The text of a panic's payload (`panic!("…")` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "a panic without a message"
+    }
+}
+
+/// The panic boundary of every entry point that calls into the core: runs
+/// `f` and turns a Rust panic inside it (on this thread, with the GIL
+/// released, or on a scoring thread, which rayon carries back here) into a
+/// `LeadgateError`, an ordinary `Exception`, instead of pyo3's
+/// `PanicException` (a `BaseException` that `except Exception` misses).
+/// The module keeps working afterwards: an agreement is immutable, so a
+/// panic cannot leave one half-changed.
+pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => {
+            let message = panic_message(payload.as_ref());
+            Err(LeadgateError::new_err(format!(
+                "internal error in leadgate: {message} (this is a bug in leadgate; please report it)"
+            )))
+        }
+    }
 }

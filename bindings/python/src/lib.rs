@@ -22,7 +22,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::convert::{as_of_ms, borrow, extract, on_bad_value, Extracted, PyKey};
 use crate::decision::PyDecision;
-use crate::errors::{agreement_error, lead_error, value_error, PyDiagnostic};
+use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
 
 /// A declared field of an agreement.
 #[pyclass(
@@ -133,6 +133,35 @@ impl PyAgreement {
         Ok((opts, pool))
     }
 
+    fn compile(py: Python<'_>, text: &str, file_name: Option<String>) -> PyResult<Self> {
+        let file_name = file_name.unwrap_or_else(|| "<agreement>".into());
+        let inner = py
+            .detach(|| Agreement::compile(text))
+            .map_err(|e| agreement_error(py, &e, text, &file_name))?;
+        let probe = inner.lead_builder(leadgate::OnBadValue::Error);
+        let mut keys: Vec<(String, u32)> = Vec::new();
+        for f in inner.fields() {
+            if keys.iter().any(|(k, _)| *k == f.key) {
+                continue;
+            }
+            if let Some(slot) = probe.slot(&f.key) {
+                keys.push((f.key.clone(), slot));
+            }
+        }
+        drop(probe);
+        let py_keys = keys
+            .iter()
+            .map(|(k, slot)| (PyString::intern(py, k).unbind(), *slot))
+            .collect();
+        Ok(PyAgreement {
+            inner: Arc::new(inner),
+            source: text.to_string(),
+            file_name,
+            keys,
+            py_keys,
+        })
+    }
+
     fn decision(&self, decision: leadgate::Decision) -> PyDecision {
         PyDecision {
             agreement: self.inner.clone(),
@@ -163,32 +192,7 @@ impl PyAgreement {
     #[new]
     #[pyo3(signature = (text, *, file_name = None))]
     fn new(py: Python<'_>, text: &str, file_name: Option<String>) -> PyResult<Self> {
-        let file_name = file_name.unwrap_or_else(|| "<agreement>".into());
-        let inner = py
-            .detach(|| Agreement::compile(text))
-            .map_err(|e| agreement_error(py, &e, text, &file_name))?;
-        let probe = inner.lead_builder(leadgate::OnBadValue::Error);
-        let mut keys: Vec<(String, u32)> = Vec::new();
-        for f in inner.fields() {
-            if keys.iter().any(|(k, _)| *k == f.key) {
-                continue;
-            }
-            if let Some(slot) = probe.slot(&f.key) {
-                keys.push((f.key.clone(), slot));
-            }
-        }
-        drop(probe);
-        let py_keys = keys
-            .iter()
-            .map(|(k, slot)| (PyString::intern(py, k).unbind(), *slot))
-            .collect();
-        Ok(PyAgreement {
-            inner: Arc::new(inner),
-            source: text.to_string(),
-            file_name,
-            keys,
-            py_keys,
-        })
+        guard(|| Self::compile(py, text, file_name))
     }
 
     /// The agreement text it was compiled from.
@@ -282,26 +286,32 @@ impl PyAgreement {
 
     /// Warnings found while compiling (unused fields, rules that never fire, …).
     #[getter]
-    fn warnings(&self) -> Vec<PyDiagnostic> {
-        self.inner
-            .warnings()
-            .iter()
-            .map(|d| PyDiagnostic::new(d, &self.source, &self.file_name))
-            .collect()
+    fn warnings(&self) -> PyResult<Vec<PyDiagnostic>> {
+        guard(|| {
+            Ok(self
+                .inner
+                .warnings()
+                .iter()
+                .map(|d| PyDiagnostic::new(d, &self.source, &self.file_name))
+                .collect())
+        })
     }
 
     /// Runs the agreement's `example` blocks and returns one result each.
-    fn check(&self, py: Python<'_>) -> Vec<PyExampleResult> {
-        let inner = self.inner.clone();
-        py.detach(move || inner.run_examples())
-            .into_iter()
-            .map(|r| PyExampleResult {
-                passed: r.passed(),
-                name: r.name,
-                line: r.line,
-                failures: r.failures,
-            })
-            .collect()
+    fn check(&self, py: Python<'_>) -> PyResult<Vec<PyExampleResult>> {
+        guard(|| {
+            let inner = self.inner.clone();
+            Ok(py
+                .detach(move || inner.run_examples())
+                .into_iter()
+                .map(|r| PyExampleResult {
+                    passed: r.passed(),
+                    name: r.name,
+                    line: r.line,
+                    failures: r.failures,
+                })
+                .collect())
+        })
     }
 
     /// Scores one lead (a dict or any Mapping). Raises `LeadError` if it is rejected.
@@ -314,14 +324,16 @@ impl PyAgreement {
         on_bad_value: &str,
         explain: bool,
     ) -> PyResult<PyDecision> {
-        let opts = self.options(as_of, on_bad_value, explain)?;
-        let item = extract(lead, &self.py_keys);
-        let lead = bind_extracted(&self.inner, &item, opts.on_bad_value);
-        let d = self.inner.decide(0, &lead, &opts);
-        if let Some(e) = d.error() {
-            return Err(lead_error(py, e, d.index, d.id.as_deref()));
-        }
-        Ok(self.decision(d))
+        guard(|| {
+            let opts = self.options(as_of, on_bad_value, explain)?;
+            let item = extract(lead, &self.py_keys);
+            let lead = bind_extracted(&self.inner, &item, opts.on_bad_value);
+            let d = self.inner.decide(0, &lead, &opts);
+            if let Some(e) = d.error() {
+                return Err(lead_error(py, e, d.index, d.id.as_deref()));
+            }
+            Ok(self.decision(d))
+        })
     }
 
     /// Scores many leads in parallel (the GIL released), in order. A rejected
@@ -336,18 +348,20 @@ impl PyAgreement {
         on_bad_value: &str,
         explain: bool,
     ) -> PyResult<Vec<PyDecision>> {
-        let (opts, pool) = self.batch_options(as_of, on_bad_value, explain, threads)?;
-        let mut items: Vec<Extracted> = Vec::new();
-        for lead in leads.try_iter()? {
-            items.push(extract(&lead?, &self.py_keys));
-        }
-        let inner = &self.inner;
-        let decisions = py.detach(|| {
-            inner.decide_batch(&items, 0, &opts, &pool, |item| {
-                bind_extracted(inner, item, opts.on_bad_value)
-            })
-        });
-        Ok(decisions.into_iter().map(|d| self.decision(d)).collect())
+        guard(|| {
+            let (opts, pool) = self.batch_options(as_of, on_bad_value, explain, threads)?;
+            let mut items: Vec<Extracted> = Vec::new();
+            for lead in leads.try_iter()? {
+                items.push(extract(&lead?, &self.py_keys));
+            }
+            let inner = &self.inner;
+            let decisions = py.detach(|| {
+                inner.decide_batch(&items, 0, &opts, &pool, |item| {
+                    bind_extracted(inner, item, opts.on_bad_value)
+                })
+            });
+            Ok(decisions.into_iter().map(|d| self.decision(d)).collect())
+        })
     }
 
     /// Scores an Arrow table or record batch (anything with
@@ -364,37 +378,40 @@ impl PyAgreement {
         on_bad_value: &str,
         prefix: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (opts, pool) = self.batch_options(as_of, on_bad_value, true, threads)?;
-        let schema = arrow::decision_schema(&self.inner, prefix).map_err(value_error)?;
-        let batches: Box<dyn Iterator<Item = Result<RecordBatch, arrow_schema::ArrowError>>> =
-            if data.hasattr("__arrow_c_stream__")? {
-                Box::new(RecordBatchStreamReader::from_pyarrow_bound(data)?)
-            } else if data.hasattr("__arrow_c_array__")? || data.hasattr("_export_to_c")? {
-                Box::new(std::iter::once(Ok(RecordBatch::from_pyarrow_bound(data)?)))
-            } else {
-                return Err(PyTypeError::new_err(format!(
-                    "score_arrow expects a pyarrow Table or RecordBatch, or an object with \
-                     __arrow_c_stream__ or __arrow_c_array__, got {} \
-                     (use score_pandas / score_polars for data frames)",
-                    data.get_type().name()?
-                )));
-            };
-        let mut out = Vec::new();
-        let mut first_index = 0;
-        for batch in batches {
-            let batch = batch.map_err(|e| value_error(format!("reading Arrow data: {e}")))?;
-            let inner = &self.inner;
-            let keys = &self.keys;
-            let result = py.detach(|| {
-                let decisions = arrow::score_batch(inner, keys, &batch, first_index, &opts, &pool);
-                arrow::decisions_batch(inner, &decisions, &schema)
-            });
-            out.push(result.map_err(|e| value_error(format!("building decisions: {e}")))?);
-            first_index += batch.num_rows();
-        }
-        Table::try_new(out, schema)
-            .map_err(|e| value_error(format!("building decisions: {e}")))?
-            .into_pyarrow(py)
+        guard(|| {
+            let (opts, pool) = self.batch_options(as_of, on_bad_value, true, threads)?;
+            let schema = arrow::decision_schema(&self.inner, prefix).map_err(value_error)?;
+            let batches: Box<dyn Iterator<Item = Result<RecordBatch, arrow_schema::ArrowError>>> =
+                if data.hasattr("__arrow_c_stream__")? {
+                    Box::new(RecordBatchStreamReader::from_pyarrow_bound(data)?)
+                } else if data.hasattr("__arrow_c_array__")? || data.hasattr("_export_to_c")? {
+                    Box::new(std::iter::once(Ok(RecordBatch::from_pyarrow_bound(data)?)))
+                } else {
+                    return Err(PyTypeError::new_err(format!(
+                        "score_arrow expects a pyarrow Table or RecordBatch, or an object with \
+                         __arrow_c_stream__ or __arrow_c_array__, got {} \
+                         (use score_pandas / score_polars for data frames)",
+                        data.get_type().name()?
+                    )));
+                };
+            let mut out = Vec::new();
+            let mut first_index = 0;
+            for batch in batches {
+                let batch = batch.map_err(|e| value_error(format!("reading Arrow data: {e}")))?;
+                let inner = &self.inner;
+                let keys = &self.keys;
+                let result = py.detach(|| {
+                    let decisions =
+                        arrow::score_batch(inner, keys, &batch, first_index, &opts, &pool);
+                    arrow::decisions_batch(inner, &decisions, &schema)
+                });
+                out.push(result.map_err(|e| value_error(format!("building decisions: {e}")))?);
+                first_index += batch.num_rows();
+            }
+            Table::try_new(out, schema)
+                .map_err(|e| value_error(format!("building decisions: {e}")))?
+                .into_pyarrow(py)
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -415,11 +432,47 @@ impl PyAgreement {
     }
 }
 
+/// Internal, for the test suite only (not part of the API): panics inside
+/// the panic boundary every entry point uses ([`guard`]), to prove that a
+/// Rust panic comes out as `LeadgateError`. `place`: `"gil"` (holding the
+/// GIL), `"detached"` (with the GIL released) or `"pool"` (on a scoring
+/// thread of a two-thread batch, as `score_many` and `score_arrow` run).
+#[pyfunction]
+#[pyo3(name = "_panic_for_test")]
+#[allow(clippy::panic)]
+fn panic_for_test(py: Python<'_>, place: &str) -> PyResult<()> {
+    guard(|| match place {
+        "gil" => panic!("test panic with the GIL held"),
+        "detached" => py.detach(|| panic!("test panic with the GIL released")),
+        "pool" => {
+            let agreement = Agreement::compile(
+                "agreement \"t\"\nfields { a : number }\nscore s { +1 \"r\" when a > 1 }\nroute { nurture otherwise }\n",
+            )
+            .map_err(|e| value_error(e.to_string()))?;
+            let pool = Threads::new(Some(2)).map_err(value_error)?;
+            let rows: Vec<usize> = (0..1000).collect();
+            py.detach(|| {
+                agreement.decide_batch(&rows, 0, &ScoreOptions::default(), &pool, |&row| {
+                    if row == 700 {
+                        panic!("test panic on a scoring thread");
+                    }
+                    agreement.lead_builder(leadgate::OnBadValue::Error).finish()
+                })
+            });
+            Ok(())
+        }
+        other => Err(value_error(format!(
+            "_panic_for_test: unknown place {other:?}; use \"gil\", \"detached\" or \"pool\""
+        ))),
+    })
+}
+
 /// The native part of the `leadgate` package; use `leadgate` itself.
 #[pymodule]
 fn _leadgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(panic_for_test, m)?)?;
     m.add_class::<PyAgreement>()?;
     m.add_class::<PyDecision>()?;
     m.add_class::<PyField>()?;

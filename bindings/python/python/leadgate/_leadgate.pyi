@@ -10,7 +10,9 @@ __version__: str
 AsOf = Union[None, str, datetime.date, datetime.datetime]
 
 class LeadgateError(Exception):
-    """Base class of the errors leadgate raises."""
+    """Base class of the errors leadgate raises. Raised itself, with a message
+    starting ``internal error in leadgate:``, if the engine hits a bug (a
+    Rust panic): a panic never crosses into Python as anything else."""
 
 class AgreementError(LeadgateError):
     """The agreement text does not compile. ``str()`` shows every finding
@@ -156,3 +158,8 @@ class Agreement:
     ) -> Any:
         """Scores a pyarrow Table / RecordBatch (or any Arrow PyCapsule
         producer) and returns a pyarrow.Table of decision columns."""
+
+def _panic_for_test(place: str) -> None:
+    """Internal, for leadgate's own tests; not part of the API. Panics inside
+    the panic boundary every entry point uses (``"gil"``, ``"detached"`` or
+    ``"pool"``) and so raises ``LeadgateError``."""

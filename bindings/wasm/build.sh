@@ -69,6 +69,10 @@ fi
 for d in "$PKG"/web/leadgate_wasm.d.ts "$PKG"/node/leadgate_wasm.d.ts; do
   sed -i 's/options: ScoreOptions)/options?: ScoreOptions)/g' "$d"
 done
+# The panic boundary: src/guard.js wraps compile and every Agreement method
+# of the glue (see its header); the CommonJS glue exports copies, renewed here.
+cat "$HERE/src/guard.js" >> "$PKG/web/leadgate_wasm.js"
+{ cat "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
 # wasm-bindgen writes a package.json / .gitignore per target; the package is one.
 rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json
 echo '{"type": "commonjs"}' > "$PKG/node/package.json"

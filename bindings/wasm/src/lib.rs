@@ -5,8 +5,14 @@
 //! every front uses); a decision leaves as the core's canonical JSON, parsed
 //! once by the JS engine, so JS sees exactly SPEC.md's shape.
 //!
-//! Nothing here can panic: every failure becomes a thrown `Error`, and every
-//! call into JS that could throw (getters, proxies) is caught and reported.
+//! Nothing here should panic: every failure becomes a thrown `Error`, and
+//! every call into JS that could throw (getters, proxies) is caught and
+//! reported. Should the engine panic all the same, the panic boundary takes
+//! over: on wasm32 a panic cannot unwind, so [`panic_hook`] throws an `Error`
+//! "internal error in leadgate: …" out of the module instead of trapping, and
+//! the JS wrapper appended to the glue (`src/guard.js`, by `build.sh`) turns
+//! any other trap into such an `Error` too and stops the module: after one,
+//! every call throws (docs/reliability.md, section 3).
 
 use std::borrow::Cow;
 
@@ -18,6 +24,42 @@ use leadgate::{
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// Installs [`panic_hook`], once. Called by `compile` (every other entry
+/// point needs an `Agreement`, which only `compile` makes) and by the test
+/// hook. (Not a `#[wasm_bindgen(start)]` function: that would be exported.)
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(panic_hook)));
+}
+
+/// Instead of the trap (`RuntimeError: unreachable`) that a panic ends in on
+/// wasm32, throws an `Error` with the panic's message. Nothing unwinds: the
+/// module's state is left as the panic found it, so `src/guard.js` marks
+/// the module stopped when this error passes.
+fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
+    let payload = info.payload();
+    let message = match payload.downcast_ref::<&str>() {
+        Some(s) => s,
+        None => payload
+            .downcast_ref::<String>()
+            .map_or("a panic without a message", String::as_str),
+    };
+    let err = js_sys::Error::new(&format!(
+        "internal error in leadgate: {message} (this is a bug in leadgate; please report it)"
+    ));
+    wasm_bindgen::throw_val(err.into());
+}
+
+/// Internal, for the test suite only (not part of the API): panics with
+/// `message`, to prove that the panic boundary holds. After it the module
+/// is stopped.
+#[wasm_bindgen(js_name = __panicForTest)]
+#[allow(clippy::panic)]
+pub fn panic_for_test(message: String) {
+    install_panic_hook();
+    panic!("{message}");
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -261,6 +303,7 @@ fn diagnostics_json(ds: &[Diagnostic], source: &str) -> String {
 pub fn compile(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
 ) -> Result<Agreement, JsValue> {
+    install_panic_hook();
     let Some(source) = text.as_string() else {
         return Err(error(&format!(
             "compile: expected the agreement text as a string, got {}",

@@ -183,6 +183,11 @@ extern "C" {
     // Throws on a revoked proxy.
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// A JS string.
+    type Text;
+    // Throws where String.prototype.isWellFormed is missing (before ES2024).
+    #[wasm_bindgen(catch, method, structural, js_name = isWellFormed)]
+    fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
 }
 
 /// How an object can be read, found without letting any JS exception out:
@@ -344,6 +349,16 @@ fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
         return Raw::Null;
     }
     if let Some(s) = value.as_string() {
+        // A lone surrogate comes out of `as_string` as U+FFFD; reject the
+        // text as Python does, rather than score a changed value.
+        if s.contains('\u{FFFD}')
+            && !value
+                .unchecked_ref::<Text>()
+                .is_well_formed()
+                .unwrap_or(true)
+        {
+            return Raw::Other("a text that is not valid Unicode");
+        }
         return Raw::Str(Cow::Owned(s));
     }
     if let Some(b) = value.as_bool() {

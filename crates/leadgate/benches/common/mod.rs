@@ -39,7 +39,10 @@ pub fn die(msg: &str) -> ! {
 pub fn compile(source: &str) -> Agreement {
     match Agreement::compile(source) {
         Ok(a) => a,
-        Err(e) => die(&format!("agreement does not compile: {e}")),
+        Err(e) => die(&format!(
+            "agreement does not compile: {:?}",
+            e.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+        )),
     }
 }
 

@@ -154,7 +154,10 @@ function findWasm() {
   for (const dir of ["bindings/wasm/pkg-node", "bindings/wasm/pkg/node", "bindings/wasm/pkg",
     "bindings/wasm/dist/node"]) {
     const pkg = join(root, dir);
-    if (existsSync(join(pkg, "package.json"))) return pkg;
+    // wasm-bindgen's node target: a CommonJS file beside its .wasm.
+    for (const file of ["leadgate_wasm.js", "leadgate.js", "index.js"]) {
+      if (existsSync(join(pkg, file))) return join(pkg, file);
+    }
   }
   return null;
 }

@@ -209,10 +209,13 @@ def cli_timing(cli, agreement, csv_path, copies, seconds, results):
             for _ in range(copies):
                 f.write(body)
     n = copies * results.n
-    for name, path, count in (("leadgate-cli", big, n), ("leadgate-cli-one-file", csv_path, results.n)):
+    for name, path, count, extra in (("leadgate-cli", big, n, []),
+                                     ("leadgate-cli-1-thread", big, n, ["--threads", "1"]),
+                                     ("leadgate-cli-1-thread", "leadgate CLI, raw CSV → JSON Lines (file x{copies}), --threads 1"),
+    ("leadgate-cli-one-file", csv_path, results.n, [])):
         def once():
             with open(os.devnull, "w") as devnull:
-                subprocess.run([cli, "score", agreement, path, "--as-of", AS_OF], check=True,
+                subprocess.run([cli, "score", agreement, path, "--as-of", AS_OF] + extra, check=True,
                                stdout=devnull, cwd=ROOT)
         best, reps = timed(once, seconds)
         results.add(name, "ok", leads_per_s=count / best, best_s=best, reps=reps, leads=count)

@@ -211,8 +211,7 @@ def cli_timing(cli, agreement, csv_path, copies, seconds, results):
     n = copies * results.n
     for name, path, count, extra in (("leadgate-cli", big, n, []),
                                      ("leadgate-cli-1-thread", big, n, ["--threads", "1"]),
-                                     ("leadgate-cli-1-thread", "leadgate CLI, raw CSV → JSON Lines (file x{copies}), --threads 1"),
-    ("leadgate-cli-one-file", csv_path, results.n, [])):
+                                     ("leadgate-cli-one-file", csv_path, results.n, [])):
         def once():
             with open(os.devnull, "w") as devnull:
                 subprocess.run([cli, "score", agreement, path, "--as-of", AS_OF] + extra, check=True,
@@ -313,6 +312,7 @@ LABELS = [
     ("rust-engine", "leadgate Rust engine, bind + score, explained, 1 thread"),
     ("rust-engine-threads", "leadgate Rust engine, bind + score, explained, all threads"),
     ("leadgate-cli", "leadgate CLI, raw CSV → JSON Lines (file x{copies})"),
+    ("leadgate-cli-1-thread", "leadgate CLI, raw CSV → JSON Lines (file x{copies}), --threads 1"),
     ("leadgate-cli-one-file", "leadgate CLI, raw CSV → JSON Lines (9,240 leads, incl. start-up)"),
     ("leadgate-python-score_many", "leadgate Python score_many (dicts, explained)"),
     ("leadgate-python-score_arrow", "leadgate Python score_arrow (pyarrow table)"),

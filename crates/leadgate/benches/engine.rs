@@ -22,7 +22,7 @@ use leadgate::{Agreement, OnBadValue, Threads};
 
 /// A realistic agreement with 1,000 score rules: 24 fields, 10 scores of
 /// 100 rules (comparisons, `between`, `in` lists, text operators, a regex
-/// every 25 rules, computed points), two grades and 21 route rules.
+/// every 25 rules (40 in all), computed points every 11), two grades and 21 route rules.
 fn generated_agreement(rules: usize) -> String {
     let mut s =
         String::from("agreement \"Generated\" version \"1\"\nfields {\n  lead_id : text id\n");
@@ -41,16 +41,19 @@ fn generated_agreement(rules: usize) -> String {
             let (n, t) = (i % 10, (i / 10) % 10);
             let sign = if i % 7 == 3 { '-' } else { '+' };
             let pts = 1 + i % 9;
-            let when = match i % 8 {
-                0 => format!("n{n} > {}", i % 500),
-                1 => format!("t{t} == \"value {}\"", i % 13),
-                2 => format!("t{t} in regions"),
-                3 => format!("n{n} between {} and {}", i % 50, i % 50 + 100),
-                4 => format!("t{t} starts_with \"v{}\"", i % 5),
-                5 => format!("b{} and n{n} >= {}", i % 3, i % 20),
-                6 if i % 25 == 6 => format!("t{t} matches /^v(alue)? ?{}\\d*$/i", i % 10),
-                6 => format!("t{t} contains \"{}\" or n{n} < 0", i % 10),
-                _ => format!("not (t{t} in [\"x{i}\", \"y{i}\"]) and n{n} != {}", i % 3),
+            let when = if i % 25 == 12 {
+                format!("t{t} matches /^v(alue)? ?{}\\d*$/i", i % 10)
+            } else {
+                match i % 8 {
+                    0 => format!("n{n} > {}", i % 500),
+                    1 => format!("t{t} == \"value {}\"", i % 13),
+                    2 => format!("t{t} in regions"),
+                    3 => format!("n{n} between {} and {}", i % 50, i % 50 + 100),
+                    4 => format!("t{t} starts_with \"v{}\"", i % 5),
+                    5 => format!("b{} and n{n} >= {}", i % 3, i % 20),
+                    6 => format!("t{t} contains \"{}\" or n{n} < 0", i % 10),
+                    _ => format!("not (t{t} in [\"x{i}\", \"y{i}\"]) and n{n} != {}", i % 3),
+                }
             };
             if i % 11 == 0 {
                 let _ = writeln!(

@@ -61,6 +61,11 @@ fn args() -> Args {
             other => die(&format!("unknown argument {other}")),
         }
     }
+    if a.agreement.is_empty() && a.leads.is_empty() {
+        // Run bare (as `cargo test --benches` does): nothing to compare.
+        eprintln!("compare: run by benches/compare/run (--agreement A.lead --leads LEADS.json)");
+        std::process::exit(0);
+    }
     if a.agreement.is_empty() || a.leads.is_empty() {
         die("usage: compare --agreement A.lead --leads LEADS.json [--out D.jsonl]");
     }

@@ -238,7 +238,8 @@ def main():
 
     # 0. Build.
     sh(["cargo", "build", "--release", "-q", "-p", "leadgate-cli"])
-    cli = os.path.join(ROOT, "target", "release", "leadgate")
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    cli = os.path.join(os.path.abspath(target), "release", "leadgate")
 
     # 1. Reference decisions: the CLI on the raw CSV.
     cli_out = os.path.join(WORK, "cli.jsonl")

@@ -62,26 +62,59 @@ impl Decision {
     }
 }
 
+/// The position of the first byte that JSON must escape (`"`, `\`, or a
+/// control character below 0x20). Eight bytes at a time: the word test may
+/// flag a plain byte next to a special one but never misses one, and a
+/// flagged word is re-checked byte by byte.
+fn find_escape(bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;
+        if (below_space | zero(w ^ (LO * 0x22)) | zero(w ^ (LO * 0x5c))) != 0 {
+            if let Some(i) = chunk.iter().position(|&b| special(b)) {
+                return Some(base + i);
+            }
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| special(b))
+        .map(|i| base + i)
+}
+
 /// Writes `s` as a JSON string (the escaping serde_json uses).
 pub fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc: Option<&str> = match b {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'\n' => Some("\\n"),
-            b'\r' => Some("\\r"),
-            b'\t' => Some("\\t"),
-            0x08 => Some("\\b"),
-            0x0c => Some("\\f"),
-            0..=0x1f => None,
-            _ => continue,
-        };
+    // Copy runs of plain bytes whole; stop only at bytes that need escaping.
+    while let Some(off) = bytes.get(start..).and_then(find_escape) {
+        let i = start + off;
         out.push_str(&s[start..i]);
-        match esc {
-            Some(e) => out.push_str(e),
-            None => out.push_str(&format!("\\u{:04x}", b)),
+        match bytes[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 0xf) as usize] as char);
+            }
         }
         start = i + 1;
     }
@@ -229,6 +262,20 @@ mod tests {
             let mut out = String::new();
             write_json_str(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap_or_default());
+        }
+    }
+
+    #[test]
+    fn every_ascii_byte_at_every_position_escapes_like_serde_json() {
+        for pos in 0..20 {
+            for b in 0u8..0x80 {
+                let mut bytes = vec![b'a'; 20];
+                bytes[pos] = b;
+                let s = String::from_utf8(bytes).unwrap_or_default();
+                let mut out = String::new();
+                write_json_str(&mut out, &s);
+                assert_eq!(out, serde_json::to_string(&s).unwrap_or_default());
+            }
         }
     }
 }

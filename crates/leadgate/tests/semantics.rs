@@ -453,3 +453,40 @@ fn examples_run_and_report_expected_vs_actual() {
     );
     assert_eq!(r[1].failures[1], "expected `expect fit > 10`, got fit = 0");
 }
+
+#[test]
+fn lenient_warnings_follow_field_declaration_order() {
+    let a = compile(BASE);
+    let opts = leadgate::ScoreOptions {
+        on_bad_value: leadgate::OnBadValue::Missing,
+        ..common::at("2026-11-23")
+    };
+    // Keys given in the reverse of declaration order (size before budget before demo).
+    let dec = a.score_json(r#"{"lead_id": "1", "email": "a@b.io", "demo": "maybe", "budget": "lots", "Company Size": "fifty"}"#, &opts);
+    let v: serde_json::Value = serde_json::from_str(&a.decision_json(&dec)).unwrap();
+    let fields: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["field"].as_str())
+        .collect();
+    assert_eq!(fields, vec!["size", "budget", "demo", "seen"]);
+}
+
+#[test]
+fn csv_headers_match_keys_exactly() {
+    let a = compile(BASE);
+    let header = csv::ByteRecord::from(vec!["lead_id", " email ", "email", "Company Size"]);
+    let binder = a.csv_binder(&header);
+    assert!(binder.missing_columns().iter().all(|k| k != "email"));
+    let row = csv::ByteRecord::from(vec!["L1", "wrong@gmail.com", "right@acme.io", "200"]);
+    let lead = a.bind_csv(&binder, &row, leadgate::OnBadValue::Error);
+    let d = a.decide(0, &lead, &common::at("2026-11-23"));
+    let v: serde_json::Value = serde_json::from_str(&a.decision_json(&d)).unwrap();
+    assert!(
+        !fired(&v).contains(&"Free mailbox".to_string()),
+        "the exact `email` column is read, not ` email `: {v}"
+    );
+    let spaced = a.csv_binder(&csv::ByteRecord::from(vec!["lead_id", " email "]));
+    assert!(spaced.missing_columns().iter().any(|k| k == "email"));
+}

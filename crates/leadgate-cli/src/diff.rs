@@ -136,7 +136,7 @@ fn change_json(old: &Agreement, od: &Decision, new: &Agreement, nd: &Decision) -
     let dj = |a: &Agreement, d: &Decision| {
         serde_json::from_str::<Json>(&a.decision_json(d)).unwrap_or(Json::Null)
     };
-    json!({"index": od.index, "id": od.id, "old": dj(old, od), "new": dj(new, nd)})
+    json!({"index": od.index, "id": od.id.as_deref(), "old": dj(old, od), "new": dj(new, nd)})
 }
 
 impl Diff {

@@ -1,8 +1,6 @@
 //! Stage 6, batch: many leads scored in parallel, input order preserved,
 //! per-lead errors kept in place.
 
-use crate::decision::Decision;
-
 /// How many threads batch scoring uses.
 pub struct Threads {
     #[cfg(feature = "parallel")]
@@ -40,9 +38,9 @@ impl Threads {
     }
 
     /// Maps `f` over `items` (with their index), in order.
-    pub fn map<T: Sync, F>(&self, items: &[T], f: F) -> Vec<Decision>
+    pub fn map<T: Sync, R: Send, F>(&self, items: &[T], f: F) -> Vec<R>
     where
-        F: Fn(usize, &T) -> Decision + Sync + Send,
+        F: Fn(usize, &T) -> R + Sync + Send,
     {
         if self.sequential || items.len() < 2 {
             return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
@@ -66,6 +64,75 @@ impl Threads {
         #[cfg(not(feature = "parallel"))]
         {
             items.iter().enumerate().map(|(i, t)| f(i, t)).collect()
+        }
+    }
+
+    /// Maps `f` over consecutive runs of `len` items (the last may be
+    /// shorter), in order; `f` gets the index of the run's first item. For
+    /// work that should stay together on one thread, such as rendering a
+    /// run of decisions into one buffer.
+    pub fn map_runs<T: Sync, R: Send, F>(&self, items: &[T], len: usize, f: F) -> Vec<R>
+    where
+        F: Fn(usize, &[T]) -> R + Sync + Send,
+    {
+        let len = len.max(1);
+        if self.sequential || items.len() <= len {
+            return items
+                .chunks(len)
+                .enumerate()
+                .map(|(i, run)| f(i * len, run))
+                .collect();
+        }
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            let run = || {
+                items
+                    .par_chunks(len)
+                    .enumerate()
+                    .map(|(i, run)| f(i * len, run))
+                    .collect()
+            };
+            match &self.pool {
+                Some(pool) => pool.install(run),
+                None => run(),
+            }
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            items
+                .chunks(len)
+                .enumerate()
+                .map(|(i, run)| f(i * len, run))
+                .collect()
+        }
+    }
+
+    /// Whether work runs on the calling thread only.
+    pub fn is_sequential(&self) -> bool {
+        self.sequential
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::Threads;
+
+    #[test]
+    fn runs_keep_order_and_indices() {
+        let items: Vec<usize> = (0..1000).collect();
+        for threads in [Some(1), Some(2), None] {
+            let t = Threads::new(threads).unwrap_or_else(|e| panic!("{e}"));
+            let runs = t.map_runs(&items, 64, |first, run| (first, run.to_vec()));
+            assert_eq!(runs.len(), 16);
+            let mut flat = Vec::new();
+            for (first, run) in runs {
+                assert_eq!(run.first(), Some(&first));
+                flat.extend(run);
+            }
+            assert_eq!(flat, items);
+            assert!(t.map_runs(&items[..0], 64, |f, _| f).is_empty());
         }
     }
 }

@@ -4,6 +4,11 @@ use crate::bind::{LeadError, LeadWarning};
 use crate::compile::Program;
 use crate::value::write_number;
 
+/// Per-score (or per-grade) values of one decision, inline up to eight:
+/// most agreements have a handful of scores, so a decision allocates nothing
+/// for them.
+pub type PerScore<T> = smallvec::SmallVec<[T; 8]>;
+
 /// A score rule that fired, with its signed points before decay and range.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fired {
@@ -31,25 +36,26 @@ pub struct Verdict {
     /// Index of the route rule that decided.
     pub route: u32,
     /// One per score, in declaration order.
-    pub scores: Vec<f64>,
+    pub scores: PerScore<f64>,
     /// `potential(score)` for each score.
-    pub potentials: Vec<f64>,
+    pub potentials: PerScore<f64>,
     pub total: f64,
     /// Label index per grade.
-    pub grades: Vec<u32>,
+    pub grades: PerScore<u32>,
     pub fired: Vec<Fired>,
     pub unknown: Vec<UnknownRule>,
     pub undecided: Vec<Undecided>,
     pub warnings: Vec<LeadWarning>,
     /// Per score: whether its decay date was missing (so no decay applied).
-    pub decay_skipped: Vec<bool>,
+    pub decay_skipped: PerScore<bool>,
 }
 
 /// One lead's decision: scored, or rejected with a lead error.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub index: usize,
-    pub id: Option<String>,
+    /// The lead's `id` field, shared with the bound lead (no copy).
+    pub id: Option<std::sync::Arc<str>>,
     pub outcome: Result<Verdict, LeadError>,
 }
 

@@ -4,9 +4,9 @@
 use crate::bind::{Lead, LeadWarning};
 use crate::check::Points;
 use crate::compile::{compare_f64, compare_i64, Program};
-use crate::decision::{Fired, Undecided, UnknownRule, Verdict};
+use crate::decision::{Fired, PerScore, Undecided, UnknownRule, Verdict};
 use crate::expr::{Any, ArithOp, Cond, DateE, Num, TextE, Tri};
-use crate::syntax::ast::TextOp;
+use crate::syntax::ast::{CmpOp, TextOp};
 use crate::value::Value;
 
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -99,7 +99,101 @@ impl Ctx<'_> {
         }
     }
 
+    /// A condition's truth. The specialised leaves are evaluated here,
+    /// inlined into the caller; only compound and general nodes make a call.
+    #[inline(always)]
     fn cond(&self, c: &Cond) -> Tri {
+        if let Some(t) = self.leaf(c) {
+            return t;
+        }
+        match c {
+            Cond::And(parts) => self.all(parts),
+            Cond::Or(parts) => self.any(parts),
+            _ => self.general(c),
+        }
+    }
+
+    /// A child of `and` / `or`: a leaf inline, anything else by a call.
+    #[inline(always)]
+    fn part(&self, c: &Cond) -> Tri {
+        match self.leaf(c) {
+            Some(t) => t,
+            None => self.general(c),
+        }
+    }
+
+    /// Kleene `and`: false wins, then unknown.
+    #[inline(always)]
+    fn all(&self, parts: &[Cond]) -> Tri {
+        let mut r = Tri::True;
+        for p in parts {
+            match self.part(p) {
+                Tri::False => return Tri::False,
+                Tri::Unknown => r = Tri::Unknown,
+                Tri::True => {}
+            }
+        }
+        r
+    }
+
+    /// Kleene `or`: true wins, then unknown.
+    #[inline(always)]
+    fn any(&self, parts: &[Cond]) -> Tri {
+        let mut r = Tri::False;
+        for p in parts {
+            match self.part(p) {
+                Tri::True => return Tri::True,
+                Tri::Unknown => r = Tri::Unknown,
+                Tri::False => {}
+            }
+        }
+        r
+    }
+
+    /// The specialised leaves; `None` for any other node.
+    #[inline(always)]
+    fn leaf(&self, c: &Cond) -> Option<Tri> {
+        Some(match c {
+            Cond::FieldIs(s, want) => match self.values.get(*s as usize) {
+                Some(Value::Bool(b)) => Tri::from_bool(b == want),
+                _ => Tri::Unknown,
+            },
+            Cond::FieldCmp(op, s, c) => match self.values.get(*s as usize) {
+                Some(Value::Number(x)) => Tri::from_bool(compare_f64(*op, *x, *c)),
+                _ => Tri::Unknown,
+            },
+            Cond::ScoreCmp(op, i, c) => cmp_known(*op, self.scores.get(*i as usize), *c),
+            Cond::PotentialCmp(op, i, c) => cmp_known(*op, self.potentials.get(*i as usize), *c),
+            Cond::TotalCmp(op, c) => Tri::from_bool(compare_f64(*op, self.total, *c)),
+            Cond::FieldTextEq(neg, s, k) => match self.values.get(*s as usize) {
+                Some(Value::Text(x)) => Tri::from_bool((x.lower() == &**k) != *neg),
+                _ => Tri::Unknown,
+            },
+            Cond::FieldTextIn(neg, s, set) => match self.values.get(*s as usize) {
+                Some(Value::Text(x)) => Tri::from_bool(set.contains(x.lower()) != *neg),
+                _ => Tri::Unknown,
+            },
+            Cond::FieldText(op, s, k) => match self.values.get(*s as usize) {
+                Some(Value::Text(x)) => {
+                    let t = x.lower();
+                    Tri::from_bool(match op {
+                        TextOp::Contains => t.contains(&**k),
+                        TextOp::StartsWith => t.starts_with(&**k),
+                        TextOp::EndsWith => t.ends_with(&**k),
+                    })
+                }
+                _ => Tri::Unknown,
+            },
+            Cond::FieldMatches(s, m) => match self.values.get(*s as usize) {
+                Some(Value::Text(x)) => Tri::from_bool(m.is_match(x.as_str(), x.lower())),
+                _ => Tri::Unknown,
+            },
+            _ => return None,
+        })
+    }
+
+    #[inline(never)]
+    fn general(&self, c: &Cond) -> Tri {
         match c {
             Cond::Const(t) => *t,
             Cond::Field(s) => match self.values.get(*s as usize) {
@@ -107,28 +201,8 @@ impl Ctx<'_> {
                 _ => Tri::Unknown,
             },
             Cond::Not(a) => self.cond(a).negate(),
-            Cond::And(parts) => {
-                let mut r = Tri::True;
-                for p in parts {
-                    match self.cond(p) {
-                        Tri::False => return Tri::False,
-                        Tri::Unknown => r = Tri::Unknown,
-                        Tri::True => {}
-                    }
-                }
-                r
-            }
-            Cond::Or(parts) => {
-                let mut r = Tri::False;
-                for p in parts {
-                    match self.cond(p) {
-                        Tri::True => return Tri::True,
-                        Tri::Unknown => r = Tri::Unknown,
-                        Tri::False => {}
-                    }
-                }
-                r
-            }
+            Cond::And(parts) => self.all(parts),
+            Cond::Or(parts) => self.any(parts),
             Cond::NumCmp(op, a, b) => match (self.num(a), self.num(b)) {
                 (Some(a), Some(b)) => Tri::from_bool(compare_f64(*op, a, b)),
                 _ => Tri::Unknown,
@@ -167,8 +241,8 @@ impl Ctx<'_> {
                 }
                 _ => Tri::Unknown,
             },
-            Cond::Matches(t, re) => match self.text(t) {
-                Some((orig, _)) => Tri::from_bool(re.is_match(orig)),
+            Cond::Matches(t, m) => match self.text(t) {
+                Some((orig, lower)) => Tri::from_bool(m.is_match(orig, lower)),
                 None => Tri::Unknown,
             },
             Cond::Within(d, ms) => match self.date(d) {
@@ -180,7 +254,16 @@ impl Ctx<'_> {
             },
             Cond::Present(want, a) => Tri::from_bool(self.present(a) == *want),
             Cond::GradeIs(g, l) => Tri::from_bool(self.grades.get(*g as usize) == Some(l)),
+            _ => self.cond(c),
         }
+    }
+}
+
+/// A score compared with a constant (scores are always known).
+fn cmp_known(op: CmpOp, x: Option<&f64>, c: f64) -> Tri {
+    match x {
+        Some(x) => Tri::from_bool(compare_f64(op, *x, c)),
+        None => Tri::Unknown,
     }
 }
 
@@ -198,9 +281,9 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
     let m = &program.model;
     let values = &lead.values[..];
     let n_scores = m.scores.len();
-    let mut scores = Vec::with_capacity(n_scores);
-    let mut potentials = Vec::with_capacity(n_scores);
-    let mut decay_skipped = Vec::with_capacity(n_scores);
+    let mut scores = PerScore::with_capacity(n_scores);
+    let mut potentials = PerScore::with_capacity(n_scores);
+    let mut decay_skipped = PerScore::with_capacity(n_scores);
     let mut fired = Vec::new();
     let mut unknown = Vec::new();
     let mut warnings = lead.warnings.clone();
@@ -287,7 +370,7 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
     }
     let total = scores.iter().fold(0.0, |a, b| saturate(a + b));
 
-    let mut grades: Vec<u32> = Vec::with_capacity(m.grades.len());
+    let mut grades: PerScore<u32> = PerScore::with_capacity(m.grades.len());
     for grade in &m.grades {
         let ctx = Ctx {
             values,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
+use crate::matcher::Matcher;
 use crate::syntax::ast::{CmpOp, TextOp};
 use crate::value::Text;
 
@@ -130,13 +131,35 @@ pub enum Cond {
     NumIn(bool, Num, Arc<[f64]>),
     Text(TextOp, TextE, TextE),
     ListContains(u32, TextE),
-    Matches(TextE, Arc<regex::Regex>),
+    Matches(TextE, Arc<Matcher>),
     /// `date within DURATION`: age in milliseconds ≤ the duration.
     Within(DateE, i64),
     /// `is present` (true) / `is missing` (false).
     Present(bool, Box<Any>),
     /// `grade is label`
     GradeIs(u32, u32),
+
+    // Shapes the compiler specialises (`compile::specialize`): the common
+    // comparisons of one field or score with a constant, evaluated without
+    // walking operand nodes.
+    /// A `bool` field is `true` (`flag`) or `false` (`not flag`).
+    FieldIs(u32, bool),
+    /// `field OP constant` on a number field.
+    FieldCmp(CmpOp, u32, f64),
+    /// `score OP constant`.
+    ScoreCmp(CmpOp, u32, f64),
+    /// `potential(score) OP constant`.
+    PotentialCmp(CmpOp, u32, f64),
+    /// `total OP constant`.
+    TotalCmp(CmpOp, f64),
+    /// `field == "text"` (false) / `!=` (true), the constant lower-cased.
+    FieldTextEq(bool, u32, Box<str>),
+    /// `field in set` (false) / `not in` (true).
+    FieldTextIn(bool, u32, Arc<TextSet>),
+    /// `field contains / starts_with / ends_with "text"`, lower-cased.
+    FieldText(TextOp, u32, Box<str>),
+    /// `field matches /re/`.
+    FieldMatches(u32, Arc<Matcher>),
 }
 
 impl Cond {

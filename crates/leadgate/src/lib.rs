@@ -28,6 +28,7 @@ mod eval;
 mod examples;
 pub mod expr;
 pub mod format;
+pub mod matcher;
 pub mod syntax;
 pub mod value;
 
@@ -35,7 +36,7 @@ pub use batch::Threads;
 pub use bind::{CsvBinder, Lead, LeadBuilder, LeadError, LeadWarning, OnBadValue, Raw};
 pub use check::{Field, Model};
 pub use compile::Program;
-pub use decision::{Decision, Fired, Undecided, UnknownRule, Verdict};
+pub use decision::{Decision, Fired, PerScore, Undecided, UnknownRule, Verdict};
 pub use diagnostic::{CompileError, Diagnostic, Severity, Span};
 pub use examples::ExampleResult;
 pub use syntax::ast::{Destination, FieldType};
@@ -184,9 +185,17 @@ impl Agreement {
         }
     }
 
+    fn shared_id(&self, lead: &Lead) -> Option<std::sync::Arc<str>> {
+        let slot = self.program.model.id_slot? as usize;
+        match lead.values.get(slot) {
+            Some(value::Value::Text(t)) => Some(t.shared()),
+            _ => None,
+        }
+    }
+
     /// Scores a bound lead.
     pub fn decide(&self, index: usize, lead: &Lead, opts: &ScoreOptions) -> Decision {
-        let id = self.lead_id(lead);
+        let id = self.shared_id(lead);
         let outcome = match lead.error() {
             Some(e) => Err(e.clone()),
             None => Ok(eval::evaluate(

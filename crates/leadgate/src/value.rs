@@ -4,7 +4,8 @@
 /// case-insensitive comparison (computed once, when the lead is bound).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Text {
-    orig: Box<str>,
+    /// Shared, so that a decision can carry the lead's id without a copy.
+    orig: std::sync::Arc<str>,
     /// `None` when the lower-case form equals `orig`.
     lower: Option<Box<str>>,
 }
@@ -24,6 +25,10 @@ impl Text {
     }
     pub fn as_str(&self) -> &str {
         &self.orig
+    }
+    /// The text as given, shared.
+    pub fn shared(&self) -> std::sync::Arc<str> {
+        self.orig.clone()
     }
     pub fn lower(&self) -> &str {
         self.lower.as_deref().unwrap_or(&self.orig)

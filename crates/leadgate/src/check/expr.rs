@@ -6,6 +6,7 @@ use super::names::Entity;
 use super::{Checker, Context, ListValue};
 use crate::diagnostic::{codes, Span};
 use crate::expr::{Any, ArithOp, Cond, DateE, Num, TextE, TextSet, Tri};
+use crate::matcher::Matcher;
 use crate::syntax::ast::{self, BinOp, CmpOp, ExprKind, FieldType, InSet, TextOp};
 use crate::syntax::limits::MAX_REGEX_BYTES;
 use crate::value::Text;
@@ -204,7 +205,10 @@ impl Checker<'_, '_> {
                 let text = self.want_text(vt, value.span, "`matches`");
                 let re = self.regex(pattern, flags, *pattern_span);
                 match (text, re) {
-                    (Some(t), Some(re)) => Typed::Cond(Cond::Matches(t, Arc::new(re))),
+                    (Some(t), Some(re)) => Typed::Cond(Cond::Matches(
+                        t,
+                        Arc::new(Matcher::new(re, pattern, &flags.value)),
+                    )),
                     _ => Typed::Error,
                 }
             }

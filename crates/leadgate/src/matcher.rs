@@ -1,0 +1,221 @@
+//! `matches /re/flags`: the compiled regex, and a fast path for the regexes
+//! agreements mostly hold — a literal alternation such as
+//! `/^(google|bing)$/i` or `/will revert|next batch/i` — answered by plain
+//! string comparisons instead of a regex search. The fast path gives the
+//! regex's answer for every text it accepts; anything else goes to the regex.
+
+/// Where a literal alternation must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// `^(a|b)$`
+    Whole,
+    /// `^(a|b)`
+    Start,
+    /// `(a|b)$`
+    End,
+    /// `a|b`
+    Anywhere,
+}
+
+/// A regex that is a literal alternation, as plain strings.
+#[derive(Debug, Clone)]
+struct Literals {
+    anchor: Anchor,
+    /// `i` flag: the alternatives are lower-cased and compared with the
+    /// lower-cased text, which is exact only for ASCII texts.
+    fold: bool,
+    alternatives: Box<[Box<str>]>,
+}
+
+/// A compiled `matches` pattern.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    regex: regex::Regex,
+    literals: Option<Literals>,
+}
+
+/// Bytes an alternative may hold: none has a meaning in the regex syntax
+/// (outside a character class, without the `x` flag).
+fn plain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b" _-,'&:;!@%=<>~/\"#`".contains(&b)
+}
+
+impl Literals {
+    /// Recognises `^?(?:(…|…)|…|…)$?` with plain alternatives. `flags` as
+    /// written after the closing slash.
+    fn of(pattern: &str, flags: &str) -> Option<Literals> {
+        if !flags.bytes().all(|f| f == b'i' || f == b's') {
+            // `m` changes `^`/`$`, `x` changes spaces and `#`.
+            return None;
+        }
+        let fold = flags.contains('i');
+        let mut body = pattern;
+        let start = match body.strip_prefix('^') {
+            Some(rest) => {
+                body = rest;
+                true
+            }
+            None => false,
+        };
+        let end = match body.strip_suffix('$') {
+            Some(rest) => {
+                body = rest;
+                true
+            }
+            None => false,
+        };
+        let grouped = body
+            .strip_prefix("(?:")
+            .or_else(|| body.strip_prefix('('))
+            .and_then(|b| b.strip_suffix(')'));
+        let inner = match grouped {
+            Some(inner) => inner,
+            // `^a|b$` is `(^a)|(b$)`: only one alternative may go ungrouped
+            // beside an anchor.
+            None if (start || end) && body.contains('|') => return None,
+            None => body,
+        };
+        let mut alternatives = Vec::new();
+        for alt in inner.split('|') {
+            if alt.is_empty() || !alt.bytes().all(plain) {
+                return None;
+            }
+            alternatives.push(if fold {
+                alt.to_ascii_lowercase().into_boxed_str()
+            } else {
+                alt.into()
+            });
+        }
+        let anchor = match (start, end) {
+            (true, true) => Anchor::Whole,
+            (true, false) => Anchor::Start,
+            (false, true) => Anchor::End,
+            (false, false) => Anchor::Anywhere,
+        };
+        Some(Literals {
+            anchor,
+            fold,
+            alternatives: alternatives.into(),
+        })
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.alternatives.iter().any(|a| match self.anchor {
+            Anchor::Whole => text == &**a,
+            Anchor::Start => text.starts_with(&**a),
+            Anchor::End => text.ends_with(&**a),
+            Anchor::Anywhere => text.contains(&**a),
+        })
+    }
+}
+
+impl Matcher {
+    /// `pattern` and `flags` as written; `regex` compiled from them.
+    pub fn new(regex: regex::Regex, pattern: &str, flags: &str) -> Matcher {
+        Matcher {
+            regex,
+            literals: Literals::of(pattern, flags),
+        }
+    }
+
+    /// Whether the pattern matches `text` (`lower`: its lower-cased form).
+    pub fn is_match(&self, text: &str, lower: &str) -> bool {
+        match &self.literals {
+            // Unicode case folding matches `k` with the Kelvin sign and `s`
+            // with `ſ`: only an ASCII text folds like its ASCII lower case.
+            Some(l) if l.fold && text.is_ascii() => l.is_match(lower),
+            Some(l) if !l.fold => l.is_match(text),
+            _ => self.regex.is_match(text),
+        }
+    }
+
+    /// Whether the fast path applies to this pattern (for tests).
+    pub fn is_literal(&self) -> bool {
+        self.literals.is_some()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn matcher(pattern: &str, flags: &str) -> Matcher {
+        let mut b = regex::RegexBuilder::new(pattern);
+        b.case_insensitive(flags.contains('i'))
+            .multi_line(flags.contains('m'))
+            .dot_matches_new_line(flags.contains('s'))
+            .ignore_whitespace(flags.contains('x'));
+        let re = b.build().unwrap();
+        Matcher::new(re, pattern, flags)
+    }
+
+    fn lower(s: &str) -> String {
+        s.to_lowercase()
+    }
+
+    #[test]
+    fn recognises_literal_alternations() {
+        for (p, f) in [
+            ("^(google|bing|organic search)$", "i"),
+            ("will revert|next batch", "i"),
+            ("^(?:a|b)", ""),
+            ("(x-y|z)$", "is"),
+            ("^single$", ""),
+            ("word", "i"),
+        ] {
+            assert!(matcher(p, f).is_literal(), "{p}/{f}");
+        }
+        for (p, f) in [
+            ("^a|b$", "i"),
+            (r"\bvp\b", "i"),
+            ("a.b", ""),
+            ("a|", ""),
+            ("(a)|(b)", ""),
+            ("^(a|b)$", "m"),
+            ("a b", "x"),
+            ("c[eft]o", "i"),
+            ("a+", ""),
+        ] {
+            assert!(!matcher(p, f).is_literal(), "{p}/{f}");
+        }
+    }
+
+    #[test]
+    fn unicode_case_folding_goes_to_the_regex() {
+        // U+212A KELVIN SIGN folds to `k`.
+        let m = matcher("^(kelvin)$", "i");
+        let text = "\u{212A}elvin";
+        assert!(m.is_match(text, &lower(text)));
+        let m = matcher("^(ſ)$", "i");
+        assert!(!m.is_literal());
+        let m = matcher("^(s)$", "i");
+        assert!(m.is_match("ſ", "ſ"));
+    }
+
+    const PATTERNS: &[(&str, &str)] = &[
+        ("^(google|bing|organic search)$", "i"),
+        ("^(google|bing|organic search)$", ""),
+        ("will revert|next batch|want to take admission", "i"),
+        ("will revert|next batch", ""),
+        ("^(?:ab|b)", "i"),
+        ("(ab|k)$", "i"),
+        ("^ks$", "is"),
+        ("s", "i"),
+    ];
+
+    proptest! {
+        #[test]
+        fn same_answer_as_the_regex(
+            text in "[a-cA-CkKsS \u{212A}\u{17F}É]{0,6}(google|Bing|ORGANIC SEARCH|will revert|Next Batch)?[a-ckKs \u{212A}]{0,4}"
+        ) {
+            for (p, f) in PATTERNS {
+                let m = matcher(p, f);
+                prop_assert!(m.is_literal(), "{}", p);
+                let want = m.regex.is_match(&text);
+                prop_assert_eq!(m.is_match(&text, &lower(&text)), want, "{}/{} on {:?}", p, f, text);
+            }
+        }
+    }
+}

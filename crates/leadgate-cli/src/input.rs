@@ -214,6 +214,60 @@ impl Source {
     }
 }
 
+impl Source {
+    /// Hands the input to `f` chunk by chunk (up to `max` records each), in
+    /// order. With `read_ahead`, a second thread reads (and parses) the next
+    /// chunk while `f` works on the current one; at most two chunks wait, so
+    /// memory stays bounded.
+    pub fn for_each_chunk(
+        mut self,
+        max: usize,
+        read_ahead: bool,
+        mut f: impl FnMut(&[Record]) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        if !read_ahead {
+            let mut records = Vec::with_capacity(max);
+            loop {
+                records.clear();
+                let more = self.next_chunk(max, &mut records)?;
+                f(&records)?;
+                if !more {
+                    return Ok(());
+                }
+            }
+        }
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Record>, bool), Failure>>(1);
+            // Emptied chunks go back to the reader, which drops their records
+            // off this thread.
+            let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Record>>();
+            scope.spawn(move || loop {
+                let mut records = match back_rx.try_recv() {
+                    Ok(mut old) => {
+                        old.clear();
+                        old
+                    }
+                    Err(_) => Vec::with_capacity(max),
+                };
+                let read = self.next_chunk(max, &mut records);
+                let more = matches!(read, Ok(true));
+                if tx.send(read.map(|more| (records, more))).is_err() || !more {
+                    return;
+                }
+            });
+            for chunk in rx {
+                let (records, more) = chunk?;
+                f(&records)?;
+                let _ = back_tx.send(records);
+                if !more {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
 enum LineRead {
     Line,
     TooLong,

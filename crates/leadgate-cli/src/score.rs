@@ -148,31 +148,61 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let out = std::io::BufWriter::with_capacity(1 << 16, out);
     if args.format == OutputFormat::Csv {
         return run_csv(args, &agreement, &opts, &threads, out);
     }
-    let mut rejected = 0usize;
-    let mut line = String::with_capacity(1 << 16);
+    run_jsonl(args, &agreement, &opts, &threads, out)
+}
+
+/// Leads per run: a run is bound, scored and rendered on one thread.
+const RUN: usize = 128;
+
+/// `--format jsonl`: reading runs ahead on its own thread, and every worker
+/// binds, scores and renders its run of leads into one buffer, so that the
+/// calling thread only writes the buffers out, in order.
+fn run_jsonl(
+    args: &ScoreArgs,
+    agreement: &Agreement,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    mut out: impl Write,
+) -> Result<u8, Failure> {
+    let fmt = input::detect(&args.input, args.scoring.input_format)?;
+    let progress = crate::progress::Progress::start(&args.input);
+    let source = input::open(&args.input, fmt, progress.counter())?;
+    let binder = source.csv_header().map(|h| agreement.csv_binder(h));
+    if let Some(b) = &binder {
+        if !b.missing_columns().is_empty() {
+            eprintln!("warning: no column for: {}", b.missing_columns().join(", "));
+        }
+    }
     let io_err = |e: std::io::Error| Failure::usage(format!("error: cannot write the output: {e}"));
-    stream(
-        &agreement,
-        &args.input,
-        args.scoring.input_format,
-        &opts,
-        &threads,
-        |_, _, decisions| {
-            line.clear();
-            for d in decisions {
-                if d.error().is_some() {
-                    rejected += 1;
-                }
-                agreement.write_decision_json(d, &mut line);
-                line.push('\n');
-            }
-            out.write_all(line.as_bytes()).map_err(io_err)
-        },
-    )?;
+    let render = |first: usize, run: &[Record]| {
+        let mut text = String::with_capacity(run.len() * 512);
+        let mut rejected = 0usize;
+        for (i, record) in run.iter().enumerate() {
+            let lead = bind(agreement, binder.as_ref(), record, opts.on_bad_value);
+            let d = agreement.decide(first + i, &lead, opts);
+            rejected += usize::from(d.error().is_some());
+            agreement.write_decision_json(&d, &mut text);
+            text.push('\n');
+        }
+        (text, rejected)
+    };
+    let mut rejected = 0usize;
+    let mut next_index = 0usize;
+    source.for_each_chunk(CHUNK, !threads.is_sequential(), |records| {
+        let runs = threads.map_runs(records, RUN, |first, run| render(next_index + first, run));
+        next_index += records.len();
+        for (text, r) in &runs {
+            rejected += r;
+            out.write_all(text.as_bytes()).map_err(io_err)?;
+        }
+        progress.tick();
+        Ok(())
+    })?;
+    progress.finish();
     out.flush().map_err(io_err)?;
     finish(rejected)
 }

@@ -17,6 +17,8 @@ pub struct Program {
     pub(crate) keys: FxHashMap<Box<str>, u32>,
     /// Slots of `required` fields, in declaration order.
     pub(crate) required: Vec<u32>,
+    /// The constant parts of decision JSON, rendered once.
+    pub(crate) json: crate::decision::JsonParts,
 }
 
 pub(crate) fn compile(model: Model, sink: &mut Sink<'_>) -> Program {
@@ -111,10 +113,12 @@ pub(crate) fn compile_with(mut model: Model, sink: &mut Sink<'_>, special: bool)
         .filter(|(_, f)| f.required)
         .map(|(i, _)| i as u32)
         .collect();
+    let json = crate::decision::JsonParts::new(&model);
     Program {
         model,
         keys,
         required,
+        json,
     }
 }
 

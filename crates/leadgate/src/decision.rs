@@ -135,20 +135,127 @@ fn write_opt_str(out: &mut String, s: Option<&str>) {
     }
 }
 
-fn write_missing(out: &mut String, program: &Program, missing: &[u32]) {
+/// The constant parts of a decision's JSON, rendered once per agreement:
+/// names are escaped when the agreement is compiled, not for every lead.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JsonParts {
+    /// Per route rule: from `, "route": ` to the `{` that opens the scores.
+    route_head: Vec<String>,
+    /// Per route rule: `{"rule": …, "route": …, "missing": ` (undecided).
+    undecided: Vec<String>,
+    /// Per score: `"name": ` (with the `, ` before all but the first).
+    score_key: Vec<String>,
+    /// Per grade, per label: `"grade": "label"` (with the `, ` before all but the first).
+    grade_pair: Vec<Vec<String>>,
+    /// Per rule: `{"rule": …, "score": …, "points": ` (fired).
+    fired: Vec<String>,
+    /// Per rule: `{"rule": …, "score": …, "missing": ` (unknown).
+    unknown: Vec<String>,
+    /// Per field: its name as a JSON string.
+    field: Vec<String>,
+}
+
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_json_str(&mut out, s);
+    out
+}
+
+fn opt_str(s: Option<&str>) -> String {
+    s.map(json_str).unwrap_or_else(|| "null".into())
+}
+
+impl JsonParts {
+    pub(crate) fn new(m: &crate::check::Model) -> JsonParts {
+        let sep = |i: usize| if i > 0 { ", " } else { "" };
+        let rule_head = |r: &crate::check::ScoreRule| {
+            let score = m.scores.get(r.score as usize).map(|s| s.name.as_str());
+            format!(
+                "{{\"rule\": {}, \"score\": {}",
+                json_str(&r.name),
+                opt_str(score)
+            )
+        };
+        JsonParts {
+            route_head: m
+                .routes
+                .iter()
+                .map(|r| {
+                    let within = r
+                        .within_s
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "null".into());
+                    format!(
+                        ", \"route\": {}, \"queue\": {}, \"rule\": {}, \"follow_up_within_s\": {within}, \"scores\": {{",
+                        json_str(r.destination.as_str()),
+                        opt_str(r.queue.as_deref()),
+                        opt_str(r.name.as_deref()),
+                    )
+                })
+                .collect(),
+            undecided: m
+                .routes
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{{\"rule\": {}, \"route\": {}, \"missing\": ",
+                        opt_str(r.name.as_deref()),
+                        json_str(r.destination.as_str())
+                    )
+                })
+                .collect(),
+            score_key: m
+                .scores
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{}{}: ", sep(i), json_str(&s.name)))
+                .collect(),
+            grade_pair: m
+                .grades
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    g.labels
+                        .iter()
+                        .map(|l| format!("{}{}: {}", sep(i), json_str(&g.name), json_str(l)))
+                        .collect()
+                })
+                .collect(),
+            fired: m
+                .rules
+                .iter()
+                .map(|r| format!("{}, \"points\": ", rule_head(r)))
+                .collect(),
+            unknown: m
+                .rules
+                .iter()
+                .map(|r| format!("{}, \"missing\": ", rule_head(r)))
+                .collect(),
+            field: m.fields.iter().map(|f| json_str(&f.name)).collect(),
+        }
+    }
+}
+
+/// The part at `i`, or nothing for an index out of range (which a decision
+/// of this agreement never holds).
+fn part(parts: &[String], i: u32) -> &str {
+    parts.get(i as usize).map_or("", String::as_str)
+}
+
+fn write_missing(out: &mut String, json: &JsonParts, missing: &[u32]) {
     out.push('[');
     for (i, slot) in missing.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        write_json_str(out, &program.model.fields[*slot as usize].name);
+        out.push_str(part(&json.field, *slot));
     }
     out.push(']');
 }
 
 /// Appends the canonical JSON of a decision (one line, no newline).
 pub(crate) fn write_decision(out: &mut String, program: &Program, d: &Decision) {
-    let m = &program.model;
+    let json = &program.json;
     out.push_str("{\"index\": ");
     out.push_str(itoa::Buffer::new().format(d.index));
     out.push_str(", \"id\": ");
@@ -164,49 +271,23 @@ pub(crate) fn write_decision(out: &mut String, program: &Program, d: &Decision) 
             return;
         }
     };
-    let route = &m.routes[v.route as usize];
-    out.push_str(", \"route\": ");
-    write_json_str(out, route.destination.as_str());
-    out.push_str(", \"queue\": ");
-    write_opt_str(out, route.queue.as_deref());
-    out.push_str(", \"rule\": ");
-    write_opt_str(out, route.name.as_deref());
-    out.push_str(", \"follow_up_within_s\": ");
-    match route.within_s {
-        Some(s) => out.push_str(itoa::Buffer::new().format(s)),
-        None => out.push_str("null"),
-    }
-    out.push_str(", \"scores\": {");
-    for (i, (score, value)) in m.scores.iter().zip(&v.scores).enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write_json_str(out, &score.name);
-        out.push_str(": ");
+    out.push_str(part(&json.route_head, v.route));
+    for (i, value) in v.scores.iter().enumerate() {
+        out.push_str(part(&json.score_key, i as u32));
         write_number(out, *value);
     }
     out.push_str("}, \"total\": ");
     write_number(out, v.total);
     out.push_str(", \"grades\": {");
-    for (i, (grade, label)) in m.grades.iter().zip(&v.grades).enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write_json_str(out, &grade.name);
-        out.push_str(": ");
-        write_json_str(out, &grade.labels[*label as usize]);
+    for (pairs, label) in json.grade_pair.iter().zip(&v.grades) {
+        out.push_str(part(pairs, *label));
     }
     out.push_str("}, \"fired\": [");
     for (i, f) in v.fired.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        let rule = &m.rules[f.rule as usize];
-        out.push_str("{\"rule\": ");
-        write_json_str(out, &rule.name);
-        out.push_str(", \"score\": ");
-        write_json_str(out, &m.scores[rule.score as usize].name);
-        out.push_str(", \"points\": ");
+        out.push_str(part(&json.fired, f.rule));
         write_number(out, f.points);
         out.push('}');
     }
@@ -215,13 +296,8 @@ pub(crate) fn write_decision(out: &mut String, program: &Program, d: &Decision) 
         if i > 0 {
             out.push_str(", ");
         }
-        let rule = &m.rules[u.rule as usize];
-        out.push_str("{\"rule\": ");
-        write_json_str(out, &rule.name);
-        out.push_str(", \"score\": ");
-        write_json_str(out, &m.scores[rule.score as usize].name);
-        out.push_str(", \"missing\": ");
-        write_missing(out, program, &u.missing);
+        out.push_str(part(&json.unknown, u.rule));
+        write_missing(out, json, &u.missing);
         out.push('}');
     }
     out.push_str("], \"undecided\": [");
@@ -229,13 +305,8 @@ pub(crate) fn write_decision(out: &mut String, program: &Program, d: &Decision) 
         if i > 0 {
             out.push_str(", ");
         }
-        let r = &m.routes[u.route as usize];
-        out.push_str("{\"rule\": ");
-        write_opt_str(out, r.name.as_deref());
-        out.push_str(", \"route\": ");
-        write_json_str(out, r.destination.as_str());
-        out.push_str(", \"missing\": ");
-        write_missing(out, program, &u.missing);
+        out.push_str(part(&json.undecided, u.route));
+        write_missing(out, json, &u.missing);
         out.push('}');
     }
     out.push_str("], \"warnings\": [");

@@ -13,7 +13,12 @@ pub struct Text {
 impl Text {
     /// `s` must already be trimmed.
     pub fn new(s: &str) -> Self {
-        let lower = if s.chars().any(char::is_uppercase) {
+        let lower = if s.is_ascii() {
+            // The same as below for ASCII, without decoding characters.
+            s.bytes()
+                .any(|b| b.is_ascii_uppercase())
+                .then(|| s.to_ascii_lowercase().into_boxed_str())
+        } else if s.chars().any(char::is_uppercase) {
             Some(s.to_lowercase().into_boxed_str())
         } else {
             None

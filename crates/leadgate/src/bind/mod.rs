@@ -95,7 +95,9 @@ impl<'p> LeadBuilder<'p> {
             program,
             on_bad,
             lead: Lead {
-                values: vec![Value::Missing; program.model.fields.len()],
+                values: std::iter::repeat_with(|| Value::Missing)
+                    .take(program.model.fields.len())
+                    .collect(),
                 warnings: Vec::new(),
                 error: None,
             },
@@ -232,8 +234,13 @@ fn describe(raw: &Raw<'_>) -> String {
     }
 }
 
-fn is_blank(s: &str) -> bool {
-    s.trim().is_empty()
+/// `s.trim()`, without walking the text when it starts and ends with a
+/// visible ASCII character (nearly every value).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// SPEC.md "Reading a lead": one raw value → one typed value, or the error message.
@@ -242,7 +249,7 @@ pub fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
         return Ok(Value::Missing);
     }
     if let Raw::Str(s) = &raw {
-        if is_blank(s) {
+        if trim(s).is_empty() {
             return Ok(Value::Missing);
         }
     }
@@ -250,7 +257,7 @@ pub fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
         |expected: &str, raw: &Raw<'_>| Err(format!("expected {expected}, got {}", describe(raw)));
     match ty {
         FieldType::Text => match &raw {
-            Raw::Str(s) => Ok(Value::Text(Text::new(s.trim()))),
+            Raw::Str(s) => Ok(Value::Text(Text::new(trim(s)))),
             Raw::Bool(b) => Ok(Value::Text(Text::new(if *b { "true" } else { "false" }))),
             Raw::Int(i) => Ok(Value::Text(Text::new(&i.to_string()))),
             Raw::UInt(u) => Ok(Value::Text(Text::new(&u.to_string()))),
@@ -261,7 +268,7 @@ pub fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
             Raw::Int(i) => Ok(Value::Number(*i as f64)),
             Raw::UInt(u) => Ok(Value::Number(*u as f64)),
             Raw::Float(f) if f.is_finite() => Ok(Value::Number(*f)),
-            Raw::Str(s) => match parse_decimal(s.trim()) {
+            Raw::Str(s) => match parse_decimal(trim(s)) {
                 Some(v) => Ok(Value::Number(v)),
                 None => bad("a number", &raw),
             },
@@ -273,16 +280,22 @@ pub fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
             Raw::Int(1) | Raw::UInt(1) => Ok(Value::Bool(true)),
             Raw::Float(f) if *f == 0.0 => Ok(Value::Bool(false)),
             Raw::Float(f) if *f == 1.0 => Ok(Value::Bool(true)),
-            Raw::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "yes" | "y" | "1" => Ok(Value::Bool(true)),
-                "false" | "no" | "n" | "0" => Ok(Value::Bool(false)),
-                _ => bad("a bool", &raw),
-            },
+            Raw::Str(s) => {
+                let s = trim(s);
+                let is = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+                if is(["true", "yes", "y", "1"]) {
+                    Ok(Value::Bool(true))
+                } else if is(["false", "no", "n", "0"]) {
+                    Ok(Value::Bool(false))
+                } else {
+                    bad("a bool", &raw)
+                }
+            }
             _ => bad("a bool", &raw),
         },
         FieldType::Date => match &raw {
             Raw::DateMs(ms) => Ok(Value::Date(*ms)),
-            Raw::Str(s) => match crate::syntax::parse_date(s.trim()) {
+            Raw::Str(s) => match crate::syntax::parse_date(trim(s)) {
                 Some(ms) => Ok(Value::Date(ms)),
                 None => bad("a date", &raw),
             },

@@ -35,6 +35,9 @@ pub const MAX_CSV_FIELDS: usize = 1 << 20;
 /// long records do not add up (records per chunk are bounded separately).
 pub const MAX_CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
+/// Records larger than this are not kept for reuse (memory stays flat).
+const RECYCLE_BYTES: usize = 64 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
     Jsonl,
@@ -56,6 +59,8 @@ pub enum Source {
     Csv {
         reader: Box<CsvRecords>,
         header: csv::ByteRecord,
+        /// Records handed back by [`Source::recycle`], read into again.
+        spare: Vec<csv::ByteRecord>,
     },
 }
 
@@ -136,12 +141,29 @@ pub fn open(
                     )))
                 }
             };
-            Ok(Source::Csv { reader, header })
+            Ok(Source::Csv {
+                reader,
+                header,
+                spare: Vec::new(),
+            })
         }
     }
 }
 
 impl Source {
+    /// Takes back the records of a chunk that has been scored, so that the
+    /// next chunk is read into their buffers (CSV; other records are dropped).
+    pub fn recycle(&mut self, records: &mut Vec<Record>) {
+        if let Source::Csv { spare, .. } = self {
+            spare.extend(records.drain(..).filter_map(|r| match r {
+                Record::Csv(rec) if rec.as_slice().len() <= RECYCLE_BYTES => Some(rec),
+                _ => None,
+            }));
+        } else {
+            records.clear();
+        }
+    }
+
     pub fn csv_header(&self) -> Option<&csv::ByteRecord> {
         match self {
             Source::Csv { header, .. } => Some(header),
@@ -191,10 +213,10 @@ impl Source {
                 out.extend(it.by_ref().take(max));
                 Ok(it.len() > 0)
             }
-            Source::Csv { reader, .. } => {
+            Source::Csv { reader, spare, .. } => {
                 let mut bytes = 0usize;
                 while out.len() < max && bytes < MAX_CHUNK_BYTES {
-                    match reader.read() {
+                    match reader.read_into(spare.pop().unwrap_or_default()) {
                         Ok(CsvRead::Record(rec)) => {
                             bytes += rec.as_slice().len();
                             out.push(Record::Csv(rec));
@@ -228,7 +250,7 @@ impl Source {
         if !read_ahead {
             let mut records = Vec::with_capacity(max);
             loop {
-                records.clear();
+                self.recycle(&mut records);
                 let more = self.next_chunk(max, &mut records)?;
                 f(&records)?;
                 if !more {
@@ -244,7 +266,7 @@ impl Source {
             scope.spawn(move || loop {
                 let mut records = match back_rx.try_recv() {
                     Ok(mut old) => {
-                        old.clear();
+                        self.recycle(&mut old);
                         old
                     }
                     Err(_) => Vec::with_capacity(max),
@@ -346,6 +368,12 @@ impl CsvRecords {
 
     /// Reads the next record.
     pub fn read(&mut self) -> std::io::Result<CsvRead> {
+        self.read_into(csv::ByteRecord::new())
+    }
+
+    /// Reads the next record into `rec` (cleared first; its buffers are
+    /// reused, so that reading allocates nothing once records are recycled).
+    pub fn read_into(&mut self, mut rec: csv::ByteRecord) -> std::io::Result<CsvRead> {
         use csv_core::ReadRecordResult as R;
         let (mut nout, mut nend) = (0usize, 0usize);
         let mut too_long: Option<String> = None;
@@ -389,7 +417,7 @@ impl CsvRecords {
                     if let Some(why) = too_long {
                         return Ok(CsvRead::TooLong(why));
                     }
-                    let mut rec = csv::ByteRecord::with_capacity(nout, nend);
+                    rec.clear();
                     let mut start = 0;
                     for &end in &self.ends[..nend] {
                         rec.push_field(self.out.get(start..end).unwrap_or_default());

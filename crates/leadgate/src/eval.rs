@@ -284,8 +284,10 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
     let mut scores = PerScore::with_capacity(n_scores);
     let mut potentials = PerScore::with_capacity(n_scores);
     let mut decay_skipped = PerScore::with_capacity(n_scores);
-    let mut fired = Vec::new();
-    let mut unknown = Vec::new();
+    // Sized once when explaining: no regrowth while rules fire.
+    let n_rules = if explain { m.rules.len() } else { 0 };
+    let mut fired = Vec::with_capacity(n_rules);
+    let mut unknown = Vec::with_capacity(n_rules.min(8));
     let mut warnings = lead.warnings.clone();
     let empty: [f64; 0] = [];
     let base = Ctx {

@@ -113,36 +113,35 @@ function leadgateDeclared(agreement) {
  * JSON cannot carry, the decision text __scoreOne gives for it.
  */
 function leadgateRead(agreement, keys, lead, index, token) {
-    const one = (value, found, thrown) => agreement.__scoreOne(value, found, thrown, index, token);
-    if (lead === null || typeof lead !== 'object') return one(lead, LEADGATE_FOUND.unread);
+    if (lead === null || typeof lead !== 'object') return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
     try {
-        if (Array.isArray(lead)) return one(lead, LEADGATE_FOUND.unread);
+        if (Array.isArray(lead)) return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
     } catch (_) {
-        return one(lead, LEADGATE_FOUND.unread);
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
     }
     let proto;
     try {
         proto = Reflect.getPrototypeOf(lead);
     } catch (e) {
-        return one(lead, LEADGATE_FOUND.unreadable, e);
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, token);
     }
     // As wasm-bindgen's `instanceof` checks: a throw reads as false.
     let date = false;
     try {
         date = lead instanceof Date;
     } catch (_) { /* false */ }
-    if (date) return one(lead, LEADGATE_FOUND.date);
+    if (date) return agreement.__scoreOne(lead, LEADGATE_FOUND.date, undefined, index, token);
     let map = false;
     try {
         map = lead instanceof Map;
     } catch (_) { /* false */ }
-    if (map) return one(lead, LEADGATE_FOUND.map);
-    if (proto !== leadgateObjectPrototype && proto !== null) return one(lead, LEADGATE_FOUND.object);
+    if (map) return agreement.__scoreOne(lead, LEADGATE_FOUND.map, undefined, index, token);
+    if (proto !== leadgateObjectPrototype && proto !== null) return agreement.__scoreOne(lead, LEADGATE_FOUND.object, undefined, index, token);
     let pairs;
     try {
         pairs = Object.entries(lead);
     } catch (e) {
-        return one(lead, LEADGATE_FOUND.unreadable, e);
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, token);
     }
     const copy = {};
     for (let j = 0; j < pairs.length; j++) {
@@ -158,7 +157,7 @@ function leadgateRead(agreement, keys, lead, index, token) {
             try {
                 array = Array.isArray(value);
             } catch (_) {
-                return one(pairs, LEADGATE_FOUND.walked);
+                return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
             }
             if (array) {
                 let items;
@@ -166,17 +165,17 @@ function leadgateRead(agreement, keys, lead, index, token) {
                     items = Array.from(value);
                 } catch (_) {
                     pairs[j] = [key, undefined, 'u'];
-                    return one(pairs, LEADGATE_FOUND.walked);
+                    return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
                 }
                 pairs[j] = [key, items, 'a'];
                 for (let t = 0; t < items.length; t++) {
-                    if (!leadgateJsonValue(items[t])) return one(pairs, LEADGATE_FOUND.walked);
+                    if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
                 }
                 copy[key] = items;
                 continue;
             }
         }
-        return one(pairs, LEADGATE_FOUND.walked);
+        return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
     }
     return copy;
 }

@@ -18,7 +18,7 @@
 // - A lead goes as JSON when its prototype is Object.prototype or null and
 //   each declared key's value is null, undefined (left out, as missing), a
 //   boolean, a well-formed string without U+FFFD, a finite number other
-//   than -0 that is not an integer beyond 2^53 (JSON would carry these
+//   than -0 that is not an integer beyond 2^53 - 1 (JSON carries these
 //   exactly: serde_json reads floats correctly rounded), or an array of
 //   those. The JSON is of a copy holding only those values, so getters and
 //   toJSON methods of the lead are not called again.
@@ -30,8 +30,10 @@
 //   Object.prototype has an accessor or read-only property named as a
 //   declared key (copy[key] = value would call or skip it), or when a
 //   declared key contains U+FFFD (the per-lead reader matches keys after
-//   replacing lone surrogates with it). JSON.stringify, isWellFormed and
-//   the like are taken when the module loads.
+//   replacing lone surrogates with it); the copies are read as JS objects
+//   (no JSON text) when Object.prototype or Array.prototype has a toJSON.
+//   JSON.stringify, isWellFormed and the like are taken when the module
+//   loads.
 const LEADGATE_FOUND = { unread: 0, unreadable: 1, date: 2, map: 3, object: 4, walked: 5 };
 // `f(self, ...args)` for a method `self.f(...args)`, as node's primordials.
 const leadgateUncurry = Function.prototype.bind.bind(Function.prototype.call);
@@ -54,7 +56,6 @@ const leadgateApply = Reflect.apply;
 const leadgateKeys = new WeakMap();
 const leadgateWeakGet = leadgateUncurry(WeakMap.prototype.get);
 const leadgateWeakSet = leadgateUncurry(WeakMap.prototype.set);
-let leadgateFastPath = true;
 
 /** A string JSON carries exactly, that the per-lead reader takes as it is. */
 function leadgateGoodText(s) {
@@ -182,7 +183,7 @@ function leadgateRead(agreement, keys, lead, index, token) {
 
 function leadgateBatch(perLead, lines) {
     return function (leads, options) {
-        const keys = leadgateFastPath ? leadgateDeclared(this) : null;
+        const keys = leadgateDeclared(this);
         if (keys === null) return leadgateApply(perLead, this, [leads, options]);
         const prepared = this.__prepare(leads, options);
         const token = prepared[0];

@@ -14,22 +14,32 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 
-# A size-first profile for this build only (the workspace's release profile
-# is tuned for native speed and keeps debug info).
-PROFILE=(
-  --config 'profile.wasm-release.inherits="release"'
-  --config 'profile.wasm-release.opt-level="z"'
-  --config 'profile.wasm-release.lto=true'
-  --config 'profile.wasm-release.codegen-units=1'
-  --config 'profile.wasm-release.debug=false'
-  --config 'profile.wasm-release.panic="abort"'
-)
+# Two builds of the module. pkg/web, for browsers: size first (the bundle's
+# gzipped size is what a page pays). pkg/node: speed first, and with the
+# batch fast path of scoreMany (feature batch-json, src/fast.js), which the
+# web build leaves out for its size. The workspace's release profile is
+# tuned for native speed and keeps debug info, so each has its own profile.
+profile() { # NAME OPT-LEVEL
+  echo --config "profile.$1.inherits=\"release\"" --config "profile.$1.opt-level=$2" \
+    --config "profile.$1.lto=true" --config "profile.$1.codegen-units=1" \
+    --config "profile.$1.debug=false" --config "profile.$1.panic=\"abort\""
+}
+WEB_OPT_LEVEL='"z"'
+NODE_OPT_LEVEL="${WASM_NODE_OPT_LEVEL:-3}"
 # WASM_FEATURES=regex-perf trades ~100 KiB gzipped for faster regex matching.
-FEATURES_ARG=()
-[ -z "${WASM_FEATURES:-}" ] || FEATURES_ARG=(--features "$WASM_FEATURES")
-echo "== wasm: cargo build (wasm32-unknown-unknown, profile wasm-release${WASM_FEATURES:+, features $WASM_FEATURES})"
-cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profile wasm-release "${PROFILE[@]}" "${FEATURES_ARG[@]}"
-WASM="$ROOT/target/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
+WEB_FEATURES="${WASM_FEATURES:-}"
+NODE_FEATURES="batch-json,regex-perf"
+cd "$ROOT"
+echo "== wasm: cargo build (wasm32-unknown-unknown, web: profile wasm-release, opt-level $WEB_OPT_LEVEL${WEB_FEATURES:+, features $WEB_FEATURES})"
+# shellcheck disable=SC2046 # profile() prints separate arguments, none with spaces
+cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profile wasm-release \
+  $(profile wasm-release "$WEB_OPT_LEVEL") ${WEB_FEATURES:+--features "$WEB_FEATURES"}
+echo "== wasm: cargo build (wasm32-unknown-unknown, node: profile wasm-node, opt-level $NODE_OPT_LEVEL, features $NODE_FEATURES)"
+# shellcheck disable=SC2046
+cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profile wasm-node \
+  $(profile wasm-node "$NODE_OPT_LEVEL") --features "$NODE_FEATURES"
+WEB_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
+NODE_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-node/leadgate_wasm.wasm"
 
 WASM_BINDGEN="${WASM_BINDGEN:-wasm-bindgen}"
 command -v "$WASM_BINDGEN" >/dev/null || WASM_BINDGEN="$HOME/.cargo/bin/wasm-bindgen"
@@ -40,8 +50,8 @@ PKG="$HERE/pkg"
 rm -rf "$PKG"
 mkdir -p "$PKG"
 echo "== wasm: wasm-bindgen ($("$WASM_BINDGEN" --version))"
-"$WASM_BINDGEN" --target web --out-dir "$PKG/web" "$WASM"
-"$WASM_BINDGEN" --target nodejs --out-dir "$PKG/node" "$WASM"
+"$WASM_BINDGEN" --target web --out-dir "$PKG/web" "$WEB_BUILD"
+"$WASM_BINDGEN" --target nodejs --out-dir "$PKG/node" "$NODE_BUILD"
 
 # Rust's wasm32 target enables these proposals by default; wasm-opt must know.
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
@@ -51,28 +61,25 @@ FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
 # the core's deepest accepted expressions (256 levels) overflow V8's stack
 # once optimised (RangeError, then a poisoned instance); without it the
 # module is also smaller. tests/stack.test.mjs guards this.
-OPT=(-Os -ocimfs 0)
-echo "== wasm: wasm-opt ${OPT[*]} (npm binaryen $("$WASM_OPT" --version | awk '{print $3}'))"
+WEB_OPT=(-Os -ocimfs 0)
+NODE_OPT=("${WASM_NODE_OPT:--O3}" -ocimfs 0)
+echo "== wasm: wasm-opt web ${WEB_OPT[*]}, node ${NODE_OPT[*]} (npm binaryen $("$WASM_OPT" --version | awk '{print $3}'))"
 WEB_WASM="$PKG/web/leadgate_wasm_bg.wasm"
 NODE_WASM="$PKG/node/leadgate_wasm_bg.wasm"
-if cmp -s "$WEB_WASM" "$NODE_WASM"; then
-  "$WASM_OPT" "${OPT[@]}" "${FEATURES[@]}" "$WEB_WASM" -o "$WEB_WASM.opt"
-  mv "$WEB_WASM.opt" "$WEB_WASM"
-  cp "$WEB_WASM" "$NODE_WASM"
-else
-  for w in "$WEB_WASM" "$NODE_WASM"; do
-    "$WASM_OPT" "${OPT[@]}" "${FEATURES[@]}" "$w" -o "$w.opt"
-    mv "$w.opt" "$w"
-  done
-fi
+"$WASM_OPT" "${WEB_OPT[@]}" "${FEATURES[@]}" "$WEB_WASM" -o "$WEB_WASM.opt"
+"$WASM_OPT" "${NODE_OPT[@]}" "${FEATURES[@]}" "$NODE_WASM" -o "$NODE_WASM.opt"
+mv "$WEB_WASM.opt" "$WEB_WASM"
+mv "$NODE_WASM.opt" "$NODE_WASM"
 # Options are optional: wasm-bindgen prints unchecked parameter types as given.
 for d in "$PKG"/web/leadgate_wasm.d.ts "$PKG"/node/leadgate_wasm.d.ts; do
   sed -i 's/options: ScoreOptions)/options?: ScoreOptions)/g' "$d"
 done
-# The panic boundary: src/guard.js wraps compile and every Agreement method
-# of the glue (see its header); the CommonJS glue exports copies, renewed here.
+# The batch fast path of scoreMany and scoreManyJson, node only: src/fast.js
+# (see its header). Then the panic boundary: src/guard.js wraps compile and every
+# Agreement method of the glue, fast.js's included (see its header); the
+# CommonJS glue exports copies, renewed here.
 cat "$HERE/src/guard.js" >> "$PKG/web/leadgate_wasm.js"
-{ cat "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
+{ cat "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
 # wasm-bindgen writes a package.json / .gitignore per target; the package is one.
 rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json
 echo '{"type": "commonjs"}' > "$PKG/node/package.json"

@@ -196,15 +196,20 @@ async function main() {
   };
   await run("json-rules-engine", jsonRulesEngine);
   const wasmPkg = findWasm();
-  await run("leadgate-wasm-scoreMany", async () => {
+  const wasm = (method) => async () => {
     if (!wasmPkg) return null;
     const lg = require(wasmPkg);
     const agreement = lg.compile(readFileSync(join(workdir, "agreement.byname.lead"), "utf8"));
+    if (typeof agreement[method] !== "function") return null;
     return async () => {
-      const ds = agreement.scoreMany(leads, { asOf: "2026-11-23" });
+      const ds = agreement[method](leads, { asOf: "2026-11-23" });
       return Array.from(ds, decisionRow);
     };
-  });
+  };
+  await run("leadgate-wasm-scoreMany", wasm("scoreMany"));
+  // The node build's batch fast path against its per-lead path (an internal
+  // method of the package, kept for its tests), in the same process.
+  await run("leadgate-wasm-scoreMany-per-lead", wasm("__scoreManyPerLead"));
   console.log(JSON.stringify({ node: process.version, wasm_package: wasmPkg, results }));
 }
 

@@ -25,6 +25,9 @@ use leadgate::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[cfg(feature = "batch-json")]
+mod batch;
+
 /// Installs [`panic_hook`], once. Called by `compile` (every other entry
 /// point needs an `Agreement`, which only `compile` makes) and by the test
 /// hook. (Not a `#[wasm_bindgen(start)]` function: that would be exported.)
@@ -385,8 +388,8 @@ fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
     match shape(value) {
         Ok(Shape::Array) if nested => Raw::Other("an array"),
         Ok(Shape::Array) => match array_from(value) {
-            Ok(items) => Raw::Array(items.iter().map(|item| raw(&item, true)).collect()),
-            Err(_) => Raw::Other("an unreadable array"),
+            Ok(items) => raw_items(&items),
+            Err(_) => Raw::Other(UNREADABLE_ARRAY),
         },
         Ok(Shape::Date(date)) => {
             let ms = date.get_time();
@@ -399,6 +402,23 @@ fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
         Ok(Shape::Map | Shape::Plain) => Raw::Other("an object"),
         Err(_) => Raw::Other("an unreadable object"),
     }
+}
+
+const UNREADABLE_ARRAY: &str = "an unreadable array";
+
+/// An array's items, already read with `Array.from`, as a list.
+fn raw_items(items: &Array) -> Raw<'static> {
+    Raw::Array(items.iter().map(|item| raw(&item, true)).collect())
+}
+
+/// What is known of an object lead before its values are read.
+enum Found {
+    /// Reading its shape threw this.
+    Unreadable(JsValue),
+    Date,
+    Map,
+    /// Any other object: its own enumerable string keys are read.
+    Object,
 }
 
 /// Options read once per call.
@@ -508,16 +528,31 @@ impl Agreement {
             b.reject(format!("expected an object, got {}", kind(value)));
             return b.finish();
         }
-        match shape(value) {
-            Err(e) => b.reject(format!("cannot read the lead: {}", js_message(&e))),
-            Ok(Shape::Array) => b.reject("expected an object, got an array"),
-            Ok(Shape::Date(_)) => b.reject("expected an object, got a Date"),
+        let found = match shape(value) {
+            Err(e) => Found::Unreadable(e),
+            Ok(Shape::Array) => {
+                b.reject("expected an object, got an array");
+                return b.finish();
+            }
+            Ok(Shape::Date(_)) => Found::Date,
+            Ok(Shape::Map) => Found::Map,
+            Ok(Shape::Plain) => Found::Object,
+        };
+        Self::read_found(&mut b, value, found);
+        b.finish()
+    }
+
+    /// Reads an object lead whose shape is known (found here, or by the
+    /// JS walk of `src/fast.js`, which then hands the lead over).
+    fn read_found(b: &mut LeadBuilder<'_>, value: &JsValue, found: Found) {
+        match found {
+            Found::Unreadable(e) => b.reject(format!("cannot read the lead: {}", js_message(&e))),
+            Found::Date => b.reject("expected an object, got a Date"),
             // `[key, value]` pairs: a Map's entries, or an object's own
             // enumerable string keys (what JSON.stringify would write).
-            Ok(Shape::Map) => Self::set_pairs(&mut b, array_from(value)),
-            Ok(Shape::Plain) => Self::set_pairs(&mut b, object_entries(value)),
+            Found::Map => Self::set_pairs(b, array_from(value)),
+            Found::Object => Self::set_pairs(b, object_entries(value)),
         }
-        b.finish()
     }
 
     fn set_pairs(b: &mut LeadBuilder<'_>, pairs: Result<Array, JsValue>) {
@@ -556,7 +591,11 @@ impl Agreement {
 
     fn decide_json(&self, index: usize, lead: &JsValue, opts: &ScoreOptions, out: &mut String) {
         let bound = self.bind(lead, opts.on_bad_value);
-        let decision = self.inner.decide(index, &bound, opts);
+        self.write_decision(index, &bound, opts, out);
+    }
+
+    fn write_decision(&self, index: usize, lead: &Lead, opts: &ScoreOptions, out: &mut String) {
+        let decision = self.inner.decide(index, lead, opts);
         self.inner.write_decision_json(&decision, out);
     }
 }

@@ -1,0 +1,216 @@
+
+// ---- leadgate's batch fast path (bindings/wasm/src/fast.js, appended to the
+// wasm-bindgen glue by build.sh, before guard.js) ----
+// scoreMany and scoreManyJson, read per lead and per value across the
+// JS/wasm boundary, spend much of their time crossing it. Here the batch is
+// read in JS instead and crosses once, as one JSON text the core's JSON
+// reader binds; a lead or value JSON cannot carry exactly is handed to the
+// per-lead reader, at its turn. The decisions are the per-lead path's, byte
+// for byte (tests/fastpath.test.mjs), and the caller's code (getters,
+// proxies, iterators) runs the same number of times in the same order:
+//
+// - options and the array of leads are read by the module (__prepare), as
+//   before, then each lead in order, as Agreement::bind reads it:
+//   Array.isArray, Reflect.getPrototypeOf, instanceof Date, instanceof Map,
+//   then Object.entries, and for each declared key's array value
+//   Array.from. Undeclared keys' values are not looked at (nor are they
+//   by the per-lead reader).
+// - A lead goes as JSON when its prototype is Object.prototype or null and
+//   each declared key's value is null, undefined (left out, as missing), a
+//   boolean, a well-formed string without U+FFFD, a finite number other
+//   than -0 that is not an integer beyond 2^53 - 1 (JSON carries these
+//   exactly: serde_json reads floats correctly rounded), or an array of
+//   those. The JSON is of a copy holding only those values, so getters and
+//   toJSON methods of the lead are not called again.
+// - Any other lead is scored at its turn by __scoreOne, told what the walk
+//   has read of it so that nothing is read twice: a plain object is handed
+//   over as its Object.entries pairs from the first value JSON cannot
+//   carry (NaN, a bigint, a Date, a nested array, a lone surrogate, ...).
+// - The environment: the whole batch takes the per-lead path when
+//   Object.prototype has an accessor or read-only property named as a
+//   declared key (copy[key] = value would call or skip it), or when a
+//   declared key contains U+FFFD (the per-lead reader matches keys after
+//   replacing lone surrogates with it); the copies are read as JS objects
+//   (no JSON text) when Object.prototype or Array.prototype has a toJSON.
+//   JSON.stringify, isWellFormed and the like are taken when the module
+//   loads.
+const LEADGATE_FOUND = { unread: 0, unreadable: 1, date: 2, map: 3, object: 4, walked: 5 };
+// `f(self, ...args)` for a method `self.f(...args)`, as node's primordials.
+const leadgateUncurry = Function.prototype.bind.bind(Function.prototype.call);
+const leadgateObjectPrototype = Object.prototype;
+const leadgateArrayPrototype = Array.prototype;
+const leadgateStringify = JSON.stringify;
+const leadgateEncoder = new TextEncoder();
+const leadgateEncode = leadgateUncurry(TextEncoder.prototype.encode);
+const leadgateCreate = Object.create;
+const leadgateGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const leadgateIncludes = leadgateUncurry(String.prototype.includes);
+const leadgateSplit = leadgateUncurry(String.prototype.split);
+const leadgateIsWellFormed = typeof String.prototype.isWellFormed === 'function'
+    ? leadgateUncurry(String.prototype.isWellFormed) : null;
+const leadgateRegExpTest = leadgateUncurry(RegExp.prototype.test);
+const leadgateSurrogate = /[\uD800-\uDFFF]/;
+const leadgateApply = Reflect.apply;
+// Per agreement: its input keys as an array and as a prototype-less
+// object (a lookup that runs no code), or null for "per-lead path".
+const leadgateKeys = new WeakMap();
+const leadgateWeakGet = leadgateUncurry(WeakMap.prototype.get);
+const leadgateWeakSet = leadgateUncurry(WeakMap.prototype.set);
+
+/** A string JSON carries exactly, that the per-lead reader takes as it is. */
+function leadgateGoodText(s) {
+    if (leadgateIncludes(s, '\uFFFD')) return false;
+    return leadgateIsWellFormed !== null
+        ? leadgateIsWellFormed(s)
+        : !leadgateRegExpTest(leadgateSurrogate, s);
+}
+
+/** A value JSON carries exactly; `undefined` is left out, read as missing. */
+function leadgateJsonValue(v) {
+    switch (typeof v) {
+        case 'string':
+            return leadgateGoodText(v);
+        case 'number':
+            // Finite, not -0, and an integer only up to 2^53 - 1.
+            return v - v === 0 && (v !== 0 || 1 / v > 0) &&
+                (v % 1 !== 0 || (v <= 9007199254740991 && v >= -9007199254740991));
+        case 'boolean':
+        case 'undefined':
+            return true;
+        case 'object':
+            return v === null;
+        default:
+            return false;
+    }
+}
+
+/** The agreement's input keys, or null when the batch takes the per-lead path. */
+function leadgateDeclared(agreement) {
+    let keys = leadgateWeakGet(leadgateKeys, agreement);
+    if (keys === undefined) {
+        const fields = agreement.fields();
+        keys = { list: [], has: leadgateCreate(null) };
+        for (let i = 0; i < fields.length; i++) {
+            const k = fields[i].key;
+            if (leadgateIncludes(k, '\uFFFD')) {
+                keys = null;
+                break;
+            }
+            keys.list[i] = k;
+            keys.has[k] = true;
+        }
+        leadgateWeakSet(leadgateKeys, agreement, keys);
+    }
+    if (keys === null) return null;
+    for (let i = 0; i < keys.list.length; i++) {
+        const d = leadgateGetOwnPropertyDescriptor(leadgateObjectPrototype, keys.list[i]);
+        if (d !== undefined && !(d.writable === true && 'value' in d)) return null;
+    }
+    return keys.has;
+}
+
+/**
+ * Reads lead `index`: returns its copy for the JSON text, or, for a lead
+ * JSON cannot carry, the decision text __scoreOne gives for it.
+ */
+function leadgateRead(agreement, keys, lead, index, token) {
+    if (lead === null || typeof lead !== 'object') return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
+    try {
+        if (Array.isArray(lead)) return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
+    } catch (_) {
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
+    }
+    let proto;
+    try {
+        proto = Reflect.getPrototypeOf(lead);
+    } catch (e) {
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, token);
+    }
+    // As wasm-bindgen's `instanceof` checks: a throw reads as false.
+    let date = false;
+    try {
+        date = lead instanceof Date;
+    } catch (_) { /* false */ }
+    if (date) return agreement.__scoreOne(lead, LEADGATE_FOUND.date, undefined, index, token);
+    let map = false;
+    try {
+        map = lead instanceof Map;
+    } catch (_) { /* false */ }
+    if (map) return agreement.__scoreOne(lead, LEADGATE_FOUND.map, undefined, index, token);
+    if (proto !== leadgateObjectPrototype && proto !== null) return agreement.__scoreOne(lead, LEADGATE_FOUND.object, undefined, index, token);
+    let pairs;
+    try {
+        pairs = Object.entries(lead);
+    } catch (e) {
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, token);
+    }
+    const copy = {};
+    for (let j = 0; j < pairs.length; j++) {
+        const key = pairs[j][0];
+        if (keys[key] !== true) continue;
+        const value = pairs[j][1];
+        if (leadgateJsonValue(value)) {
+            if (value !== undefined) copy[key] = value;
+            continue;
+        }
+        if (typeof value === 'object') {
+            let array;
+            try {
+                array = Array.isArray(value);
+            } catch (_) {
+                return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+            }
+            if (array) {
+                let items;
+                try {
+                    items = Array.from(value);
+                } catch (_) {
+                    pairs[j] = [key, undefined, 'u'];
+                    return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+                }
+                pairs[j] = [key, items, 'a'];
+                for (let t = 0; t < items.length; t++) {
+                    if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+                }
+                copy[key] = items;
+                continue;
+            }
+        }
+        return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+    }
+    return copy;
+}
+
+function leadgateBatch(perLead, lines) {
+    return function (leads, options) {
+        const keys = leadgateDeclared(this);
+        if (keys === null) return leadgateApply(perLead, this, [leads, options]);
+        const prepared = this.__prepare(leads, options);
+        const token = prepared[0];
+        const items = prepared[1];
+        const n = items.length;
+        const slots = new Array(n);
+        const json = new Array(n);
+        for (let i = 0; i < n; i++) {
+            const read = leadgateRead(this, keys, items[i], i, token);
+            slots[i] = read;
+            json[i] = typeof read === 'string' ? 0 : read;
+        }
+        // A toJSON the copies would inherit: read them as JS objects instead.
+        const text = 'toJSON' in leadgateObjectPrototype || 'toJSON' in leadgateArrayPrototype
+            ? '' : leadgateStringify(json);
+        const bytes = leadgateEncode(leadgateEncoder, text);
+        const out = this.__scoreBatch(bytes, slots, token, lines);
+        if (!lines) return out;
+        return n === 0 ? [] : leadgateSplit(out, '\n');
+    };
+}
+
+{
+    const proto = Agreement.prototype;
+    // The per-lead path, kept for the tests (tests/fastpath.test.mjs).
+    proto.__scoreManyPerLead = proto.scoreMany;
+    proto.__scoreManyJsonPerLead = proto.scoreManyJson;
+    proto.scoreMany = leadgateBatch(proto.scoreMany, false);
+    proto.scoreManyJson = leadgateBatch(proto.scoreManyJson, true);
+}

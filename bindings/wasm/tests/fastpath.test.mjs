@@ -1,0 +1,312 @@
+// The batch fast path of scoreMany and scoreManyJson (src/fast.js,
+// src/batch.rs; node build): a lead JSON carries exactly crosses into wasm
+// as part of one JSON text, any other is read per lead. Either way the
+// decisions must be those of the per-lead path (kept as the internal
+// __scoreManyPerLead and __scoreManyJsonPerLead), byte for byte, with the
+// same indices, and the caller's getters must run as often.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { leadgate, repoRoot } from './helpers.mjs';
+
+const { compile, Agreement } = leadgate;
+const AS_OF = { asOf: '2026-11-23' };
+
+/**
+ * Scores `leads` by both paths, asserts byte-identical decisions (texts and
+ * objects), and returns the indices of the leads the fast path read per
+ * lead (not as JSON).
+ */
+function bothPaths(agreement, leads, options = AS_OF) {
+  const perLead = [];
+  const scoreOne = Agreement.prototype.__scoreOne;
+  Agreement.prototype.__scoreOne = function (lead, found, thrown, index, token) {
+    perLead.push(index);
+    return scoreOne.call(this, lead, found, thrown, index, token);
+  };
+  let fast;
+  let fastObjects;
+  try {
+    fast = agreement.scoreManyJson(leads, options);
+    fastObjects = agreement.scoreMany(leads, options);
+  } finally {
+    Agreement.prototype.__scoreOne = scoreOne;
+  }
+  const slow = agreement.__scoreManyJsonPerLead(leads, options);
+  assert.equal(fast.length, slow.length, 'one decision per lead');
+  fast.forEach((line, i) => assert.equal(line, slow[i], `lead ${i}`));
+  assert.deepEqual(fastObjects, agreement.__scoreManyPerLead(leads, options));
+  assert.deepEqual(fastObjects, slow.map((line) => JSON.parse(line)));
+  fastObjects.forEach((d, i) => assert.equal(d.index, i));
+  // Each lead read per lead once by scoreManyJson and once by scoreMany.
+  return [...new Set(perLead)].sort((a, b) => a - b);
+}
+
+/** RFC 4180 CSV: rows of strings (quoted fields may hold commas, quotes, newlines). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j] ?? ''])));
+}
+
+test('conformance corpus: the fast path gives the per-lead decisions, every lead as JSON', () => {
+  const dir = path.join(repoRoot, 'tests', 'conformance', 'cases');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  assert.ok(files.length > 0);
+  let json = 0;
+  for (const file of files) {
+    const spec = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const agreement = compile(spec.agreement);
+    for (const onBadValue of ['error', 'missing']) {
+      for (const explain of [true, false]) {
+        const perLead = bothPaths(agreement, spec.leads, { asOf: spec.as_of, onBadValue, explain });
+        json += spec.leads.length - perLead.length;
+      }
+    }
+    agreement.free();
+  }
+  assert.ok(json > 0, 'some leads went as JSON');
+});
+
+test('rules-examples leads (JSON Lines and CSV): same decisions, nearly all as JSON', () => {
+  const dir = path.join(repoRoot, 'rules-examples');
+  const sets = fs.readdirSync(dir).filter((f) => /\.leads\.(jsonl|csv)$/.test(f));
+  assert.ok(sets.length >= 3);
+  for (const file of sets) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const leads = file.endsWith('.jsonl')
+      ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
+      : parseCsv(text);
+    assert.ok(leads.length > 10, file);
+    const agreement = compile(fs.readFileSync(path.join(dir, file.replace(/\.leads\.\w+$/, '.lead')), 'utf8'));
+    const perLead = bothPaths(agreement, leads);
+    assert.deepEqual(bothPaths(agreement, leads, { ...AS_OF, explain: false }), perLead);
+    // Only leads with a nested object (the files' deliberate bad values).
+    const nested = (v) => v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some(nested));
+    for (const i of perLead) assert.ok(Object.values(leads[i]).some(nested), `${file}: lead ${i}`);
+    assert.ok(perLead.length <= leads.length / 100, `${file}: ${perLead.length} per lead`);
+    agreement.free();
+  }
+});
+
+// A field of each type.
+const KINDS = compile(`agreement "kinds"
+fields { key : text id from "id"
+         n : number
+         t : text
+         b : bool
+         d : date
+         l : list }
+score s { +(n) "n" when n is present
+          +1 "t" when t is present
+          +1 "b" when b
+          +(count(l)) "l"
+          +1 "d" when d is present }
+route { nurture otherwise }
+`);
+
+test('values JSON carries exactly go as JSON, with the same decisions', () => {
+  const values = [null, undefined, true, false, 0, 1, -1, 1.5, -2.25, 0.1 + 0.2, 1e-7, 5e-324, 2 ** 52 + 0.5,
+    2 ** 53 - 1, -(2 ** 53 - 1), 123456.789, '', ' ', '42', ' 12.5 ', 'yes', 'N', '2026-11-22', '1e3',
+    'a; b;;c', 'emoji 😀', 'ünïcode', 'quote " backslash \\ newline \n tab \t nul \u0000', '\u2028',
+    [], ['a', ' b ', '', null, undefined, 1, 2.5, true], [1e-7, -3]];
+  const leads = [];
+  for (const key of ['id', 'n', 't', 'b', 'd', 'l']) {
+    for (const v of values) leads.push({ id: 'x', [key]: v });
+  }
+  for (const onBadValue of ['error', 'missing']) {
+    assert.deepEqual(bothPaths(KINDS, leads, { ...AS_OF, onBadValue }), []);
+  }
+});
+
+test('random finite doubles read back the same through JSON (as text, number and date)', () => {
+  const buf = new DataView(new ArrayBuffer(8));
+  const leads = [];
+  let seed = 12345;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed;
+  };
+  while (leads.length < 3000) {
+    buf.setUint32(0, next());
+    buf.setUint32(4, next());
+    const v = buf.getFloat64(0);
+    if (!Number.isFinite(v)) continue;
+    const scaled = leads.length % 3 === 0 ? v : leads.length % 3 === 1 ? (next() / 7) * 1e-3 : next() / 1000;
+    leads.push({ id: scaled, n: scaled, t: scaled, d: scaled / 1e6, l: [scaled] });
+  }
+  const perLead = bothPaths(KINDS, leads);
+  // Only -0 and integers beyond 2^53 are read per lead.
+  for (const i of perLead) {
+    const v = leads[i].n;
+    assert.ok(Object.is(v, -0) || (Number.isInteger(v) && Math.abs(v) > 2 ** 53 - 1), String(v));
+  }
+  assert.ok(perLead.length < leads.length / 2);
+});
+
+test('each value JSON would change takes the per-lead path, with the documented result', () => {
+  const revoked = Proxy.revocable([], {});
+  revoked.revoke();
+  class Custom extends Array {}
+  const cases = {
+    NaN: [{ n: NaN }, 'n: expected a number, got NaN'],
+    Infinity: [{ n: Infinity }, 'n: expected a number, got Infinity'],
+    '-Infinity': [{ n: -Infinity }, 'n: expected a number, got -Infinity'],
+    '-0': [{ n: -0 }, null],
+    '2^53': [{ n: 2 ** 53 }, null],
+    '2^70 as text': [{ t: 2 ** 70 }, null],
+    bigint: [{ n: 5n }, null],
+    'bigint out of range': [{ n: 2n ** 70n }, 'n: expected a number, got a bigint out of range'],
+    'lone surrogate': [{ t: 'a\ud800b' }, 't: expected a text, got a text that is not valid Unicode'],
+    'U+FFFD': [{ t: 'a\ufffdb' }, null],
+    symbol: [{ t: Symbol('s') }, 't: expected a text, got a symbol'],
+    function: [{ t: () => 1 }, 't: expected a text, got a function'],
+    object: [{ t: { a: 1 } }, 't: expected a text, got an object'],
+    Map: [{ t: new Map() }, 't: expected a text, got an object'],
+    Date: [{ d: new Date(Date.UTC(2026, 0, 2)) }, null],
+    'invalid Date': [{ d: new Date(NaN) }, 'd: expected a date, got an invalid Date'],
+    'nested array': [{ l: [['a']] }, 'l: expected a list of texts, got an array in the list'],
+    'object in a list': [{ l: ['a', {}] }, 'l: expected a list of texts, got an object in the list'],
+    'Date in a list': [{ l: [new Date(0)] }, 'l: expected a list of texts, got a date in the list'],
+    'NaN in a list': [{ l: [NaN] }, 'l: expected a list of texts, got NaN in the list'],
+    'revoked proxy': [{ l: revoked.proxy }, 'l: expected a list, got an unreadable object'],
+    'array subclass': [{ l: Custom.from(['a', 'b']) }, null],
+    'boxed string': [{ t: Object('x') }, 't: expected a text, got an object'],
+  };
+  const names = Object.keys(cases);
+  const leads = names.map((name) => ({ id: name, ...cases[name][0] }));
+  // Plain leads around each: they still go as JSON.
+  const mixed = leads.flatMap((lead, i) => [{ id: `plain ${i}`, n: i }, lead]);
+  for (const onBadValue of ['error', 'missing']) {
+    const perLead = bothPaths(KINDS, mixed, { ...AS_OF, onBadValue });
+    const expected = names.map((_, i) => 2 * i + 1).filter((i) => names[(i - 1) / 2] !== 'array subclass');
+    assert.deepEqual(perLead, expected, onBadValue);
+  }
+  const out = KINDS.scoreMany(leads, AS_OF);
+  names.forEach((name, i) => {
+    const e = out[i].error;
+    assert.equal(e ? `${e.field}: ${e.message}` : null, cases[name][1], name);
+  });
+  assert.equal(out[names.indexOf('2^70 as text')].id, '2^70 as text');
+  assert.equal(out[names.indexOf('Date')].scores.s, 1);
+});
+
+test('leads that are not plain objects are read per lead, in place', () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  class Lead {
+    constructor() {
+      this.id = 'class';
+      this.n = 2;
+    }
+  }
+  const nullProto = Object.assign(Object.create(null), { id: 'null proto', n: 3 });
+  const inherited = Object.assign(Object.create({ n: 50 }), { id: 'inherited' });
+  const leads = [null, undefined, 'text', 5, true, 5n, Symbol('s'), () => 1, [], new Date(0),
+    new Map([['id', 'map'], ['n', 'x'], ['n', 1]]), new Lead(), revoked.proxy, inherited, nullProto,
+    new Proxy({ id: 'proxy', n: 4 }, {}), { id: 'plain', n: 5 }];
+  const perLead = bothPaths(KINDS, leads);
+  // The null-prototype object, the proxy of a plain object and the plain object go as JSON.
+  assert.deepEqual(perLead, Array.from({ length: leads.length - 3 }, (_, i) => i).filter((i) => i !== 14));
+  const out = KINDS.scoreMany(leads, AS_OF);
+  assert.equal(out[10].error, undefined, 'a Map: the last value wins');
+  assert.match(out[12].error.message, /^cannot read the lead: .*revoked/);
+  assert.equal(out[13].scores.s, 0, 'inherited keys are not read');
+  assert.equal(out[14].scores.s, 3);
+});
+
+test('getters run once per lead on either path, and a throwing getter rejects the lead', () => {
+  const counts = { fast: 0, slow: 0 };
+  const make = (which) => [
+    { id: 'g', get n() { counts[which]++; return counts[which]; }, get other() { counts[which] += 100; return 1; } },
+    { id: 'throws', get t() { throw new Error('boom'); } },
+    { id: 'late', n: 1, get t() { counts[which] += 10_000; return NaN; }, l: ['a'] },
+  ];
+  const fast = KINDS.scoreManyJson(make('fast'), AS_OF);
+  const slow = KINDS.__scoreManyJsonPerLead(make('slow'), AS_OF);
+  assert.deepEqual(fast, slow);
+  assert.equal(counts.fast, 10_101);
+  assert.equal(counts.slow, 10_101);
+  assert.match(fast[1], /"message": "cannot read the lead: boom"/);
+});
+
+test('a batch whose copies could run code takes the per-lead path, with the same decisions', () => {
+  const leads = [{ id: 'a', n: 2, t: 'x' }, { id: 'b', n: NaN }];
+  const expected = KINDS.__scoreManyJsonPerLead(leads, AS_OF);
+  // An inherited toJSON: the copies are read as JS objects (no JSON text).
+  Object.prototype.toJSON = function () { throw new Error('toJSON called'); };
+  try {
+    assert.deepEqual(KINDS.scoreManyJson(leads, AS_OF), expected);
+    assert.deepEqual(KINDS.scoreMany(leads, AS_OF), expected.map((l) => JSON.parse(l)));
+  } finally {
+    delete Object.prototype.toJSON;
+  }
+  // A setter on Object.prototype named as a declared key: copy[key] = value would call it.
+  let calls = 0;
+  Object.defineProperty(Object.prototype, 't', { set() { calls++; }, get() { return undefined; }, configurable: true });
+  try {
+    assert.deepEqual(KINDS.scoreManyJson(leads, AS_OF), expected);
+  } finally {
+    delete Object.prototype.t;
+  }
+  assert.equal(calls, 0);
+  // And errors are the per-lead path's: options first, then the leads array.
+  assert.throws(() => KINDS.scoreMany(leads, { asof: 1 }), /unknown option `asof`/);
+  assert.throws(() => KINDS.scoreMany({ length: 1 }, AS_OF), /^Error: scoreMany: expected an array of leads, got an object$/);
+  assert.throws(() => KINDS.scoreManyJson('x', AS_OF), /^Error: scoreManyJson|scoreMany: expected an array of leads, got a string$/);
+  assert.deepEqual(KINDS.scoreMany([], AS_OF), []);
+  assert.deepEqual(KINDS.scoreManyJson([], AS_OF), []);
+});
+
+test('2,000 random leads of hostile and plain values: both paths agree', () => {
+  const pool = [null, undefined, 0, -0, 1, 2.5, NaN, Infinity, 2 ** 60, 7n, '', ' 3 ', 'yes', 'a\ud800', '\ufffd',
+    'x; y', '2026-01-01', true, false, [], ['a', 1], [['n']], [NaN], {}, new Date(0), new Map(), Symbol('q'),
+    () => 0, Object('s'), 'Ünïcode 😀'];
+  let seed = 7;
+  const pick = (n) => {
+    seed = (seed * 48271) % 2147483647;
+    return seed % n;
+  };
+  const keys = ['id', 'n', 't', 'b', 'd', 'l', 'other'];
+  const leads = [];
+  for (let i = 0; i < 2000; i++) {
+    const lead = {};
+    for (const k of keys) if (pick(3)) lead[k] = pool[pick(pool.length)];
+    leads.push(pick(20) ? lead : pool[pick(pool.length)]);
+  }
+  for (const onBadValue of ['error', 'missing']) {
+    const perLead = bothPaths(KINDS, leads, { ...AS_OF, onBadValue });
+    assert.ok(perLead.length > 100 && perLead.length < 1900, String(perLead.length));
+  }
+});

@@ -17,6 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes (DESIGN.md): 0 done, 1 agreement invalid or an example fails,
 /// 2 usage or I/O error, 3 done but some leads were rejected.
 pub const EXIT_OK: u8 = 0;

@@ -120,42 +120,49 @@ pub(crate) fn to_raw(value: &Bound<'_, PyAny>, depth: u32) -> Raw<'static> {
     }
 }
 
+/// A Python `int` as a raw value.
+fn int_raw(value: &Bound<'_, PyAny>) -> Raw<'static> {
+    if let Ok(i) = value.extract::<i64>() {
+        return Raw::Int(i);
+    }
+    if let Ok(u) = value.extract::<u64>() {
+        return Raw::UInt(u);
+    }
+    // Beyond 64 bits: read as the nearest float, as the JSON front does.
+    match value.extract::<f64>() {
+        Ok(f) => Raw::Float(f),
+        Err(_) => {
+            let negative = value.lt(0).unwrap_or(false);
+            Raw::Float(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
+    }
+}
+
 fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
-    if value.is_none() {
-        return Ok(Raw::Null);
-    }
-    // bool before int: `True` is an `int` in Python.
-    if let Ok(b) = value.cast::<PyBool>() {
-        return Ok(Raw::Bool(b.is_true()));
-    }
-    if value.is_instance_of::<PyInt>() {
-        if let Ok(i) = value.extract::<i64>() {
-            return Ok(Raw::Int(i));
-        }
-        if let Ok(u) = value.extract::<u64>() {
-            return Ok(Raw::UInt(u));
-        }
-        // Beyond 64 bits: read as the nearest float, as the JSON front does.
-        return Ok(match value.extract::<f64>() {
-            Ok(f) => Raw::Float(f),
-            Err(_) => {
-                let negative = value.lt(0).unwrap_or(false);
-                Raw::Float(if negative {
-                    f64::NEG_INFINITY
-                } else {
-                    f64::INFINITY
-                })
-            }
+    // The common types first. Only `bool` and `int` overlap (`True` is an
+    // `int`), so bool is asked before int; str and float cannot be
+    // subclassed together with either, so their order does not matter.
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(match s.to_cow() {
+            Ok(text) => Raw::Str(Cow::Owned(text.into_owned())),
+            Err(_) => Raw::Other(NOT_UNICODE),
         });
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         return Ok(Raw::Float(f.value()));
     }
-    if let Ok(s) = value.cast::<PyString>() {
-        return Ok(match s.to_cow() {
-            Ok(text) => Raw::Str(Cow::Owned(text.into_owned())),
-            Err(_) => Raw::Other("a text that is not valid Unicode"),
-        });
+    if value.is_none() {
+        return Ok(Raw::Null);
+    }
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(Raw::Bool(b.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return Ok(int_raw(value));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         if depth >= MAX_DEPTH {
@@ -183,7 +190,8 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
         let text = value.str()?.to_cow()?.into_owned();
         return Ok(Raw::Str(Cow::Owned(text)));
     }
-    // numpy scalars (np.int64, np.bool_, np.float32, np.datetime64, np.str_ is a str).
+    // numpy scalars (np.int64, np.bool_, np.float32, np.datetime64; np.str_
+    // is a str and np.float64 a float, read above).
     if let Ok(dtype) = value.getattr("dtype") {
         let kind = dtype
             .getattr("kind")
@@ -218,44 +226,117 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
     Ok(Raw::Other("a value of an unsupported type"))
 }
 
-/// One lead, read from a mapping: the raw value of every key the agreement
-/// reads, or why the record itself is unusable.
-pub(crate) type Extracted = Result<Vec<(u32, Raw<'static>)>, String>;
+const NOT_UNICODE: &str = "a text that is not valid Unicode";
+
+/// One value of a lead as read with the GIL held. A `str` stays a Python
+/// string (a new reference keeps it alive) until [`Pending::resolve`]
+/// borrows its UTF-8 text, so texts are never copied on the way to the core.
+pub(crate) enum Pending<'py> {
+    /// The key is absent or its value is None: nothing to set.
+    Absent,
+    Text(Bound<'py, PyString>),
+    Value(Raw<'static>),
+}
+
+impl<'py> Pending<'py> {
+    /// Reads one Python value. The exact built-in types a lead is usually
+    /// made of (str, float, None, bool, int) are told apart by one pointer
+    /// comparison each; anything else (subclasses, numpy scalars, dates,
+    /// lists, …) takes the general path, [`to_raw`], which gives the same
+    /// raw value for these types too.
+    pub(crate) fn read(value: Bound<'py, PyAny>) -> Self {
+        if value.is_exact_instance_of::<PyString>() {
+            return match value.cast_into_exact::<PyString>() {
+                Ok(s) => Pending::Text(s),
+                Err(e) => Pending::general(&e.into_inner()),
+            };
+        }
+        if value.is_exact_instance_of::<PyFloat>() {
+            if let Ok(f) = value.cast_exact::<PyFloat>() {
+                return Pending::Value(Raw::Float(f.value()));
+            }
+        } else if value.is_none() {
+            return Pending::Absent;
+        } else if value.is_exact_instance_of::<PyBool>() {
+            if let Ok(b) = value.cast_exact::<PyBool>() {
+                return Pending::Value(Raw::Bool(b.is_true()));
+            }
+        } else if value.is_exact_instance_of::<PyInt>() {
+            return Pending::Value(int_raw(&value));
+        }
+        Pending::general(&value)
+    }
+
+    fn general(value: &Bound<'py, PyAny>) -> Self {
+        match to_raw(value, 0) {
+            Raw::Null => Pending::Absent,
+            raw => Pending::Value(raw),
+        }
+    }
+
+    /// The raw value, borrowing a text's UTF-8 from the Python string (no copy).
+    pub(crate) fn resolve(&self) -> Raw<'_> {
+        match self {
+            Pending::Absent => Raw::Null,
+            Pending::Text(s) => match s.to_str() {
+                Ok(text) => Raw::Str(Cow::Borrowed(text)),
+                Err(_) => Raw::Other(NOT_UNICODE),
+            },
+            Pending::Value(raw) => borrow(raw),
+        }
+    }
+}
 
 /// An input key as an interned Python string (its hash is computed once),
 /// and the field slot it fills.
 pub(crate) type PyKey = (Py<PyString>, u32);
 
-/// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`).
-pub(crate) fn extract(lead: &Bound<'_, PyAny>, keys: &[PyKey]) -> Extracted {
+/// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`),
+/// appending one [`Pending`] per key to `out`, in the order of `keys`. On
+/// error (not a mapping, a key that cannot be read) `out` gets as many
+/// [`Pending::Absent`] and the error says why the record is unusable.
+pub(crate) fn read_lead<'py>(
+    lead: &Bound<'py, PyAny>,
+    keys: &[PyKey],
+    out: &mut Vec<Pending<'py>>,
+) -> Result<(), String> {
     let py = lead.py();
-    let mut out = Vec::with_capacity(keys.len());
-    if let Ok(dict) = lead.cast::<PyDict>() {
-        for (key, slot) in keys {
-            match dict.get_item(key.bind(py)) {
-                Ok(Some(v)) => out.push((*slot, to_raw(&v, 0))),
-                Ok(None) => {}
-                Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
-            }
-        }
-        return Ok(out);
+    let start = out.len();
+    let result = if let Ok(dict) = lead.cast::<PyDict>() {
+        read_keys(keys, out, |key| dict.get_item(key.bind(py)))
+    } else if lead.is_instance_of::<PyMapping>() {
+        read_keys(keys, out, |key| match lead.get_item(key.bind(py)) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => Ok(None),
+            Err(e) => Err(e),
+        })
+    } else {
+        let what = lead
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "an object".into());
+        Err(format!("expected a mapping of field values, got {what}"))
+    };
+    if result.is_err() {
+        out.truncate(start);
+        out.extend(keys.iter().map(|_| Pending::Absent));
     }
-    if lead.is_instance_of::<PyMapping>() {
-        for (key, slot) in keys {
-            match lead.get_item(key.bind(py)) {
-                Ok(v) => out.push((*slot, to_raw(&v, 0))),
-                Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => {}
-                Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
-            }
+    result
+}
+
+fn read_keys<'py, F>(keys: &[PyKey], out: &mut Vec<Pending<'py>>, mut get: F) -> Result<(), String>
+where
+    F: FnMut(&Py<PyString>) -> PyResult<Option<Bound<'py, PyAny>>>,
+{
+    for (key, _) in keys {
+        match get(key) {
+            Ok(Some(v)) => out.push(Pending::read(v)),
+            Ok(None) => out.push(Pending::Absent),
+            Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
         }
-        return Ok(out);
     }
-    let what = lead
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "an object".into());
-    Err(format!("expected a mapping of field values, got {what}"))
+    Ok(())
 }
 
 /// A raw value borrowing from an owned one (no string copies while binding).

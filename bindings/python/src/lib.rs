@@ -15,12 +15,12 @@ use std::sync::Arc;
 use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
-use leadgate::{Agreement, ScoreOptions, Threads};
+use leadgate::{Agreement, Raw, ScoreOptions, Threads};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::{as_of_ms, borrow, extract, on_bad_value, Extracted, PyKey};
+use crate::convert::{as_of_ms, on_bad_value, read_lead, Pending, PyKey};
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
 
@@ -104,6 +104,8 @@ struct PyAgreement {
     keys: Vec<(String, u32)>,
     /// The same keys as interned Python strings, for dict look-ups.
     py_keys: Vec<PyKey>,
+    /// The field slot of each key, in the same order.
+    slots: Vec<u32>,
 }
 
 impl PyAgreement {
@@ -153,12 +155,14 @@ impl PyAgreement {
             .iter()
             .map(|(k, slot)| (PyString::intern(py, k).unbind(), *slot))
             .collect();
+        let slots = keys.iter().map(|(_, slot)| *slot).collect();
         Ok(PyAgreement {
             inner: Arc::new(inner),
             source: text.to_string(),
             file_name,
             keys,
             py_keys,
+            slots,
         })
     }
 
@@ -170,19 +174,30 @@ impl PyAgreement {
     }
 }
 
-fn bind_extracted(
+/// One lead's values, in the order of the agreement's keys (`Raw::Null` where
+/// a key is absent), or why the record itself is unusable.
+struct Row<'a> {
+    values: &'a [Raw<'a>],
+    error: Option<&'a str>,
+}
+
+/// Binds a row read from Python: each present value is set in its field's slot.
+fn bind_row(
     agreement: &Agreement,
-    item: &Extracted,
+    slots: &[u32],
+    row: &Row<'_>,
     on_bad: leadgate::OnBadValue,
 ) -> leadgate::Lead {
     let mut b = agreement.lead_builder(on_bad);
-    match item {
-        Ok(values) => {
-            for (slot, raw) in values {
-                b.set(*slot, borrow(raw));
+    match row.error {
+        None => {
+            for (slot, raw) in slots.iter().zip(row.values) {
+                if !matches!(raw, Raw::Null) {
+                    b.set(*slot, raw.clone());
+                }
             }
         }
-        Err(message) => b.reject(message.clone()),
+        Some(message) => b.reject(message),
     }
     b.finish()
 }
@@ -326,8 +341,14 @@ impl PyAgreement {
     ) -> PyResult<PyDecision> {
         guard(|| {
             let opts = self.options(as_of, on_bad_value, explain)?;
-            let item = extract(lead, &self.py_keys);
-            let lead = bind_extracted(&self.inner, &item, opts.on_bad_value);
+            let mut pending = Vec::with_capacity(self.py_keys.len());
+            let error = read_lead(lead, &self.py_keys, &mut pending).err();
+            let values: Vec<Raw<'_>> = pending.iter().map(Pending::resolve).collect();
+            let row = Row {
+                values: &values,
+                error: error.as_deref(),
+            };
+            let lead = bind_row(&self.inner, &self.slots, &row, opts.on_bad_value);
             let d = self.inner.decide(0, &lead, &opts);
             if let Some(e) = d.error() {
                 return Err(lead_error(py, e, d.index, d.id.as_deref()));
@@ -350,14 +371,37 @@ impl PyAgreement {
     ) -> PyResult<Vec<PyDecision>> {
         guard(|| {
             let (opts, pool) = self.batch_options(as_of, on_bad_value, explain, threads)?;
-            let mut items: Vec<Extracted> = Vec::new();
+            // With the GIL: every value of every lead, texts kept as Python strings.
+            let k = self.py_keys.len();
+            let mut pending: Vec<Pending<'_>> =
+                Vec::with_capacity(leads.len().unwrap_or(0).saturating_mul(k));
+            let mut errors: Vec<(usize, String)> = Vec::new();
+            let mut n = 0;
             for lead in leads.try_iter()? {
-                items.push(extract(&lead?, &self.py_keys));
+                if let Err(e) = read_lead(&lead?, &self.py_keys, &mut pending) {
+                    errors.push((n, e));
+                }
+                n += 1;
             }
+            // Their raw values, borrowing the strings' UTF-8 (no copies).
+            let values: Vec<Raw<'_>> = pending.iter().map(Pending::resolve).collect();
+            let mut rows: Vec<Row<'_>> = (0..n)
+                .map(|i| Row {
+                    values: values.get(i * k..(i + 1) * k).unwrap_or(&[]),
+                    error: None,
+                })
+                .collect();
+            for (i, e) in &errors {
+                if let Some(row) = rows.get_mut(*i) {
+                    row.error = Some(e);
+                }
+            }
+            // Without the GIL, in parallel: bind and score.
             let inner = &self.inner;
+            let slots = &self.slots;
             let decisions = py.detach(|| {
-                inner.decide_batch(&items, 0, &opts, &pool, |item| {
-                    bind_extracted(inner, item, opts.on_bad_value)
+                inner.decide_batch(&rows, 0, &opts, &pool, |row| {
+                    bind_row(inner, slots, row, opts.on_bad_value)
                 })
             });
             Ok(decisions.into_iter().map(|d| self.decision(d)).collect())

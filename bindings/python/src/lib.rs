@@ -9,13 +9,14 @@ mod arrow;
 mod convert;
 mod decision;
 mod errors;
+mod pool;
 
 use std::sync::Arc;
 
 use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
-use leadgate::{Agreement, Raw, ScoreOptions, Threads};
+use leadgate::{Agreement, Raw, ScoreOptions};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -23,6 +24,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use crate::convert::{as_of_ms, on_bad_value, read_lead, Pending, PyKey};
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
+use crate::pool::Pool;
 
 /// A declared field of an agreement.
 #[pyclass(
@@ -129,9 +131,9 @@ impl PyAgreement {
         on_bad: &str,
         explain: bool,
         threads: Option<usize>,
-    ) -> PyResult<(ScoreOptions, Threads)> {
+    ) -> PyResult<(ScoreOptions, Pool)> {
         let opts = self.options(as_of, on_bad, explain)?;
-        let pool = Threads::new(threads).map_err(value_error)?;
+        let pool = Pool::new(threads).map_err(value_error)?;
         Ok((opts, pool))
     }
 
@@ -399,12 +401,24 @@ impl PyAgreement {
             // Without the GIL, in parallel: bind and score.
             let inner = &self.inner;
             let slots = &self.slots;
-            let decisions = py.detach(|| {
-                inner.decide_batch(&rows, 0, &opts, &pool, |row| {
-                    bind_row(inner, slots, row, opts.on_bad_value)
+            let chunks = pool.chunks(rows.len(), 64);
+            let decided = py.detach(|| {
+                pool.map(&chunks, |range| {
+                    let chunk = rows.get(range.clone()).unwrap_or(&[]);
+                    (range.start..)
+                        .zip(chunk)
+                        .map(|(i, row)| {
+                            let lead = bind_row(inner, slots, row, opts.on_bad_value);
+                            inner.decide(i, &lead, &opts)
+                        })
+                        .collect::<Vec<_>>()
                 })
             });
-            Ok(decisions.into_iter().map(|d| self.decision(d)).collect())
+            Ok(decided
+                .into_iter()
+                .flatten()
+                .map(|d| self.decision(d))
+                .collect())
         })
     }
 
@@ -445,9 +459,7 @@ impl PyAgreement {
                 let inner = &self.inner;
                 let keys = &self.keys;
                 let result = py.detach(|| {
-                    let decisions =
-                        arrow::score_batch(inner, keys, &batch, first_index, &opts, &pool);
-                    arrow::decisions_batch(inner, &decisions, &schema)
+                    arrow::score_batch(inner, keys, &batch, first_index, &opts, &pool, &schema)
                 });
                 out.push(result.map_err(|e| value_error(format!("building decisions: {e}")))?);
                 first_index += batch.num_rows();
@@ -493,14 +505,16 @@ fn panic_for_test(py: Python<'_>, place: &str) -> PyResult<()> {
                 "agreement \"t\"\nfields { a : number }\nscore s { +1 \"r\" when a > 1 }\nroute { nurture otherwise }\n",
             )
             .map_err(|e| value_error(e.to_string()))?;
-            let pool = Threads::new(Some(2)).map_err(value_error)?;
+            let pool = Pool::new(Some(2)).map_err(value_error)?;
             let rows: Vec<usize> = (0..1000).collect();
+            let opts = ScoreOptions::default();
             py.detach(|| {
-                agreement.decide_batch(&rows, 0, &ScoreOptions::default(), &pool, |&row| {
+                pool.map(&rows, |&row| {
                     if row == 700 {
                         panic!("test panic on a scoring thread");
                     }
-                    agreement.lead_builder(leadgate::OnBadValue::Error).finish()
+                    let lead = agreement.lead_builder(leadgate::OnBadValue::Error).finish();
+                    agreement.decide(row, &lead, &opts)
                 })
             });
             Ok(())

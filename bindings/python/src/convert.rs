@@ -228,116 +228,137 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
 
 const NOT_UNICODE: &str = "a text that is not valid Unicode";
 
-/// One value of a lead as read with the GIL held. A `str` stays a Python
-/// string (a new reference keeps it alive) until [`Pending::resolve`]
-/// borrows its UTF-8 text, so texts are never copied on the way to the core.
-pub(crate) enum Pending<'py> {
+/// One value of a lead as read with the GIL held. Texts are copied, back
+/// to back, into the text buffer of their [`Block`] (a `memcpy`, no
+/// allocation per text), so that a block owns everything its leads hold and
+/// can be bound on any thread.
+pub(crate) enum Val {
     /// The key is absent or its value is None: nothing to set.
     Absent,
-    Text(Bound<'py, PyString>),
+    /// A text: its byte range in the block's text buffer.
+    Text(usize, usize),
     Value(Raw<'static>),
 }
 
-impl<'py> Pending<'py> {
+impl Val {
     /// Reads one Python value. The exact built-in types a lead is usually
     /// made of (str, float, None, bool, int) are told apart by one pointer
     /// comparison each; anything else (subclasses, numpy scalars, dates,
     /// lists, …) takes the general path, [`to_raw`], which gives the same
     /// raw value for these types too.
-    pub(crate) fn read(value: Bound<'py, PyAny>) -> Self {
+    fn read(value: &Bound<'_, PyAny>, text: &mut String) -> Val {
         if value.is_exact_instance_of::<PyString>() {
-            return match value.cast_into_exact::<PyString>() {
-                Ok(s) => Pending::Text(s),
-                Err(e) => Pending::general(&e.into_inner()),
-            };
-        }
-        if value.is_exact_instance_of::<PyFloat>() {
+            if let Ok(s) = value.cast_exact::<PyString>() {
+                return match s.to_str() {
+                    Ok(t) => {
+                        let start = text.len();
+                        text.push_str(t);
+                        Val::Text(start, text.len())
+                    }
+                    Err(_) => Val::Value(Raw::Other(NOT_UNICODE)),
+                };
+            }
+        } else if value.is_exact_instance_of::<PyFloat>() {
             if let Ok(f) = value.cast_exact::<PyFloat>() {
-                return Pending::Value(Raw::Float(f.value()));
+                return Val::Value(Raw::Float(f.value()));
             }
         } else if value.is_none() {
-            return Pending::Absent;
+            return Val::Absent;
         } else if value.is_exact_instance_of::<PyBool>() {
             if let Ok(b) = value.cast_exact::<PyBool>() {
-                return Pending::Value(Raw::Bool(b.is_true()));
+                return Val::Value(Raw::Bool(b.is_true()));
             }
         } else if value.is_exact_instance_of::<PyInt>() {
-            return Pending::Value(int_raw(&value));
+            return Val::Value(int_raw(value));
         }
-        Pending::general(&value)
-    }
-
-    fn general(value: &Bound<'py, PyAny>) -> Self {
         match to_raw(value, 0) {
-            Raw::Null => Pending::Absent,
-            raw => Pending::Value(raw),
+            Raw::Null => Val::Absent,
+            raw => Val::Value(raw),
         }
     }
 
-    /// The raw value, borrowing a text's UTF-8 from the Python string (no copy).
-    pub(crate) fn resolve(&self) -> Raw<'_> {
+    /// The raw value, borrowing a text from `text`, the block's text buffer.
+    pub(crate) fn raw<'a>(&'a self, text: &'a str) -> Raw<'a> {
         match self {
-            Pending::Absent => Raw::Null,
-            Pending::Text(s) => match s.to_str() {
-                Ok(text) => Raw::Str(Cow::Borrowed(text)),
-                Err(_) => Raw::Other(NOT_UNICODE),
-            },
-            Pending::Value(raw) => borrow(raw),
+            Val::Absent => Raw::Null,
+            Val::Text(start, end) => Raw::Str(Cow::Borrowed(text.get(*start..*end).unwrap_or(""))),
+            Val::Value(raw) => borrow(raw),
         }
     }
 }
 
-/// An input key as an interned Python string (its hash is computed once),
-/// and the field slot it fills.
-pub(crate) type PyKey = (Py<PyString>, u32);
+/// Leads read from Python objects: one [`Val`] per agreement key and lead,
+/// their texts, and the leads whose record itself was unusable. Owns all of
+/// it (no Python object), so it is `Send`.
+pub(crate) struct Block {
+    /// The index of the block's first lead in its batch.
+    pub(crate) first: usize,
+    pub(crate) leads: usize,
+    pub(crate) values: Vec<Val>,
+    pub(crate) text: String,
+    /// (position in the block, why the record is unusable).
+    pub(crate) errors: Vec<(usize, String)>,
+}
 
-/// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`),
-/// appending one [`Pending`] per key to `out`, in the order of `keys`. On
-/// error (not a mapping, a key that cannot be read) `out` gets as many
-/// [`Pending::Absent`] and the error says why the record is unusable.
-pub(crate) fn read_lead<'py>(
-    lead: &Bound<'py, PyAny>,
-    keys: &[PyKey],
-    out: &mut Vec<Pending<'py>>,
-) -> Result<(), String> {
-    let py = lead.py();
-    let start = out.len();
-    let result = if let Ok(dict) = lead.cast::<PyDict>() {
-        read_keys(keys, out, |key| dict.get_item(key.bind(py)))
-    } else if lead.is_instance_of::<PyMapping>() {
-        read_keys(keys, out, |key| match lead.get_item(key.bind(py)) {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => Ok(None),
-            Err(e) => Err(e),
-        })
-    } else {
+impl Block {
+    pub(crate) fn new(first: usize) -> Self {
+        Block {
+            first,
+            leads: 0,
+            values: Vec::new(),
+            text: String::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Reads the agreement's `keys` from `lead` (a `dict` or any `Mapping`)
+    /// as the block's next lead.
+    pub(crate) fn read(&mut self, lead: &Bound<'_, PyAny>, keys: &[PyKey]) {
+        let start = self.values.len();
+        if let Err(e) = self.read_keys(lead, keys) {
+            self.values.truncate(start);
+            self.values.extend(keys.iter().map(|_| Val::Absent));
+            self.errors.push((self.leads, e));
+        }
+        self.leads += 1;
+    }
+
+    fn read_keys(&mut self, lead: &Bound<'_, PyAny>, keys: &[PyKey]) -> Result<(), String> {
+        let py = lead.py();
+        if let Ok(dict) = lead.cast::<PyDict>() {
+            for (key, _) in keys {
+                let val = match dict.get_item(key.bind(py)) {
+                    Ok(Some(v)) => Val::read(&v, &mut self.text),
+                    Ok(None) => Val::Absent,
+                    Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
+                };
+                self.values.push(val);
+            }
+            return Ok(());
+        }
+        if lead.is_instance_of::<PyMapping>() {
+            for (key, _) in keys {
+                let val = match lead.get_item(key.bind(py)) {
+                    Ok(v) => Val::read(&v, &mut self.text),
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => Val::Absent,
+                    Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
+                };
+                self.values.push(val);
+            }
+            return Ok(());
+        }
         let what = lead
             .get_type()
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| "an object".into());
         Err(format!("expected a mapping of field values, got {what}"))
-    };
-    if result.is_err() {
-        out.truncate(start);
-        out.extend(keys.iter().map(|_| Pending::Absent));
     }
-    result
 }
 
-fn read_keys<'py, F>(keys: &[PyKey], out: &mut Vec<Pending<'py>>, mut get: F) -> Result<(), String>
-where
-    F: FnMut(&Py<PyString>) -> PyResult<Option<Bound<'py, PyAny>>>,
-{
-    for (key, _) in keys {
-        match get(key) {
-            Ok(Some(v)) => out.push(Pending::read(v)),
-            Ok(None) => out.push(Pending::Absent),
-            Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
-        }
-    }
-    Ok(())
-}
+/// An input key as an interned Python string (its hash is computed once),
+/// and the field slot it fills.
+pub(crate) type PyKey = (Py<PyString>, u32);
 
 /// A raw value borrowing from an owned one (no string copies while binding).
 pub(crate) fn borrow<'a>(raw: &'a Raw<'_>) -> Raw<'a> {

@@ -9,6 +9,7 @@ mod arrow;
 mod convert;
 mod decision;
 mod errors;
+mod many;
 mod pool;
 
 // mimalloc for every allocation of the extension (the core's too): binding
@@ -23,12 +24,12 @@ use std::sync::Arc;
 use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
-use leadgate::{Agreement, Raw, ScoreOptions};
+use leadgate::{Agreement, ScoreOptions};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::{as_of_ms, on_bad_value, read_lead, Pending, PyKey};
+use crate::convert::{as_of_ms, on_bad_value, Block, PyKey};
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
 use crate::pool::Pool;
@@ -175,40 +176,21 @@ impl PyAgreement {
         })
     }
 
+    fn scorer<'a>(&'a self, opts: &'a ScoreOptions, pool: &'a Pool) -> many::Scorer<'a> {
+        many::Scorer {
+            agreement: &self.inner,
+            slots: &self.slots,
+            opts,
+            pool,
+        }
+    }
+
     fn decision(&self, decision: leadgate::Decision) -> PyDecision {
         PyDecision {
             agreement: self.inner.clone(),
             decision,
         }
     }
-}
-
-/// One lead's values, in the order of the agreement's keys (`Raw::Null` where
-/// a key is absent), or why the record itself is unusable.
-struct Row<'a> {
-    values: &'a [Raw<'a>],
-    error: Option<&'a str>,
-}
-
-/// Binds a row read from Python: each present value is set in its field's slot.
-fn bind_row(
-    agreement: &Agreement,
-    slots: &[u32],
-    row: &Row<'_>,
-    on_bad: leadgate::OnBadValue,
-) -> leadgate::Lead {
-    let mut b = agreement.lead_builder(on_bad);
-    match row.error {
-        None => {
-            for (slot, raw) in slots.iter().zip(row.values) {
-                if !matches!(raw, Raw::Null) {
-                    b.set(*slot, raw.clone());
-                }
-            }
-        }
-        Some(message) => b.reject(message),
-    }
-    b.finish()
 }
 
 #[pymethods]
@@ -350,14 +332,10 @@ impl PyAgreement {
     ) -> PyResult<PyDecision> {
         guard(|| {
             let opts = self.options(as_of, on_bad_value, explain)?;
-            let mut pending = Vec::with_capacity(self.py_keys.len());
-            let error = read_lead(lead, &self.py_keys, &mut pending).err();
-            let values: Vec<Raw<'_>> = pending.iter().map(Pending::resolve).collect();
-            let row = Row {
-                values: &values,
-                error: error.as_deref(),
-            };
-            let lead = bind_row(&self.inner, &self.slots, &row, opts.on_bad_value);
+            let scorer = self.scorer(&opts, &Pool::Calling);
+            let mut block = Block::new(0);
+            block.read(lead, &self.py_keys);
+            let lead = scorer.bind(&block, 0);
             let d = self.inner.decide(0, &lead, &opts);
             if let Some(e) = d.error() {
                 return Err(lead_error(py, e, d.index, d.id.as_deref()));
@@ -369,63 +347,29 @@ impl PyAgreement {
     /// Scores many leads in parallel (the GIL released), in order. A rejected
     /// lead keeps its place as a decision with `error` set.
     #[pyo3(signature = (leads, *, as_of = None, threads = None, on_bad_value = "error", explain = true))]
-    fn score_many(
+    fn score_many<'py>(
         &self,
-        py: Python<'_>,
-        leads: &Bound<'_, PyAny>,
-        as_of: Option<&Bound<'_, PyAny>>,
+        py: Python<'py>,
+        leads: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
         on_bad_value: &str,
         explain: bool,
-    ) -> PyResult<Vec<PyDecision>> {
+    ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let (opts, pool) = self.batch_options(as_of, on_bad_value, explain, threads)?;
-            // With the GIL: every value of every lead, texts kept as Python strings.
-            let k = self.py_keys.len();
-            let mut pending: Vec<Pending<'_>> =
-                Vec::with_capacity(leads.len().unwrap_or(0).saturating_mul(k));
-            let mut errors: Vec<(usize, String)> = Vec::new();
-            let mut n = 0;
-            for lead in leads.try_iter()? {
-                if let Err(e) = read_lead(&lead?, &self.py_keys, &mut pending) {
-                    errors.push((n, e));
-                }
-                n += 1;
-            }
-            // Their raw values, borrowing the strings' UTF-8 (no copies).
-            let values: Vec<Raw<'_>> = pending.iter().map(Pending::resolve).collect();
-            let mut rows: Vec<Row<'_>> = (0..n)
-                .map(|i| Row {
-                    values: values.get(i * k..(i + 1) * k).unwrap_or(&[]),
-                    error: None,
-                })
-                .collect();
-            for (i, e) in &errors {
-                if let Some(row) = rows.get_mut(*i) {
-                    row.error = Some(e);
-                }
-            }
-            // Without the GIL, in parallel: bind and score.
-            let inner = &self.inner;
-            let slots = &self.slots;
-            let chunks = pool.chunks(rows.len(), 64);
-            let decided = py.detach(|| {
-                pool.map(&chunks, |range| {
-                    let chunk = rows.get(range.clone()).unwrap_or(&[]);
-                    (range.start..)
-                        .zip(chunk)
-                        .map(|(i, row)| {
-                            let lead = bind_row(inner, slots, row, opts.on_bad_value);
-                            inner.decide(i, &lead, &opts)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            });
-            Ok(decided
-                .into_iter()
-                .flatten()
-                .map(|d| self.decision(d))
-                .collect())
+            let mut out = Vec::with_capacity(leads.len().unwrap_or(0));
+            many::score_many(
+                py,
+                leads.try_iter()?,
+                &self.py_keys,
+                &self.scorer(&opts, &pool),
+                |d| {
+                    out.push(Bound::new(py, self.decision(d))?);
+                    Ok(())
+                },
+            )?;
+            PyList::new(py, out)
         })
     }
 

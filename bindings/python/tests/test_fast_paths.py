@@ -315,3 +315,34 @@ def test_arrow_integer_and_date_columns_agree(spec_agreement):
     for t in tables[1:]:
         for threads in (1, 2):
             assert spec_agreement.score_arrow(t, as_of=AS_OF, threads=threads).equals(first), t.schema
+
+
+# score_many reads leads in blocks of a few thousand; with more than one
+# thread, the pool scores one block while the calling thread reads the next
+# and makes the Decisions of the previous one.
+
+
+@pytest.mark.parametrize("threads", [2, None])
+def test_blocks_and_threads_agree(spec_agreement, threads):
+    leads = make_leads(7000, seed=41)
+    for i in (0, 2047, 2048, 4095, 4096, 6999):
+        leads[i] = i  # not a mapping: rejected in its place
+    want = decisions(spec_agreement, leads, threads=1)
+    got = spec_agreement.score_many(leads, as_of=AS_OF, threads=threads)
+    assert [d.to_json() for d in got] == want
+    assert [d.index for d in got] == list(range(len(leads)))
+    assert [i for i, d in enumerate(got) if d.error is not None and d.error.field is None] == [
+        0, 2047, 2048, 4095, 4096, 6999
+    ]
+
+
+@pytest.mark.parametrize("threads", [1, 2, None])
+def test_an_error_while_reading_stops_the_batch(spec_agreement, threads):
+    def leads():
+        yield from make_leads(5000, seed=43)
+        raise RuntimeError("the source broke")
+
+    with pytest.raises(RuntimeError, match="the source broke"):
+        spec_agreement.score_many(leads(), as_of=AS_OF, threads=threads)
+    # and the agreement still works
+    assert len(spec_agreement.score_many(make_leads(3000), as_of=AS_OF, threads=threads)) == 3000

@@ -311,37 +311,44 @@ impl Block {
         }
     }
 
-    /// Reads the agreement's `keys` from `lead` (a `dict` or any `Mapping`)
+    /// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`)
     /// as the block's next lead.
-    pub(crate) fn read(&mut self, lead: &Bound<'_, PyAny>, keys: &[PyKey]) {
+    pub(crate) fn read<'py>(&mut self, lead: &Bound<'py, PyAny>, keys: &mut Keys<'_, 'py>) {
         let start = self.values.len();
         if let Err(e) = self.read_keys(lead, keys) {
             self.values.truncate(start);
-            self.values.extend(keys.iter().map(|_| Val::Absent));
+            self.values.extend(keys.keys.iter().map(|_| Val::Absent));
             self.errors.push((self.leads, e));
         }
         self.leads += 1;
     }
 
-    fn read_keys(&mut self, lead: &Bound<'_, PyAny>, keys: &[PyKey]) -> Result<(), String> {
+    fn read_keys<'py>(
+        &mut self,
+        lead: &Bound<'py, PyAny>,
+        keys: &mut Keys<'_, 'py>,
+    ) -> Result<(), String> {
         let py = lead.py();
         if let Ok(dict) = lead.cast::<PyDict>() {
-            for (key, _) in keys {
-                let val = match dict.get_item(key.bind(py)) {
+            if keys.adopt {
+                keys.adopt_from(dict);
+            }
+            for (key, (name, _)) in keys.lookup.iter().zip(keys.keys) {
+                let val = match dict.get_item(key) {
                     Ok(Some(v)) => Val::read(&v, &mut self.text),
                     Ok(None) => Val::Absent,
-                    Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
+                    Err(e) => return Err(format!("cannot read key {name:?}: {e}")),
                 };
                 self.values.push(val);
             }
             return Ok(());
         }
         if lead.is_instance_of::<PyMapping>() {
-            for (key, _) in keys {
+            for ((key, _), (name, _)) in keys.interned.iter().zip(keys.keys) {
                 let val = match lead.get_item(key.bind(py)) {
                     Ok(v) => Val::read(&v, &mut self.text),
                     Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => Val::Absent,
-                    Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
+                    Err(e) => return Err(format!("cannot read key {name:?}: {e}")),
                 };
                 self.values.push(val);
             }
@@ -359,6 +366,66 @@ impl Block {
 /// An input key as an interned Python string (its hash is computed once),
 /// and the field slot it fills.
 pub(crate) type PyKey = (Py<PyString>, u32);
+
+/// The key objects a batch looks leads up with.
+///
+/// A dict lookup first compares key objects by identity and only then by
+/// value; the leads of a batch usually share their key objects (one
+/// `csv.DictReader` header, one `json.load`, the constants of a dict
+/// display), so looking up with the dict's own key objects skips a string
+/// comparison per key. The lookups are the same: an exact `str` key equal
+/// to the agreement's key has its hash and compares equal to it.
+pub(crate) struct Keys<'a, 'py> {
+    /// The agreement's keys and field slots, in order.
+    keys: &'a [(String, u32)],
+    /// The same keys as interned Python strings (for a `Mapping`).
+    interned: &'a [PyKey],
+    /// The key objects dicts are looked up with, one per key.
+    lookup: Vec<Bound<'py, PyAny>>,
+    /// Whether to take the key objects of the next dict read.
+    pub(crate) adopt: bool,
+}
+
+impl<'a, 'py> Keys<'a, 'py> {
+    pub(crate) fn new(py: Python<'py>, keys: &'a [(String, u32)], interned: &'a [PyKey]) -> Self {
+        Keys {
+            keys,
+            interned,
+            lookup: interned
+                .iter()
+                .map(|(k, _)| k.bind(py).clone().into_any())
+                .collect(),
+            adopt: true,
+        }
+    }
+
+    /// Takes `dict`'s key objects that are exact `str`s equal to a key.
+    /// Runs no Python code, so the dict cannot change meanwhile.
+    fn adopt_from(&mut self, dict: &Bound<'py, PyDict>) {
+        self.adopt = false;
+        for (key, _) in dict.iter() {
+            if !key.is_exact_instance_of::<PyString>() {
+                continue;
+            }
+            let Some(text) = key
+                .cast_exact::<PyString>()
+                .ok()
+                .and_then(|s| s.to_str().ok())
+            else {
+                continue;
+            };
+            for ((name, _), lookup) in self.keys.iter().zip(self.lookup.iter_mut()) {
+                if name == text {
+                    *lookup = key.clone();
+                }
+            }
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
 
 /// A raw value borrowing from an owned one (no string copies while binding).
 pub(crate) fn borrow<'a>(raw: &'a Raw<'_>) -> Raw<'a> {

@@ -29,7 +29,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::{as_of_ms, on_bad_value, Block, PyKey};
+use crate::convert::{as_of_ms, on_bad_value, Block, Keys, PyKey};
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
 use crate::pool::Pool;
@@ -334,7 +334,7 @@ impl PyAgreement {
             let opts = self.options(as_of, on_bad_value, explain)?;
             let scorer = self.scorer(&opts, &Pool::Calling);
             let mut block = Block::new(0);
-            block.read(lead, &self.py_keys);
+            block.read(lead, &mut Keys::new(py, &self.keys, &self.py_keys));
             let lead = scorer.bind(&block, 0);
             let d = self.inner.decide(0, &lead, &opts);
             if let Some(e) = d.error() {
@@ -362,7 +362,7 @@ impl PyAgreement {
             many::score_many(
                 py,
                 leads.try_iter()?,
-                &self.py_keys,
+                Keys::new(py, &self.keys, &self.py_keys),
                 &self.scorer(&opts, &pool),
                 |d| {
                     out.push(Bound::new(py, self.decision(d))?);

@@ -10,7 +10,7 @@ use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
-use crate::convert::{Block, PyKey};
+use crate::convert::{Block, Keys};
 use crate::pool::Pool;
 
 /// How many leads a block holds.
@@ -65,35 +65,53 @@ impl Scorer<'_> {
     }
 }
 
-/// Reads up to [`BLOCK`] leads; `None` when there are none left.
-fn read_block(
-    leads: &mut Bound<'_, PyIterator>,
-    keys: &[PyKey],
-    first: usize,
-) -> PyResult<Option<Block>> {
-    let mut block = Block::new(first);
-    block.values.reserve(BLOCK * keys.len());
-    while block.leads < BLOCK {
-        match leads.next() {
-            Some(lead) => block.read(&lead?, keys),
-            None => break,
+/// Reads the leads of a batch, block by block.
+struct Reader<'a, 'py> {
+    leads: Bound<'py, PyIterator>,
+    keys: Keys<'a, 'py>,
+    /// How many leads have been read.
+    read: usize,
+    /// The length of the last block's texts, to size the next one's.
+    text: usize,
+}
+
+impl Reader<'_, '_> {
+    /// Reads up to [`BLOCK`] leads; `None` when there are none left.
+    fn block(&mut self) -> PyResult<Option<Block>> {
+        let mut block = Block::new(self.read);
+        block.values.reserve(BLOCK * self.keys.len());
+        block.text.reserve(self.text);
+        self.keys.adopt = true;
+        while block.leads < BLOCK {
+            match self.leads.next() {
+                Some(lead) => block.read(&lead?, &mut self.keys),
+                None => break,
+            }
         }
+        self.read += block.leads;
+        self.text = block.text.len();
+        Ok((block.leads > 0).then_some(block))
     }
-    Ok((block.leads > 0).then_some(block))
 }
 
 /// Scores every lead `leads` yields, handing each decision to `emit`, in order.
 pub(crate) fn score_many<'py>(
     py: Python<'py>,
-    mut leads: Bound<'py, PyIterator>,
-    keys: &[PyKey],
+    leads: Bound<'py, PyIterator>,
+    keys: Keys<'_, 'py>,
     scorer: &Scorer<'_>,
     mut emit: impl FnMut(Decision) -> PyResult<()>,
 ) -> PyResult<()> {
     let mut emit_all = |decided: Vec<Vec<Decision>>| -> PyResult<()> {
         decided.into_iter().flatten().try_for_each(&mut emit)
     };
-    let Some(first) = read_block(&mut leads, keys, 0)? else {
+    let mut reader = Reader {
+        leads,
+        keys,
+        read: 0,
+        text: 0,
+    };
+    let Some(first) = reader.block()? else {
         return Ok(());
     };
     // One thread, or everything in one block: no overlap to be had.
@@ -105,7 +123,7 @@ pub(crate) fn score_many<'py>(
             next = if block.leads < BLOCK {
                 None
             } else {
-                read_block(&mut leads, keys, block.first + block.leads)?
+                reader.block()?
             };
         }
         return Ok(());
@@ -123,7 +141,6 @@ pub(crate) fn score_many<'py>(
         let mut result = Ok(());
         let mut next = Some(first);
         while let Some(block) = next.take() {
-            let end = block.first + block.leads;
             let last = block.leads < BLOCK;
             // Hand the block over, waiting without the GIL if the queue is full.
             let sent = match to_score.try_send(block) {
@@ -147,7 +164,7 @@ pub(crate) fn score_many<'py>(
             if result.is_err() || last {
                 break;
             }
-            match read_block(&mut leads, keys, end) {
+            match reader.block() {
                 Ok(block) => next = block,
                 Err(e) => result = Err(e),
             }

@@ -346,3 +346,27 @@ def test_an_error_while_reading_stops_the_batch(spec_agreement, threads):
         spec_agreement.score_many(leads(), as_of=AS_OF, threads=threads)
     # and the agreement still works
     assert len(spec_agreement.score_many(make_leads(3000), as_of=AS_OF, threads=threads)) == 3000
+
+
+def test_key_objects_do_not_matter(spec_agreement):
+    # Dicts are looked up with the key objects of the first dict of each
+    # block: leads whose keys are other (equal) str objects, str subclasses,
+    # or missing from that first dict, read the same.
+    leads = make_leads(5000, seed=47)
+    want = decisions(spec_agreement, leads)
+
+    def fresh(key, i):
+        if i % 3 == 0:
+            return "".join(list(key))  # a new, equal str object
+        if i % 3 == 1:
+            return S(key)
+        return key
+
+    rekeyed = [{fresh(k, i): v for k, v in lead.items()} for i, lead in enumerate(leads)]
+    assert decisions(spec_agreement, rekeyed) == want
+    assert decisions(spec_agreement, rekeyed, threads=1) == want
+    # a first dict with none of the keys, then the leads
+    assert decisions(spec_agreement, [{"x": 1}] + leads)[1:] == [
+        d.replace('"index": %d,' % i, '"index": %d,' % (i + 1), 1)
+        for i, d in enumerate(want)
+    ]

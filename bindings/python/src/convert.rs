@@ -311,6 +311,15 @@ impl Block {
         }
     }
 
+    /// Empties the block (keeping its buffers) to read leads from `first` on.
+    pub(crate) fn clear(&mut self, first: usize) {
+        self.first = first;
+        self.leads = 0;
+        self.values.clear();
+        self.text.clear();
+        self.errors.clear();
+    }
+
     /// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`)
     /// as the block's next lead.
     pub(crate) fn read<'py>(&mut self, lead: &Bound<'py, PyAny>, keys: &mut Keys<'_, 'py>) {

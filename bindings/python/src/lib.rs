@@ -188,7 +188,7 @@ impl PyAgreement {
     fn decision(&self, decision: leadgate::Decision) -> PyDecision {
         PyDecision {
             agreement: self.inner.clone(),
-            decision,
+            decision: Box::new(decision),
         }
     }
 }

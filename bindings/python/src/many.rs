@@ -71,16 +71,17 @@ struct Reader<'a, 'py> {
     keys: Keys<'a, 'py>,
     /// How many leads have been read.
     read: usize,
-    /// The length of the last block's texts, to size the next one's.
-    text: usize,
+    /// Blocks already scored, whose buffers the next blocks reuse (fresh
+    /// buffers cost page faults: a block's values are about a megabyte).
+    spare: Vec<Block>,
 }
 
 impl Reader<'_, '_> {
     /// Reads up to [`BLOCK`] leads; `None` when there are none left.
     fn block(&mut self) -> PyResult<Option<Block>> {
-        let mut block = Block::new(self.read);
+        let mut block = self.spare.pop().unwrap_or_else(|| Block::new(0));
+        block.clear(self.read);
         block.values.reserve(BLOCK * self.keys.len());
-        block.text.reserve(self.text);
         self.keys.adopt = true;
         while block.leads < BLOCK {
             match self.leads.next() {
@@ -89,7 +90,6 @@ impl Reader<'_, '_> {
             }
         }
         self.read += block.leads;
-        self.text = block.text.len();
         Ok((block.leads > 0).then_some(block))
     }
 }
@@ -109,7 +109,7 @@ pub(crate) fn score_many<'py>(
         leads,
         keys,
         read: 0,
-        text: 0,
+        spare: Vec::new(),
     };
     let Some(first) = reader.block()? else {
         return Ok(());
@@ -123,6 +123,7 @@ pub(crate) fn score_many<'py>(
             next = if block.leads < BLOCK {
                 None
             } else {
+                reader.spare.push(block);
                 reader.block()?
             };
         }
@@ -130,10 +131,10 @@ pub(crate) fn score_many<'py>(
     }
     std::thread::scope(|s| {
         let (to_score, blocks) = mpsc::sync_channel::<Block>(1);
-        let (to_python, scored) = mpsc::channel::<Vec<Vec<Decision>>>();
+        let (to_python, scored) = mpsc::channel::<(Vec<Vec<Decision>>, Block)>();
         let worker = s.spawn(move || {
             for block in blocks {
-                if to_python.send(scorer.score(&block)).is_err() {
+                if to_python.send((scorer.score(&block), block)).is_err() {
                     break;
                 }
             }
@@ -155,7 +156,8 @@ pub(crate) fn score_many<'py>(
                 break; // the worker is gone (it panicked): see the join below
             }
             // Make the Decisions of the blocks scored meanwhile.
-            while let Ok(decided) = scored.try_recv() {
+            while let Ok((decided, block)) = scored.try_recv() {
+                reader.spare.push(block);
                 result = emit_all(decided);
                 if result.is_err() {
                     break;
@@ -174,7 +176,7 @@ pub(crate) fn score_many<'py>(
         let mut scored = Some(scored);
         while let Some(rx) = scored.take() {
             let (decided, rx) = py.detach(move || (rx.recv().ok(), rx));
-            if let Some(decided) = decided {
+            if let Some((decided, _)) = decided {
                 if result.is_ok() {
                     result = emit_all(decided);
                 }

@@ -1,16 +1,22 @@
 //! Arrow in, Arrow out: record batches are read column by column, in place
 //! (strings are borrowed from the Arrow buffers), and decisions come back as
-//! columns. No Python object is made per row.
+//! columns, built on the scoring threads. No Python object is made per row.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::builder::{Float64Builder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrayRef, OffsetSizeTrait, RecordBatch};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray, OffsetSizeTrait,
+    RecordBatch, StringArray, StringViewArray,
+};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
-use leadgate::{Agreement, Decision, Raw, ScoreOptions, Threads};
+use leadgate::{Agreement, Decision, Model, Raw, ScoreOptions};
+
+use crate::pool::Pool;
 
 /// Reads the raw value of one row of a column.
 type Getter<'a> = Box<dyn Fn(usize) -> Raw<'a> + Send + Sync + 'a>;
@@ -201,115 +207,255 @@ pub fn decision_schema(agreement: &Agreement, prefix: &str) -> Result<SchemaRef,
     Ok(Arc::new(Schema::new(fields)))
 }
 
-/// Scores every row of `batch`; decisions are numbered from `first_index`.
+/// One input column, read by its type. The common types are read in place
+/// (a text is borrowed from the Arrow buffer); every other type goes through
+/// its [`Getter`], which reads these types the same way.
+enum Column<'a> {
+    Utf8(&'a StringArray),
+    LargeUtf8(&'a LargeStringArray),
+    Utf8View(&'a StringViewArray),
+    Float64(&'a Float64Array),
+    Int64(&'a Int64Array),
+    Boolean(&'a BooleanArray),
+    /// Dictionary-encoded: each row's key into the values, read as a column.
+    Dictionary {
+        array: &'a dyn Array,
+        keys: Vec<usize>,
+        values: Box<Column<'a>>,
+    },
+    Other(Getter<'a>),
+}
+
+impl<'a> Column<'a> {
+    fn new(array: &'a dyn Array) -> Self {
+        let typed = match array.data_type() {
+            DataType::Utf8 => array.as_string_opt::<i32>().map(Column::Utf8),
+            DataType::LargeUtf8 => array.as_string_opt::<i64>().map(Column::LargeUtf8),
+            DataType::Utf8View => array.as_string_view_opt().map(Column::Utf8View),
+            DataType::Float64 => array.as_primitive_opt::<Float64Type>().map(Column::Float64),
+            DataType::Int64 => array.as_primitive_opt::<Int64Type>().map(Column::Int64),
+            DataType::Boolean => array.as_boolean_opt().map(Column::Boolean),
+            DataType::Dictionary(_, _) => {
+                array
+                    .as_any_dictionary_opt()
+                    .map(|dict| Column::Dictionary {
+                        array,
+                        keys: dict.normalized_keys(),
+                        values: Box::new(Column::new(dict.values().as_ref())),
+                    })
+            }
+            _ => None,
+        };
+        typed.unwrap_or_else(|| Column::Other(getter(array, 0)))
+    }
+
+    /// The raw value of row `i` (`Raw::Null` where the row is null).
+    fn read(&self, i: usize) -> Raw<'a> {
+        fn str_at<'a, A: Array>(a: &A, i: usize, value: impl Fn(usize) -> &'a str) -> Raw<'a> {
+            if a.is_null(i) {
+                Raw::Null
+            } else {
+                Raw::Str(Cow::Borrowed(value(i)))
+            }
+        }
+        match self {
+            Column::Utf8(a) => str_at(*a, i, |i| a.value(i)),
+            Column::LargeUtf8(a) => str_at(*a, i, |i| a.value(i)),
+            Column::Utf8View(a) => str_at(*a, i, |i| a.value(i)),
+            Column::Float64(a) if !a.is_null(i) => Raw::Float(a.value(i)),
+            Column::Int64(a) if !a.is_null(i) => Raw::Int(a.value(i)),
+            Column::Boolean(a) if !a.is_null(i) => Raw::Bool(a.value(i)),
+            Column::Dictionary {
+                array,
+                keys,
+                values,
+            } if !array.is_null(i) => keys.get(i).map_or(Raw::Null, |k| values.read(*k)),
+            Column::Other(get) => get(i),
+            _ => Raw::Null,
+        }
+    }
+}
+
+/// Scores every row of `batch` and returns its decision columns (`schema`,
+/// from [`decision_schema`]); decisions are numbered from `first_index`.
+///
+/// The rows are split into chunks, and each chunk is read, bound, scored and
+/// written to column builders of its own on one thread, each decision
+/// dropped as soon as it is written; the chunks' columns are then joined.
 pub fn score_batch(
     agreement: &Agreement,
     keys: &[(String, u32)],
     batch: &RecordBatch,
     first_index: usize,
     opts: &ScoreOptions,
-    threads: &Threads,
-) -> Vec<Decision> {
-    let schema = batch.schema();
-    let getters: Vec<(u32, Getter<'_>)> = keys
+    pool: &Pool,
+    schema: &SchemaRef,
+) -> Result<RecordBatch, ArrowError> {
+    let input = batch.schema();
+    let columns: Vec<(u32, Column<'_>)> = keys
         .iter()
         .filter_map(|(key, slot)| {
-            let idx = schema.index_of(key).ok()?;
-            Some((*slot, getter(batch.column(idx).as_ref(), 0)))
+            let idx = input.index_of(key).ok()?;
+            Some((*slot, Column::new(batch.column(idx).as_ref())))
         })
         .collect();
-    let rows: Vec<usize> = (0..batch.num_rows()).collect();
-    agreement.decide_batch(&rows, first_index, opts, threads, |&row| {
+    let chunks = pool.chunks(batch.num_rows(), 256);
+    let mut parts = pool.map(&chunks, |rows| {
+        score_rows(agreement, &columns, rows.clone(), first_index, opts)
+    });
+    let columns = match parts.len() {
+        0 => Output::new(agreement.model(), 0).finish(),
+        1 => parts.pop().unwrap_or_default(),
+        _ => {
+            let width = parts.first().map_or(0, Vec::len);
+            let mut joined = Vec::with_capacity(width);
+            for j in 0..width {
+                let pieces: Vec<&dyn Array> = parts
+                    .iter()
+                    .filter_map(|p| p.get(j))
+                    .map(|a| a.as_ref())
+                    .collect();
+                joined.push(arrow_select::concat::concat(&pieces)?);
+            }
+            joined
+        }
+    };
+    RecordBatch::try_new(schema.clone(), columns)
+}
+
+fn score_rows(
+    agreement: &Agreement,
+    columns: &[(u32, Column<'_>)],
+    rows: Range<usize>,
+    first_index: usize,
+    opts: &ScoreOptions,
+) -> Vec<ArrayRef> {
+    let m = agreement.model();
+    let mut out = Output::new(m, rows.len());
+    for row in rows {
         let mut b = agreement.lead_builder(opts.on_bad_value);
-        for (slot, get) in &getters {
-            let raw = get(row);
+        for (slot, column) in columns {
+            let raw = column.read(row);
             if !matches!(raw, Raw::Null) {
                 b.set(*slot, raw);
             }
         }
-        b.finish()
-    })
+        let lead = b.finish();
+        out.push(m, &agreement.decide(first_index + row, &lead, opts));
+    }
+    out.finish()
 }
 
-/// Decisions as a record batch of `schema` (from [`decision_schema`]).
-pub fn decisions_batch(
-    agreement: &Agreement,
-    decisions: &[Decision],
-    schema: &SchemaRef,
-) -> Result<RecordBatch, ArrowError> {
-    let m = agreement.model();
-    let n = decisions.len();
-    let mut route = StringBuilder::with_capacity(n, n * 6);
-    let mut queue = StringBuilder::with_capacity(n, n * 8);
-    let mut rule = StringBuilder::with_capacity(n, n * 16);
-    let mut within = Int64Builder::with_capacity(n);
-    let mut total = Float64Builder::with_capacity(n);
-    let mut scores: Vec<Float64Builder> = m
-        .scores
-        .iter()
-        .map(|_| Float64Builder::with_capacity(n))
-        .collect();
-    let mut grades: Vec<StringBuilder> = m
-        .grades
-        .iter()
-        .map(|_| StringBuilder::with_capacity(n, n * 6))
-        .collect();
-    let mut fired = ListBuilder::new(StringBuilder::new());
-    let mut error = StringBuilder::new();
-    for d in decisions {
+/// The longest of some names, for sizing a string builder.
+fn longest<'s>(names: impl Iterator<Item = &'s str>) -> usize {
+    names.map(str::len).max().unwrap_or(0)
+}
+
+/// The decision columns of some rows, being built.
+struct Output {
+    route: StringBuilder,
+    queue: StringBuilder,
+    rule: StringBuilder,
+    within: Int64Builder,
+    total: Float64Builder,
+    scores: Vec<Float64Builder>,
+    grades: Vec<StringBuilder>,
+    fired: ListBuilder<StringBuilder>,
+    error: StringBuilder,
+}
+
+impl Output {
+    /// Builders sized for `n` rows: the route, queue, rule and grade columns
+    /// hold at most their longest name per row, so they never grow.
+    fn new(m: &Model, n: usize) -> Self {
+        let routes = &m.routes;
+        let text = |longest: usize| StringBuilder::with_capacity(n, n * longest);
+        let rule_name = if m.rules.is_empty() {
+            0
+        } else {
+            m.rules.iter().map(|r| r.name.len()).sum::<usize>() / m.rules.len()
+        };
+        Output {
+            route: text(longest(routes.iter().map(|r| r.destination.as_str()))),
+            queue: text(longest(routes.iter().filter_map(|r| r.queue.as_deref()))),
+            rule: text(longest(routes.iter().filter_map(|r| r.name.as_deref()))),
+            within: Int64Builder::with_capacity(n),
+            total: Float64Builder::with_capacity(n),
+            scores: m
+                .scores
+                .iter()
+                .map(|_| Float64Builder::with_capacity(n))
+                .collect(),
+            grades: m
+                .grades
+                .iter()
+                .map(|g| text(longest(g.labels.iter().map(String::as_str))))
+                .collect(),
+            fired: ListBuilder::with_capacity(
+                StringBuilder::with_capacity(2 * n, 2 * n * rule_name),
+                n,
+            ),
+            error: StringBuilder::with_capacity(n, 0),
+        }
+    }
+
+    fn push(&mut self, m: &Model, d: &Decision) {
         match &d.outcome {
             Ok(v) => {
                 let r = m.routes.get(v.route as usize);
-                route.append_option(r.map(|r| r.destination.as_str()));
-                queue.append_option(r.and_then(|r| r.queue.as_deref()));
-                rule.append_option(r.and_then(|r| r.name.as_deref()));
-                within.append_option(r.and_then(|r| r.within_s));
-                total.append_value(v.total);
-                for (b, x) in scores.iter_mut().zip(&v.scores) {
+                self.route.append_option(r.map(|r| r.destination.as_str()));
+                self.queue.append_option(r.and_then(|r| r.queue.as_deref()));
+                self.rule.append_option(r.and_then(|r| r.name.as_deref()));
+                self.within.append_option(r.and_then(|r| r.within_s));
+                self.total.append_value(v.total);
+                for (b, x) in self.scores.iter_mut().zip(&v.scores) {
                     b.append_value(*x);
                 }
-                for ((b, g), label) in grades.iter_mut().zip(&m.grades).zip(&v.grades) {
+                for ((b, g), label) in self.grades.iter_mut().zip(&m.grades).zip(&v.grades) {
                     b.append_option(g.labels.get(*label as usize));
                 }
                 for f in &v.fired {
-                    fired
+                    self.fired
                         .values()
                         .append_option(m.rules.get(f.rule as usize).map(|r| r.name.as_str()));
                 }
-                fired.append(true);
-                error.append_null();
+                self.fired.append(true);
+                self.error.append_null();
             }
             Err(e) => {
-                route.append_null();
-                queue.append_null();
-                rule.append_null();
-                within.append_null();
-                total.append_null();
-                for b in scores.iter_mut() {
+                self.route.append_null();
+                self.queue.append_null();
+                self.rule.append_null();
+                self.within.append_null();
+                self.total.append_null();
+                for b in self.scores.iter_mut() {
                     b.append_null();
                 }
-                for b in grades.iter_mut() {
+                for b in self.grades.iter_mut() {
                     b.append_null();
                 }
-                fired.append(false);
-                error.append_value(e.to_string());
+                self.fired.append(false);
+                self.error.append_value(e.to_string());
             }
         }
     }
-    let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(route.finish()),
-        Arc::new(queue.finish()),
-        Arc::new(rule.finish()),
-        Arc::new(within.finish()),
-        Arc::new(total.finish()),
-    ];
-    for mut b in scores {
-        columns.push(Arc::new(b.finish()));
+
+    fn finish(mut self) -> Vec<ArrayRef> {
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(self.route.finish()),
+            Arc::new(self.queue.finish()),
+            Arc::new(self.rule.finish()),
+            Arc::new(self.within.finish()),
+            Arc::new(self.total.finish()),
+        ];
+        for mut b in self.scores {
+            columns.push(Arc::new(b.finish()));
+        }
+        for mut b in self.grades {
+            columns.push(Arc::new(b.finish()));
+        }
+        columns.push(Arc::new(self.fired.finish()));
+        columns.push(Arc::new(self.error.finish()));
+        columns
     }
-    for mut b in grades {
-        columns.push(Arc::new(b.finish()));
-    }
-    columns.push(Arc::new(fired.finish()));
-    columns.push(Arc::new(error.finish()));
-    RecordBatch::try_new(schema.clone(), columns)
 }

@@ -120,42 +120,49 @@ pub(crate) fn to_raw(value: &Bound<'_, PyAny>, depth: u32) -> Raw<'static> {
     }
 }
 
+/// A Python `int` as a raw value.
+fn int_raw(value: &Bound<'_, PyAny>) -> Raw<'static> {
+    if let Ok(i) = value.extract::<i64>() {
+        return Raw::Int(i);
+    }
+    if let Ok(u) = value.extract::<u64>() {
+        return Raw::UInt(u);
+    }
+    // Beyond 64 bits: read as the nearest float, as the JSON front does.
+    match value.extract::<f64>() {
+        Ok(f) => Raw::Float(f),
+        Err(_) => {
+            let negative = value.lt(0).unwrap_or(false);
+            Raw::Float(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
+    }
+}
+
 fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
-    if value.is_none() {
-        return Ok(Raw::Null);
-    }
-    // bool before int: `True` is an `int` in Python.
-    if let Ok(b) = value.cast::<PyBool>() {
-        return Ok(Raw::Bool(b.is_true()));
-    }
-    if value.is_instance_of::<PyInt>() {
-        if let Ok(i) = value.extract::<i64>() {
-            return Ok(Raw::Int(i));
-        }
-        if let Ok(u) = value.extract::<u64>() {
-            return Ok(Raw::UInt(u));
-        }
-        // Beyond 64 bits: read as the nearest float, as the JSON front does.
-        return Ok(match value.extract::<f64>() {
-            Ok(f) => Raw::Float(f),
-            Err(_) => {
-                let negative = value.lt(0).unwrap_or(false);
-                Raw::Float(if negative {
-                    f64::NEG_INFINITY
-                } else {
-                    f64::INFINITY
-                })
-            }
+    // The common types first. Only `bool` and `int` overlap (`True` is an
+    // `int`), so bool is asked before int; str and float cannot be
+    // subclassed together with either, so their order does not matter.
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(match s.to_cow() {
+            Ok(text) => Raw::Str(Cow::Owned(text.into_owned())),
+            Err(_) => Raw::Other(NOT_UNICODE),
         });
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         return Ok(Raw::Float(f.value()));
     }
-    if let Ok(s) = value.cast::<PyString>() {
-        return Ok(match s.to_cow() {
-            Ok(text) => Raw::Str(Cow::Owned(text.into_owned())),
-            Err(_) => Raw::Other("a text that is not valid Unicode"),
-        });
+    if value.is_none() {
+        return Ok(Raw::Null);
+    }
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(Raw::Bool(b.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return Ok(int_raw(value));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         if depth >= MAX_DEPTH {
@@ -183,7 +190,8 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
         let text = value.str()?.to_cow()?.into_owned();
         return Ok(Raw::Str(Cow::Owned(text)));
     }
-    // numpy scalars (np.int64, np.bool_, np.float32, np.datetime64, np.str_ is a str).
+    // numpy scalars (np.int64, np.bool_, np.float32, np.datetime64; np.str_
+    // is a str and np.float64 a float, read above).
     if let Ok(dtype) = value.getattr("dtype") {
         let kind = dtype
             .getattr("kind")
@@ -218,44 +226,214 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
     Ok(Raw::Other("a value of an unsupported type"))
 }
 
-/// One lead, read from a mapping: the raw value of every key the agreement
-/// reads, or why the record itself is unusable.
-pub(crate) type Extracted = Result<Vec<(u32, Raw<'static>)>, String>;
+const NOT_UNICODE: &str = "a text that is not valid Unicode";
+
+/// One value of a lead as read with the GIL held. Texts are copied, back
+/// to back, into the text buffer of their [`Block`] (a `memcpy`, no
+/// allocation per text), so that a block owns everything its leads hold and
+/// can be bound on any thread.
+pub(crate) enum Val {
+    /// The key is absent or its value is None: nothing to set.
+    Absent,
+    /// A text: its byte range in the block's text buffer.
+    Text(usize, usize),
+    Value(Raw<'static>),
+}
+
+impl Val {
+    /// Reads one Python value. The exact built-in types a lead is usually
+    /// made of (str, float, None, bool, int) are told apart by one pointer
+    /// comparison each; anything else (subclasses, numpy scalars, dates,
+    /// lists, …) takes the general path, [`to_raw`], which gives the same
+    /// raw value for these types too.
+    fn read(value: &Bound<'_, PyAny>, text: &mut String) -> Val {
+        if value.is_exact_instance_of::<PyString>() {
+            if let Ok(s) = value.cast_exact::<PyString>() {
+                return match s.to_str() {
+                    Ok(t) => {
+                        let start = text.len();
+                        text.push_str(t);
+                        Val::Text(start, text.len())
+                    }
+                    Err(_) => Val::Value(Raw::Other(NOT_UNICODE)),
+                };
+            }
+        } else if value.is_exact_instance_of::<PyFloat>() {
+            if let Ok(f) = value.cast_exact::<PyFloat>() {
+                return Val::Value(Raw::Float(f.value()));
+            }
+        } else if value.is_none() {
+            return Val::Absent;
+        } else if value.is_exact_instance_of::<PyBool>() {
+            if let Ok(b) = value.cast_exact::<PyBool>() {
+                return Val::Value(Raw::Bool(b.is_true()));
+            }
+        } else if value.is_exact_instance_of::<PyInt>() {
+            return Val::Value(int_raw(value));
+        }
+        match to_raw(value, 0) {
+            Raw::Null => Val::Absent,
+            raw => Val::Value(raw),
+        }
+    }
+
+    /// The raw value, borrowing a text from `text`, the block's text buffer.
+    pub(crate) fn raw<'a>(&'a self, text: &'a str) -> Raw<'a> {
+        match self {
+            Val::Absent => Raw::Null,
+            Val::Text(start, end) => Raw::Str(Cow::Borrowed(text.get(*start..*end).unwrap_or(""))),
+            Val::Value(raw) => borrow(raw),
+        }
+    }
+}
+
+/// Leads read from Python objects: one [`Val`] per agreement key and lead,
+/// their texts, and the leads whose record itself was unusable. Owns all of
+/// it (no Python object), so it is `Send`.
+pub(crate) struct Block {
+    /// The index of the block's first lead in its batch.
+    pub(crate) first: usize,
+    pub(crate) leads: usize,
+    pub(crate) values: Vec<Val>,
+    pub(crate) text: String,
+    /// (position in the block, why the record is unusable).
+    pub(crate) errors: Vec<(usize, String)>,
+}
+
+impl Block {
+    pub(crate) fn new(first: usize) -> Self {
+        Block {
+            first,
+            leads: 0,
+            values: Vec::new(),
+            text: String::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Empties the block (keeping its buffers) to read leads from `first` on.
+    pub(crate) fn clear(&mut self, first: usize) {
+        self.first = first;
+        self.leads = 0;
+        self.values.clear();
+        self.text.clear();
+        self.errors.clear();
+    }
+
+    /// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`)
+    /// as the block's next lead.
+    pub(crate) fn read<'py>(&mut self, lead: &Bound<'py, PyAny>, keys: &mut Keys<'_, 'py>) {
+        let start = self.values.len();
+        if let Err(e) = self.read_keys(lead, keys) {
+            self.values.truncate(start);
+            self.values.extend(keys.keys.iter().map(|_| Val::Absent));
+            self.errors.push((self.leads, e));
+        }
+        self.leads += 1;
+    }
+
+    fn read_keys<'py>(
+        &mut self,
+        lead: &Bound<'py, PyAny>,
+        keys: &mut Keys<'_, 'py>,
+    ) -> Result<(), String> {
+        let py = lead.py();
+        if let Ok(dict) = lead.cast::<PyDict>() {
+            if keys.adopt {
+                keys.adopt_from(dict);
+            }
+            for (key, (name, _)) in keys.lookup.iter().zip(keys.keys) {
+                let val = match dict.get_item(key) {
+                    Ok(Some(v)) => Val::read(&v, &mut self.text),
+                    Ok(None) => Val::Absent,
+                    Err(e) => return Err(format!("cannot read key {name:?}: {e}")),
+                };
+                self.values.push(val);
+            }
+            return Ok(());
+        }
+        if lead.is_instance_of::<PyMapping>() {
+            for ((key, _), (name, _)) in keys.interned.iter().zip(keys.keys) {
+                let val = match lead.get_item(key.bind(py)) {
+                    Ok(v) => Val::read(&v, &mut self.text),
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => Val::Absent,
+                    Err(e) => return Err(format!("cannot read key {name:?}: {e}")),
+                };
+                self.values.push(val);
+            }
+            return Ok(());
+        }
+        let what = lead
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "an object".into());
+        Err(format!("expected a mapping of field values, got {what}"))
+    }
+}
 
 /// An input key as an interned Python string (its hash is computed once),
 /// and the field slot it fills.
 pub(crate) type PyKey = (Py<PyString>, u32);
 
-/// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`).
-pub(crate) fn extract(lead: &Bound<'_, PyAny>, keys: &[PyKey]) -> Extracted {
-    let py = lead.py();
-    let mut out = Vec::with_capacity(keys.len());
-    if let Ok(dict) = lead.cast::<PyDict>() {
-        for (key, slot) in keys {
-            match dict.get_item(key.bind(py)) {
-                Ok(Some(v)) => out.push((*slot, to_raw(&v, 0))),
-                Ok(None) => {}
-                Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
+/// The key objects a batch looks leads up with.
+///
+/// A dict lookup first compares key objects by identity and only then by
+/// value; the leads of a batch usually share their key objects (one
+/// `csv.DictReader` header, one `json.load`, the constants of a dict
+/// display), so looking up with the dict's own key objects skips a string
+/// comparison per key. The lookups are the same: an exact `str` key equal
+/// to the agreement's key has its hash and compares equal to it.
+pub(crate) struct Keys<'a, 'py> {
+    /// The agreement's keys and field slots, in order.
+    keys: &'a [(String, u32)],
+    /// The same keys as interned Python strings (for a `Mapping`).
+    interned: &'a [PyKey],
+    /// The key objects dicts are looked up with, one per key.
+    lookup: Vec<Bound<'py, PyAny>>,
+    /// Whether to take the key objects of the next dict read.
+    pub(crate) adopt: bool,
+}
+
+impl<'a, 'py> Keys<'a, 'py> {
+    pub(crate) fn new(py: Python<'py>, keys: &'a [(String, u32)], interned: &'a [PyKey]) -> Self {
+        Keys {
+            keys,
+            interned,
+            lookup: interned
+                .iter()
+                .map(|(k, _)| k.bind(py).clone().into_any())
+                .collect(),
+            adopt: true,
+        }
+    }
+
+    /// Takes `dict`'s key objects that are exact `str`s equal to a key.
+    /// Runs no Python code, so the dict cannot change meanwhile.
+    fn adopt_from(&mut self, dict: &Bound<'py, PyDict>) {
+        self.adopt = false;
+        for (key, _) in dict.iter() {
+            if !key.is_exact_instance_of::<PyString>() {
+                continue;
+            }
+            let Some(text) = key
+                .cast_exact::<PyString>()
+                .ok()
+                .and_then(|s| s.to_str().ok())
+            else {
+                continue;
+            };
+            for ((name, _), lookup) in self.keys.iter().zip(self.lookup.iter_mut()) {
+                if name == text {
+                    *lookup = key.clone();
+                }
             }
         }
-        return Ok(out);
     }
-    if lead.is_instance_of::<PyMapping>() {
-        for (key, slot) in keys {
-            match lead.get_item(key.bind(py)) {
-                Ok(v) => out.push((*slot, to_raw(&v, 0))),
-                Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => {}
-                Err(e) => return Err(format!("cannot read key {key:?}: {e}")),
-            }
-        }
-        return Ok(out);
+
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
     }
-    let what = lead
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "an object".into());
-    Err(format!("expected a mapping of field values, got {what}"))
 }
 
 /// A raw value borrowing from an owned one (no string copies while binding).

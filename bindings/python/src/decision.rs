@@ -15,7 +15,9 @@ use crate::errors::{guard, lead_error};
 #[pyclass(module = "leadgate", name = "Decision", frozen, skip_from_py_object)]
 pub struct PyDecision {
     pub agreement: Arc<Agreement>,
-    pub decision: Decision,
+    /// Boxed: the Python object stays small (Python's small-object
+    /// allocator hands out fresh pages for a batch of large objects).
+    pub decision: Box<Decision>,
 }
 
 impl PyDecision {

@@ -9,20 +9,30 @@ mod arrow;
 mod convert;
 mod decision;
 mod errors;
+mod many;
+mod pool;
+
+// mimalloc for every allocation of the extension (the core's too): binding
+// and scoring a lead make a few dozen small allocations, and glibc's malloc
+// spent a quarter of score_many's and score_arrow's time on them. Local-dynamic
+// TLS, as a library loaded with dlopen needs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::sync::Arc;
 
 use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
-use leadgate::{Agreement, ScoreOptions, Threads};
+use leadgate::{Agreement, ScoreOptions};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::{as_of_ms, borrow, extract, on_bad_value, Extracted, PyKey};
+use crate::convert::{as_of_ms, on_bad_value, Block, Keys, PyKey};
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
+use crate::pool::Pool;
 
 /// A declared field of an agreement.
 #[pyclass(
@@ -104,6 +114,8 @@ struct PyAgreement {
     keys: Vec<(String, u32)>,
     /// The same keys as interned Python strings, for dict look-ups.
     py_keys: Vec<PyKey>,
+    /// The field slot of each key, in the same order.
+    slots: Vec<u32>,
 }
 
 impl PyAgreement {
@@ -127,9 +139,9 @@ impl PyAgreement {
         on_bad: &str,
         explain: bool,
         threads: Option<usize>,
-    ) -> PyResult<(ScoreOptions, Threads)> {
+    ) -> PyResult<(ScoreOptions, Pool)> {
         let opts = self.options(as_of, on_bad, explain)?;
-        let pool = Threads::new(threads).map_err(value_error)?;
+        let pool = Pool::new(threads).map_err(value_error)?;
         Ok((opts, pool))
     }
 
@@ -153,38 +165,32 @@ impl PyAgreement {
             .iter()
             .map(|(k, slot)| (PyString::intern(py, k).unbind(), *slot))
             .collect();
+        let slots = keys.iter().map(|(_, slot)| *slot).collect();
         Ok(PyAgreement {
             inner: Arc::new(inner),
             source: text.to_string(),
             file_name,
             keys,
             py_keys,
+            slots,
         })
+    }
+
+    fn scorer<'a>(&'a self, opts: &'a ScoreOptions, pool: &'a Pool) -> many::Scorer<'a> {
+        many::Scorer {
+            agreement: &self.inner,
+            slots: &self.slots,
+            opts,
+            pool,
+        }
     }
 
     fn decision(&self, decision: leadgate::Decision) -> PyDecision {
         PyDecision {
             agreement: self.inner.clone(),
-            decision,
+            decision: Box::new(decision),
         }
     }
-}
-
-fn bind_extracted(
-    agreement: &Agreement,
-    item: &Extracted,
-    on_bad: leadgate::OnBadValue,
-) -> leadgate::Lead {
-    let mut b = agreement.lead_builder(on_bad);
-    match item {
-        Ok(values) => {
-            for (slot, raw) in values {
-                b.set(*slot, borrow(raw));
-            }
-        }
-        Err(message) => b.reject(message.clone()),
-    }
-    b.finish()
 }
 
 #[pymethods]
@@ -326,8 +332,10 @@ impl PyAgreement {
     ) -> PyResult<PyDecision> {
         guard(|| {
             let opts = self.options(as_of, on_bad_value, explain)?;
-            let item = extract(lead, &self.py_keys);
-            let lead = bind_extracted(&self.inner, &item, opts.on_bad_value);
+            let scorer = self.scorer(&opts, &Pool::Calling);
+            let mut block = Block::new(0);
+            block.read(lead, &mut Keys::new(py, &self.keys, &self.py_keys));
+            let lead = scorer.bind(&block, 0);
             let d = self.inner.decide(0, &lead, &opts);
             if let Some(e) = d.error() {
                 return Err(lead_error(py, e, d.index, d.id.as_deref()));
@@ -339,28 +347,29 @@ impl PyAgreement {
     /// Scores many leads in parallel (the GIL released), in order. A rejected
     /// lead keeps its place as a decision with `error` set.
     #[pyo3(signature = (leads, *, as_of = None, threads = None, on_bad_value = "error", explain = true))]
-    fn score_many(
+    fn score_many<'py>(
         &self,
-        py: Python<'_>,
-        leads: &Bound<'_, PyAny>,
-        as_of: Option<&Bound<'_, PyAny>>,
+        py: Python<'py>,
+        leads: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
         on_bad_value: &str,
         explain: bool,
-    ) -> PyResult<Vec<PyDecision>> {
+    ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             let (opts, pool) = self.batch_options(as_of, on_bad_value, explain, threads)?;
-            let mut items: Vec<Extracted> = Vec::new();
-            for lead in leads.try_iter()? {
-                items.push(extract(&lead?, &self.py_keys));
-            }
-            let inner = &self.inner;
-            let decisions = py.detach(|| {
-                inner.decide_batch(&items, 0, &opts, &pool, |item| {
-                    bind_extracted(inner, item, opts.on_bad_value)
-                })
-            });
-            Ok(decisions.into_iter().map(|d| self.decision(d)).collect())
+            let mut out = Vec::with_capacity(leads.len().unwrap_or(0));
+            many::score_many(
+                py,
+                leads.try_iter()?,
+                Keys::new(py, &self.keys, &self.py_keys),
+                &self.scorer(&opts, &pool),
+                |d| {
+                    out.push(Bound::new(py, self.decision(d))?);
+                    Ok(())
+                },
+            )?;
+            PyList::new(py, out)
         })
     }
 
@@ -401,9 +410,7 @@ impl PyAgreement {
                 let inner = &self.inner;
                 let keys = &self.keys;
                 let result = py.detach(|| {
-                    let decisions =
-                        arrow::score_batch(inner, keys, &batch, first_index, &opts, &pool);
-                    arrow::decisions_batch(inner, &decisions, &schema)
+                    arrow::score_batch(inner, keys, &batch, first_index, &opts, &pool, &schema)
                 });
                 out.push(result.map_err(|e| value_error(format!("building decisions: {e}")))?);
                 first_index += batch.num_rows();
@@ -449,14 +456,16 @@ fn panic_for_test(py: Python<'_>, place: &str) -> PyResult<()> {
                 "agreement \"t\"\nfields { a : number }\nscore s { +1 \"r\" when a > 1 }\nroute { nurture otherwise }\n",
             )
             .map_err(|e| value_error(e.to_string()))?;
-            let pool = Threads::new(Some(2)).map_err(value_error)?;
+            let pool = Pool::new(Some(2)).map_err(value_error)?;
             let rows: Vec<usize> = (0..1000).collect();
+            let opts = ScoreOptions::default();
             py.detach(|| {
-                agreement.decide_batch(&rows, 0, &ScoreOptions::default(), &pool, |&row| {
+                pool.map(&rows, |&row| {
                     if row == 700 {
                         panic!("test panic on a scoring thread");
                     }
-                    agreement.lead_builder(leadgate::OnBadValue::Error).finish()
+                    let lead = agreement.lead_builder(leadgate::OnBadValue::Error).finish();
+                    agreement.decide(row, &lead, &opts)
                 })
             });
             Ok(())

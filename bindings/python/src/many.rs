@@ -1,0 +1,191 @@
+//! `score_many`: leads are read from Python objects in blocks (with the GIL),
+//! bound and scored on the thread pool (without it), and their decisions
+//! made into Python objects (with it). With more than one thread the three
+//! overlap: while the pool scores a block, the calling thread reads the next
+//! one and makes the Decisions of the last one.
+
+use std::sync::mpsc;
+
+use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions};
+use pyo3::prelude::*;
+use pyo3::types::PyIterator;
+
+use crate::convert::{Block, Keys};
+use crate::pool::Pool;
+
+/// How many leads a block holds.
+pub(crate) const BLOCK: usize = 2048;
+
+/// Binds and scores the leads of blocks.
+pub(crate) struct Scorer<'a> {
+    pub(crate) agreement: &'a Agreement,
+    /// The field slot of each key, in the order of the block's values.
+    pub(crate) slots: &'a [u32],
+    pub(crate) opts: &'a ScoreOptions,
+    pub(crate) pool: &'a Pool,
+}
+
+impl Scorer<'_> {
+    /// Binds lead `i` of `block`: each present value set in its field's slot.
+    pub(crate) fn bind(&self, block: &Block, i: usize) -> Lead {
+        let mut b = self.agreement.lead_builder(self.opts.on_bad_value);
+        match block.errors.binary_search_by_key(&i, |(j, _)| *j) {
+            Ok(e) => {
+                if let Some((_, message)) = block.errors.get(e) {
+                    b.reject(message.clone());
+                }
+            }
+            Err(_) => {
+                let k = self.slots.len();
+                let values = block.values.get(i * k..(i + 1) * k).unwrap_or(&[]);
+                for (slot, value) in self.slots.iter().zip(values) {
+                    let raw = value.raw(&block.text);
+                    if !matches!(raw, Raw::Null) {
+                        b.set(*slot, raw);
+                    }
+                }
+            }
+        }
+        b.finish()
+    }
+
+    /// Binds and scores every lead of `block` on the pool: decisions in
+    /// order, in chunks.
+    fn score(&self, block: &Block) -> Vec<Vec<Decision>> {
+        let chunks = self.pool.chunks(block.leads, 64);
+        self.pool.map(&chunks, |range| {
+            range
+                .clone()
+                .map(|i| {
+                    let lead = self.bind(block, i);
+                    self.agreement.decide(block.first + i, &lead, self.opts)
+                })
+                .collect()
+        })
+    }
+}
+
+/// Reads the leads of a batch, block by block.
+struct Reader<'a, 'py> {
+    leads: Bound<'py, PyIterator>,
+    keys: Keys<'a, 'py>,
+    /// How many leads have been read.
+    read: usize,
+    /// Blocks already scored, whose buffers the next blocks reuse (fresh
+    /// buffers cost page faults: a block's values are about a megabyte).
+    spare: Vec<Block>,
+}
+
+impl Reader<'_, '_> {
+    /// Reads up to [`BLOCK`] leads; `None` when there are none left.
+    fn block(&mut self) -> PyResult<Option<Block>> {
+        let mut block = self.spare.pop().unwrap_or_else(|| Block::new(0));
+        block.clear(self.read);
+        block.values.reserve(BLOCK * self.keys.len());
+        self.keys.adopt = true;
+        while block.leads < BLOCK {
+            match self.leads.next() {
+                Some(lead) => block.read(&lead?, &mut self.keys),
+                None => break,
+            }
+        }
+        self.read += block.leads;
+        Ok((block.leads > 0).then_some(block))
+    }
+}
+
+/// Scores every lead `leads` yields, handing each decision to `emit`, in order.
+pub(crate) fn score_many<'py>(
+    py: Python<'py>,
+    leads: Bound<'py, PyIterator>,
+    keys: Keys<'_, 'py>,
+    scorer: &Scorer<'_>,
+    mut emit: impl FnMut(Decision) -> PyResult<()>,
+) -> PyResult<()> {
+    let mut emit_all = |decided: Vec<Vec<Decision>>| -> PyResult<()> {
+        decided.into_iter().flatten().try_for_each(&mut emit)
+    };
+    let mut reader = Reader {
+        leads,
+        keys,
+        read: 0,
+        spare: Vec::new(),
+    };
+    let Some(first) = reader.block()? else {
+        return Ok(());
+    };
+    // One thread, or everything in one block: no overlap to be had.
+    if matches!(scorer.pool, Pool::Calling) || first.leads < BLOCK {
+        let mut next = Some(first);
+        while let Some(block) = next {
+            let decided = py.detach(|| scorer.score(&block));
+            emit_all(decided)?;
+            next = if block.leads < BLOCK {
+                None
+            } else {
+                reader.spare.push(block);
+                reader.block()?
+            };
+        }
+        return Ok(());
+    }
+    std::thread::scope(|s| {
+        let (to_score, blocks) = mpsc::sync_channel::<Block>(1);
+        let (to_python, scored) = mpsc::channel::<(Vec<Vec<Decision>>, Block)>();
+        let worker = s.spawn(move || {
+            for block in blocks {
+                if to_python.send((scorer.score(&block), block)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut result = Ok(());
+        let mut next = Some(first);
+        while let Some(block) = next.take() {
+            let last = block.leads < BLOCK;
+            // Hand the block over, waiting without the GIL if the queue is full.
+            let sent = match to_score.try_send(block) {
+                Ok(()) => true,
+                Err(mpsc::TrySendError::Full(block)) => {
+                    let to_score = &to_score;
+                    py.detach(move || to_score.send(block)).is_ok()
+                }
+                Err(mpsc::TrySendError::Disconnected(_)) => false,
+            };
+            if !sent {
+                break; // the worker is gone (it panicked): see the join below
+            }
+            // Make the Decisions of the blocks scored meanwhile.
+            while let Ok((decided, block)) = scored.try_recv() {
+                reader.spare.push(block);
+                result = emit_all(decided);
+                if result.is_err() {
+                    break;
+                }
+            }
+            if result.is_err() || last {
+                break;
+            }
+            match reader.block() {
+                Ok(block) => next = block,
+                Err(e) => result = Err(e),
+            }
+        }
+        drop(to_score);
+        // The rest, in order, waiting for each without the GIL.
+        let mut scored = Some(scored);
+        while let Some(rx) = scored.take() {
+            let (decided, rx) = py.detach(move || (rx.recv().ok(), rx));
+            if let Some((decided, _)) = decided {
+                if result.is_ok() {
+                    result = emit_all(decided);
+                }
+                scored = Some(rx);
+            }
+        }
+        if let Err(panic) = py.detach(move || worker.join()) {
+            std::panic::resume_unwind(panic);
+        }
+        result
+    })
+}

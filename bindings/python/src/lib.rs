@@ -2,8 +2,11 @@
 //!
 //! Thin by design: Python objects or Arrow columns are turned into the core's
 //! raw values, the core binds, scores and writes the canonical JSON, and the
-//! results come back as Python objects or Arrow columns. Scoring runs with
-//! the GIL released, on the core's thread pool.
+//! results come back as Python objects or Arrow columns. Binding and scoring
+//! run with the GIL released, on a rayon thread pool (`pool.rs`); `score_many`
+//! reads its leads in blocks while the pool scores the previous ones
+//! (`many.rs`), and `score_arrow` builds its output columns on the pool
+//! (`arrow.rs`).
 
 mod arrow;
 mod convert;

@@ -231,3 +231,48 @@ fn tempfile_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// More leads than one chunk (8,192): the read-ahead pipeline keeps input
+/// order and indices across chunks, and gives what one thread gives.
+#[test]
+fn score_across_chunks_keeps_order_with_read_ahead() {
+    let src =
+        std::fs::read_to_string(root().join("rules-examples/events-webinars.leads.csv")).unwrap();
+    let mut lines = src.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.filter(|l| !l.trim().is_empty()).collect();
+    let mut big = String::from(header);
+    big.push('\n');
+    let copies = 8192 / rows.len() + 2;
+    for _ in 0..copies {
+        for r in &rows {
+            big.push_str(r);
+            big.push('\n');
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("leadgate-chunks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("many.csv");
+    std::fs::write(&input, &big).unwrap();
+    let run = |threads: &str| {
+        let out = leadgate()
+            .args(["score", "rules-examples/events-webinars.lead"])
+            .arg(&input)
+            .args(["--as-of", "2026-11-23", "--threads", threads])
+            .output()
+            .unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 3)), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert_eq!(one, two);
+    let n = copies * rows.len();
+    assert!(n > 8192);
+    let lines: Vec<&str> = two.lines().collect();
+    assert_eq!(lines.len(), n);
+    for (i, line) in lines.iter().enumerate() {
+        let d: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(d["index"], i);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

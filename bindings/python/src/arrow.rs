@@ -14,9 +14,7 @@ use arrow_array::{
     RecordBatch, StringArray, StringViewArray,
 };
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
-use leadgate::{Agreement, Decision, Model, Raw, ScoreOptions};
-
-use crate::pool::Pool;
+use leadgate::{Agreement, Decision, Model, Raw, ScoreOptions, Threads};
 
 /// Reads the raw value of one row of a column.
 type Getter<'a> = Box<dyn Fn(usize) -> Raw<'a> + Send + Sync + 'a>;
@@ -288,7 +286,7 @@ pub fn score_batch(
     batch: &RecordBatch,
     first_index: usize,
     opts: &ScoreOptions,
-    pool: &Pool,
+    pool: &Threads,
     schema: &SchemaRef,
 ) -> Result<RecordBatch, ArrowError> {
     let input = batch.schema();
@@ -299,9 +297,8 @@ pub fn score_batch(
             Some((*slot, Column::new(batch.column(idx).as_ref())))
         })
         .collect();
-    let chunks = pool.chunks(batch.num_rows(), 256);
-    let mut parts = pool.map(&chunks, |rows| {
-        score_rows(agreement, &columns, rows.clone(), first_index, opts)
+    let mut parts = pool.map_ranges(batch.num_rows(), 256, |rows| {
+        score_rows(agreement, &columns, rows, first_index, opts)
     });
     let columns = match parts.len() {
         0 => Output::new(agreement.model(), 0).finish(),

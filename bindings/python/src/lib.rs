@@ -3,7 +3,7 @@
 //! Thin by design: Python objects or Arrow columns are turned into the core's
 //! raw values, the core binds, scores and writes the canonical JSON, and the
 //! results come back as Python objects or Arrow columns. Binding and scoring
-//! run with the GIL released, on a rayon thread pool (`pool.rs`); `score_many`
+//! run with the GIL released, on a rayon thread pool (the core's `Threads`); `score_many`
 //! reads its leads in blocks while the pool scores the previous ones
 //! (`many.rs`), and `score_arrow` builds its output columns on the pool
 //! (`arrow.rs`).
@@ -13,7 +13,6 @@ mod convert;
 mod decision;
 mod errors;
 mod many;
-mod pool;
 
 // mimalloc for every allocation of the extension (the core's too): binding
 // and scoring a lead make a few dozen small allocations, and glibc's malloc
@@ -27,7 +26,7 @@ use std::sync::Arc;
 use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
-use leadgate::{Agreement, ScoreOptions};
+use leadgate::{Agreement, ScoreOptions, Threads};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -35,7 +34,6 @@ use pyo3::types::{PyDict, PyList, PyString};
 use crate::convert::{as_of_ms, on_bad_value, Block, Keys, PyKey};
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
-use crate::pool::Pool;
 
 /// A declared field of an agreement.
 #[pyclass(
@@ -142,9 +140,9 @@ impl PyAgreement {
         on_bad: &str,
         explain: bool,
         threads: Option<usize>,
-    ) -> PyResult<(ScoreOptions, Pool)> {
+    ) -> PyResult<(ScoreOptions, Threads)> {
         let opts = self.options(as_of, on_bad, explain)?;
-        let pool = Pool::new(threads).map_err(value_error)?;
+        let pool = Threads::new(threads).map_err(value_error)?;
         Ok((opts, pool))
     }
 
@@ -179,7 +177,7 @@ impl PyAgreement {
         })
     }
 
-    fn scorer<'a>(&'a self, opts: &'a ScoreOptions, pool: &'a Pool) -> many::Scorer<'a> {
+    fn scorer<'a>(&'a self, opts: &'a ScoreOptions, pool: &'a Threads) -> many::Scorer<'a> {
         many::Scorer {
             agreement: &self.inner,
             slots: &self.slots,
@@ -335,7 +333,8 @@ impl PyAgreement {
     ) -> PyResult<PyDecision> {
         guard(|| {
             let opts = self.options(as_of, on_bad_value, explain)?;
-            let scorer = self.scorer(&opts, &Pool::Calling);
+            let one = Threads::calling();
+            let scorer = self.scorer(&opts, &one);
             let mut block = Block::new(0);
             block.read(lead, &mut Keys::new(py, &self.keys, &self.py_keys));
             let lead = scorer.bind(&block, 0);
@@ -459,16 +458,18 @@ fn panic_for_test(py: Python<'_>, place: &str) -> PyResult<()> {
                 "agreement \"t\"\nfields { a : number }\nscore s { +1 \"r\" when a > 1 }\nroute { nurture otherwise }\n",
             )
             .map_err(|e| value_error(e.to_string()))?;
-            let pool = Pool::new(Some(2)).map_err(value_error)?;
-            let rows: Vec<usize> = (0..1000).collect();
+            let pool = Threads::new(Some(2)).map_err(value_error)?;
             let opts = ScoreOptions::default();
             py.detach(|| {
-                pool.map(&rows, |&row| {
-                    if row == 700 {
-                        panic!("test panic on a scoring thread");
-                    }
-                    let lead = agreement.lead_builder(leadgate::OnBadValue::Error).finish();
-                    agreement.decide(row, &lead, &opts)
+                pool.map_ranges(1000, 1, |rows| {
+                    rows.map(|row| {
+                        if row == 700 {
+                            panic!("test panic on a scoring thread");
+                        }
+                        let lead = agreement.lead_builder(leadgate::OnBadValue::Error).finish();
+                        agreement.decide(row, &lead, &opts)
+                    })
+                    .collect::<Vec<_>>()
                 })
             });
             Ok(())

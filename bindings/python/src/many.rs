@@ -6,12 +6,11 @@
 
 use std::sync::mpsc;
 
-use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions};
+use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions, Threads};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
 use crate::convert::{Block, Keys};
-use crate::pool::Pool;
 
 /// How many leads a block holds.
 pub(crate) const BLOCK: usize = 2048;
@@ -22,7 +21,7 @@ pub(crate) struct Scorer<'a> {
     /// The field slot of each key, in the order of the block's values.
     pub(crate) slots: &'a [u32],
     pub(crate) opts: &'a ScoreOptions,
-    pub(crate) pool: &'a Pool,
+    pub(crate) pool: &'a Threads,
 }
 
 impl Scorer<'_> {
@@ -52,10 +51,8 @@ impl Scorer<'_> {
     /// Binds and scores every lead of `block` on the pool: decisions in
     /// order, in chunks.
     fn score(&self, block: &Block) -> Vec<Vec<Decision>> {
-        let chunks = self.pool.chunks(block.leads, 64);
-        self.pool.map(&chunks, |range| {
+        self.pool.map_ranges(block.leads, 64, |range| {
             range
-                .clone()
                 .map(|i| {
                     let lead = self.bind(block, i);
                     self.agreement.decide(block.first + i, &lead, self.opts)
@@ -115,7 +112,7 @@ pub(crate) fn score_many<'py>(
         return Ok(());
     };
     // One thread, or everything in one block: no overlap to be had.
-    if matches!(scorer.pool, Pool::Calling) || first.leads < BLOCK {
+    if scorer.pool.is_sequential() || first.leads < BLOCK {
         let mut next = Some(first);
         while let Some(block) = next {
             let decided = py.detach(|| scorer.score(&block));

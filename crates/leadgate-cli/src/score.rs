@@ -70,6 +70,16 @@ fn reject(mut b: LeadBuilder<'_>, msg: &str) -> Lead {
     b.finish()
 }
 
+/// Declared fields that the CSV header has no column for, on stderr.
+fn warn_missing_columns(binder: &leadgate::CsvBinder) {
+    if !binder.missing_columns().is_empty() {
+        eprintln!(
+            "warning: no column for: {}",
+            binder.missing_columns().join(", ")
+        );
+    }
+}
+
 /// Reads, scores and hands over decisions chunk by chunk, in order.
 pub fn stream(
     agreement: &Agreement,
@@ -109,11 +119,7 @@ pub fn stream_many(
         .iter()
         .map(|a| source.csv_header().map(|h| a.csv_binder(h)))
         .collect();
-    for b in binders.iter().flatten() {
-        if !b.missing_columns().is_empty() {
-            eprintln!("warning: no column for: {}", b.missing_columns().join(", "));
-        }
-    }
+    binders.iter().flatten().for_each(warn_missing_columns);
     let mut next_index = 0usize;
     let mut records = Vec::with_capacity(CHUNK);
     loop {
@@ -172,11 +178,7 @@ fn run_jsonl(
     let progress = crate::progress::Progress::start(&args.input);
     let source = input::open(&args.input, fmt, progress.counter())?;
     let binder = source.csv_header().map(|h| agreement.csv_binder(h));
-    if let Some(b) = &binder {
-        if !b.missing_columns().is_empty() {
-            eprintln!("warning: no column for: {}", b.missing_columns().join(", "));
-        }
-    }
+    binder.iter().for_each(warn_missing_columns);
     let io_err = |e: std::io::Error| Failure::usage(format!("error: cannot write the output: {e}"));
     let render = |first: usize, run: &[Record]| {
         let mut text = String::with_capacity(run.len() * 512);

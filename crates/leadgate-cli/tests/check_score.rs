@@ -250,8 +250,7 @@ fn score_across_chunks_keeps_order_with_read_ahead() {
             big.push('\n');
         }
     }
-    let dir = std::env::temp_dir().join(format!("leadgate-chunks-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile_dir();
     let input = dir.join("many.csv");
     std::fs::write(&input, &big).unwrap();
     let run = |threads: &str| {

@@ -75,24 +75,40 @@ impl Threads {
     where
         F: Fn(usize, &[T]) -> R + Sync + Send,
     {
-        let len = len.max(1);
-        if self.sequential || items.len() <= len {
-            return items
-                .chunks(len)
-                .enumerate()
-                .map(|(i, run)| f(i * len, run))
-                .collect();
+        let runs = ranges(items.len(), len);
+        self.map_each(&runs, |r| {
+            f(r.start, items.get(r.clone()).unwrap_or_default())
+        })
+    }
+
+    /// Splits the rows `0..n` into ranges of at least `min` rows, a few per
+    /// thread (so that one slow range does not hold the others up), and
+    /// maps `f` over them, in order. For fronts that read and write rows
+    /// by position (Arrow columns, blocks of host objects).
+    pub fn map_ranges<R: Send, F>(&self, n: usize, min: usize, f: F) -> Vec<R>
+    where
+        F: Fn(std::ops::Range<usize>) -> R + Sync + Send,
+    {
+        let parts = match self.count() {
+            0 | 1 => 1,
+            t => t * 4,
+        };
+        let size = n.div_ceil(parts).max(min);
+        self.map_each(&ranges(n, size), |r| f(r.clone()))
+    }
+
+    /// One task per item, in order (few, large items).
+    fn map_each<T: Sync, R: Send, F>(&self, items: &[T], f: F) -> Vec<R>
+    where
+        F: Fn(&T) -> R + Sync + Send,
+    {
+        if self.sequential || items.len() < 2 {
+            return items.iter().map(f).collect();
         }
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            let run = || {
-                items
-                    .par_chunks(len)
-                    .enumerate()
-                    .map(|(i, run)| f(i * len, run))
-                    .collect()
-            };
+            let run = || items.par_iter().map(&f).collect();
             match &self.pool {
                 Some(pool) => pool.install(run),
                 None => run(),
@@ -100,11 +116,34 @@ impl Threads {
         }
         #[cfg(not(feature = "parallel"))]
         {
-            items
-                .chunks(len)
-                .enumerate()
-                .map(|(i, run)| f(i * len, run))
-                .collect()
+            items.iter().map(f).collect()
+        }
+    }
+
+    /// The calling thread only (`Threads::new(Some(1))`, which cannot fail).
+    pub fn calling() -> Threads {
+        Threads {
+            #[cfg(feature = "parallel")]
+            pool: None,
+            sequential: true,
+        }
+    }
+
+    /// How many threads share the work.
+    pub fn count(&self) -> usize {
+        if self.sequential {
+            return 1;
+        }
+        #[cfg(feature = "parallel")]
+        {
+            match &self.pool {
+                Some(pool) => pool.current_num_threads(),
+                None => rayon::current_num_threads(),
+            }
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            1
         }
     }
 
@@ -112,6 +151,12 @@ impl Threads {
     pub fn is_sequential(&self) -> bool {
         self.sequential
     }
+}
+
+/// `0..n` in consecutive ranges of `len` (the last may be shorter).
+fn ranges(n: usize, len: usize) -> Vec<std::ops::Range<usize>> {
+    let len = len.max(1);
+    (0..n).step_by(len).map(|s| s..(s + len).min(n)).collect()
 }
 
 #[cfg(test)]
@@ -133,6 +178,13 @@ mod tests {
             }
             assert_eq!(flat, items);
             assert!(t.map_runs(&items[..0], 64, |f, _| f).is_empty());
+            let ranges = t.map_ranges(1000, 100, |r| r);
+            assert!(ranges.iter().all(|r| r.len() >= 100 || r.end == 1000));
+            let flat: Vec<usize> = ranges.into_iter().flatten().collect();
+            assert_eq!(flat, items);
+            assert!(t.map_ranges(0, 10, |r| r).is_empty());
         }
+        assert_eq!(Threads::calling().count(), 1);
+        assert_eq!(Threads::new(Some(2)).unwrap().count(), 2);
     }
 }

@@ -178,11 +178,7 @@ impl Agreement {
 
     /// The `id` field's text in a bound lead, if the agreement has one.
     pub fn lead_id(&self, lead: &Lead) -> Option<String> {
-        let slot = self.program.model.id_slot? as usize;
-        match lead.values.get(slot) {
-            Some(value::Value::Text(t)) => Some(t.as_str().to_string()),
-            _ => None,
-        }
+        self.shared_id(lead).map(|id| id.to_string())
     }
 
     fn shared_id(&self, lead: &Lead) -> Option<std::sync::Arc<str>> {

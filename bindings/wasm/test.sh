@@ -31,7 +31,11 @@ WB_VERSION="$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' Cargo.toml)"
 export PATH="$HOME/.cargo/bin:$PATH"
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
   echo "installing wasm-bindgen-cli $WB_VERSION"
-  cargo install --locked --force wasm-bindgen-cli --version "$WB_VERSION"
+  # The registry mirror here can miss the newest versions the tool's lock
+  # names (webpki-roots 1.0.11): fall back to an unlocked install of the
+  # same pinned version.
+  cargo install --locked --force wasm-bindgen-cli --version "$WB_VERSION" ||
+    cargo install --force wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

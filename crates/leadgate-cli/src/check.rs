@@ -1,5 +1,6 @@
 //! `leadgate check`: compile an agreement and run its examples.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -17,13 +18,14 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
     let results = agreement.run_examples();
     let name = args.agreement.display();
     let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+    let mut out = String::new();
     for r in &results {
         if r.passed() {
-            println!("ok      example \"{}\" (line {})", r.name, r.line);
+            let _ = writeln!(out, "ok      example \"{}\" (line {})", r.name, r.line);
         } else {
-            println!("FAILED  example \"{}\" ({name}:{})", r.name, r.line);
+            let _ = writeln!(out, "FAILED  example \"{}\" ({name}:{})", r.name, r.line);
             for f in &r.failures {
-                println!("          {f}");
+                let _ = writeln!(out, "          {f}");
             }
         }
     }
@@ -38,9 +40,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
         failed.len()
     );
     if failed.is_empty() {
-        println!("{summary}");
+        out.push_str(&summary);
+        out.push('\n');
+        crate::output::print_for_people(&out)?;
         Ok(EXIT_OK)
     } else {
+        crate::output::print_for_people(&out)?;
         Err(Failure::agreement(summary))
     }
 }

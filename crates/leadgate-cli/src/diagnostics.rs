@@ -39,5 +39,5 @@ pub fn print(source: &str, name: &str, diags: &[Diagnostic]) {
         return;
     }
     let color = std::io::stderr().is_terminal();
-    eprint!("{}", render(source, name, diags, color));
+    crate::output::note_text(&render(source, name, diags, color));
 }

@@ -328,11 +328,13 @@ pub fn run(args: &DiffArgs) -> Result<u8, Failure> {
     let diff = build(&old, &new, &args.input, &args.scoring, args.changes)?;
     let edited = edited_rules(&old, &old_src, &new, &new_src);
     match args.format {
-        ReportFormat::Text => print!("{}", text(args, &old, &new, &diff, &edited)),
-        ReportFormat::Json => println!(
-            "{}",
+        ReportFormat::Text => {
+            crate::output::print_for_people(&text(args, &old, &new, &diff, &edited))?
+        }
+        ReportFormat::Json => crate::output::print(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&to_json(&old, &new, &diff, &edited)).unwrap_or_default()
-        ),
+        ))?,
     }
     Ok(if diff.rejected > 0 {
         EXIT_REJECTED

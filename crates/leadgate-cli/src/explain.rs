@@ -45,10 +45,14 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     };
     let decision = agreement.decide(index, &lead, &opts);
     let as_of = args.scoring.as_of.as_deref().unwrap_or("now");
-    print!(
-        "{}",
-        explain(&agreement, &source, &lead, &decision, as_of, opts.as_of_ms)
-    );
+    crate::output::print_for_people(&explain(
+        &agreement,
+        &source,
+        &lead,
+        &decision,
+        as_of,
+        opts.as_of_ms,
+    ))?;
     Ok(if decision.error().is_some() {
         EXIT_REJECTED
     } else {

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use leadgate::format::{format, FormatError};
 
+use std::io::Write;
+
+use crate::output::OutputFile;
 use crate::{Failure, EXIT_AGREEMENT, EXIT_OK};
 
 #[derive(Args)]
@@ -32,12 +35,15 @@ pub fn run(args: &FmtArgs) -> Result<u8, Failure> {
             Ok(f) => f,
             Err(FormatError::Syntax(e)) => {
                 crate::diagnostics::print(&text, &name, &e.diagnostics);
-                eprintln!("error: {name} does not parse: {} error(s)", e.error_count());
+                crate::output::note(format_args!(
+                    "error: {name} does not parse: {} error(s)",
+                    e.error_count()
+                ));
                 failed += 1;
                 continue;
             }
             Err(e @ FormatError::Internal(_)) => {
-                eprintln!("error: {name}: {e}");
+                crate::output::note(format_args!("error: {name}: {e}"));
                 failed += 1;
                 continue;
             }
@@ -46,16 +52,20 @@ pub fn run(args: &FmtArgs) -> Result<u8, Failure> {
         if args.check {
             if changed {
                 unformatted += 1;
-                println!("would reformat {name}");
+                crate::output::print(&format!("would reformat {name}\n"))?;
             }
         } else if args.write {
             if changed {
-                std::fs::write(path, &formatted)
+                // Beside the file, then renamed over it: a full disk or a
+                // signal leaves the agreement as it was.
+                let mut file = OutputFile::create(path, &[])?;
+                file.write_all(formatted.as_bytes())
                     .map_err(|e| Failure::usage(format!("error: cannot write {name}: {e}")))?;
-                eprintln!("formatted {name}");
+                file.commit()?;
+                crate::output::note(format_args!("formatted {name}"));
             }
         } else {
-            print!("{formatted}");
+            crate::output::print(&formatted)?;
         }
     }
     if failed > 0 {

@@ -8,6 +8,7 @@ mod explain;
 mod fmt;
 mod html;
 mod input;
+mod output;
 mod progress;
 mod report;
 mod score;
@@ -103,6 +104,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    output::handle_signals();
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Score(a) => score::run(&a),
@@ -113,9 +115,12 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(f) if f.code == output::EXIT_CLOSED_PIPE => {
+            ExitCode::from(output::end_on_closed_pipe())
+        }
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("{}", f.message.trim_end());
+                output::note(f.message.trim_end());
             }
             ExitCode::from(f.code)
         }

@@ -483,6 +483,14 @@ pub fn build(
 }
 
 pub fn run(args: &ReportArgs) -> Result<u8, Failure> {
+    // Refused or prepared before any work: a failed run leaves the old page.
+    let html = match &args.html {
+        Some(path) => {
+            let inputs = [args.agreement.as_path(), std::path::Path::new(&args.input)];
+            Some(crate::output::OutputFile::create(path, &inputs)?)
+        }
+        None => None,
+    };
     let (agreement, _) = load_agreement(&args.agreement)?;
     let report = build(
         &agreement,
@@ -500,16 +508,18 @@ pub fn run(args: &ReportArgs) -> Result<u8, Failure> {
         title: format!("{} on {}", args.agreement.display(), args.input),
     };
     match args.format {
-        ReportFormat::Text => print!("{}", text(&ctx)),
-        ReportFormat::Json => println!(
-            "{}",
+        ReportFormat::Text => crate::output::print_for_people(&text(&ctx))?,
+        ReportFormat::Json => crate::output::print(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&to_json(&ctx)).unwrap_or_default()
-        ),
+        ))?,
     }
-    if let Some(path) = &args.html {
-        std::fs::write(path, crate::html::page(&ctx))
+    if let Some(mut file) = html {
+        let path = args.html.as_deref().unwrap_or(std::path::Path::new(""));
+        std::io::Write::write_all(&mut file, crate::html::page(&ctx).as_bytes())
             .map_err(|e| Failure::usage(format!("error: cannot write {}: {e}", path.display())))?;
-        eprintln!("wrote {}", path.display());
+        file.commit()?;
+        crate::output::note(format_args!("wrote {}", path.display()));
     }
     Ok(if report.rejected > 0 {
         EXIT_REJECTED

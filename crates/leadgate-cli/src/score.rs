@@ -73,10 +73,10 @@ fn reject(mut b: LeadBuilder<'_>, msg: &str) -> Lead {
 /// Declared fields that the CSV header has no column for, on stderr.
 fn warn_missing_columns(binder: &leadgate::CsvBinder) {
     if !binder.missing_columns().is_empty() {
-        eprintln!(
+        crate::output::note(format_args!(
             "warning: no column for: {}",
             binder.missing_columns().join(", ")
-        );
+        ));
     }
 }
 
@@ -145,20 +145,35 @@ pub fn stream_many(
 }
 
 pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
+    let inputs = [args.agreement.as_path(), std::path::Path::new(&args.input)];
+    if let Some(path) = &args.output {
+        crate::output::refuse_overwriting_input(path, &inputs)?;
+    }
     let (agreement, _) = load_agreement(&args.agreement)?;
     let (opts, threads) = args.scoring.options()?;
-    let out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(
-            std::fs::File::create(p)
-                .map_err(|e| Failure::usage(format!("error: cannot write {}: {e}", p.display())))?,
-        ),
-        None => Box::new(std::io::stdout().lock()),
-    };
+    match &args.output {
+        Some(path) => {
+            let mut file = crate::output::OutputFile::create(path, &inputs)?;
+            let code = write(args, &agreement, &opts, &threads, &mut file)?;
+            file.commit()?;
+            Ok(code)
+        }
+        None => write(args, &agreement, &opts, &threads, std::io::stdout().lock()),
+    }
+}
+
+fn write(
+    args: &ScoreArgs,
+    agreement: &Agreement,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    out: impl Write,
+) -> Result<u8, Failure> {
     let out = std::io::BufWriter::with_capacity(1 << 16, out);
     if args.format == OutputFormat::Csv {
-        return run_csv(args, &agreement, &opts, &threads, out);
+        return run_csv(args, agreement, opts, threads, out);
     }
-    run_jsonl(args, &agreement, &opts, &threads, out)
+    run_jsonl(args, agreement, opts, threads, out)
 }
 
 /// Leads per run: a run is bound, scored and rendered on one thread.
@@ -179,7 +194,7 @@ fn run_jsonl(
     let source = input::open(&args.input, fmt, progress.counter())?;
     let binder = source.csv_header().map(|h| agreement.csv_binder(h));
     binder.iter().for_each(warn_missing_columns);
-    let io_err = |e: std::io::Error| Failure::usage(format!("error: cannot write the output: {e}"));
+    let io_err = crate::output::write_failure;
     let render = |first: usize, run: &[Record]| {
         let mut text = String::with_capacity(run.len() * 512);
         let mut rejected = 0usize;
@@ -211,7 +226,9 @@ fn run_jsonl(
 
 fn finish(rejected: usize) -> Result<u8, Failure> {
     if rejected > 0 {
-        eprintln!("{rejected} lead(s) rejected: each is in the output with its error");
+        crate::output::note(format_args!(
+            "{rejected} lead(s) rejected: each is in the output with its error"
+        ));
         Ok(EXIT_REJECTED)
     } else {
         Ok(EXIT_OK)
@@ -279,7 +296,7 @@ fn run_csv(
     threads: &Threads,
     out: impl Write,
 ) -> Result<u8, Failure> {
-    let io_err = |e: csv::Error| Failure::usage(format!("error: cannot write the output: {e}"));
+    let io_err = crate::output::csv_write_failure;
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
     let mut rejected = 0usize;
     let mut header_written = false;
@@ -345,7 +362,6 @@ fn run_csv(
             Ok(())
         },
     )?;
-    w.flush()
-        .map_err(|e| Failure::usage(format!("error: cannot write the output: {e}")))?;
+    w.flush().map_err(crate::output::write_failure)?;
     finish(rejected)
 }

@@ -59,31 +59,33 @@ pub fn agreement() -> &'static Agreement {
 }
 
 pub fn options(on_bad_value: OnBadValue) -> ScoreOptions {
-    ScoreOptions {
-        as_of_ms: 1_795_392_000_000, // 2026-11-23
-        on_bad_value,
-        explain: true,
-    }
+    // 2026-11-23
+    ScoreOptions::at(leadgate::Timestamp::from_unix_ms(1_795_392_000_000))
+        .on_bad_value(on_bad_value)
 }
 
 /// The invariants of SPEC.md that hold for every decision.
 pub fn check(agreement: &Agreement, d: &Decision, index: usize) {
-    assert_eq!(d.index, index);
-    let json = agreement.decision_json(d);
+    assert_eq!(d.index(), index);
+    assert!(agreement.made(d));
+    let json = d.to_json();
     let parsed: serde_json::Value = match serde_json::from_str(&json) {
         Ok(v) => v,
         Err(e) => panic!("decision is not valid JSON ({e}): {json}"),
     };
     assert_eq!(parsed["index"].as_u64(), Some(index as u64), "{json}");
-    if let Some(v) = d.verdict() {
-        let m = agreement.model();
-        assert!((v.route as usize) < m.routes.len());
-        assert_eq!(v.scores.len(), m.scores.len());
-        for (s, p) in v.scores.iter().zip(&v.potentials) {
+    if d.is_scored() {
+        assert!(d.route().is_some());
+        assert_eq!(d.scores().len(), agreement.scores().len());
+        for ((_, s), (_, p)) in d.scores().zip(d.potentials()) {
             assert!(s.is_finite() && p.is_finite(), "{json}");
             assert!(p >= s, "potential {p} < score {s}: {json}");
         }
-        assert!(v.total.is_finite());
+        assert!(d.total().is_some_and(f64::is_finite));
+        assert_eq!(
+            leadgate::to_canonical_json(d).ok().as_deref(),
+            Some(json.as_str())
+        );
     } else {
         assert!(parsed.get("error").is_some(), "{json}");
     }
@@ -96,11 +98,12 @@ pub fn agreement_target(data: &[u8]) {
     match Agreement::compile(&text) {
         Err(e) => {
             assert!(e.error_count() > 0, "a failed compile reports no error");
-            for d in &e.diagnostics {
+            for d in e.diagnostics() {
                 assert!(d.span.start <= d.span.end && d.span.end <= text.len());
                 assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
             }
-            let _ = e.render(&text, "fuzz.lead");
+            let _ = e.render();
+            let _ = e.to_string();
         }
         Ok(agreement) => {
             let _ = agreement.run_examples();
@@ -145,8 +148,17 @@ pub fn csv_input_target(data: &[u8]) {
         return;
     };
     let binder = a.csv_binder(&header);
+    struct Row(csv::ByteRecord);
+    impl leadgate::CsvRow for Row {
+        fn bytes(&self) -> &[u8] {
+            self.0.as_slice()
+        }
+        fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+            self.0.range(i)
+        }
+    }
     // An unreadable row keeps its place as a lead error, as in the CLI.
-    let rows: Vec<Option<csv::ByteRecord>> = reader.byte_records().map(Result::ok).collect();
+    let rows: Vec<Option<Row>> = reader.byte_records().map(|r| r.ok().map(Row)).collect();
     let threads = match Threads::new(Some(1)) {
         Ok(t) => t,
         Err(e) => panic!("{e}"),
@@ -157,7 +169,7 @@ pub fn csv_input_target(data: &[u8]) {
             Some(r) => a.bind_csv(&binder, r, mode),
             None => {
                 let mut b = a.lead_builder(mode);
-                b.reject("unreadable CSV row");
+                b.reject(leadgate::LeadErrorKind::Unreadable, "unreadable CSV row");
                 b.finish()
             }
         });

@@ -29,13 +29,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
             }
         }
     }
-    let m = agreement.model();
     let summary = format!(
         "{name}: {} fields, {} score rules, {} grades, {} route rules; examples: {} passed, {} failed",
-        m.fields.len(),
-        m.rules.len(),
-        m.grades.len(),
-        m.routes.len(),
+        agreement.fields().len(),
+        agreement.rules().len(),
+        agreement.grades().len(),
+        agreement.routes().len(),
         results.len() - failed.len(),
         failed.len()
     );

@@ -1,11 +1,17 @@
-//! Options shared by the commands that score leads (report, diff, explain).
+//! What the commands share: the scoring options and the report format.
 
 use clap::Args;
-use leadgate::{OnBadValue, ScoreOptions, Threads};
+use leadgate::{Agreement, OnBadValue, ScoreOptions, Threads, Timestamp};
 
 use crate::input::InputFormat;
-use crate::score::parse_as_of;
 use crate::Failure;
+
+/// Output format of `report` and `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
 
 #[derive(Args, Clone)]
 pub struct ScoringArgs {
@@ -24,44 +30,29 @@ pub struct ScoringArgs {
 }
 
 impl ScoringArgs {
-    pub fn options(&self) -> Result<(ScoreOptions, Threads), Failure> {
-        let opts = ScoreOptions {
-            as_of_ms: parse_as_of(self.as_of.as_deref())?,
-            on_bad_value: self.on_bad_value,
-            explain: true,
+    /// The options and threads for scoring with `agreements`. Without
+    /// `--as-of`, leads are scored as of now; when an agreement's decisions
+    /// depend on time, stderr says which instant that was.
+    pub fn options(&self, agreements: &[&Agreement]) -> Result<(ScoreOptions, Threads), Failure> {
+        let as_of = match self.as_of.as_deref() {
+            Some(s) => Timestamp::parse(s).ok_or_else(|| {
+                Failure::usage(format!(
+                    "error: --as-of {s} is not a date (2026-11-23 or RFC 3339)"
+                ))
+            })?,
+            None => {
+                let now = Timestamp::now();
+                if agreements.iter().any(|a| a.uses_time()) {
+                    crate::output::note(format_args!(
+                        "note: scoring as of now, {now}; pass --as-of for results that do not change with time"
+                    ));
+                }
+                now
+            }
         };
+        let opts = ScoreOptions::at(as_of).on_bad_value(self.on_bad_value);
         let threads =
             Threads::new(self.threads).map_err(|e| Failure::usage(format!("error: {e}")))?;
         Ok((opts, threads))
     }
-}
-
-/// A percentage with one decimal, e.g. `12.5%`.
-pub fn pct(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        "-".to_string()
-    } else {
-        format!("{:.1}%", 100.0 * part as f64 / whole as f64)
-    }
-}
-
-/// A number for people: at most two decimals, no trailing zeros.
-pub fn num(x: f64) -> String {
-    let s = format!("{:.2}", x);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-/// A duration in seconds as the agreement would write it (`1h`, `2d`, `90m`).
-pub fn duration(secs: i64) -> String {
-    for (unit, n) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if secs % n == 0 && secs >= n {
-            return format!("{}{unit}", secs / n);
-        }
-    }
-    format!("{secs}s")
 }

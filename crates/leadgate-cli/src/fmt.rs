@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use leadgate::format::{format, FormatError};
+use leadgate::{format, FormatError};
 
 use std::io::Write;
 
@@ -34,7 +34,7 @@ pub fn run(args: &FmtArgs) -> Result<u8, Failure> {
         let formatted = match format(&text) {
             Ok(f) => f,
             Err(FormatError::Syntax(e)) => {
-                crate::diagnostics::print(&text, &name, &e.diagnostics);
+                crate::output::note_text(&e.clone().with_file_name(&name).render());
                 crate::output::note(format_args!(
                     "error: {name} does not parse: {} error(s)",
                     e.error_count()

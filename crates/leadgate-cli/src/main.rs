@@ -1,12 +1,11 @@
 //! The `leadgate` command line.
 
 mod check;
+mod columns;
 mod common;
-mod diagnostics;
 mod diff;
 mod explain;
 mod fmt;
-mod html;
 mod input;
 mod output;
 mod progress;
@@ -141,11 +140,12 @@ pub fn load_agreement(path: &PathBuf) -> Result<(leadgate::Agreement, String), F
     let name = path.display().to_string();
     match leadgate::Agreement::compile(&text) {
         Ok(a) => {
-            diagnostics::print(&text, &name, a.warnings());
+            output::note_text(&a.render_warnings(&name));
             Ok((a, text))
         }
         Err(e) => {
-            diagnostics::print(&text, &name, &e.diagnostics);
+            let e = e.with_file_name(&name);
+            output::note_text(&e.render());
             Err(Failure::agreement(format!(
                 "error: {name} does not compile: {} error(s)",
                 e.error_count()

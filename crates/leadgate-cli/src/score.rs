@@ -4,7 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use leadgate::{Agreement, Decision, Lead, LeadBuilder, OnBadValue, ScoreOptions, Threads};
+use leadgate::{
+    Agreement, Decision, Lead, LeadBuilder, LeadErrorKind, OnBadValue, ScoreOptions, Threads,
+};
 
 use crate::input::{self, InputFormat, Record};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
@@ -37,17 +39,6 @@ pub struct ScoreArgs {
     pub output: Option<PathBuf>,
 }
 
-pub fn parse_as_of(given: Option<&str>) -> Result<i64, Failure> {
-    match given {
-        Some(s) => leadgate::parse_instant(s).ok_or_else(|| {
-            Failure::usage(format!(
-                "error: --as-of {s} is not a date (2026-11-23 or RFC 3339)"
-            ))
-        }),
-        None => Ok(leadgate::now_ms()),
-    }
-}
-
 /// Binds one record.
 pub fn bind(
     agreement: &Agreement,
@@ -58,7 +49,7 @@ pub fn bind(
     match record {
         Record::Json(text) => agreement.bind_json(text, on_bad),
         Record::Csv(row) => match binder {
-            Some(b) => agreement.bind_csv(b, row, on_bad),
+            Some(b) => agreement.bind_csv(b, &crate::columns::Row(row), on_bad),
             None => reject(agreement.lead_builder(on_bad), "a CSV row without a header"),
         },
         Record::Bad(msg) => reject(agreement.lead_builder(on_bad), msg),
@@ -66,7 +57,7 @@ pub fn bind(
 }
 
 fn reject(mut b: LeadBuilder<'_>, msg: &str) -> Lead {
-    b.reject(msg);
+    b.reject(LeadErrorKind::Unreadable, msg);
     b.finish()
 }
 
@@ -130,7 +121,7 @@ pub fn stream_many(
             .zip(&binders)
             .map(|(agreement, binder)| {
                 agreement.decide_batch(&records, next_index, opts, threads, |r| {
-                    bind(agreement, binder.as_ref(), r, opts.on_bad_value)
+                    bind(agreement, binder.as_ref(), r, opts.bad_values())
                 })
             })
             .collect();
@@ -150,7 +141,7 @@ pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
         crate::output::refuse_overwriting_input(path, &inputs)?;
     }
     let (agreement, _) = load_agreement(&args.agreement)?;
-    let (opts, threads) = args.scoring.options()?;
+    let (opts, threads) = args.scoring.options(&[&agreement])?;
     match &args.output {
         Some(path) => {
             let mut file = crate::output::OutputFile::create(path, &inputs)?;
@@ -199,10 +190,10 @@ fn run_jsonl(
         let mut text = String::with_capacity(run.len() * 512);
         let mut rejected = 0usize;
         for (i, record) in run.iter().enumerate() {
-            let lead = bind(agreement, binder.as_ref(), record, opts.on_bad_value);
+            let lead = bind(agreement, binder.as_ref(), record, opts.bad_values());
             let d = agreement.decide(first + i, &lead, opts);
             rejected += usize::from(d.error().is_some());
-            agreement.write_decision_json(&d, &mut text);
+            d.write_json(&mut text);
             text.push('\n');
         }
         (text, rejected)
@@ -237,13 +228,12 @@ fn finish(rejected: usize) -> Result<u8, Failure> {
 
 /// The decision columns that follow the input columns in `--format csv`.
 pub fn csv_decision_header(agreement: &Agreement) -> Vec<String> {
-    let m = agreement.model();
     let mut h: Vec<String> = ["route", "queue", "route_rule", "total"]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    h.extend(m.scores.iter().map(|s| s.name.clone()));
-    h.extend(m.grades.iter().map(|g| g.name.clone()));
+    h.extend(agreement.scores().iter().map(|s| s.name().to_string()));
+    h.extend(agreement.grades().iter().map(|g| g.name().to_string()));
     h.extend(
         ["follow_up_within_s", "fired", "error"]
             .iter()
@@ -254,39 +244,30 @@ pub fn csv_decision_header(agreement: &Agreement) -> Vec<String> {
 
 /// The decision columns of one decision (see [`csv_decision_header`]).
 pub fn csv_decision_cells(agreement: &Agreement, d: &Decision, cells: &mut Vec<String>) {
-    let m = agreement.model();
-    let width = 7 + m.scores.len() + m.grades.len();
-    match &d.outcome {
-        Err(e) => {
-            cells.extend(std::iter::repeat_n(String::new(), width - 1));
-            cells.push(match &e.field {
-                Some(f) => format!("{f}: {}", e.message),
-                None => e.message.clone(),
-            });
-        }
-        Ok(v) => {
-            let r = &m.routes[v.route as usize];
-            cells.push(r.destination.as_str().to_string());
-            cells.push(r.queue.clone().unwrap_or_default());
-            cells.push(r.name.clone().unwrap_or_default());
-            cells.push(leadgate::value::format_number(v.total));
-            cells.extend(v.scores.iter().map(|x| leadgate::value::format_number(*x)));
-            cells.extend(
-                m.grades
-                    .iter()
-                    .zip(&v.grades)
-                    .map(|(g, l)| g.labels[*l as usize].clone()),
-            );
-            cells.push(r.within_s.map(|s| s.to_string()).unwrap_or_default());
-            let fired: Vec<&str> = v
-                .fired
-                .iter()
-                .map(|f| m.rules[f.rule as usize].name.as_str())
-                .collect();
-            cells.push(fired.join("; "));
-            cells.push(String::new());
-        }
+    let width = 7 + agreement.scores().len() + agreement.grades().len();
+    if let Some(e) = d.error() {
+        cells.extend(std::iter::repeat_n(String::new(), width - 1));
+        cells.push(e.to_string());
+        return;
     }
+    cells.push(
+        d.route()
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+    );
+    cells.push(d.queue().unwrap_or_default().to_string());
+    cells.push(d.rule().unwrap_or_default().to_string());
+    cells.push(d.total().map(leadgate::format_number).unwrap_or_default());
+    cells.extend(d.scores().map(|(_, x)| leadgate::format_number(x)));
+    cells.extend(d.grades().map(|(_, l)| l.to_string()));
+    cells.push(
+        d.follow_up_within_s()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    );
+    let fired: Vec<&str> = d.fired().map(|f| f.rule).collect();
+    cells.push(fired.join("; "));
+    cells.push(String::new());
 }
 
 fn run_csv(
@@ -306,11 +287,11 @@ fn run_csv(
     // JSON input has no fixed columns: write the keys the agreement reads.
     let mut json_keys: Vec<String> = Vec::new();
     for f in agreement.fields() {
-        if !json_keys.contains(&f.key) {
-            json_keys.push(f.key.clone());
+        if !json_keys.iter().any(|k| k == f.key()) {
+            json_keys.push(f.key().to_string());
         }
     }
-    let mut extract = crate::report::Extract::new(json_keys.iter().cloned().map(Some).collect());
+    let mut extract = crate::columns::Extract::new(json_keys.iter().cloned().map(Some).collect());
     stream(
         agreement,
         &args.input,
@@ -336,7 +317,7 @@ fn run_csv(
                     rejected += 1;
                 }
                 let mut row: Vec<&[u8]> = Vec::with_capacity(input_width + decision_header.len());
-                let index = d.index.to_string();
+                let index = d.index().to_string();
                 let values = match csv_header {
                     Some(_) => Vec::new(),
                     None => extract.values(None, r)?,

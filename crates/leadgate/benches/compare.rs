@@ -23,7 +23,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use common::{die, limit, LimitLead};
-use leadgate::{Agreement, Lead, OnBadValue, Raw, ScoreOptions, Threads};
+use leadgate::{Lead, OnBadValue, Raw, Threads};
 
 struct Args {
     agreement: String,
@@ -83,15 +83,6 @@ fn raw(v: &serde_json::Value) -> Raw<'_> {
     }
 }
 
-/// Binds one pre-parsed lead (slot, value) by value, as the bindings do.
-fn bind(agreement: &Agreement, row: &[(u32, Raw<'_>)]) -> Lead {
-    let mut b = agreement.lead_builder(OnBadValue::Error);
-    for (slot, v) in row {
-        b.set(*slot, v.clone());
-    }
-    b.finish()
-}
-
 /// Best time of one pass over all leads, repeated for about `seconds`.
 fn time(seconds: f64, mut pass: impl FnMut() -> u64) -> (Duration, usize) {
     let start = Instant::now();
@@ -123,19 +114,19 @@ fn main() {
         .collect();
     let n = rows.len();
     let explained = common::opts(true);
-    let plain = ScoreOptions {
-        explain: false,
-        ..explained
-    };
+    let plain = explained.explain(false);
     let one = Threads::new(Some(1)).unwrap_or_else(|e| die(&e));
     let all = Threads::new(None).unwrap_or_else(|e| die(&e));
-    let bound: Vec<Lead> = rows.iter().map(|r| bind(&agreement, r)).collect();
-    let typed: Vec<LimitLead> = bound.iter().map(LimitLead::from_bound).collect();
+    let bound: Vec<Lead> = rows.iter().map(|r| common::bind(&agreement, r)).collect();
+    let typed: Vec<LimitLead> = rows
+        .iter()
+        .map(|r| LimitLead::from_raw(&agreement, r))
+        .collect();
 
     type Pass<'a> = Box<dyn FnMut() -> u64 + 'a>;
     let route_sum = |ds: Vec<leadgate::Decision>| -> u64 {
         ds.iter()
-            .map(|d| d.verdict().map_or(0, |v| v.route as u64))
+            .map(|d| d.rule_index().map_or(0, |r| r as u64))
             .sum()
     };
     let implementations: Vec<(&str, Pass<'_>)> = vec![
@@ -159,7 +150,8 @@ fn main() {
             "rust-engine",
             Box::new(|| {
                 route_sum(
-                    agreement.decide_batch(&rows, 0, &explained, &one, |r| bind(&agreement, r)),
+                    agreement
+                        .decide_batch(&rows, 0, &explained, &one, |r| common::bind(&agreement, r)),
                 )
             }),
         ),
@@ -167,7 +159,8 @@ fn main() {
             "rust-engine-threads",
             Box::new(|| {
                 route_sum(
-                    agreement.decide_batch(&rows, 0, &explained, &all, |r| bind(&agreement, r)),
+                    agreement
+                        .decide_batch(&rows, 0, &explained, &all, |r| common::bind(&agreement, r)),
                 )
             }),
         ),
@@ -186,11 +179,12 @@ fn main() {
     }
 
     // 1. Decisions, for the harness to check against the CLI's.
-    let decisions = agreement.decide_batch(&rows, 0, &explained, &one, |r| bind(&agreement, r));
+    let decisions =
+        agreement.decide_batch(&rows, 0, &explained, &one, |r| common::bind(&agreement, r));
     if let Some(out) = &a.out {
         let mut s = String::with_capacity(n * 400);
         for d in &decisions {
-            agreement.write_decision_json(d, &mut s);
+            d.write_json(&mut s);
             s.push('\n');
         }
         if let Err(e) = std::fs::write(out, s) {

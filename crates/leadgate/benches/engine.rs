@@ -117,7 +117,7 @@ fn compile(c: &mut Criterion) {
     }
     let generated = generated_agreement(1000);
     let a = common::compile(&generated);
-    let n: usize = a.model().scores.iter().map(|s| s.rules.len()).sum();
+    let n: usize = a.rules().len();
     if n != 1000 {
         common::die(&format!("the generated agreement has {n} rules, not 1,000"));
     }
@@ -147,7 +147,7 @@ fn score_one(c: &mut Criterion) {
             b.iter(|| a.decide(0, black_box(&lead), &opts))
         });
         g.bench_function(format!("json-to-decision-json/{name}"), |b| {
-            b.iter(|| a.decision_json(&a.score_json(black_box(line), &opts)))
+            b.iter(|| a.score_json(black_box(line), &opts).to_json())
         });
     }
     g.finish();
@@ -194,7 +194,11 @@ fn bind(c: &mut Criterion) {
         .byte_headers()
         .unwrap_or_else(|e| common::die(&e.to_string()))
         .clone();
-    let rows: Vec<csv::ByteRecord> = reader.byte_records().filter_map(Result::ok).collect();
+    let rows: Vec<common::Row> = reader
+        .byte_records()
+        .filter_map(Result::ok)
+        .map(common::Row)
+        .collect();
     let binder = a.csv_binder(&header);
     g.throughput(Throughput::Elements(rows.len() as u64));
     g.bench_function("csv", |b| {
@@ -229,12 +233,18 @@ fn end_to_end(c: &mut Criterion) {
             let header = reader.byte_headers().cloned().unwrap_or_default();
             let binder = a.csv_binder(&header);
             let mut out = String::new();
-            let mut chunk: Vec<csv::ByteRecord> = Vec::with_capacity(4096);
+            let mut chunk: Vec<common::Row> = Vec::with_capacity(4096);
             let mut index = 0;
             let mut records = reader.into_byte_records();
             loop {
                 chunk.clear();
-                chunk.extend(records.by_ref().take(4096).filter_map(Result::ok));
+                chunk.extend(
+                    records
+                        .by_ref()
+                        .take(4096)
+                        .filter_map(Result::ok)
+                        .map(common::Row),
+                );
                 if chunk.is_empty() {
                     break;
                 }
@@ -243,7 +253,7 @@ fn end_to_end(c: &mut Criterion) {
                 });
                 index += chunk.len();
                 for d in &ds {
-                    a.write_decision_json(d, &mut out);
+                    d.write_json(&mut out);
                     out.push('\n');
                 }
             }

@@ -19,8 +19,12 @@ fn bench(c: &mut Criterion) {
     let agreement = common::compile(&common::read(
         &common::repo_root().join("benches/compare/agreement.lead"),
     ));
-    let leads = common::bind_csv_file(&agreement, &csv);
-    let typed: Vec<LimitLead> = leads.iter().map(LimitLead::from_bound).collect();
+    let rows = common::raw_csv_rows(&agreement, &csv);
+    let leads: Vec<_> = rows.iter().map(|r| common::bind(&agreement, r)).collect();
+    let typed: Vec<LimitLead> = rows
+        .iter()
+        .map(|r| LimitLead::from_raw(&agreement, r))
+        .collect();
     let n = common::verify_limit(&agreement, &leads, &typed);
     eprintln!("limit: the hand-written function agrees with the engine on all {n} leads");
 
@@ -47,7 +51,7 @@ fn bench(c: &mut Criterion) {
                 let mut acc = 0u32;
                 for (i, lead) in leads.iter().enumerate() {
                     let d = agreement.decide(i, black_box(lead), &opts);
-                    acc = acc.wrapping_add(d.verdict().map_or(0, |v| v.route));
+                    acc = acc.wrapping_add(d.rule_index().map_or(0, |r| r as u32));
                 }
                 acc
             })

@@ -11,14 +11,12 @@ use crate::syntax::ast::CmpOp;
 
 /// A compiled agreement, ready to score leads.
 #[derive(Debug, Clone)]
-pub struct Program {
-    pub model: Model,
+pub(crate) struct Program {
+    pub(crate) model: Model,
     /// Input key → field slot, for binding keyed records (JSON, dicts).
     pub(crate) keys: FxHashMap<Box<str>, u32>,
     /// Slots of `required` fields, in declaration order.
     pub(crate) required: Vec<u32>,
-    /// The constant parts of decision JSON, rendered once.
-    pub(crate) json: crate::decision::JsonParts,
 }
 
 pub(crate) fn compile(model: Model, sink: &mut Sink<'_>) -> Program {
@@ -113,12 +111,10 @@ pub(crate) fn compile_with(mut model: Model, sink: &mut Sink<'_>, special: bool)
         .filter(|(_, f)| f.required)
         .map(|(i, _)| i as u32)
         .collect();
-    let json = crate::decision::JsonParts::new(&model);
     Program {
         model,
         keys,
         required,
-        json,
     }
 }
 

@@ -2,13 +2,16 @@
 //! with the source line and a caret.
 
 /// A byte range in the agreement text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// One past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The bytes `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
@@ -18,21 +21,36 @@ impl Span {
 }
 
 /// Whether a diagnostic fails compilation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The agreement does not compile.
     Error,
+    /// The agreement compiles, but something in it is probably a mistake.
     Warning,
 }
 
+impl Severity {
+    /// `"error"` or `"warning"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One finding about an agreement text.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize)]
+#[error("{severity_text}[{code}]: {message} (line {line}, column {column})", severity_text = self.severity.as_str())]
 pub struct Diagnostic {
     /// Stable code: `E0001`… for errors, `W0001`… for warnings.
-    pub code: &'static str,
+    pub code: Code,
+    /// Whether it fails compilation.
     pub severity: Severity,
     /// Lower-case, one line.
     pub message: String,
+    /// The bytes of the agreement text it points at.
     pub span: Span,
     /// 1-based line of `span.start`.
     pub line: usize,
@@ -43,6 +61,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Whether it fails compilation.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -57,10 +76,7 @@ impl Diagnostic {
     ///    |                             ^^^^^ did you mean `title`?
     /// ```
     pub fn render(&self, source: &str, file_name: &str) -> String {
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let kind = self.severity.as_str();
         let mut out = format!("{kind}[{}]: {}\n", self.code, self.message);
         let (line_start, line_text) = line_at(source, self.span.start);
         let gutter = self.line.to_string().len();
@@ -137,7 +153,7 @@ impl<'s> Sink<'s> {
         }
     }
 
-    fn push(&mut self, code: &'static str, severity: Severity, span: Span, message: String) {
+    fn push(&mut self, code: Code, severity: Severity, span: Span, message: String) {
         let (line, column) = line_col(self.source, span.start);
         self.items.push(Diagnostic {
             code,
@@ -150,13 +166,13 @@ impl<'s> Sink<'s> {
         });
     }
 
-    pub fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>) {
+    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
         self.push(code, Severity::Error, span, message.into());
     }
 
     pub fn error_help(
         &mut self,
-        code: &'static str,
+        code: Code,
         span: Span,
         message: impl Into<String>,
         help: Option<String>,
@@ -167,7 +183,7 @@ impl<'s> Sink<'s> {
         }
     }
 
-    pub fn warning(&mut self, code: &'static str, span: Span, message: impl Into<String>) {
+    pub fn warning(&mut self, code: Code, span: Span, message: impl Into<String>) {
         self.push(code, Severity::Warning, span, message.into());
     }
 
@@ -180,54 +196,297 @@ impl<'s> Sink<'s> {
     }
 }
 
-/// Compilation failed: every diagnostic found, errors and warnings, in source order.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("the agreement has {} error(s)", self.error_count())]
+/// Compilation failed: every diagnostic found, errors and warnings, in
+/// source order, with the source they point into.
+///
+/// `Display` lists every diagnostic on a line of its own (code, message,
+/// line and column); [`render`](Self::render) shows each with its source
+/// line and a caret, as every front prints them. As a
+/// [`miette::Diagnostic`], each diagnostic is a related report with the
+/// source and a label, so `fn main() -> miette::Result<()>` shows them all.
+#[derive(Clone)]
 pub struct CompileError {
-    pub diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
+    source: std::sync::Arc<str>,
+    name: String,
+    /// The diagnostics as miette reports, made when miette first asks.
+    related: std::sync::OnceLock<Vec<Located>>,
 }
 
 impl CompileError {
+    pub(crate) fn new(diagnostics: Vec<Diagnostic>, source: &str) -> CompileError {
+        CompileError {
+            diagnostics,
+            source: source.into(),
+            name: "agreement.lead".into(),
+            related: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Names the agreement's file in rendered diagnostics (default
+    /// `agreement.lead`).
+    pub fn with_file_name(mut self, name: impl Into<String>) -> CompileError {
+        self.name = name.into();
+        self.related = std::sync::OnceLock::new();
+        self
+    }
+
+    /// Every diagnostic, errors and warnings, in source order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// How many of the diagnostics are errors (at least one).
     pub fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
-    /// All diagnostics rendered with source lines and carets.
-    pub fn render(&self, source: &str, file_name: &str) -> String {
-        let mut out = String::new();
-        for d in &self.diagnostics {
-            out.push_str(&d.render(source, file_name));
-            out.push('\n');
-        }
-        out
+    /// Every diagnostic with its source line and a caret, a blank line after
+    /// each: the text every front shows.
+    pub fn render(&self) -> String {
+        render_all(&self.diagnostics, &self.source, &self.name)
     }
 }
 
-/// The stable codes, documented in docs/language.md.
-pub mod codes {
-    pub const SYNTAX: &str = "E0001";
-    pub const BAD_ESCAPE: &str = "E0002";
-    pub const BAD_LITERAL: &str = "E0003";
-    pub const BLOCKS: &str = "E0004";
-    pub const KEYWORD_NAME: &str = "E0005";
-    pub const DUPLICATE_NAME: &str = "E0006";
-    pub const UNKNOWN_NAME: &str = "E0007";
-    pub const FIELD_MODIFIERS: &str = "E0008";
-    pub const DUPLICATE_RULE: &str = "E0009";
-    pub const TYPE: &str = "E0010";
-    pub const SCORE_IN_SCORE: &str = "E0011";
-    pub const UNKNOWN_LABEL: &str = "E0012";
-    pub const OTHERWISE: &str = "E0013";
-    pub const REGEX: &str = "E0014";
-    pub const FUNCTION: &str = "E0015";
-    pub const EXAMPLE: &str = "E0016";
-    pub const LIMIT: &str = "E0017";
-    pub const GRADE_ORDER: &str = "E0018";
-    pub const SCORE_SETTINGS: &str = "E0019";
-    pub const LIST: &str = "E0020";
+/// Diagnostics rendered with source lines and carets, a blank line after each.
+pub fn render_all(diagnostics: &[Diagnostic], source: &str, file_name: &str) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render(source, file_name));
+        out.push('\n');
+    }
+    out
+}
 
-    pub const UNUSED_FIELD: &str = "W0001";
-    pub const UNUSED_LIST: &str = "W0002";
-    pub const NEVER_FIRES: &str = "W0003";
-    pub const SHADOWED: &str = "W0004";
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.error_count();
+        write!(
+            f,
+            "{} does not compile: {n} error{}",
+            self.name,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for d in &self.diagnostics {
+            write!(f, "\n{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl std::fmt::Debug for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompileError")
+            .field("name", &self.name)
+            .field("diagnostics", &self.diagnostics)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One diagnostic with its source, for miette.
+#[derive(Debug, Clone)]
+struct Located {
+    diagnostic: Diagnostic,
+    source: std::sync::Arc<miette::NamedSource<std::sync::Arc<str>>>,
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Located {}
+
+impl miette::Diagnostic for Located {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&*self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.diagnostic.span;
+        let label = miette::LabeledSpan::new(
+            self.diagnostic.help.clone(),
+            span.start,
+            span.end.saturating_sub(span.start),
+        );
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+impl miette::Diagnostic for CompileError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| Box::new(d.code) as Box<dyn std::fmt::Display>)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        let related = self.related.get_or_init(|| {
+            let source = std::sync::Arc::new(miette::NamedSource::new(
+                self.name.clone(),
+                self.source.clone(),
+            ));
+            self.diagnostics
+                .iter()
+                .map(|d| Located {
+                    diagnostic: d.clone(),
+                    source: source.clone(),
+                })
+                .collect()
+        });
+        Some(Box::new(
+            related.iter().map(|l| l as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+/// A diagnostic's stable code: `E…` for errors, `W…` for warnings. The
+/// codes are listed with examples in `docs/language.md`; their text never
+/// changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// `E0001`: the text does not follow the grammar.
+    Syntax,
+    /// `E0002`: an escape in a string literal is not valid.
+    BadEscape,
+    /// `E0003`: a number, duration or date literal is not valid.
+    BadLiteral,
+    /// `E0004`: blocks are missing, repeated or out of order.
+    Blocks,
+    /// `E0005`: a keyword is used as a name.
+    KeywordName,
+    /// `E0006`: a name is declared twice.
+    DuplicateName,
+    /// `E0007`: a name is not declared.
+    UnknownName,
+    /// `E0008`: field modifiers conflict or repeat.
+    FieldModifiers,
+    /// `E0009`: two rules have the same name.
+    DuplicateRule,
+    /// `E0010`: a type error.
+    Type,
+    /// `E0011`: a score rule reads a score.
+    ScoreInScore,
+    /// `E0012`: a grade label is not declared.
+    UnknownLabel,
+    /// `E0013`: `otherwise` is missing or misplaced.
+    Otherwise,
+    /// `E0014`: a regex does not compile.
+    Regex,
+    /// `E0015`: a function is unknown or misused.
+    Function,
+    /// `E0016`: an `example` block is not valid.
+    Example,
+    /// `E0017`: a limit is exceeded (size, nesting, regex size).
+    Limit,
+    /// `E0018`: grade lines are out of order.
+    GradeOrder,
+    /// `E0019`: a score's `range` or `decay` is not valid.
+    ScoreSettings,
+    /// `E0020`: a `list` is not valid.
+    List,
+    /// `W0001`: a field no rule reads.
+    UnusedField,
+    /// `W0002`: a list no rule reads.
+    UnusedList,
+    /// `W0003`: a rule or grade line that can never match.
+    NeverFires,
+    /// `W0004`: a rule or label never reached because an earlier one always matches.
+    Shadowed,
+}
+
+impl Code {
+    /// The stable text, e.g. `"E0007"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "E0001",
+            Code::BadEscape => "E0002",
+            Code::BadLiteral => "E0003",
+            Code::Blocks => "E0004",
+            Code::KeywordName => "E0005",
+            Code::DuplicateName => "E0006",
+            Code::UnknownName => "E0007",
+            Code::FieldModifiers => "E0008",
+            Code::DuplicateRule => "E0009",
+            Code::Type => "E0010",
+            Code::ScoreInScore => "E0011",
+            Code::UnknownLabel => "E0012",
+            Code::Otherwise => "E0013",
+            Code::Regex => "E0014",
+            Code::Function => "E0015",
+            Code::Example => "E0016",
+            Code::Limit => "E0017",
+            Code::GradeOrder => "E0018",
+            Code::ScoreSettings => "E0019",
+            Code::List => "E0020",
+            Code::UnusedField => "W0001",
+            Code::UnusedList => "W0002",
+            Code::NeverFires => "W0003",
+            Code::Shadowed => "W0004",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Short names for the codes, as the stages report them.
+pub(crate) mod codes {
+    use super::Code;
+
+    pub const SYNTAX: Code = Code::Syntax;
+    pub const BAD_ESCAPE: Code = Code::BadEscape;
+    pub const BAD_LITERAL: Code = Code::BadLiteral;
+    pub const BLOCKS: Code = Code::Blocks;
+    pub const KEYWORD_NAME: Code = Code::KeywordName;
+    pub const DUPLICATE_NAME: Code = Code::DuplicateName;
+    pub const UNKNOWN_NAME: Code = Code::UnknownName;
+    pub const FIELD_MODIFIERS: Code = Code::FieldModifiers;
+    pub const DUPLICATE_RULE: Code = Code::DuplicateRule;
+    pub const TYPE: Code = Code::Type;
+    pub const SCORE_IN_SCORE: Code = Code::ScoreInScore;
+    pub const UNKNOWN_LABEL: Code = Code::UnknownLabel;
+    pub const OTHERWISE: Code = Code::Otherwise;
+    pub const REGEX: Code = Code::Regex;
+    pub const FUNCTION: Code = Code::Function;
+    pub const EXAMPLE: Code = Code::Example;
+    pub const LIMIT: Code = Code::Limit;
+    pub const GRADE_ORDER: Code = Code::GradeOrder;
+    pub const SCORE_SETTINGS: Code = Code::ScoreSettings;
+    pub const LIST: Code = Code::List;
+    pub const UNUSED_FIELD: Code = Code::UnusedField;
+    pub const UNUSED_LIST: Code = Code::UnusedList;
+    pub const NEVER_FIRES: Code = Code::NeverFires;
+    pub const SHADOWED: Code = Code::Shadowed;
 }

@@ -1,13 +1,13 @@
 //! Stage 5, evaluate: a bound lead → a verdict with its explanation.
 //! Typed nodes are walked directly: no name lookups, no regex compiles.
 
-use crate::bind::{Lead, LeadWarning};
+use crate::bind::{Lead, LeadWarning, LeadWarningKind};
 use crate::check::Points;
 use crate::compile::{compare_f64, compare_i64, Program};
-use crate::decision::{Fired, PerScore, Undecided, UnknownRule, Verdict};
 use crate::expr::{Any, ArithOp, Cond, DateE, Num, TextE, Tri};
 use crate::syntax::ast::{CmpOp, TextOp};
 use crate::value::Value;
+use crate::verdict::{Fired, PerScore, Undecided, UnknownRule, Verdict};
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 
@@ -354,6 +354,7 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
                     let field = &m.fields[decay.slot as usize].name;
                     warnings.push(LeadWarning {
                         field: field.clone(),
+                        kind: LeadWarningKind::NoDecay,
                         message: format!("no decay applied to {}: {field} is missing", score.name),
                     });
                 }

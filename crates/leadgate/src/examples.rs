@@ -6,11 +6,12 @@ use crate::bind::{OnBadValue, Raw};
 use crate::check::Expectation;
 use crate::syntax::ast::{CmpOp, Literal};
 use crate::value::format_number;
-use crate::{Agreement, ScoreOptions};
+use crate::{Agreement, ScoreOptions, Timestamp};
 
-/// The outcome of one example.
+/// The outcome of one `example` block of an agreement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExampleResult {
+    /// The example's name.
     pub name: String,
     /// 1-based line of the `example` keyword.
     pub line: usize,
@@ -19,6 +20,7 @@ pub struct ExampleResult {
 }
 
 impl ExampleResult {
+    /// Whether every expectation held.
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
@@ -47,8 +49,7 @@ fn close(op: CmpOp, actual: f64, expected: f64) -> bool {
 }
 
 pub(crate) fn run(agreement: &Agreement) -> Vec<ExampleResult> {
-    let program = &agreement.program;
-    let m = &program.model;
+    let m = agreement.model();
     m.examples
         .iter()
         .map(|ex| {
@@ -57,10 +58,8 @@ pub(crate) fn run(agreement: &Agreement) -> Vec<ExampleResult> {
                 b.set(*slot, raw(lit));
             }
             let lead = b.finish_except(m.id_slot);
-            let opts = ScoreOptions {
-                as_of_ms: ex.as_of.unwrap_or(0),
-                ..ScoreOptions::default()
-            };
+            // Without `as_of` only when the agreement does not use time.
+            let opts = ScoreOptions::at(Timestamp::from_unix_ms(ex.as_of.unwrap_or(0)));
             let d = agreement.decide(0, &lead, &opts);
             let line = agreement.line_of(ex.span.start);
             let mut failures = Vec::new();

@@ -130,6 +130,7 @@ impl Matcher {
     }
 
     /// Whether the fast path applies to this pattern (for tests).
+    #[cfg(test)]
     pub fn is_literal(&self) -> bool {
         self.literals.is_some()
     }

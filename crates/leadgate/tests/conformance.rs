@@ -56,10 +56,10 @@ fn run_case(path: &Path, threads: &Threads) -> Result<Vec<String>, String> {
     let agreement = Agreement::compile(&case.agreement).map_err(|e| {
         format!(
             "the agreement does not compile:\n{}",
-            e.render(&case.agreement, "agreement")
+            e.clone().with_file_name("agreement").render()
         )
     })?;
-    let as_of_ms = leadgate::parse_instant(&case.as_of)
+    let as_of = leadgate::Timestamp::parse(&case.as_of)
         .ok_or_else(|| format!("as_of {:?} is not a date", case.as_of))?;
     let on_bad_value: OnBadValue = case.on_bad_value.parse()?;
     for (i, lead) in case.leads.iter().enumerate() {
@@ -67,18 +67,11 @@ fn run_case(path: &Path, threads: &Threads) -> Result<Vec<String>, String> {
             return Err(format!("lead {i} is not a JSON object"));
         }
     }
-    let opts = ScoreOptions {
-        as_of_ms,
-        on_bad_value,
-        explain: true,
-    };
+    let opts = ScoreOptions::at(as_of).on_bad_value(on_bad_value);
     let decisions = agreement.decide_batch(&case.leads, 0, &opts, threads, |lead| {
         agreement.bind_json(lead.get(), on_bad_value)
     });
-    Ok(decisions
-        .iter()
-        .map(|d| agreement.decision_json(d))
-        .collect())
+    Ok(decisions.iter().map(|d| d.to_json()).collect())
 }
 
 fn expected_path(case: &Path) -> PathBuf {
@@ -181,11 +174,10 @@ fn parallel_batches_match_sequential() {
             continue;
         };
         let on_bad_value: OnBadValue = case.on_bad_value.parse().unwrap_or_default();
-        let opts = ScoreOptions {
-            as_of_ms: leadgate::parse_instant(&case.as_of).unwrap_or(0),
-            on_bad_value,
-            explain: true,
+        let Some(as_of) = leadgate::Timestamp::parse(&case.as_of) else {
+            continue;
         };
+        let opts = ScoreOptions::at(as_of).on_bad_value(on_bad_value);
         let leads: Vec<&RawValue> = (0..1000 / case.leads.len().max(1) + 1)
             .flat_map(|_| case.leads.iter().map(|l| &**l))
             .collect();
@@ -194,14 +186,9 @@ fn parallel_batches_match_sequential() {
         let many = agreement.decide_batch(&leads, 7, &opts, &parallel, bind);
         assert_eq!(one.len(), leads.len());
         for (a, b) in one.iter().zip(&many) {
-            assert_eq!(
-                agreement.decision_json(a),
-                agreement.decision_json(b),
-                "{}",
-                file.display()
-            );
+            assert_eq!(a.to_json(), b.to_json(), "{}", file.display());
         }
-        assert_eq!(many.last().map(|d| d.index), Some(leads.len() + 6));
+        assert_eq!(many.last().map(|d| d.index()), Some(leads.len() + 6));
     }
 }
 

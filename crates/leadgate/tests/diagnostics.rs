@@ -23,12 +23,15 @@ fn broken_agreements_report_every_error_with_position() {
             Err(e) => e,
         };
         assert!(err.error_count() > 0);
-        for d in &err.diagnostics {
-            assert!(d.code.starts_with(if d.severity == Severity::Error {
-                'E'
-            } else {
-                'W'
-            }));
+        for d in err.diagnostics() {
+            assert!(d
+                .code
+                .as_str()
+                .starts_with(if d.severity == Severity::Error {
+                    'E'
+                } else {
+                    'W'
+                }));
             assert!(d.line >= 1 && d.column >= 1);
             assert_eq!(d.message, d.message.trim());
             assert!(
@@ -37,7 +40,10 @@ fn broken_agreements_report_every_error_with_position() {
                 d.message
             );
         }
-        common::golden(&path.with_extension("expected"), &err.render(&src, &name));
+        common::golden(
+            &path.with_extension("expected"),
+            &err.clone().with_file_name(&name).render(),
+        );
     }
     assert!(n >= 5);
 }
@@ -57,7 +63,7 @@ fn warnings_do_not_fail_compilation() {
         nurture otherwise
       }"#;
     let a = Agreement::compile(src).unwrap();
-    let codes: Vec<&str> = a.warnings().iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = a.warnings().iter().map(|d| d.code.as_str()).collect();
     assert_eq!(
         codes,
         vec!["W0001", "W0002", "W0003", "W0004", "W0004"],
@@ -72,7 +78,7 @@ fn did_you_mean_suggestions() {
         .unwrap();
     let err = Agreement::compile(&src).err().unwrap();
     let helps: Vec<String> = err
-        .diagnostics
+        .diagnostics()
         .iter()
         .filter_map(|d| d.help.clone())
         .collect();

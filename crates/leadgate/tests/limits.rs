@@ -6,7 +6,7 @@ use leadgate::Agreement;
 fn codes(src: &str) -> Vec<&'static str> {
     match Agreement::compile(src) {
         Ok(_) => vec![],
-        Err(e) => e.diagnostics.iter().map(|d| d.code).collect(),
+        Err(e) => e.diagnostics().iter().map(|d| d.code.as_str()).collect(),
     }
 }
 
@@ -81,5 +81,5 @@ fn many_rules_compile() {
     }
     src.push_str("}\nroute { nurture otherwise }\n");
     let a = Agreement::compile(&src).unwrap();
-    assert_eq!(a.model().rules.len(), 1000);
+    assert_eq!(a.rules().len(), 1000);
 }

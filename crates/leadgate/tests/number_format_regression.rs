@@ -3,7 +3,7 @@
 //! fraction". Found by the conformance corpus (number-formatting case).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test code
 
-use leadgate::value::format_number;
+use leadgate::format_number;
 
 #[test]
 fn whole_numbers_above_2_pow_53_have_no_fraction() {

@@ -85,17 +85,18 @@ proptest! {
     #[test]
     fn potential_is_never_below_the_score_and_every_lead_gets_one_route(l in lead(), day in 0i64..400) {
         let a = agreement();
-        let opts = ScoreOptions { as_of_ms: 1_780_000_000_000 + day * 86_400_000, ..ScoreOptions::default() };
+        let opts = ScoreOptions::at(leadgate::Timestamp::from_unix_ms(1_780_000_000_000 + day * 86_400_000));
         let d = a.score_json(&l, &opts);
-        if let Some(v) = d.verdict() {
-            for (s, p) in v.scores.iter().zip(&v.potentials) {
+        prop_assert_eq!(leadgate::to_canonical_json(&d).unwrap(), d.to_json());
+        if d.is_scored() {
+            for ((_, s), (_, p)) in d.scores().zip(d.potentials()) {
                 prop_assert!(p >= s, "potential {p} < score {s} for {l}");
             }
-            prop_assert!((v.route as usize) < a.model().routes.len());
-            let json: serde_json::Value = serde_json::from_str(&a.decision_json(&d)).unwrap();
+            prop_assert!(d.route().is_some());
+            let json: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
             prop_assert!(["sales", "nurture", "telemarketing"].contains(&json["route"].as_str().unwrap()));
         } else {
-            let json: serde_json::Value = serde_json::from_str(&a.decision_json(&d)).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
             prop_assert!(json["error"]["message"].is_string());
         }
     }
@@ -104,23 +105,19 @@ proptest! {
     fn explanation_does_not_change_the_decision(l in lead()) {
         let a = agreement();
         let with = common::at("2026-11-23");
-        let without = ScoreOptions { explain: false, ..with };
+        let without = with.explain(false);
         let (x, y) = (a.score_json(&l, &with), a.score_json(&l, &without));
-        match (x.verdict(), y.verdict()) {
-            (Some(x), Some(y)) => {
-                prop_assert_eq!(x.route, y.route);
-                prop_assert_eq!(&x.scores, &y.scores);
-                prop_assert_eq!(&x.grades, &y.grades);
-            }
-            (None, None) => {}
-            _ => prop_assert!(false, "explain changed acceptance"),
-        }
+        prop_assert_eq!(x.is_scored(), y.is_scored(), "explain changed acceptance");
+        prop_assert_eq!(x.route(), y.route());
+        prop_assert_eq!(x.rule(), y.rule());
+        prop_assert_eq!(x.scores().collect::<Vec<_>>(), y.scores().collect::<Vec<_>>());
+        prop_assert_eq!(x.grades().collect::<Vec<_>>(), y.grades().collect::<Vec<_>>());
     }
 
     #[test]
     fn arbitrary_json_text_never_panics(s in ".{0,200}") {
         let a = agreement();
-        let _ = a.score_json(&s, &ScoreOptions::default());
+        let _ = a.score_json(&s, &ScoreOptions::now());
     }
 }
 
@@ -130,11 +127,11 @@ proptest! {
     fn one_thread_and_many_threads_decide_identically(leads in prop::collection::vec(lead(), 1..300)) {
         let a = agreement();
         let opts = common::at("2026-11-23");
-        let d1 = a.decide_batch(&leads, 0, &opts, &ONE, |l| a.bind_json(l, opts.on_bad_value));
-        let d4 = a.decide_batch(&leads, 0, &opts, &FOUR, |l| a.bind_json(l, opts.on_bad_value));
+        let d1 = a.decide_batch(&leads, 0, &opts, &ONE, |l| a.bind_json(l, opts.bad_values()));
+        let d4 = a.decide_batch(&leads, 0, &opts, &FOUR, |l| a.bind_json(l, opts.bad_values()));
         prop_assert_eq!(d1.len(), leads.len());
-        let j1: Vec<String> = d1.iter().map(|d| a.decision_json(d)).collect();
-        let j4: Vec<String> = d4.iter().map(|d| a.decision_json(d)).collect();
+        let j1: Vec<String> = d1.iter().map(|d| d.to_json()).collect();
+        let j4: Vec<String> = d4.iter().map(|d| d.to_json()).collect();
         prop_assert_eq!(j1, j4);
     }
 

@@ -73,7 +73,7 @@ fn unknown(v: &serde_json::Value) -> Vec<String> {
 fn canonical_key_order_and_shape() {
     let a = compile(BASE);
     let dec = a.score_json(r#"{"lead_id": "L-1", "email": "a@acme.io", "title": "VP Sales", "Company Size": 200, "country": "DE", "seen": "2026-11-23"}"#, &common::at("2026-11-23"));
-    let text = a.decision_json(&dec);
+    let text = dec.to_json();
     // fit 37 < 40 makes the tier warm, but potential(fit) = 37 + 10 (budget unknown) >= 40.
     assert_eq!(
         text,
@@ -263,15 +263,12 @@ fn lead_errors_name_the_field() {
 #[test]
 fn lenient_mode_reads_bad_values_as_missing_with_a_warning() {
     let a = compile(BASE);
-    let opts = leadgate::ScoreOptions {
-        on_bad_value: leadgate::OnBadValue::Missing,
-        ..common::at("2026-11-23")
-    };
+    let opts = common::at("2026-11-23").on_bad_value(leadgate::OnBadValue::Missing);
     let dec = a.score_json(
         r#"{"lead_id": "1", "email": "a@b.io", "Company Size": "fifty"}"#,
         &opts,
     );
-    let v: serde_json::Value = serde_json::from_str(&a.decision_json(&dec)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&dec.to_json()).unwrap();
     assert_eq!(
         v["warnings"][0],
         json!({"field": "size", "message": "expected a number, got \"fifty\"; read as missing"})
@@ -282,7 +279,7 @@ fn lenient_mode_reads_bad_values_as_missing_with_a_warning() {
     assert!(dec.error().is_none(), "a number is accepted as text");
     let dec = a.score_json(r#"{"lead_id": "1", "email": ["x"]}"#, &opts);
     assert_eq!(
-        dec.error().map(|e| e.message.as_str()),
+        dec.error().map(|e| e.message()),
         Some("expected a text, got an array")
     );
 }
@@ -382,7 +379,7 @@ fn numbers_print_in_shortest_round_trip_form() {
         ("0.30000000000000004", "0.30000000000000004"),
     ] {
         let dec = a.score_json(&format!(r#"{{"n": {input}}}"#), &common::at("2026-01-01"));
-        let text = a.decision_json(&dec);
+        let text = dec.to_json();
         assert!(
             text.contains(&format!(r#""scores": {{"s": {out}}}"#)),
             "{input}: {text}"
@@ -457,13 +454,10 @@ fn examples_run_and_report_expected_vs_actual() {
 #[test]
 fn lenient_warnings_follow_field_declaration_order() {
     let a = compile(BASE);
-    let opts = leadgate::ScoreOptions {
-        on_bad_value: leadgate::OnBadValue::Missing,
-        ..common::at("2026-11-23")
-    };
+    let opts = common::at("2026-11-23").on_bad_value(leadgate::OnBadValue::Missing);
     // Keys given in the reverse of declaration order (size before budget before demo).
     let dec = a.score_json(r#"{"lead_id": "1", "email": "a@b.io", "demo": "maybe", "budget": "lots", "Company Size": "fifty"}"#, &opts);
-    let v: serde_json::Value = serde_json::from_str(&a.decision_json(&dec)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&dec.to_json()).unwrap();
     let fields: Vec<&str> = v["warnings"]
         .as_array()
         .unwrap()
@@ -479,10 +473,15 @@ fn csv_headers_match_keys_exactly() {
     let header = csv::ByteRecord::from(vec!["lead_id", " email ", "email", "Company Size"]);
     let binder = a.csv_binder(&header);
     assert!(binder.missing_columns().iter().all(|k| k != "email"));
-    let row = csv::ByteRecord::from(vec!["L1", "wrong@gmail.com", "right@acme.io", "200"]);
+    let row = common::Row(csv::ByteRecord::from(vec![
+        "L1",
+        "wrong@gmail.com",
+        "right@acme.io",
+        "200",
+    ]));
     let lead = a.bind_csv(&binder, &row, leadgate::OnBadValue::Error);
     let d = a.decide(0, &lead, &common::at("2026-11-23"));
-    let v: serde_json::Value = serde_json::from_str(&a.decision_json(&d)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
     assert!(
         !fired(&v).contains(&"Free mailbox".to_string()),
         "the exact `email` column is read, not ` email `: {v}"

@@ -5,8 +5,21 @@
 
 use std::path::PathBuf;
 
-use leadgate::value::Value;
-use leadgate::{Agreement, Lead, OnBadValue, ScoreOptions};
+use std::borrow::Cow;
+
+use leadgate::{Agreement, FieldType, Lead, OnBadValue, Raw, ScoreOptions, Timestamp};
+
+/// A CSV record for `Agreement::bind_csv`.
+pub struct Row(pub csv::ByteRecord);
+
+impl leadgate::CsvRow for Row {
+    fn bytes(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.0.range(i)
+    }
+}
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -41,7 +54,10 @@ pub fn compile(source: &str) -> Agreement {
         Ok(a) => a,
         Err(e) => die(&format!(
             "agreement does not compile: {:?}",
-            e.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+            e.diagnostics()
+                .iter()
+                .map(|d| &d.message)
+                .collect::<Vec<_>>()
         )),
     }
 }
@@ -60,7 +76,7 @@ pub fn bind_csv_file(agreement: &Agreement, path: &PathBuf) -> Vec<Lead> {
     let mut leads = Vec::new();
     for row in reader.byte_records() {
         match row {
-            Ok(row) => leads.push(agreement.bind_csv(&binder, &row, OnBadValue::Error)),
+            Ok(row) => leads.push(agreement.bind_csv(&binder, &Row(row), OnBadValue::Error)),
             Err(e) => die(&format!("bad CSV row: {e}")),
         }
     }
@@ -68,11 +84,49 @@ pub fn bind_csv_file(agreement: &Agreement, path: &PathBuf) -> Vec<Lead> {
 }
 
 pub fn opts(explain: bool) -> ScoreOptions {
-    ScoreOptions {
-        as_of_ms: leadgate::parse_instant("2026-11-23").unwrap_or(0),
-        explain,
-        ..ScoreOptions::default()
+    let as_of = Timestamp::parse("2026-11-23").unwrap_or_else(|| die("bad date"));
+    ScoreOptions::at(as_of).explain(explain)
+}
+
+/// Every row of a CSV file as (field slot, raw value) pairs, the way the
+/// bindings hand values to the core.
+pub fn raw_csv_rows(agreement: &Agreement, path: &PathBuf) -> Vec<Vec<(u32, Raw<'static>)>> {
+    let mut reader = match csv::ReaderBuilder::new().flexible(true).from_path(path) {
+        Ok(r) => r,
+        Err(e) => die(&format!("cannot open {}: {e}", path.display())),
+    };
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(String::from).collect(),
+        Err(e) => die(&format!("bad CSV header: {e}")),
+    };
+    let columns: Vec<(u32, usize)> = agreement
+        .fields()
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, f)| Some((slot as u32, header.iter().position(|h| h == f.key())?)))
+        .collect();
+    reader
+        .records()
+        .map(|row| {
+            let row = row.unwrap_or_else(|e| die(&format!("bad CSV row: {e}")));
+            columns
+                .iter()
+                .map(|(slot, col)| {
+                    let v = row.get(*col).unwrap_or("").to_string();
+                    (*slot, Raw::Str(Cow::Owned(v)))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Binds one pre-read lead (slot, value) by value, as the bindings do.
+pub fn bind(agreement: &Agreement, row: &[(u32, Raw<'_>)]) -> Lead {
+    let mut b = agreement.lead_builder(OnBadValue::Error);
+    for (slot, v) in row {
+        b.set(*slot, v.clone());
     }
+    b.finish()
 }
 
 // ---------------------------------------------------------------------------
@@ -106,19 +160,39 @@ pub struct LimitOut {
 }
 
 impl LimitLead {
-    /// Reads the struct from a lead bound by the engine (field slots in
-    /// declaration order), so both get exactly the same input.
-    pub fn from_bound(lead: &Lead) -> LimitLead {
-        let text = |slot: usize| match lead.value(slot) {
-            Some(Value::Text(t)) => Some(Box::from(t.lower())),
+    /// Reads the struct from the raw values the engine binds (field slots
+    /// in declaration order), with its own plain coercion: trimmed,
+    /// lower-cased texts; decimal numbers; yes/no flags.
+    pub fn from_raw(agreement: &Agreement, row: &[(u32, Raw<'_>)]) -> LimitLead {
+        let get = |slot: usize| {
+            row.iter()
+                .rev()
+                .find(|(s, _)| *s as usize == slot)
+                .map(|(_, v)| v)
+        };
+        let is = |slot: usize, ty: FieldType| {
+            agreement.fields().get(slot).map(|f| f.field_type()) == Some(ty)
+        };
+        let text = |slot: usize| match get(slot) {
+            Some(Raw::Str(s)) if is(slot, FieldType::Text) && !s.trim().is_empty() => {
+                Some(Box::from(s.trim().to_lowercase()))
+            }
             _ => None,
         };
-        let num = |slot: usize| match lead.value(slot) {
-            Some(Value::Number(x)) => Some(*x),
+        let num = |slot: usize| match get(slot) {
+            Some(Raw::Str(s)) if is(slot, FieldType::Number) => s.trim().parse::<f64>().ok(),
+            Some(Raw::Float(x)) => Some(*x),
             _ => None,
         };
-        let flag = |slot: usize| match lead.value(slot) {
-            Some(Value::Bool(b)) => Some(*b),
+        let flag = |slot: usize| match get(slot) {
+            Some(Raw::Bool(b)) => Some(*b),
+            Some(Raw::Str(s)) if is(slot, FieldType::Bool) => {
+                match s.trim().to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "y" | "1" => Some(true),
+                    "false" | "no" | "n" | "0" => Some(false),
+                    _ => None,
+                }
+            }
             _ => None,
         };
         LimitLead {
@@ -254,26 +328,32 @@ pub fn verify_limit(agreement: &Agreement, leads: &[Lead], typed: &[LimitLead]) 
     let opts = opts(false);
     for (i, (lead, t)) in leads.iter().zip(typed).enumerate() {
         let d = agreement.decide(i, lead, &opts);
-        let Some(v) = d.verdict() else {
-            die(&format!("lead {i} was rejected: {:?}", d.error()));
-        };
+        if let Some(e) = d.error() {
+            die(&format!("lead {i} was rejected: {e}"));
+        }
         let got = limit(t);
-        let want = LimitOut {
-            route: v.route,
-            stage: v.grades.first().copied().unwrap_or(u32::MAX),
-            scores: [
-                v.scores.first().copied().unwrap_or(f64::NAN),
-                v.scores.get(1).copied().unwrap_or(f64::NAN),
-                v.scores.get(2).copied().unwrap_or(f64::NAN),
-            ],
-        };
-        let same = got.route == want.route
-            && got.stage == want.stage
+        let route = agreement.routes().get(got.route as usize);
+        let stage = agreement
+            .grades()
+            .first()
+            .and_then(|g| g.labels().get(got.stage as usize));
+        let scores: Vec<f64> = d.scores().map(|(_, x)| x).collect();
+        let want = (
+            d.route(),
+            d.rule(),
+            d.grades().next().map(|(_, l)| l),
+            scores,
+        );
+        let same = route.map(|r| (r.destination(), r.name()))
+            == Some((want.0.unwrap_or(leadgate::Destination::Nurture), want.1))
+            && want.0.is_some()
+            && stage.map(String::as_str) == want.2
             && got
                 .scores
                 .iter()
-                .zip(want.scores)
-                .all(|(a, b)| a.to_bits() == b.to_bits());
+                .zip(&want.3)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+            && want.3.len() == 3;
         if !same {
             die(&format!(
                 "the hand-written function disagrees with the engine on lead {i}: {got:?} vs {want:?}"

@@ -6,22 +6,38 @@ use std::borrow::Cow;
 use super::{Lead, OnBadValue, Raw};
 use crate::compile::Program;
 
-/// Binds the rows of one CSV file.
+/// A CSV record as a reader holds it: one buffer of the row's bytes and
+/// each field's range in it (`csv::ByteRecord` has both: `as_slice` and
+/// `range`). The binder checks UTF-8 once per row.
+pub trait CsvRow {
+    /// The bytes of the whole row.
+    fn bytes(&self) -> &[u8];
+    /// The range of field `i` in [`bytes`](Self::bytes), or `None` past the
+    /// end of the row.
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
+}
+
+/// Binds the rows of one CSV file: the header is matched to the fields once.
 #[derive(Debug, Clone)]
 pub struct CsvBinder {
     /// For each field slot, its column index.
     columns: Vec<Option<usize>>,
     /// Declared fields whose key is not in the header.
     missing_columns: Vec<String>,
+    /// The header's names.
+    names: Vec<String>,
 }
 
 impl CsvBinder {
-    pub(crate) fn new(program: &Program, header: &csv::ByteRecord) -> CsvBinder {
+    pub(crate) fn new<H: AsRef<[u8]>>(
+        program: &Program,
+        header: impl IntoIterator<Item = H>,
+    ) -> CsvBinder {
         let names: Vec<String> = header
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, h)| {
-                let h = String::from_utf8_lossy(h);
+                let h = String::from_utf8_lossy(h.as_ref());
                 // A UTF-8 byte order mark before the first header.
                 let h = if i == 0 {
                     h.trim_start_matches('\u{feff}').to_string()
@@ -44,7 +60,13 @@ impl CsvBinder {
         CsvBinder {
             columns,
             missing_columns,
+            names,
         }
+    }
+
+    /// The header's column names (a UTF-8 byte order mark removed).
+    pub fn columns(&self) -> &[String] {
+        &self.names
     }
 
     /// Input keys of declared fields that no column provides.
@@ -52,21 +74,17 @@ impl CsvBinder {
         &self.missing_columns
     }
 
-    pub(crate) fn bind(
-        &self,
-        program: &Program,
-        row: &csv::ByteRecord,
-        on_bad: OnBadValue,
-    ) -> Lead {
+    pub(crate) fn bind(&self, program: &Program, row: &impl CsvRow, on_bad: OnBadValue) -> Lead {
         let mut b = super::LeadBuilder::new(program, on_bad);
         // One check of the whole row: field boundaries are ASCII commas, so
         // every field of a valid row is a slice of it. Otherwise, field by field.
-        let whole = std::str::from_utf8(row.as_slice()).ok();
+        let bytes = row.bytes();
+        let whole = std::str::from_utf8(bytes).ok();
         for (slot, col) in self.columns.iter().enumerate() {
             let Some(col) = col else { continue };
             let text = match (whole, row.range(*col)) {
                 (Some(all), Some(range)) => all.get(range).ok_or(()),
-                (None, Some(_)) => match row.get(*col).map(std::str::from_utf8) {
+                (None, Some(range)) => match bytes.get(range).map(std::str::from_utf8) {
                     Some(Ok(s)) => Ok(s),
                     _ => Err(()),
                 },
@@ -85,7 +103,18 @@ impl CsvBinder {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use crate::value::Value;
-    use crate::Agreement;
+    use crate::{Agreement, CsvRow};
+
+    struct Row(csv::ByteRecord);
+
+    impl CsvRow for Row {
+        fn bytes(&self) -> &[u8] {
+            self.0.as_slice()
+        }
+        fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+            self.0.range(i)
+        }
+    }
 
     fn lead(row: &[&[u8]]) -> (Option<String>, Option<Value>, Option<Value>) {
         let a = Agreement::compile(
@@ -94,11 +123,10 @@ mod tests {
              route { nurture otherwise }",
         )
         .unwrap();
-        let header = csv::ByteRecord::from(vec!["a", "b"]);
-        let binder = a.csv_binder(&header);
+        let binder = a.csv_binder(["a", "b"]);
         let l = a.bind_csv(
             &binder,
-            &csv::ByteRecord::from(row.to_vec()),
+            &Row(csv::ByteRecord::from(row.to_vec())),
             Default::default(),
         );
         (

@@ -6,24 +6,49 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{Lead, LeadBuilder, Raw};
+use super::{Lead, LeadBuilder, LeadErrorKind, Raw};
 
 /// Binds one JSON text (an object) into `builder`.
 pub(crate) fn bind_json(text: &str, mut builder: LeadBuilder<'_>) -> Lead {
     let mut de = serde_json::Deserializer::from_str(text);
+    let mut not_object = None;
     let result = RecordSeed {
         builder: &mut builder,
+        not_object: &mut not_object,
     }
     .deserialize(&mut de)
     .and_then(|()| de.end());
     if let Err(e) = result {
-        let msg = e.to_string();
-        if msg.starts_with("__not_object:") {
-            let what = msg.trim_start_matches("__not_object:");
-            let what = what.split(" at line ").next().unwrap_or(what);
-            builder.reject(format!("expected a JSON object, got {what}"));
-        } else {
-            builder.reject(format!("invalid JSON: {msg}"));
+        match not_object {
+            Some(what) => builder.reject(
+                LeadErrorKind::NotAnObject,
+                format!("expected a JSON object, got {what}"),
+            ),
+            None => builder.reject(LeadErrorKind::InvalidJson, format!("invalid JSON: {e}")),
+        }
+    }
+    builder.finish()
+}
+
+/// Binds one record from any serde deserializer (a `serde_json::Value`, a
+/// map of a host's own types) into `builder`, without text in between.
+pub(crate) fn bind_from<'de, D: Deserializer<'de>>(d: D, mut builder: LeadBuilder<'_>) -> Lead {
+    let mut not_object = None;
+    let result = RecordSeed {
+        builder: &mut builder,
+        not_object: &mut not_object,
+    }
+    .deserialize(d);
+    if let Err(e) = result {
+        match not_object {
+            Some(what) => builder.reject(
+                LeadErrorKind::NotAnObject,
+                format!("expected an object, got {what}"),
+            ),
+            None => builder.reject(
+                LeadErrorKind::Unreadable,
+                format!("cannot read the lead: {e}"),
+            ),
         }
     }
     builder.finish()
@@ -31,6 +56,15 @@ pub(crate) fn bind_json(text: &str, mut builder: LeadBuilder<'_>) -> Lead {
 
 struct RecordSeed<'b, 'p> {
     builder: &'b mut LeadBuilder<'p>,
+    /// Set to what the record was when it is not an object.
+    not_object: &'b mut Option<&'static str>,
+}
+
+impl RecordSeed<'_, '_> {
+    fn not_object<E: de::Error>(self, what: &'static str) -> Result<(), E> {
+        *self.not_object = Some(what);
+        Err(E::custom(format_args!("expected an object, got {what}")))
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
@@ -62,25 +96,28 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(de::Error::custom("__not_object:an array"))
+        self.not_object("an array")
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Err(E::custom("__not_object:a string"))
+        self.not_object("a string")
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(E::custom("__not_object:a bool"))
+        self.not_object("a bool")
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Err(E::custom("__not_object:a number"))
+        self.not_object("a number")
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Err(E::custom("__not_object:a number"))
+        self.not_object("a number")
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(E::custom("__not_object:a number"))
+        self.not_object("a number")
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(E::custom("__not_object:null"))
+        self.not_object("null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.not_object("null")
     }
 }
 

@@ -8,19 +8,28 @@ use crate::compile::Program;
 use crate::syntax::ast::FieldType;
 use crate::value::{format_number, Text, Value};
 
-/// A raw input value, as a front found it.
+/// A raw input value, as a front found it: hosts (Python, JavaScript,
+/// Arrow) hand these to a [`LeadBuilder`], so a value means the same thing
+/// on every front (see "Reading a lead" in `docs/language.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Raw<'a> {
+    /// No value (`null`, `None`): the field is missing.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// A signed integer.
     Int(i64),
+    /// An unsigned integer.
     UInt(u64),
+    /// A float (NaN and infinities are bad values).
     Float(f64),
+    /// A text, trimmed and read by the field's type.
     Str(Cow<'a, str>),
     /// Milliseconds since the Unix epoch (typed dates from Arrow, example literals).
     DateMs(i64),
+    /// A list of values (for `list` fields: each must be a text).
     Array(Vec<Raw<'a>>),
-    /// Anything else (an object, a map): names what it was.
+    /// Anything else (an object, a map): names what it was, e.g. `"an object"`.
     Other(&'static str),
 }
 
@@ -47,23 +56,115 @@ impl std::str::FromStr for OnBadValue {
     }
 }
 
-/// Why a lead was rejected.
+/// Why a lead was rejected: hosts tell errors apart by this, never by the
+/// message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LeadErrorKind {
+    /// The record is not valid JSON (text inputs).
+    InvalidJson,
+    /// The record is valid but not an object or mapping (an array, a number, null…).
+    NotAnObject,
+    /// A field's value does not fit its type (`expected a number, got "fifty"`).
+    BadValue,
+    /// A `required` field is missing.
+    MissingRequired,
+    /// The record cannot be read at all: not UTF-8, longer than the limit,
+    /// a CSV row without a header, or a host value that cannot be inspected.
+    Unreadable,
+}
+
+impl LeadErrorKind {
+    /// The kind as its snake_case name, e.g. `"bad_value"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadErrorKind::InvalidJson => "invalid_json",
+            LeadErrorKind::NotAnObject => "not_an_object",
+            LeadErrorKind::BadValue => "bad_value",
+            LeadErrorKind::MissingRequired => "missing_required",
+            LeadErrorKind::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// Why a lead was rejected. A rejected lead keeps its place in a batch, with
+/// this error instead of a route.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}{message}", field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
 pub struct LeadError {
-    /// The declared field name, or `None` when the record itself is unusable.
-    pub field: Option<String>,
-    pub message: String,
+    field: Option<String>,
+    kind: LeadErrorKind,
+    message: String,
+}
+
+impl LeadError {
+    /// An error of `kind` about `field` (a declared field's name), or about
+    /// the whole record when `field` is `None`.
+    pub fn new(kind: LeadErrorKind, field: Option<String>, message: impl Into<String>) -> Self {
+        LeadError {
+            field,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The declared field's name, or `None` when the record itself is unusable.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// What kind of error it is.
+    pub fn kind(&self) -> LeadErrorKind {
+        self.kind
+    }
+
+    /// The message, lower-case, without the field name
+    /// (`expected a number, got "fifty"`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// What a [`LeadWarning`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LeadWarningKind {
+    /// A bad value was read as missing (`on_bad_value` = missing).
+    ReadAsMissing,
+    /// A decaying score's date field is missing, so no decay was applied.
+    NoDecay,
 }
 
 /// A note on a scored lead (lenient mode, decay without a date).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadWarning {
-    pub field: String,
-    pub message: String,
+    pub(crate) field: String,
+    pub(crate) kind: LeadWarningKind,
+    pub(crate) message: String,
 }
 
-/// A lead bound to an agreement's field slots.
+impl LeadWarning {
+    /// The declared field's name.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// What the warning is about.
+    pub fn kind(&self) -> LeadWarningKind {
+        self.kind
+    }
+
+    /// The message, lower-case.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// A lead bound to an agreement's fields, ready to score with
+/// [`Agreement::decide`](crate::Agreement::decide). Made by the agreement's
+/// binding methods or by a [`LeadBuilder`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lead {
     pub(crate) values: Vec<Value>,
@@ -74,19 +175,26 @@ pub struct Lead {
 
 impl Lead {
     /// The value bound to a field slot.
-    pub fn value(&self, slot: usize) -> Option<&Value> {
+    pub(crate) fn value(&self, slot: usize) -> Option<&Value> {
         self.values.get(slot)
     }
+
+    /// Why the lead will be rejected, if it will be.
     pub fn error(&self) -> Option<&LeadError> {
         self.error.as_ref().map(|(_, e)| e)
     }
 }
 
-/// Fills a lead slot by slot; shared by every front.
+/// Fills a lead value by value: how hosts (Python dicts, JavaScript objects,
+/// Arrow rows) bind their own objects, with the same coercion every front
+/// uses. Slots are positions in [`Agreement::fields`](crate::Agreement::fields).
 pub struct LeadBuilder<'p> {
     program: &'p Program,
     on_bad: OnBadValue,
     lead: Lead,
+    /// Lenient mode: the bad values read as missing, by slot, with their
+    /// message (a `required` field among them is rejected with it).
+    bad_values: Vec<(u32, String)>,
 }
 
 impl<'p> LeadBuilder<'p> {
@@ -101,6 +209,7 @@ impl<'p> LeadBuilder<'p> {
                 warnings: Vec::new(),
                 error: None,
             },
+            bad_values: Vec::new(),
         }
     }
 
@@ -119,11 +228,15 @@ impl<'p> LeadBuilder<'p> {
             Err(message) => {
                 self.lead.values[slot as usize] = Value::Missing;
                 match self.on_bad {
-                    OnBadValue::Missing => self.lead.warnings.push(LeadWarning {
-                        field: field.name.clone(),
-                        message: format!("{message}; read as missing"),
-                    }),
-                    OnBadValue::Error => self.fail(slot, message),
+                    OnBadValue::Missing => {
+                        self.lead.warnings.push(LeadWarning {
+                            field: field.name.clone(),
+                            kind: LeadWarningKind::ReadAsMissing,
+                            message: format!("{message}; read as missing"),
+                        });
+                        self.bad_values.push((slot, message));
+                    }
+                    OnBadValue::Error => self.fail(slot, LeadErrorKind::BadValue, message),
                 }
             }
         }
@@ -137,27 +250,15 @@ impl<'p> LeadBuilder<'p> {
     }
 
     /// Rejects the whole record (not valid JSON, not an object, …).
-    pub fn reject(&mut self, message: impl Into<String>) {
-        self.lead.error = Some((
-            0,
-            LeadError {
-                field: None,
-                message: message.into(),
-            },
-        ));
+    pub fn reject(&mut self, kind: LeadErrorKind, message: impl Into<String>) {
+        self.lead.error = Some((0, LeadError::new(kind, None, message)));
     }
 
-    fn fail(&mut self, slot: u32, message: String) {
+    fn fail(&mut self, slot: u32, kind: LeadErrorKind, message: String) {
         let earlier = matches!(&self.lead.error, Some((s, e)) if e.field.is_none() || *s <= slot);
         if !earlier {
             let field = self.program.model.fields[slot as usize].name.clone();
-            self.lead.error = Some((
-                slot,
-                LeadError {
-                    field: Some(field),
-                    message,
-                },
-            ));
+            self.lead.error = Some((slot, LeadError::new(kind, Some(field), message)));
         }
     }
 
@@ -171,19 +272,24 @@ impl<'p> LeadBuilder<'p> {
     pub(crate) fn finish_except(mut self, skip: Option<u32>) -> Lead {
         for &slot in &self.program.required {
             if Some(slot) != skip && self.lead.values[slot as usize].is_missing() {
-                let bad_value = self
-                    .lead
-                    .warnings
-                    .iter()
-                    .position(|w| w.field == self.program.model.fields[slot as usize].name);
-                let message = match bad_value {
+                // A required field whose value was bad is rejected for that
+                // value, not as missing (and loses its warning).
+                let bad = self.bad_values.iter().position(|(s, _)| *s == slot);
+                let (kind, message) = match bad {
                     Some(i) => {
-                        let w = self.lead.warnings.remove(i);
-                        w.message.trim_end_matches("; read as missing").to_string()
+                        let (_, message) = self.bad_values.swap_remove(i);
+                        let name = &self.program.model.fields[slot as usize].name;
+                        self.lead.warnings.retain(|w| {
+                            !(w.kind == LeadWarningKind::ReadAsMissing && w.field == *name)
+                        });
+                        (LeadErrorKind::BadValue, message)
                     }
-                    None => "required field is missing".to_string(),
+                    None => (
+                        LeadErrorKind::MissingRequired,
+                        "required field is missing".to_string(),
+                    ),
                 };
-                self.fail(slot, message);
+                self.fail(slot, kind, message);
             }
         }
         // Warnings in field declaration order, whatever the input's key or column order.
@@ -243,8 +349,8 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// SPEC.md "Reading a lead": one raw value → one typed value, or the error message.
-pub fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
+/// "Reading a lead" (docs/language.md): one raw value → one typed value, or the error message.
+pub(crate) fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
     if matches!(raw, Raw::Null) {
         return Ok(Value::Missing);
     }
@@ -438,5 +544,5 @@ mod tests {
 
 mod csv_input;
 mod json;
-pub use csv_input::CsvBinder;
-pub(crate) use json::bind_json;
+pub use csv_input::{CsvBinder, CsvRow};
+pub(crate) use json::{bind_from, bind_json};

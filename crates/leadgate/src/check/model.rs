@@ -4,15 +4,16 @@ use crate::diagnostic::Span;
 use crate::expr::{Cond, Num};
 use crate::syntax::ast::{CmpOp, Destination, FieldType, Literal};
 
+/// A declared field: its name, type and the input key it reads.
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: String,
-    pub ty: FieldType,
-    pub required: bool,
+    pub(crate) name: String,
+    pub(crate) ty: FieldType,
+    pub(crate) required: bool,
     /// The input key or CSV column (`from "…"`, else the name).
-    pub key: String,
-    pub span: Span,
-    pub name_span: Span,
+    pub(crate) key: String,
+    pub(crate) span: Span,
+    pub(crate) name_span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -21,18 +22,19 @@ pub enum Points {
     Computed(Num),
 }
 
+/// A score rule (`+20 "Decision maker" when …`).
 #[derive(Debug, Clone)]
 pub struct ScoreRule {
-    pub name: String,
-    pub score: u32,
-    pub negative: bool,
-    pub points: Points,
-    pub cap: Option<f64>,
-    pub when: Cond,
+    pub(crate) name: String,
+    pub(crate) score: u32,
+    pub(crate) negative: bool,
+    pub(crate) points: Points,
+    pub(crate) cap: Option<f64>,
+    pub(crate) when: Cond,
     /// Fields the rule reads (condition and points), in declaration order.
-    pub needs: Vec<u32>,
-    pub span: Span,
-    pub when_span: Option<Span>,
+    pub(crate) needs: Vec<u32>,
+    pub(crate) span: Span,
+    pub(crate) when_span: Option<Span>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -41,13 +43,14 @@ pub struct Decay {
     pub every_ms: i64,
 }
 
+/// A score: its rules, range and decay.
 #[derive(Debug, Clone)]
 pub struct Score {
-    pub name: String,
+    pub(crate) name: String,
     /// Indices into `Model::rules`.
-    pub rules: Vec<u32>,
-    pub range: Option<(f64, f64)>,
-    pub decay: Option<Decay>,
+    pub(crate) rules: Vec<u32>,
+    pub(crate) range: Option<(f64, f64)>,
+    pub(crate) decay: Option<Decay>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,23 +61,25 @@ pub struct GradeLine {
     pub span: Span,
 }
 
+/// A grade: labels given by the first matching line.
 #[derive(Debug, Clone)]
 pub struct Grade {
-    pub name: String,
-    pub labels: Vec<String>,
-    pub lines: Vec<GradeLine>,
+    pub(crate) name: String,
+    pub(crate) labels: Vec<String>,
+    pub(crate) lines: Vec<GradeLine>,
 }
 
+/// A route rule: where a lead goes, and when.
 #[derive(Debug, Clone)]
 pub struct RouteRule {
-    pub destination: Destination,
-    pub queue: Option<String>,
-    pub within_s: Option<i64>,
-    pub name: Option<String>,
-    pub when: Cond,
-    pub otherwise: bool,
-    pub needs: Vec<u32>,
-    pub span: Span,
+    pub(crate) destination: Destination,
+    pub(crate) queue: Option<String>,
+    pub(crate) within_s: Option<i64>,
+    pub(crate) name: Option<String>,
+    pub(crate) when: Cond,
+    pub(crate) otherwise: bool,
+    pub(crate) needs: Vec<u32>,
+    pub(crate) span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -119,4 +124,102 @@ pub struct Model {
     pub examples: Vec<Example>,
     /// Whether any rule depends on `as_of` (decay, `within`, `days_since`).
     pub uses_time: bool,
+}
+
+impl Field {
+    /// The field's name in the agreement.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The declared type.
+    pub fn field_type(&self) -> FieldType {
+        self.ty
+    }
+    /// Whether a lead without it is rejected.
+    pub fn is_required(&self) -> bool {
+        self.required
+    }
+    /// The input key or CSV column it reads (`from "…"`, else its name).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+    /// Where it is declared in the agreement text.
+    pub fn span(&self) -> Span {
+        self.span
+    }
+}
+
+impl Score {
+    /// The score's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// `range LOW to HIGH`, if given.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        self.range
+    }
+    /// The positions of its rules in [`Agreement::rules`](crate::Agreement::rules).
+    pub fn rule_indices(&self) -> &[u32] {
+        &self.rules
+    }
+}
+
+impl ScoreRule {
+    /// The rule's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The position of its score in [`Agreement::scores`](crate::Agreement::scores).
+    pub fn score_index(&self) -> usize {
+        self.score as usize
+    }
+    /// Its points when they are a constant (signed), `None` when computed.
+    pub fn points(&self) -> Option<f64> {
+        match self.points {
+            Points::Const(p) => Some(if self.negative { -p } else { p }),
+            Points::Computed(_) => None,
+        }
+    }
+    /// Where it is written in the agreement text.
+    pub fn span(&self) -> Span {
+        self.span
+    }
+}
+
+impl Grade {
+    /// The grade's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Its labels, in the order of their lines.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+}
+
+impl RouteRule {
+    /// Where the rule sends a lead.
+    pub fn destination(&self) -> Destination {
+        self.destination
+    }
+    /// The queue it names, if any.
+    pub fn queue(&self) -> Option<&str> {
+        self.queue.as_deref()
+    }
+    /// The rule's name (`None` for an unnamed rule).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// The agreed follow-up time in seconds (`within`), if any.
+    pub fn within_s(&self) -> Option<i64> {
+        self.within_s
+    }
+    /// Whether it is the `otherwise` rule.
+    pub fn is_otherwise(&self) -> bool {
+        self.otherwise
+    }
+    /// Where it is written in the agreement text.
+    pub fn span(&self) -> Span {
+        self.span
+    }
 }

@@ -26,16 +26,24 @@ pub struct File {
     pub examples: Vec<ExampleBlock>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A field's declared type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FieldType {
+    /// `text`: trimmed; compared without case.
     Text,
+    /// `number`: a 64-bit float.
     Number,
+    /// `bool`: `true`/`false`, `yes`/`no`, `1`/`0`.
     Bool,
+    /// `date`: an instant (a date is midnight UTC).
     Date,
+    /// `list`: texts (`;`-separated in a CSV cell).
     List,
 }
 
 impl FieldType {
+    /// The type's keyword, e.g. `"number"`.
     pub fn as_str(self) -> &'static str {
         match self {
             FieldType::Text => "text",
@@ -141,14 +149,33 @@ pub struct GradeBlock {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where a route rule sends a lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Destination {
+    /// The agreed hand-over to sales.
     Sales,
+    /// Marketing keeps the lead warm.
     Nurture,
+    /// The external telemarketing team qualifies the lead by phone.
     Telemarketing,
 }
 
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Destination {
+    /// Every destination, in the order reports list them.
+    pub const ALL: [Destination; 3] = [
+        Destination::Sales,
+        Destination::Telemarketing,
+        Destination::Nurture,
+    ];
+
+    /// `"sales"`, `"nurture"` or `"telemarketing"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Destination::Sales => "sales",
@@ -157,6 +184,7 @@ impl Destination {
         }
     }
 
+    /// Reads `"sales"`, `"nurture"` or `"telemarketing"`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "sales" => Some(Destination::Sales),

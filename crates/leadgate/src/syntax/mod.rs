@@ -4,9 +4,11 @@ pub mod ast;
 pub(crate) mod limits;
 mod literal;
 pub(crate) mod parse;
+mod snippet;
 
 pub(crate) use literal::parse_date;
 pub use parse::parse;
+pub(crate) use snippet::snippet;
 
 /// The pest parser generated from `grammar/leadgate.pest`.
 #[derive(pest_derive::Parser)]

@@ -11,7 +11,7 @@ use super::ast::*;
 use super::limits::{self, MAX_EXPR_DEPTH};
 use super::literal::{parse_date, parse_duration_secs, parse_number, regex_pattern, unescape};
 use super::{Grammar, Rule};
-use crate::diagnostic::{codes, Sink, Span};
+use crate::diagnostic::{codes, Code, Sink, Span};
 
 /// Parses an agreement. Returns `None` when the text is not syntactically an
 /// agreement; every problem is reported to `sink`.
@@ -55,9 +55,7 @@ pub fn parse(source: &str) -> Result<File, crate::CompileError> {
     let mut sink = Sink::new(source);
     match parse_into(source, &mut sink) {
         Some(file) if !sink.has_errors() => Ok(file),
-        _ => Err(crate::CompileError {
-            diagnostics: sink.items,
-        }),
+        _ => Err(crate::CompileError::new(sink.items, source)),
     }
 }
 
@@ -147,7 +145,7 @@ fn rule_name(rule: &Rule) -> String {
     s.to_string()
 }
 
-type Pending = (&'static str, Span, String);
+type Pending = (Code, Span, String);
 
 struct Builder {
     errors: RefCell<Vec<Pending>>,
@@ -194,7 +192,7 @@ impl Builder {
         }
     }
 
-    fn error(&self, code: &'static str, span: Span, msg: impl Into<String>) {
+    fn error(&self, code: Code, span: Span, msg: impl Into<String>) {
         self.errors.borrow_mut().push((code, span, msg.into()));
     }
 
@@ -933,7 +931,7 @@ mod tests {
 
     fn cond(text: &str) -> Expr {
         let src = format!("agreement \"t\" fields {{ x : number }} score s {{ +1 \"r\" when {text} }} route {{ nurture otherwise }}");
-        let file = parse(&src).unwrap_or_else(|e| panic!("{}", e.render(&src, "t")));
+        let file = parse(&src).unwrap_or_else(|e| panic!("{}", e.render()));
         file.scores[0].rules[0].when.clone().unwrap()
     }
 
@@ -984,7 +982,7 @@ mod tests {
             + 3 \"d\"
           }
           route { nurture otherwise }";
-        let file = parse(src).unwrap_or_else(|e| panic!("{}", e.render(src, "t")));
+        let file = parse(src).unwrap_or_else(|e| panic!("{}", e.render()));
         let names: Vec<&str> = file.scores[0]
             .rules
             .iter()

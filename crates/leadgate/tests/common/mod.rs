@@ -5,21 +5,21 @@ use leadgate::{Agreement, ScoreOptions};
 pub fn compile(src: &str) -> Agreement {
     match Agreement::compile(src) {
         Ok(a) => a,
-        Err(e) => panic!("does not compile:\n{}", e.render(src, "test.lead")),
+        Err(e) => panic!(
+            "does not compile:\n{}",
+            e.clone().with_file_name("test.lead").render()
+        ),
     }
 }
 
 pub fn at(date: &str) -> ScoreOptions {
-    ScoreOptions {
-        as_of_ms: leadgate::parse_instant(date).expect("date"),
-        ..ScoreOptions::default()
-    }
+    ScoreOptions::at(leadgate::Timestamp::parse(date).expect("date"))
 }
 
 /// Scores one JSON lead and returns the canonical decision as a JSON value.
 pub fn decide(a: &Agreement, lead: &str, as_of: &str) -> serde_json::Value {
     let d = a.score_json(lead, &at(as_of));
-    let text = a.decision_json(&d);
+    let text = d.to_json();
     serde_json::from_str(&text).expect("canonical JSON parses")
 }
 
@@ -56,5 +56,17 @@ pub fn golden(path: &std::path::Path, actual: &str) {
             first.and_then(|i| expected.lines().nth(i)),
             first.and_then(|i| actual.lines().nth(i)),
         );
+    }
+}
+
+/// A CSV row for `Agreement::bind_csv`.
+pub struct Row(pub csv::ByteRecord);
+
+impl leadgate::CsvRow for Row {
+    fn bytes(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.0.range(i)
     }
 }

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::common::{num, pct};
-use crate::report::{Context, Outcome, DESTS};
+use super::{Context, Outcome, DESTS};
+use crate::present::{num, pct};
 
 const COLORS: [&str; 3] = ["#2e7d32", "#f29f05", "#1f5fa8"];
 const GREY: &str = "#9e9e9e";
@@ -167,7 +167,7 @@ pub fn page(ctx: &Context) -> String {
         body,
         "<h1>Lead funnel: {}</h1><p class=sub>{}{} &middot; {} leads: {} scored, {} rejected</p>",
         esc(&m.name),
-        esc(&ctx.title),
+        esc(ctx.title),
         m.version
             .as_deref()
             .map(|v| format!(" &middot; version {}", esc(v)))

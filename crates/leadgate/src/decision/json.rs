@@ -1,72 +1,10 @@
-//! Decisions and their canonical JSON (SPEC.md, "The decision").
+//! The canonical decision JSON ("The decision" in docs/language.md), written
+//! fast: the constant parts of every line are rendered once per agreement.
 
-use crate::bind::{LeadError, LeadWarning};
-use crate::compile::Program;
+use crate::bind::LeadError;
+use crate::check::Model;
 use crate::value::write_number;
-
-/// Per-score (or per-grade) values of one decision, inline up to eight:
-/// most agreements have a handful of scores, so a decision allocates nothing
-/// for them.
-pub type PerScore<T> = smallvec::SmallVec<[T; 8]>;
-
-/// A score rule that fired, with its signed points before decay and range.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Fired {
-    pub rule: u32,
-    pub points: f64,
-}
-
-/// A score rule that could not be decided, and the fields it lacked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnknownRule {
-    pub rule: u32,
-    pub missing: Vec<u32>,
-}
-
-/// A route rule passed over because its condition was unknown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Undecided {
-    pub route: u32,
-    pub missing: Vec<u32>,
-}
-
-/// The outcome for a lead that was scored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    /// Index of the route rule that decided.
-    pub route: u32,
-    /// One per score, in declaration order.
-    pub scores: PerScore<f64>,
-    /// `potential(score)` for each score.
-    pub potentials: PerScore<f64>,
-    pub total: f64,
-    /// Label index per grade.
-    pub grades: PerScore<u32>,
-    pub fired: Vec<Fired>,
-    pub unknown: Vec<UnknownRule>,
-    pub undecided: Vec<Undecided>,
-    pub warnings: Vec<LeadWarning>,
-    /// Per score: whether its decay date was missing (so no decay applied).
-    pub decay_skipped: PerScore<bool>,
-}
-
-/// One lead's decision: scored, or rejected with a lead error.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    pub index: usize,
-    /// The lead's `id` field, shared with the bound lead (no copy).
-    pub id: Option<std::sync::Arc<str>>,
-    pub outcome: Result<Verdict, LeadError>,
-}
-
-impl Decision {
-    pub fn verdict(&self) -> Option<&Verdict> {
-        self.outcome.as_ref().ok()
-    }
-    pub fn error(&self) -> Option<&LeadError> {
-        self.outcome.as_ref().err()
-    }
-}
+use crate::verdict::Verdict;
 
 /// The position of the first byte that JSON must escape (`"`, `\`, or a
 /// control character below 0x20). Eight bytes at a time: the word test may
@@ -99,7 +37,7 @@ fn find_escape(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Writes `s` as a JSON string (the escaping serde_json uses).
-pub fn write_json_str(out: &mut String, s: &str) {
+pub(crate) fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -166,7 +104,7 @@ fn opt_str(s: Option<&str>) -> String {
 }
 
 impl JsonParts {
-    pub(crate) fn new(m: &crate::check::Model) -> JsonParts {
+    pub(crate) fn new(m: &Model) -> JsonParts {
         let sep = |i: usize| if i > 0 { ", " } else { "" };
         let rule_head = |r: &crate::check::ScoreRule| {
             let score = m.scores.get(r.score as usize).map(|s| s.name.as_str());
@@ -254,19 +192,24 @@ fn write_missing(out: &mut String, json: &JsonParts, missing: &[u32]) {
 }
 
 /// Appends the canonical JSON of a decision (one line, no newline).
-pub(crate) fn write_decision(out: &mut String, program: &Program, d: &Decision) {
-    let json = &program.json;
+pub(crate) fn write_decision(
+    out: &mut String,
+    json: &JsonParts,
+    index: usize,
+    id: Option<&str>,
+    outcome: &Result<Verdict, LeadError>,
+) {
     out.push_str("{\"index\": ");
-    out.push_str(itoa::Buffer::new().format(d.index));
+    out.push_str(itoa::Buffer::new().format(index));
     out.push_str(", \"id\": ");
-    write_opt_str(out, d.id.as_deref());
-    let v = match &d.outcome {
+    write_opt_str(out, id);
+    let v = match outcome {
         Ok(v) => v,
         Err(e) => {
             out.push_str(", \"error\": {\"field\": ");
-            write_opt_str(out, e.field.as_deref());
+            write_opt_str(out, e.field());
             out.push_str(", \"message\": ");
-            write_json_str(out, &e.message);
+            write_json_str(out, e.message());
             out.push_str("}}");
             return;
         }

@@ -1,0 +1,122 @@
+//! Input columns outside the agreement's fields: CSV rows as the core binds
+//! them, and the `--by` / `--outcome` values of a record.
+
+use crate::input::Record;
+use crate::Failure;
+
+/// A CSV record as the core binds it.
+pub struct Row<'a>(pub &'a csv::ByteRecord);
+
+impl leadgate::CsvRow for Row<'_> {
+    fn bytes(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        self.0.range(i)
+    }
+}
+
+/// Finds `--by` / `--outcome` values in input records.
+pub struct Extract {
+    keys: Vec<Option<String>>,
+    columns: Option<Vec<Option<usize>>>,
+}
+
+impl Extract {
+    pub fn new(keys: Vec<Option<String>>) -> Extract {
+        Extract {
+            keys,
+            columns: None,
+        }
+    }
+
+    /// Resolves the keys against a CSV header (once).
+    fn resolve(&mut self, header: &csv::ByteRecord) -> Result<(), Failure> {
+        if self.columns.is_some() {
+            return Ok(());
+        }
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        let mut cols = Vec::new();
+        for key in &self.keys {
+            cols.push(match key {
+                None => None,
+                Some(k) => Some(names.iter().position(|n| n == k.trim()).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "error: the input has no column \"{k}\"; its columns are: {}",
+                        names.join(", ")
+                    ))
+                })?),
+            });
+        }
+        self.columns = Some(cols);
+        Ok(())
+    }
+
+    /// The values of the keys in one record (`None` when missing or empty).
+    pub fn values(
+        &mut self,
+        header: Option<&csv::ByteRecord>,
+        record: &Record,
+    ) -> Result<Vec<Option<String>>, Failure> {
+        if self.keys.iter().all(Option::is_none) {
+            return Ok(vec![None; self.keys.len()]);
+        }
+        let clean = |s: &str| {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        };
+        match record {
+            Record::Csv(row) => {
+                if let Some(h) = header {
+                    self.resolve(h)?;
+                }
+                let cols = self.columns.as_deref().unwrap_or(&[]);
+                Ok(cols
+                    .iter()
+                    .map(|c| {
+                        c.and_then(|c| row.get(c))
+                            .and_then(|b| clean(&String::from_utf8_lossy(b)))
+                    })
+                    .collect())
+            }
+            Record::Json(text) => {
+                let obj: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(text).unwrap_or_default();
+                Ok(self
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        k.as_ref().and_then(|k| match obj.get(k) {
+                            Some(serde_json::Value::String(s)) => clean(s),
+                            Some(serde_json::Value::Bool(b)) => Some(b.to_string()),
+                            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                            Some(serde_json::Value::Array(items)) => {
+                                let parts: Vec<String> = items
+                                    .iter()
+                                    .map(|i| match i {
+                                        serde_json::Value::String(s) => s.clone(),
+                                        other => other.to_string(),
+                                    })
+                                    .collect();
+                                Some(parts.join("; "))
+                            }
+                            Some(serde_json::Value::Object(_)) => {
+                                Some(serde_json::Value::Object(Default::default()).to_string())
+                            }
+                            _ => None,
+                        })
+                    })
+                    .collect())
+            }
+            Record::Bad(_) => Ok(vec![None; self.keys.len()]),
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! How leads are scored: the instant they are scored at, and what a bad
+//! value does. There is no default instant: an agreement with decay,
+//! `within` or `days_since` gives different decisions at different times,
+//! so the caller always says when.
+
+use crate::bind::OnBadValue;
+
+/// An instant, in milliseconds since the Unix epoch (UTC).
+///
+/// ```
+/// let t = leadgate::Timestamp::parse("2026-11-23").unwrap();
+/// assert_eq!(t.to_string(), "2026-11-23T00:00:00Z");
+/// assert_eq!(leadgate::Timestamp::parse("2026-11-23T10:30:00+01:00").unwrap().to_string(),
+///            "2026-11-23T09:30:00Z");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The instant `ms` milliseconds after 1970-01-01T00:00:00Z.
+    pub fn from_unix_ms(ms: i64) -> Timestamp {
+        Timestamp(ms)
+    }
+
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    pub fn unix_ms(self) -> i64 {
+        self.0
+    }
+
+    /// Reads `2026-11-23` (midnight UTC) or an RFC 3339 date-time
+    /// (`2026-11-23T10:30:00Z`, `…+01:00`); `None` for anything else.
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        crate::syntax::parse_date(text.trim()).map(Timestamp)
+    }
+
+    /// The current instant from the system clock (not on wasm32, where the
+    /// host passes `Date.now()`).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn now() -> Timestamp {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        Timestamp(ms)
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    /// RFC 3339 in UTC, with milliseconds only when there are any.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match chrono::DateTime::from_timestamp_millis(self.0) {
+            Some(t) if self.0 % 1000 == 0 => {
+                write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"))
+            }
+            Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%S%.3fZ")),
+            None => write!(f, "{} ms since 1970", self.0),
+        }
+    }
+}
+
+/// How leads are scored. Made with [`at`](Self::at) or [`now`](Self::now):
+/// an instant is always given.
+///
+/// ```
+/// use leadgate::{OnBadValue, ScoreOptions, Timestamp};
+/// let opts = ScoreOptions::at(Timestamp::parse("2026-11-23").unwrap())
+///     .on_bad_value(OnBadValue::Missing);
+/// assert_eq!(opts.as_of().to_string(), "2026-11-23T00:00:00Z");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreOptions {
+    as_of: Timestamp,
+    on_bad_value: OnBadValue,
+    explain: bool,
+}
+
+impl ScoreOptions {
+    /// Scores as of `instant`: rejects bad values, builds the explanation.
+    pub fn at(instant: Timestamp) -> ScoreOptions {
+        ScoreOptions {
+            as_of: instant,
+            on_bad_value: OnBadValue::Error,
+            explain: true,
+        }
+    }
+
+    /// Scores as of the current instant (see [`Timestamp::now`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn now() -> ScoreOptions {
+        ScoreOptions::at(Timestamp::now())
+    }
+
+    /// What a value that does not fit its field does (default: reject the lead).
+    pub fn on_bad_value(mut self, on_bad_value: OnBadValue) -> ScoreOptions {
+        self.on_bad_value = on_bad_value;
+        self
+    }
+
+    /// Whether to build the explanation (`fired`, `unknown`, `undecided`;
+    /// default yes). Scores, grades and the route do not depend on it.
+    pub fn explain(mut self, explain: bool) -> ScoreOptions {
+        self.explain = explain;
+        self
+    }
+
+    /// The instant leads are scored at.
+    pub fn as_of(&self) -> Timestamp {
+        self.as_of
+    }
+
+    /// What a bad value does.
+    pub fn bad_values(&self) -> OnBadValue {
+        self.on_bad_value
+    }
+
+    /// Whether the explanation is built.
+    pub fn explains(&self) -> bool {
+        self.explain
+    }
+}

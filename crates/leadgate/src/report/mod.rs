@@ -1,0 +1,460 @@
+//! The funnel of many decisions: routes, queues, grades, score
+//! distributions, how often each rule fired and how often data was missing;
+//! per group, and against an outcome as a backtest. Built decision by
+//! decision, so memory stays flat however many leads there are.
+
+mod html;
+mod json;
+mod text;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::{Agreement, Decision, Destination};
+
+/// Destinations in display order.
+pub(crate) const DESTS: [Destination; 3] = [
+    Destination::Sales,
+    Destination::Telemarketing,
+    Destination::Nurture,
+];
+
+pub(crate) fn dest_index(d: Destination) -> usize {
+    match d {
+        Destination::Sales => 0,
+        Destination::Telemarketing => 1,
+        Destination::Nurture => 2,
+    }
+}
+
+/// Converted leads among leads with a known outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Outcome {
+    pub converted: u64,
+    pub known: u64,
+}
+
+impl Outcome {
+    fn add(&mut self, o: Option<bool>) {
+        if let Some(c) = o {
+            self.known += 1;
+            if c {
+                self.converted += 1;
+            }
+        }
+    }
+    pub fn rate(&self) -> Option<f64> {
+        (self.known > 0).then(|| self.converted as f64 / self.known as f64)
+    }
+}
+
+/// Reads an outcome value: 1/0, true/false, yes/no (case-insensitive);
+/// `None` for anything else.
+pub fn parse_outcome(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// Values kept for exact quantiles; beyond this a deterministic reservoir
+/// sample of this size is kept, so memory stays bounded.
+pub(crate) const SAMPLE: usize = 1 << 20;
+
+/// A score's distribution.
+#[derive(Debug, Clone)]
+pub(crate) struct Dist {
+    pub sample: Vec<f64>,
+    pub count: u64,
+    pub min: f64,
+    pub max: f64,
+    pub sum: f64,
+    rng: u64,
+}
+
+impl Default for Dist {
+    fn default() -> Self {
+        Dist {
+            sample: Vec::new(),
+            count: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            sum: 0.0,
+            rng: 0x9E37_79B9_7F4A_7C15,
+        }
+    }
+}
+
+impl Dist {
+    pub fn add(&mut self, x: f64) {
+        self.count += 1;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        self.sum += x;
+        if self.sample.len() < SAMPLE {
+            self.sample.push(x);
+        } else {
+            // xorshift64*: reservoir sampling (algorithm R), deterministic.
+            self.rng ^= self.rng >> 12;
+            self.rng ^= self.rng << 25;
+            self.rng ^= self.rng >> 27;
+            let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D) % self.count;
+            if (r as usize) < SAMPLE {
+                self.sample[r as usize] = x;
+            }
+        }
+    }
+    pub fn exact(&self) -> bool {
+        self.count as usize <= SAMPLE
+    }
+    /// Quantiles by the nearest-rank method, on the sorted sample.
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
+        let mut s = self.sample.clone();
+        s.sort_by(f64::total_cmp);
+        qs.iter()
+            .map(|q| {
+                if s.is_empty() {
+                    return 0.0;
+                }
+                let rank = (q * s.len() as f64).ceil().max(1.0) as usize;
+                s[rank.min(s.len()) - 1]
+            })
+            .collect()
+    }
+    /// `bins` equal-width bins from min to max (counts scaled to `count`
+    /// when sampled).
+    pub fn histogram(&self, bins: usize) -> Vec<(f64, f64, u64)> {
+        if self.count == 0 || bins == 0 {
+            return Vec::new();
+        }
+        let (lo, hi) = (self.min, self.max);
+        let w = if hi > lo {
+            (hi - lo) / bins as f64
+        } else {
+            1.0
+        };
+        let mut counts = vec![0u64; bins];
+        for x in &self.sample {
+            let i = (((x - lo) / w) as usize).min(bins - 1);
+            counts[i] += 1;
+        }
+        let scale = self.count as f64 / self.sample.len().max(1) as f64;
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    lo + w * i as f64,
+                    lo + w * (i + 1) as f64,
+                    (*c as f64 * scale).round() as u64,
+                )
+            })
+            .collect()
+    }
+}
+
+/// Leads of one `--by` group.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Group {
+    pub leads: u64,
+    pub rejected: u64,
+    pub dest: [u64; 3],
+    pub outcome: Outcome,
+}
+
+/// Everything the report shows, accumulated decision by decision.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tally {
+    pub leads: u64,
+    pub rejected: u64,
+    pub dest: [u64; 3],
+    pub dest_outcome: [Outcome; 3],
+    pub route_rule: Vec<u64>,
+    pub route_outcome: Vec<Outcome>,
+    pub undecided: Vec<u64>,
+    pub grade: Vec<Vec<u64>>,
+    pub grade_outcome: Vec<Vec<Outcome>>,
+    pub scores: Vec<Dist>,
+    pub total: Dist,
+    pub fired: Vec<u64>,
+    pub unknown: Vec<u64>,
+    /// Per field: leads with at least one score rule undecided for lack of it.
+    pub field_gaps: Vec<u64>,
+    pub errors: HashMap<String, u64>,
+    pub groups: HashMap<String, Group>,
+    pub outcome: Outcome,
+    /// Leads whose outcome value is neither truthy nor falsy (or missing).
+    pub outcome_unknown: u64,
+}
+
+impl Tally {
+    fn new(agreement: &Agreement) -> Tally {
+        let m = agreement.model();
+        Tally {
+            route_rule: vec![0; m.routes.len()],
+            route_outcome: vec![Outcome::default(); m.routes.len()],
+            undecided: vec![0; m.routes.len()],
+            grade: m.grades.iter().map(|g| vec![0; g.labels.len()]).collect(),
+            grade_outcome: m
+                .grades
+                .iter()
+                .map(|g| vec![Outcome::default(); g.labels.len()])
+                .collect(),
+            scores: vec![Dist::default(); m.scores.len()],
+            fired: vec![0; m.rules.len()],
+            unknown: vec![0; m.rules.len()],
+            field_gaps: vec![0; m.fields.len()],
+            ..Tally::default()
+        }
+    }
+
+    /// Adds one decision, with its `--by` group and outcome if asked for.
+    fn add(
+        &mut self,
+        agreement: &Agreement,
+        d: &Decision,
+        group: Option<&str>,
+        outcome: Option<Option<bool>>,
+    ) {
+        let m = agreement.model();
+        self.leads += 1;
+        let g = group.map(|g| self.groups.entry(g.to_string()).or_default());
+        let v = match &d.outcome {
+            Err(e) => {
+                self.rejected += 1;
+                let key = match e.field() {
+                    Some(f) => format!("{f}: {}", first_words(e.message())),
+                    None => first_words(e.message()),
+                };
+                *self.errors.entry(key).or_default() += 1;
+                if let Some(g) = g {
+                    g.leads += 1;
+                    g.rejected += 1;
+                }
+                return;
+            }
+            Ok(v) => v,
+        };
+        let o = outcome.flatten();
+        if outcome.is_some() {
+            if o.is_none() {
+                self.outcome_unknown += 1;
+            }
+            self.outcome.add(o);
+        }
+        let di = dest_index(m.routes[v.route as usize].destination);
+        self.dest[di] += 1;
+        self.dest_outcome[di].add(o);
+        self.route_rule[v.route as usize] += 1;
+        self.route_outcome[v.route as usize].add(o);
+        for u in &v.undecided {
+            self.undecided[u.route as usize] += 1;
+        }
+        for (gi, l) in v.grades.iter().enumerate() {
+            self.grade[gi][*l as usize] += 1;
+            self.grade_outcome[gi][*l as usize].add(o);
+        }
+        for (si, x) in v.scores.iter().enumerate() {
+            self.scores[si].add(*x);
+        }
+        self.total.add(v.total);
+        for f in &v.fired {
+            self.fired[f.rule as usize] += 1;
+        }
+        let mut lacking: Vec<u32> = Vec::new();
+        for u in &v.unknown {
+            self.unknown[u.rule as usize] += 1;
+            lacking.extend(&u.missing);
+        }
+        lacking.sort_unstable();
+        lacking.dedup();
+        for f in lacking {
+            self.field_gaps[f as usize] += 1;
+        }
+        if let Some(g) = g {
+            g.leads += 1;
+            g.dest[di] += 1;
+            g.outcome.add(o);
+        }
+    }
+
+    pub fn scored(&self) -> u64 {
+        self.leads - self.rejected
+    }
+
+    /// Groups, largest first (ties by name).
+    pub fn groups_sorted(&self) -> Vec<(&String, &Group)> {
+        let mut g: Vec<_> = self.groups.iter().collect();
+        g.sort_by(|a, b| b.1.leads.cmp(&a.1.leads).then(a.0.cmp(b.0)));
+        g
+    }
+
+    /// Precision and recall of the sales route against the outcome.
+    pub fn sales_precision_recall(&self) -> (Option<f64>, Option<f64>) {
+        let tp = self.dest_outcome[0].converted as f64;
+        let precision = self.dest_outcome[0].rate();
+        let recall = (self.outcome.converted > 0).then(|| tp / self.outcome.converted as f64);
+        (precision, recall)
+    }
+
+    pub fn lift(&self, o: &Outcome) -> Option<f64> {
+        match (o.rate(), self.outcome.rate()) {
+            (Some(r), Some(all)) if all > 0.0 => Some(r / all),
+            _ => None,
+        }
+    }
+}
+
+fn first_words(s: &str) -> String {
+    // Group errors by their kind, not by the value seen.
+    match s.find(", got") {
+        Some(i) => s[..i].to_string(),
+        None => s.chars().take(60).collect(),
+    }
+}
+
+/// A route rule as `sales/emea "Hot lead, EMEA"` or `nurture (otherwise)`.
+pub(crate) fn route_rule_label(a: &Agreement, i: usize) -> String {
+    let r = &a.model().routes[i];
+    let mut s = r.destination.as_str().to_string();
+    if let Some(q) = &r.queue {
+        let _ = write!(s, "/{q}");
+    }
+    match &r.name {
+        Some(n) => {
+            let _ = write!(s, " \"{n}\"");
+        }
+        None => s.push_str(" (otherwise)"),
+    }
+    s
+}
+
+/// What the renderers need.
+pub(crate) struct Context<'a> {
+    pub agreement: &'a Agreement,
+    pub report: &'a Tally,
+    pub by: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub top: usize,
+    pub title: &'a str,
+}
+
+impl Context<'_> {
+    /// Route rule label: `3. sales/emea "Hot lead, EMEA"`.
+    pub fn route_label(&self, i: usize) -> String {
+        format!("{}. {}", i + 1, route_rule_label(self.agreement, i))
+    }
+
+    /// `(destination/queue, leads, outcome)` in route-rule order of first appearance.
+    pub fn queues(&self) -> Vec<(String, u64, Outcome)> {
+        let m = self.agreement.model();
+        let mut out: Vec<(String, u64, Outcome)> = Vec::new();
+        for (i, r) in m.routes.iter().enumerate() {
+            let key = match &r.queue {
+                Some(q) => format!("{}/{q}", r.destination.as_str()),
+                None => format!("{} (no queue)", r.destination.as_str()),
+            };
+            let o = self.report.route_outcome[i];
+            match out.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(e) => {
+                    e.1 += self.report.route_rule[i];
+                    e.2.converted += o.converted;
+                    e.2.known += o.known;
+                }
+                None => out.push((key, self.report.route_rule[i], o)),
+            }
+        }
+        out
+    }
+}
+
+/// The funnel report of many decisions under one agreement: built decision
+/// by decision ([`add`](Self::add)), rendered as text, JSON or a
+/// self-contained HTML page by every front alike.
+///
+/// ```
+/// # let agreement = leadgate::Agreement::compile(r#"agreement "A"
+/// #   fields { size : number  source : text }  score s { +1 "Big" when size > 10 }
+/// #   route { sales "Big lead" when s >= 1  nurture otherwise }"#)?;
+/// let opts = leadgate::ScoreOptions::now();
+/// let mut report = leadgate::Report::new(&agreement, Some("source"), Some("won"));
+/// for (lead, source, won) in [(r#"{"size": 20}"#, "ads", true), (r#"{"size": 2}"#, "seo", false)] {
+///     report.add(&agreement.score_json(lead, &opts), Some(source), Some(won));
+/// }
+/// assert_eq!(report.leads(), 2);
+/// assert!(report.to_text("demo", 20).contains("sales"));
+/// # Ok::<(), leadgate::CompileError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Report {
+    agreement: Agreement,
+    by: Option<String>,
+    outcome: Option<String>,
+    tally: Tally,
+}
+
+impl Report {
+    /// An empty report for decisions of `agreement`; `by` names what
+    /// [`add`](Self::add)'s groups are (a column, a field), `outcome` the
+    /// column its outcomes come from (for the backtest).
+    pub fn new(agreement: &Agreement, by: Option<&str>, outcome: Option<&str>) -> Report {
+        Report {
+            agreement: agreement.clone(),
+            by: by.map(String::from),
+            outcome: outcome.map(String::from),
+            tally: Tally::new(agreement),
+        }
+    }
+
+    /// Adds one decision of the report's agreement, with its group (when
+    /// the report has `by`; `None` is counted as `(missing)`) and its
+    /// outcome (when the report has `outcome`; `None` when unknown). A
+    /// decision of another agreement is not counted and returns `false`.
+    pub fn add(&mut self, decision: &Decision, group: Option<&str>, outcome: Option<bool>) -> bool {
+        if !self.agreement.made(decision) {
+            return false;
+        }
+        let group = self.by.as_ref().map(|_| group.unwrap_or("(missing)"));
+        let outcome = self.outcome.as_ref().map(|_| outcome);
+        self.tally.add(&self.agreement, decision, group, outcome);
+        true
+    }
+
+    /// Leads added.
+    pub fn leads(&self) -> u64 {
+        self.tally.leads
+    }
+
+    /// Leads added that were rejected.
+    pub fn rejected(&self) -> u64 {
+        self.tally.rejected
+    }
+
+    fn context<'a>(&'a self, title: &'a str, top: usize) -> Context<'a> {
+        Context {
+            agreement: &self.agreement,
+            report: &self.tally,
+            by: self.by.as_deref(),
+            outcome: self.outcome.as_deref(),
+            top,
+            title,
+        }
+    }
+
+    /// The report as text; `top` groups are listed, the rest summed.
+    pub fn to_text(&self, title: &str, top: usize) -> String {
+        text::text(&self.context(title, top))
+    }
+
+    /// The report as JSON.
+    pub fn to_json(&self, title: &str, top: usize) -> serde_json::Value {
+        json::to_json(&self.context(title, top))
+    }
+
+    /// The report as one self-contained HTML page (inline CSS and SVG, no
+    /// script, no network).
+    pub fn to_html(&self, title: &str, top: usize) -> String {
+        html::page(&self.context(title, top))
+    }
+}

@@ -6,13 +6,13 @@ use crate::batch::Threads;
 use crate::bind::{self, CsvBinder, CsvRow, Lead, LeadBuilder, OnBadValue};
 use crate::check::{Field, Grade, Model, RouteRule, Score, ScoreRule};
 use crate::compile::Program;
-use crate::decision::{Decision, JsonParts};
+use crate::compiled::Compiled;
+use crate::decision::Decision;
 use crate::diagnostic::{self, CompileError, Diagnostic, Severity};
 use crate::examples::{self, ExampleResult};
 use crate::explain::Explanation;
 use crate::options::ScoreOptions;
 use crate::schema::MissingColumns;
-use crate::value::Value;
 
 /// A compiled agreement. Immutable, `Send + Sync` and cheap to clone (the
 /// compiled program is shared): compile once, score from every thread.
@@ -36,18 +36,6 @@ use crate::value::Value;
 #[derive(Debug, Clone)]
 pub struct Agreement {
     inner: Arc<Compiled>,
-}
-
-/// What a compiled agreement shares with its decisions.
-#[derive(Debug)]
-pub(crate) struct Compiled {
-    pub(crate) program: Program,
-    /// The constant parts of decision JSON, rendered once.
-    pub(crate) json: JsonParts,
-    pub(crate) warnings: Vec<Diagnostic>,
-    pub(crate) source: Arc<str>,
-    /// Byte offsets of line starts, to report example lines.
-    line_starts: Vec<usize>,
 }
 
 impl Agreement {
@@ -79,18 +67,8 @@ impl Agreement {
         };
         let mut warnings = sink.items;
         warnings.sort_by_key(|d| d.span.start);
-        let line_starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let json = JsonParts::new(&program.model);
         Ok(Agreement {
-            inner: Arc::new(Compiled {
-                program,
-                json,
-                warnings,
-                source: source.into(),
-                line_starts,
-            }),
+            inner: Arc::new(Compiled::new(program, warnings, source)),
         })
     }
 
@@ -100,10 +78,6 @@ impl Agreement {
 
     pub(crate) fn model(&self) -> &Model {
         &self.inner.program.model
-    }
-
-    pub(crate) fn line_of(&self, offset: usize) -> usize {
-        self.inner.line_starts.partition_point(|&s| s <= offset)
     }
 
     /// The agreement's text, as compiled.
@@ -212,31 +186,12 @@ impl Agreement {
     }
 
     fn shared_id(&self, lead: &Lead) -> Option<Arc<str>> {
-        let slot = self.model().id_slot? as usize;
-        match lead.value(slot) {
-            Some(Value::Text(t)) => Some(t.shared()),
-            _ => None,
-        }
+        crate::decision::lead_id(&self.inner, lead)
     }
 
     /// Scores a bound lead; `index` is its position in its batch.
     pub fn decide(&self, index: usize, lead: &Lead, opts: &ScoreOptions) -> Decision {
-        let id = self.shared_id(lead);
-        let outcome = match lead.error() {
-            Some(e) => Err(e.clone()),
-            None => Ok(crate::eval::evaluate(
-                self.program(),
-                lead,
-                opts.as_of().unix_ms(),
-                opts.explains(),
-            )),
-        };
-        Decision {
-            agreement: self.inner.clone(),
-            index,
-            id,
-            outcome,
-        }
+        crate::decision::decide(&self.inner, index, lead, opts)
     }
 
     /// Binds and scores one JSON object text.
@@ -288,12 +243,12 @@ impl Agreement {
     /// Scores a bound lead and explains the decision for a person.
     pub fn explain(&self, index: usize, lead: &Lead, opts: &ScoreOptions) -> Explanation {
         let decision = self.decide(index, lead, &opts.explain(true));
-        Explanation::new(self, lead, decision, opts.as_of())
+        Explanation::new(&self.inner, lead, decision, opts.as_of())
     }
 
     /// Runs the agreement's `example` blocks.
     pub fn run_examples(&self) -> Vec<ExampleResult> {
-        examples::run(self)
+        examples::run(&self.inner)
     }
 
     /// Whether `decision` was made by this agreement (and not a reloaded one).

@@ -361,6 +361,8 @@ impl miette::Diagnostic for CompileError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Code {
+    /// `E0000`: an internal error (a bug in leadgate, not in the agreement).
+    Internal,
     /// `E0001`: the text does not follow the grammar.
     Syntax,
     /// `E0002`: an escape in a string literal is not valid.
@@ -415,6 +417,7 @@ impl Code {
     /// The stable text, e.g. `"E0007"`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Code::Internal => "E0000",
             Code::Syntax => "E0001",
             Code::BadEscape => "E0002",
             Code::BadLiteral => "E0003",
@@ -465,6 +468,7 @@ impl serde::Serialize for Code {
 pub(crate) mod codes {
     use super::Code;
 
+    pub const INTERNAL: Code = Code::Internal;
     pub const SYNTAX: Code = Code::Syntax;
     pub const BAD_ESCAPE: Code = Code::BadEscape;
     pub const BAD_LITERAL: Code = Code::BadLiteral;

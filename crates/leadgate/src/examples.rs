@@ -4,9 +4,10 @@ use std::borrow::Cow;
 
 use crate::bind::{OnBadValue, Raw};
 use crate::check::Expectation;
+use crate::compiled::Compiled;
 use crate::syntax::ast::{CmpOp, Literal};
 use crate::value::format_number;
-use crate::{Agreement, ScoreOptions, Timestamp};
+use crate::{ScoreOptions, Timestamp};
 
 /// The outcome of one `example` block of an agreement.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +49,7 @@ fn close(op: CmpOp, actual: f64, expected: f64) -> bool {
     }
 }
 
-pub(crate) fn run(agreement: &Agreement) -> Vec<ExampleResult> {
+pub(crate) fn run(agreement: &std::sync::Arc<Compiled>) -> Vec<ExampleResult> {
     let m = agreement.model();
     m.examples
         .iter()
@@ -60,7 +61,7 @@ pub(crate) fn run(agreement: &Agreement) -> Vec<ExampleResult> {
             let lead = b.finish_except(m.id_slot);
             // Without `as_of` only when the agreement does not use time.
             let opts = ScoreOptions::at(Timestamp::from_unix_ms(ex.as_of.unwrap_or(0)));
-            let d = agreement.decide(0, &lead, &opts);
+            let d = crate::decision::decide(agreement, 0, &lead, &opts);
             let line = agreement.line_of(ex.span.start);
             let mut failures = Vec::new();
             let v = match &d.outcome {

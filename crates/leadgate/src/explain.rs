@@ -5,13 +5,14 @@
 use std::fmt::Write as _;
 
 use crate::check::Points;
+use crate::compiled::Compiled;
 use crate::present::{duration, num, signed};
 use crate::syntax::snippet;
 use crate::value::Value;
 use crate::verdict::Verdict;
-use crate::{Agreement, Decision, Lead, Timestamp};
+use crate::{Decision, Lead, Timestamp};
 
-fn field_list(agreement: &Agreement, slots: &[u32]) -> String {
+fn field_list(agreement: &Compiled, slots: &[u32]) -> String {
     let fields = &agreement.model().fields;
     slots
         .iter()
@@ -37,7 +38,7 @@ pub struct Explanation {
 
 impl Explanation {
     pub(crate) fn new(
-        agreement: &Agreement,
+        agreement: &Compiled,
         lead: &Lead,
         decision: Decision,
         as_of: Timestamp,
@@ -70,7 +71,7 @@ fn instant_text(t: Timestamp) -> String {
 }
 
 /// The explanation text.
-fn explain(agreement: &Agreement, lead: &Lead, d: &Decision, as_of: Timestamp) -> String {
+fn explain(agreement: &Compiled, lead: &Lead, d: &Decision, as_of: Timestamp) -> String {
     let m = agreement.model();
     let source = agreement.source();
     let as_of_ms = as_of.unix_ms();
@@ -134,7 +135,7 @@ fn explain(agreement: &Agreement, lead: &Lead, d: &Decision, as_of: Timestamp) -
     out
 }
 
-fn scores(out: &mut String, agreement: &Agreement, lead: &Lead, v: &Verdict, as_of_ms: i64) {
+fn scores(out: &mut String, agreement: &Compiled, lead: &Lead, v: &Verdict, as_of_ms: i64) {
     let m = agreement.model();
     let _ = writeln!(out, "\nScores");
     for (si, score) in m.scores.iter().enumerate() {
@@ -218,7 +219,7 @@ fn scores(out: &mut String, agreement: &Agreement, lead: &Lead, v: &Verdict, as_
     let _ = writeln!(out, "  total = {}", num(v.total));
 }
 
-fn grades(out: &mut String, agreement: &Agreement, source: &str, v: &Verdict) {
+fn grades(out: &mut String, agreement: &Compiled, source: &str, v: &Verdict) {
     let m = agreement.model();
     if m.grades.is_empty() {
         return;
@@ -240,7 +241,7 @@ fn grades(out: &mut String, agreement: &Agreement, source: &str, v: &Verdict) {
     }
 }
 
-fn routes(out: &mut String, agreement: &Agreement, source: &str, v: &Verdict) {
+fn routes(out: &mut String, agreement: &Compiled, source: &str, v: &Verdict) {
     let m = agreement.model();
     let _ = writeln!(
         out,

@@ -33,8 +33,10 @@
 mod agreement;
 mod batch;
 mod bind;
+mod canonical;
 mod check;
 mod compile;
+mod compiled;
 mod decision;
 mod diagnostic;
 mod diff;

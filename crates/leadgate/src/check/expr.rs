@@ -123,6 +123,12 @@ impl Checker<'_, '_> {
         }
     }
 
+    fn arith(&mut self, op: ArithOp, l: &ast::Expr, r: &ast::Expr, ctx: Context) -> Typed {
+        let a = self.num(l, ctx);
+        let b = self.num(r, ctx);
+        Typed::Num(Num::Arith(op, Box::new(a), Box::new(b)))
+    }
+
     pub(crate) fn typed(&mut self, e: &ast::Expr, ctx: Context) -> Typed {
         match &e.kind {
             ExprKind::Number(n) => Typed::Num(Num::Const(*n)),
@@ -385,17 +391,10 @@ impl Checker<'_, '_> {
                 let b = self.typed(r, ctx);
                 Typed::Cond(self.compare(c, a, b, span))
             }
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                let a = self.num(l, ctx);
-                let b = self.num(r, ctx);
-                let aop = match op {
-                    BinOp::Add => ArithOp::Add,
-                    BinOp::Sub => ArithOp::Sub,
-                    BinOp::Mul => ArithOp::Mul,
-                    _ => ArithOp::Div,
-                };
-                Typed::Num(Num::Arith(aop, Box::new(a), Box::new(b)))
-            }
+            BinOp::Add => self.arith(ArithOp::Add, l, r, ctx),
+            BinOp::Sub => self.arith(ArithOp::Sub, l, r, ctx),
+            BinOp::Mul => self.arith(ArithOp::Mul, l, r, ctx),
+            BinOp::Div => self.arith(ArithOp::Div, l, r, ctx),
         }
     }
 

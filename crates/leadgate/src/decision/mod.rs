@@ -2,18 +2,17 @@
 //! why it was rejected. A decision holds its agreement, so it is always
 //! read and rendered with the agreement that made it.
 
-mod json;
 mod serialize;
 
 pub use serialize::to_canonical_json;
 
 use std::sync::Arc;
 
-pub(crate) use json::JsonParts;
-
-use crate::agreement::Compiled;
-use crate::bind::{LeadError, LeadWarning};
+use crate::bind::{Lead, LeadError, LeadWarning};
 use crate::check::Model;
+use crate::compiled::Compiled;
+use crate::options::ScoreOptions;
+use crate::value::Value;
 use crate::verdict::Verdict;
 use crate::Destination;
 
@@ -264,7 +263,7 @@ impl Decision {
 
     /// Appends [`to_json`](Self::to_json) to `out`.
     pub fn write_json(&self, out: &mut String) {
-        json::write_decision(
+        crate::canonical::write_decision(
             out,
             &self.agreement.json,
             self.index,
@@ -286,5 +285,39 @@ impl PartialEq for Decision {
             && self.index == other.index
             && self.id == other.id
             && self.outcome == other.outcome
+    }
+}
+
+/// The `id` field's text in a bound lead, shared with the lead (no copy).
+pub(crate) fn lead_id(shared: &Compiled, lead: &Lead) -> Option<Arc<str>> {
+    let slot = shared.model().id_slot? as usize;
+    match lead.value(slot) {
+        Some(Value::Text(t)) => Some(t.shared()),
+        _ => None,
+    }
+}
+
+/// Scores a bound lead into a decision that holds its agreement.
+pub(crate) fn decide(
+    shared: &Arc<Compiled>,
+    index: usize,
+    lead: &Lead,
+    opts: &ScoreOptions,
+) -> Decision {
+    let id = lead_id(shared, lead);
+    let outcome = match lead.error() {
+        Some(e) => Err(e.clone()),
+        None => Ok(crate::eval::evaluate(
+            &shared.program,
+            lead,
+            opts.as_of().unix_ms(),
+            opts.explains(),
+        )),
+    };
+    Decision {
+        agreement: shared.clone(),
+        index,
+        id,
+        outcome,
     }
 }

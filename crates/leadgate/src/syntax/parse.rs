@@ -196,6 +196,22 @@ impl Builder {
         self.errors.borrow_mut().push((code, span, msg.into()));
     }
 
+    /// A grammar rule this builder does not know where it met it: a bug
+    /// (the grammar and the builder disagree), reported as an internal
+    /// error so that the agreement does not compile — never read as a
+    /// plausible value.
+    fn unexpected(&self, p: &Pair<'_, Rule>, place: &str) {
+        self.unexpected_rule(p.as_rule(), span(p), place);
+    }
+
+    fn unexpected_rule(&self, rule: Rule, at: Span, place: &str) {
+        self.error(
+            codes::INTERNAL,
+            at,
+            format!("internal error: unexpected {rule:?} in {place}; please report this agreement"),
+        );
+    }
+
     fn file(&self, pair: Pair<'_, Rule>) -> File {
         let mut file = File::default();
         for p in pair.into_inner() {
@@ -320,7 +336,10 @@ impl Builder {
             Rule::kw_true => Literal::Bool(true),
             Rule::kw_false => Literal::Bool(false),
             Rule::list_lit => Literal::List(p.into_inner().map(|q| self.literal(q)).collect()),
-            _ => Literal::Text(String::new()),
+            _ => {
+                self.unexpected(&p, "a literal");
+                Literal::Text(String::new())
+            }
         };
         Spanned { value, span: sp }
     }
@@ -339,11 +358,15 @@ impl Builder {
                     Rule::name => name = Some(self.ident(q)),
                     Rule::type_name => {
                         let t = match q.as_str() {
+                            "text" => FieldType::Text,
                             "number" => FieldType::Number,
                             "bool" => FieldType::Bool,
                             "date" => FieldType::Date,
                             "list" => FieldType::List,
-                            _ => FieldType::Text,
+                            _ => {
+                                self.unexpected(&q, "a field type");
+                                FieldType::Text
+                            }
                         };
                         ty = Some(Spanned {
                             value: t,
@@ -559,8 +582,12 @@ impl Builder {
             for r in q.into_inner() {
                 match r.as_rule() {
                     Rule::destination => {
+                        let value = Destination::parse(r.as_str()).unwrap_or_else(|| {
+                            self.unexpected(&r, "a route destination");
+                            Destination::Nurture
+                        });
                         rule.destination = Spanned {
-                            value: Destination::parse(r.as_str()).unwrap_or(Destination::Nurture),
+                            value,
                             span: span(&r),
                         }
                     }
@@ -653,7 +680,14 @@ impl Builder {
             }
             Rule::exp_score => {
                 let s = self.ident(inner.next()?);
-                let op = cmp_op(inner.next()?.as_str());
+                let op = inner.next()?;
+                let op = match cmp_op(op.as_str()) {
+                    Some(op) => op,
+                    None => {
+                        self.unexpected(&op, "an `expect` comparison");
+                        return None;
+                    }
+                };
                 Expect::Score(s, op, self.signed_number(inner.next()?).value)
             }
             _ => return None,
@@ -680,10 +714,13 @@ impl Builder {
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, (rhs, d)| {
                 let sp = Span::new(span(&op).start, rhs.span.end);
-                let kind = if op.as_rule() == Rule::op_not {
-                    ExprKind::Not(Box::new(rhs))
-                } else {
-                    ExprKind::Neg(Box::new(rhs))
+                let kind = match op.as_rule() {
+                    Rule::op_not => ExprKind::Not(Box::new(rhs)),
+                    Rule::op_neg => ExprKind::Neg(Box::new(rhs)),
+                    _ => {
+                        self.unexpected(&op, "a prefix operator");
+                        ExprKind::Error
+                    }
                 };
                 self.node(kind, sp, d + 1)
             })
@@ -701,7 +738,11 @@ impl Builder {
                     Rule::op_add => BinOp::Add,
                     Rule::op_sub => BinOp::Sub,
                     Rule::op_mul => BinOp::Mul,
-                    _ => BinOp::Div,
+                    Rule::op_div => BinOp::Div,
+                    _ => {
+                        self.unexpected(&op, "an operator");
+                        BinOp::Div
+                    }
                 };
                 self.node(
                     ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
@@ -785,7 +826,11 @@ impl Builder {
                 let op = match rule {
                     Rule::pf_contains => TextOp::Contains,
                     Rule::pf_starts_with => TextOp::StartsWith,
-                    _ => TextOp::EndsWith,
+                    Rule::pf_ends_with => TextOp::EndsWith,
+                    _ => {
+                        self.unexpected_rule(rule, sp, "a text test");
+                        TextOp::EndsWith
+                    }
                 };
                 let (rhs, dr) = inner
                     .next()
@@ -832,12 +877,16 @@ impl Builder {
                     pattern_span: body_span,
                 }
             }
-            _ => {
+            Rule::pf_within => {
                 let dur = inner
                     .next()
                     .map(|d| self.duration(&d))
                     .unwrap_or(Spanned { value: 1, span: sp });
                 ExprKind::Within(lhs_b, dur)
+            }
+            _ => {
+                self.unexpected_rule(rule, sp, "a postfix test");
+                ExprKind::Error
             }
         };
         self.node(kind, sp, depth)
@@ -879,7 +928,10 @@ impl Builder {
             Rule::kw_false => ExprKind::Bool(false),
             Rule::ident => ExprKind::Name(self.ident(p)),
             Rule::expr => return self.pratt_expr(p.into_inner(), false),
-            _ => ExprKind::Error,
+            _ => {
+                self.unexpected(&p, "an expression");
+                ExprKind::Error
+            }
         };
         (Expr { kind, span: sp }, 1)
     }
@@ -913,15 +965,16 @@ fn is_keyword_rule(rule: Rule) -> bool {
     )
 }
 
-fn cmp_op(s: &str) -> CmpOp {
-    match s {
+fn cmp_op(s: &str) -> Option<CmpOp> {
+    Some(match s {
         "==" => CmpOp::Eq,
         "!=" => CmpOp::Ne,
         "<" => CmpOp::Lt,
         "<=" => CmpOp::Le,
         ">" => CmpOp::Gt,
-        _ => CmpOp::Ge,
-    }
+        ">=" => CmpOp::Ge,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -950,6 +1003,29 @@ mod tests {
             ExprKind::IsMissing(a) => format!("({} missing)", shape(a)),
             other => format!("{other:?}"),
         }
+    }
+
+    /// A pair of `rule` made from `text` alone.
+    fn pair(rule: Rule, text: &str) -> Pair<'_, Rule> {
+        Grammar::parse(rule, text).unwrap().next().unwrap()
+    }
+
+    #[test]
+    fn unexpected_grammar_rules_are_internal_errors_never_values() {
+        let b = Builder::new();
+        // Each builder fed a rule it does not expect there.
+        let _ = b.literal(pair(Rule::ident, "size"));
+        let _ = b.primary(pair(Rule::type_name, "text"));
+        let lhs = cond("size");
+        let _ = b.postfix(lhs, 1, pair(Rule::ident, "size"));
+        let errors = b.errors.into_inner();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        for (code, _, msg) in &errors {
+            assert_eq!(*code, codes::INTERNAL);
+            assert!(msg.starts_with("internal error: unexpected"), "{msg}");
+        }
+        assert_eq!(cmp_op("=>"), None);
+        assert_eq!(cmp_op(">="), Some(CmpOp::Ge));
     }
 
     #[test]

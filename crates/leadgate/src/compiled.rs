@@ -1,0 +1,53 @@
+//! What a compiled agreement shares with every decision it makes: the
+//! program, the constant parts of the decision JSON, the warnings and the
+//! source text.
+
+use crate::bind::{LeadBuilder, OnBadValue};
+use crate::canonical::JsonParts;
+use crate::check::Model;
+use crate::compile::Program;
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub(crate) program: Program,
+    /// The constant parts of decision JSON, rendered once.
+    pub(crate) json: JsonParts,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) source: std::sync::Arc<str>,
+    /// Byte offsets of line starts, to report example lines.
+    line_starts: Vec<usize>,
+}
+
+impl Compiled {
+    pub(crate) fn new(program: Program, warnings: Vec<Diagnostic>, source: &str) -> Compiled {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let json = JsonParts::new(&program.model);
+        Compiled {
+            program,
+            json,
+            warnings,
+            source: source.into(),
+            line_starts,
+        }
+    }
+
+    pub(crate) fn model(&self) -> &Model {
+        &self.program.model
+    }
+
+    pub(crate) fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The 1-based line of a byte offset.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
+    pub(crate) fn lead_builder(&self, on_bad_value: OnBadValue) -> LeadBuilder<'_> {
+        LeadBuilder::new(&self.program, on_bad_value)
+    }
+}

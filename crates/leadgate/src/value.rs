@@ -77,7 +77,9 @@ pub fn write_number(out: &mut String, x: f64) {
     }
 }
 
-/// [`write_number`] into a new string.
+/// A number in the canonical form of the decision JSON: the shortest text
+/// that reads back to the same 64-bit float, whole numbers without a
+/// fraction, `-0` as `0` (`45`, `32.5`, `1e21`).
 pub fn format_number(x: f64) -> String {
     let mut s = String::new();
     write_number(&mut s, x);

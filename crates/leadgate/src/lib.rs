@@ -32,7 +32,7 @@ pub mod matcher;
 pub mod syntax;
 pub mod value;
 
-pub use batch::Threads;
+pub use batch::{Threads, MAX_THREADS};
 pub use bind::{CsvBinder, Lead, LeadBuilder, LeadError, LeadWarning, OnBadValue, Raw};
 pub use check::{Field, Model};
 pub use compile::Program;

@@ -83,3 +83,94 @@ fn many_rules_compile() {
     let a = Agreement::compile(&src).unwrap();
     assert_eq!(a.model().rules.len(), 1000);
 }
+
+/// `n` rules `+1 "rxN" when s matches /\w{20}N/`: each regex takes about
+/// 1.1 MB compiled (Unicode `\w`), so 3,000 of them took 4 GB and 18 s.
+fn word_regexes(n: usize) -> String {
+    let mut src = String::from("agreement \"Rx\"\nfields { s : text }\nscore x {\n");
+    for i in 0..n {
+        src.push_str(&format!("  +1 \"rx{i}\" when s matches /\\w{{20}}{i}/\n"));
+    }
+    src.push_str("}\nroute { nurture otherwise }\n");
+    src
+}
+
+#[test]
+fn regexes_share_one_size_budget() {
+    let src = word_regexes(3000);
+    let started = std::time::Instant::now();
+    let err = Agreement::compile(&src).expect_err("over the regex budget");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    // One error, on the regex that crosses the budget; the later ones are
+    // not compiled.
+    assert_eq!(err.diagnostics.len(), 1, "{:?}", err.diagnostics);
+    let d = &err.diagnostics[0];
+    assert_eq!(d.code, "E0017");
+    assert_eq!(
+        d.message,
+        "the agreement's regexes are too large: together they take more than the limit of 32 MiB"
+    );
+    let line = src.lines().nth(d.line - 1).unwrap_or("");
+    assert_eq!(
+        d.column,
+        line.find('/').unwrap() + 2,
+        "on the pattern: {line}"
+    );
+    let crossing: usize = line
+        .trim_start_matches("  +1 \"rx")
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Each regex takes about 1.1 MB: the budget is crossed after ~29.
+    assert!((20..40).contains(&crossing), "{line}");
+    // The ones before compile.
+    let a = Agreement::compile(&word_regexes(crossing)).unwrap();
+    assert!(a.model().regex_bytes <= leadgate::syntax::limits::MAX_REGEX_TOTAL_BYTES);
+}
+
+/// Every bundled agreement, and the generated 1,000-rule one of the
+/// benchmarks (40 regexes like `/^v(alue)? ?3\d*$/i`), stays far below.
+#[test]
+fn bundled_agreements_stay_far_below_the_regex_budget() {
+    let budget = leadgate::syntax::limits::MAX_REGEX_TOTAL_BYTES;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut sources = Vec::new();
+    for dir in ["rules-examples", "tests/agreements"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "lead") {
+                sources.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    let mut generated = String::from("agreement \"G\"\nfields {\n");
+    for t in 0..4 {
+        generated.push_str(&format!("  t{t} : text\n"));
+    }
+    generated.push_str("}\nscore s {\n");
+    for i in 0..40 {
+        generated.push_str(&format!(
+            "  +1 \"r{i}\" when t{} matches /^v(alue)? ?{}\\d*$/i\n",
+            i % 4,
+            i % 10
+        ));
+    }
+    generated.push_str("}\nroute { nurture otherwise }\n");
+    sources.push(("generated".into(), generated));
+    assert!(sources.len() >= 5);
+    for (name, src) in sources {
+        let a = Agreement::compile(&src).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let used = a.model().regex_bytes;
+        eprintln!("{name}: {used} bytes of compiled regexes");
+        assert!(used * 10 < budget, "{name}: {used} bytes of regexes");
+    }
+}

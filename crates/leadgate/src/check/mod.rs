@@ -35,6 +35,8 @@ pub(crate) struct Checker<'a, 's> {
     pub uses_time: bool,
     /// Fields read by the expression being checked.
     pub reads: Vec<u32>,
+    /// Memory of the regexes compiled so far (`usize::MAX` once over the budget).
+    pub regex_bytes: usize,
 }
 
 /// A named list's members, ready for `in`.
@@ -59,6 +61,7 @@ pub(crate) fn check(file: &ast::File, sink: &mut Sink<'_>) -> Option<Model> {
         used_lists: FxHashSet::default(),
         uses_time: false,
         reads: Vec::new(),
+        regex_bytes: 0,
     };
     c.block_counts(file);
     let id_slot = c.declare_fields(file);
@@ -85,6 +88,7 @@ pub(crate) fn check(file: &ast::File, sink: &mut Sink<'_>) -> Option<Model> {
         routes,
         examples,
         uses_time: uses_time_before_examples,
+        regex_bytes: c.regex_bytes,
     })
 }
 

@@ -230,4 +230,6 @@ pub mod codes {
     pub const UNUSED_LIST: &str = "W0002";
     pub const NEVER_FIRES: &str = "W0003";
     pub const SHADOWED: &str = "W0004";
+    pub const MIXED_SCRIPT: &str = "W0005";
+    pub const CONFUSABLE: &str = "W0006";
 }

@@ -131,6 +131,12 @@ fn check_agreement(dir: &Scratch, text: &[u8]) -> Out {
     leadgate(&["check", a.as_str()], None)
 }
 
+/// `what` ended within `secs` seconds of `started`.
+fn assert_quick(started: Instant, secs: u64, what: &str) {
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(secs), "{what}: took {took:?}");
+}
+
 fn error_of(v: &serde_json::Value) -> Option<(&str, &str)> {
     let e = v.get("error")?;
     Some((
@@ -264,6 +270,91 @@ fn agreements_that_are_not_text_are_a_clear_error() {
         assert_eq!(out.code, Some(1), "{text:?}: {}", out.stderr);
         assert!(out.stderr.contains("error"), "{text:?}: {}", out.stderr);
     }
+}
+
+/// An agreement file is read only to its size limit (4 MiB) and one byte:
+/// a 64 MiB comment, or `/dev/zero`, is E0017 at once, and the diagnostic
+/// shows a window of the offending line, not the line.
+#[test]
+fn a_huge_agreement_file_is_read_only_to_the_limit() {
+    let dir = Scratch::new("hugeagreement");
+    let mut text = b"# ".to_vec();
+    text.resize(64 << 20, b'#');
+    let big = dir.file("big.lead", &text);
+    let mut files = vec![big];
+    if Path::new("/dev/zero").exists() {
+        files.push("/dev/zero".into());
+    }
+    for path in &files {
+        for cmd in ["check", "fmt"] {
+            let started = Instant::now();
+            let out = leadgate(&[cmd, path.as_str()], None);
+            assert_eq!(out.code, Some(1), "{cmd} {path}: {}", out.stderr);
+            assert!(
+                out.stderr.contains("E0017")
+                    && out.stderr.contains(
+                        "the agreement is too large: more than the limit of 4194304 bytes"
+                    ),
+                "{cmd} {path}: {}",
+                out.stderr
+            );
+            assert!(
+                out.stderr.len() < 2000,
+                "{cmd} {path}: {} bytes on stderr",
+                out.stderr.len()
+            );
+            assert_quick(started, 10, &format!("{cmd} {path}"));
+        }
+    }
+}
+
+/// A diagnostic on a long line (under the size limit) shows the part of the
+/// line around the span, with the right line and column.
+#[test]
+fn a_diagnostic_on_a_long_line_shows_a_window_around_the_span() {
+    let dir = Scratch::new("longline-diag");
+    let name = "é".repeat(1_500_000);
+    let out = check_agreement(&dir, one_rule(&name, "x > 1 and nope > 2").as_bytes());
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.len() < 2000,
+        "{} bytes on stderr",
+        out.stderr.len()
+    );
+    assert!(out.stderr.contains("unknown name `nope`"), "{}", out.stderr);
+    let column = "score s { +1 \"".chars().count() + 1_500_000 + "\" when x > 1 and ".len() + 1;
+    assert!(
+        out.stderr.contains(&format!("x.lead:3:{column}]")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("and nope > 2"), "{}", out.stderr);
+}
+
+/// 3,000 rules `when s matches /\w{20}N/` (124 KB) took 4 GB and 18 s or
+/// more to check: an agreement's regexes share a 32 MiB budget.
+#[test]
+fn thousands_of_large_regexes_are_a_limit_error() {
+    let dir = Scratch::new("regexes");
+    let rules: String = (0..3000)
+        .map(|i| format!("  +1 \"rx{i}\" when s matches /\\w{{20}}{i}/\n"))
+        .collect();
+    let text = format!(
+        "agreement \"R\"\nfields {{ s : text }}\nscore x {{\n{rules}}}\nroute {{ nurture otherwise }}\n"
+    );
+    let started = Instant::now();
+    let out = check_agreement(&dir, text.as_bytes());
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("E0017")
+            && out.stderr.contains(
+                "the agreement's regexes are too large: together they take more than the limit of 32 MiB"
+            ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.matches("E0017").count(), 1, "{}", out.stderr);
+    assert_quick(started, 20, "check");
 }
 
 // ------------------------------------------------------------------ JSON Lines
@@ -515,6 +606,9 @@ fn bad_options_and_outputs_are_usage_errors() {
     let path = dir.file("in.jsonl", "{\"lead_id\": \"A\", \"email\": \"a@b.io\"}\n");
     for extra in [
         &["--threads", "0"][..],
+        &["--threads", "1025"],
+        &["--threads", "10000"],
+        &["--threads", "18446744073709551615"],
         &["--as-of", "yesterday"],
         &["--on-bad-value", "ignore"],
         &["--output", "/nonexistent-dir/out.jsonl"],
@@ -522,6 +616,15 @@ fn bad_options_and_outputs_are_usage_errors() {
         let out = score(&dir, &path, extra);
         assert_eq!(out.code, Some(2), "{extra:?}: {}", out.stderr);
         assert!(out.stdout.is_empty());
+    }
+    for n in ["0", "10000", "18446744073709551615"] {
+        let started = Instant::now();
+        let out = score(&dir, &path, &["--threads", n]);
+        assert_eq!(
+            out.stderr.trim(),
+            format!("error: the thread count must be at least 1 and at most 1024, not {n}")
+        );
+        assert_quick(started, 5, n);
     }
     if Path::new("/dev/full").exists() {
         let out = score(&dir, &path, &["--output", "/dev/full"]);

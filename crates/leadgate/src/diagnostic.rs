@@ -1,6 +1,10 @@
 //! Compile diagnostics: a stable code, a message, a span, and a rendering
 //! with the source line and a caret.
 
+mod excerpt;
+
+pub use excerpt::{Excerpt, EXCERPT_SPAN_LINES, EXCERPT_WIDTH};
+
 /// A byte range in the agreement text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Span {
@@ -62,7 +66,17 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let mut out = format!("{kind}[{}]: {}\n", self.code, self.message);
-        let (line_start, line_text) = line_at(source, self.span.start);
+        let excerpt = self.excerpt(source, 0, 0);
+        // The span's first line only.
+        let text = excerpt.text.split('\n').next().unwrap_or("");
+        let span_end = excerpt.span.end.min(text.len());
+        let caret_col = text
+            .get(..excerpt.span.start)
+            .map_or(0, |s| s.chars().count());
+        let width = text
+            .get(excerpt.span.start.min(span_end)..span_end)
+            .map_or(0, |s| s.chars().count())
+            .max(1);
         let gutter = self.line.to_string().len();
         let pad = " ".repeat(gutter);
         out.push_str(&format!(
@@ -70,15 +84,7 @@ impl Diagnostic {
             self.line, self.column
         ));
         out.push_str(&format!("{pad} |\n"));
-        let shown: String = line_text.chars().take(200).collect();
-        out.push_str(&format!("{} | {}\n", self.line, shown.replace('\t', " ")));
-        let caret_col = self.column.saturating_sub(1).min(200);
-        let span_end = self.span.end.min(line_start + line_text.len());
-        let width = source
-            .get(self.span.start.min(span_end)..span_end)
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            .clamp(1, 200usize.saturating_sub(caret_col).max(1));
+        out.push_str(&format!("{} | {}\n", self.line, text.replace('\t', " ")));
         out.push_str(&format!(
             "{pad} | {}{}",
             " ".repeat(caret_col),
@@ -91,18 +97,6 @@ impl Diagnostic {
         out.push('\n');
         out
     }
-}
-
-/// The start offset and text (without the newline) of the line holding `offset`.
-fn line_at(source: &str, offset: usize) -> (usize, &str) {
-    let offset = floor_char_boundary(source, offset.min(source.len()));
-    let start = source[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = source[offset..]
-        .find('\n')
-        .map(|i| offset + i)
-        .unwrap_or(source.len());
-    let text = source[start..end].trim_end_matches('\r');
-    (start, text)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

@@ -29,6 +29,7 @@ mod examples;
 pub mod expr;
 pub mod format;
 pub mod matcher;
+mod read;
 pub mod syntax;
 pub mod value;
 
@@ -37,8 +38,9 @@ pub use bind::{CsvBinder, Lead, LeadBuilder, LeadError, LeadWarning, OnBadValue,
 pub use check::{Field, Model};
 pub use compile::Program;
 pub use decision::{Decision, Fired, PerScore, Undecided, UnknownRule, Verdict};
-pub use diagnostic::{CompileError, Diagnostic, Severity, Span};
+pub use diagnostic::{CompileError, Diagnostic, Excerpt, Severity, Span};
 pub use examples::ExampleResult;
+pub use read::{read_agreement, ReadError};
 pub use syntax::ast::{Destination, FieldType};
 
 /// How leads are scored.

@@ -33,10 +33,17 @@ pub const MAX_CSV_RECORD_BYTES: usize = MAX_LINE_BYTES;
 pub const MAX_CSV_FIELDS: usize = 1 << 20;
 /// A chunk of records stops growing past this many bytes, so that many
 /// long records do not add up (records per chunk are bounded separately).
+/// The decisions of a chunk are bounded too (`score::chunk_len`).
 pub const MAX_CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Records larger than this are not kept for reuse (memory stays flat).
 const RECYCLE_BYTES: usize = 64 * 1024;
+
+/// The memory a CSV record holds: its bytes and the end of every field (a
+/// row of 100,000 empty fields holds 800 KB, not 0).
+fn record_bytes(rec: &csv::ByteRecord) -> usize {
+    rec.as_slice().len() + rec.len() * std::mem::size_of::<usize>()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
@@ -156,7 +163,7 @@ impl Source {
     pub fn recycle(&mut self, records: &mut Vec<Record>) {
         if let Source::Csv { spare, .. } = self {
             spare.extend(records.drain(..).filter_map(|r| match r {
-                Record::Csv(rec) if rec.as_slice().len() <= RECYCLE_BYTES => Some(rec),
+                Record::Csv(rec) if record_bytes(&rec) <= RECYCLE_BYTES => Some(rec),
                 _ => None,
             }));
         } else {
@@ -218,7 +225,7 @@ impl Source {
                 while out.len() < max && bytes < MAX_CHUNK_BYTES {
                     match reader.read_into(spare.pop().unwrap_or_default()) {
                         Ok(CsvRead::Record(rec)) => {
-                            bytes += rec.as_slice().len();
+                            bytes += record_bytes(&rec);
                             out.push(Record::Csv(rec));
                         }
                         Ok(CsvRead::TooLong(why)) => out.push(Record::Bad(why)),
@@ -432,6 +439,7 @@ impl CsvRecords {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -497,6 +505,37 @@ mod tests {
                 String::from_utf8_lossy(&input)
             );
         }
+    }
+
+    /// A record's memory counts the end of each of its fields: a chunk of
+    /// rows of 100,000 empty fields stops at 64 MiB of them.
+    #[test]
+    fn chunks_of_rows_of_empty_fields_are_bounded_by_memory() {
+        let mut input = Vec::new();
+        for _ in 0..200 {
+            input.resize(input.len() + 100_000, b',');
+            input.push(b'\n');
+        }
+        let reader = CsvRecords::new(Box::new(std::io::Cursor::new(input)));
+        let mut source = Source::Csv {
+            reader: Box::new(reader),
+            header: csv::ByteRecord::new(),
+            spare: Vec::new(),
+        };
+        let mut chunk = Vec::new();
+        assert!(source.next_chunk(8192, &mut chunk).unwrap());
+        let held: usize = chunk
+            .iter()
+            .map(|r| match r {
+                Record::Csv(rec) => record_bytes(rec),
+                _ => 0,
+            })
+            .sum();
+        assert!(chunk.len() < 100, "{} rows", chunk.len());
+        assert!(held <= MAX_CHUNK_BYTES + 800_008, "{held}");
+        // Such rows are not kept for reuse either.
+        source.recycle(&mut chunk);
+        assert!(matches!(&source, Source::Csv { spare, .. } if spare.is_empty()));
     }
 
     #[test]

@@ -9,8 +9,19 @@ use leadgate::{Agreement, Decision, Lead, LeadBuilder, OnBadValue, ScoreOptions,
 use crate::input::{self, InputFormat, Record};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 
-/// Records scored per parallel chunk.
+/// Records scored per parallel chunk, at most.
 pub const CHUNK: usize = 8192;
+/// The decisions of a chunk may hold at most this many bytes (as the
+/// agreements' largest possible decisions): an agreement of 10,000 rules
+/// can give decisions of 700 KB each, 5.6 GB for a chunk of 8,192.
+pub const MAX_DECISION_CHUNK_BYTES: usize = 128 * 1024 * 1024;
+
+/// Leads per chunk scored by `agreements`: [`CHUNK`], or fewer when their
+/// decisions could hold more than [`MAX_DECISION_CHUNK_BYTES`].
+pub fn chunk_len(agreements: &[&Agreement]) -> usize {
+    let per_lead: usize = agreements.iter().map(|a| a.max_decision_bytes()).sum();
+    (MAX_DECISION_CHUNK_BYTES / per_lead.max(1)).clamp(1, CHUNK)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -121,10 +132,11 @@ pub fn stream_many(
         .collect();
     binders.iter().flatten().for_each(warn_missing_columns);
     let mut next_index = 0usize;
-    let mut records = Vec::with_capacity(CHUNK);
+    let chunk = chunk_len(agreements);
+    let mut records = Vec::with_capacity(chunk);
     loop {
         records.clear();
-        let more = source.next_chunk(CHUNK, &mut records)?;
+        let more = source.next_chunk(chunk, &mut records)?;
         let decisions: Vec<Vec<Decision>> = agreements
             .iter()
             .zip(&binders)
@@ -194,8 +206,13 @@ fn run_jsonl(
     };
     let mut rejected = 0usize;
     let mut next_index = 0usize;
-    source.for_each_chunk(CHUNK, !threads.is_sequential(), |records| {
-        let runs = threads.map_runs(records, RUN, |first, run| render(next_index + first, run));
+    // Smaller chunks (large decisions) are still shared by every thread.
+    let chunk = chunk_len(&[agreement]);
+    let run_len = (chunk / (threads.count() * 4)).clamp(1, RUN);
+    source.for_each_chunk(chunk, !threads.is_sequential(), |records| {
+        let runs = threads.map_runs(records, run_len, |first, run| {
+            render(next_index + first, run)
+        });
         next_index += records.len();
         for (text, r) in &runs {
             rejected += r;

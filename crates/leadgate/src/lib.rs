@@ -239,6 +239,14 @@ impl Agreement {
         out
     }
 
+    /// The most bytes one decision's canonical JSON can take, apart from its
+    /// `id` (as long as the lead's, six times that at most once escaped):
+    /// every rule listed with every field it reads, a warning on every
+    /// field. For sizing batches by memory rather than by count.
+    pub fn max_decision_bytes(&self) -> usize {
+        self.program.json.max_bytes()
+    }
+
     /// Appends the canonical JSON of a decision to `out`.
     pub fn write_decision_json(&self, d: &Decision, out: &mut String) {
         decision::write_decision(out, &self.program, d);

@@ -174,3 +174,55 @@ fn bundled_agreements_stay_far_below_the_regex_budget() {
         assert!(used * 10 < budget, "{name}: {used} bytes of regexes");
     }
 }
+
+/// `max_decision_bytes` bounds every decision's JSON (apart from the id):
+/// with every rule unknown, every route undecided, every value bad in
+/// lenient mode, every rule fired, a rejected lead.
+#[test]
+fn max_decision_bytes_bounds_every_decision() {
+    let mut src = String::from(
+        "agreement \"B\"\nfields {\n  key : text id from \"id\"\n  a : number\n  b : text\n  c : list\n  d : date\n  e : bool\n}\n",
+    );
+    src.push_str("score s {\n");
+    for i in 0..200 {
+        src.push_str(&format!(
+            "  +(a * 1.5) up to 1000000 \"rule {i} \\u{{1}} \\\"q\\\"\" when b contains \"{i}\" or c contains \"x\" or days_since(d) > {i} or e\n"
+        ));
+    }
+    src.push_str("  halve every 30d since d\n}\nscore t { -1 \"neg\" when a > 0 }\n");
+    src.push_str("grade g { hot when s > 10 warm when s > 5 cold otherwise }\n");
+    src.push_str("route {\n  sales queue \"Q\" within 1h \"big\" when s > 100 and a > 1 and b == \"x\"\n  telemarketing \"mid\" when t < 0 or e\n  nurture otherwise\n}\n");
+    let a = Agreement::compile(&src).unwrap_or_else(|e| panic!("{}", e.render(&src, "b.lead")));
+    let long = "\u{1}\\\"".repeat(100);
+    let leads = [
+        "{}".to_string(),
+        r#"{"id": "x"}"#.into(),
+        r#"{"id": "all", "a": 1e300, "b": "0 1 2 3 4 5 6 7 8 9", "c": ["x"], "d": "2026-01-01", "e": true}"#.into(),
+        format!(r#"{{"id": "bad", "a": "{long}", "b": 5, "c": "{long}", "d": "{long}", "e": "{long}"}}"#),
+        "[1, 2]".into(),
+        "{\"a\": ".into(),
+    ];
+    let max = a.max_decision_bytes();
+    for lenient in [false, true] {
+        let opts = leadgate::ScoreOptions {
+            as_of_ms: leadgate::parse_instant("2026-11-23").unwrap(),
+            on_bad_value: if lenient {
+                leadgate::OnBadValue::Missing
+            } else {
+                leadgate::OnBadValue::Error
+            },
+            explain: true,
+        };
+        for lead in &leads {
+            let d = a.score_json(lead, &opts);
+            let json = a.decision_json(&d);
+            let id = d.id.as_deref().map_or(0, |i| 6 * i.len());
+            assert!(json.len() <= max + id, "{} > {max}: {json}", json.len());
+        }
+    }
+    // The all-missing lead lists every rule: the bound is not loose by
+    // more than a few times.
+    let d = a.score_json(r#"{"id": "x"}"#, &leadgate::ScoreOptions::default());
+    let json = a.decision_json(&d);
+    assert!(json.len() * 3 > max, "{} and {max}: {json}", json.len());
+}

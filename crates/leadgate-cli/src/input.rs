@@ -109,6 +109,7 @@ pub fn open(
             None => Box::new(f),
         }
     };
+    let reader = decode(path, reader)?;
     match format {
         InputFormat::Jsonl => Ok(Source::Lines(Box::new(BufReader::with_capacity(
             1 << 16,
@@ -157,6 +158,34 @@ pub fn open(
     }
 }
 
+/// Reads the first bytes of an input for a byte order mark: UTF-16 (Excel's
+/// "Unicode text", LE or BE) is decoded to UTF-8 as it is read (an unpaired
+/// surrogate becomes U+FFFD); UTF-32 is refused with a clear error. Any
+/// other input is passed through as it is (a UTF-8 BOM is skipped later).
+fn decode(path: &str, mut reader: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>, Failure> {
+    let mut head = Vec::with_capacity(4);
+    (&mut reader)
+        .take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| Failure::usage(format!("error: cannot read {path}: {e}")))?;
+    let utf32 = head == [0xFF, 0xFE, 0, 0] || head == [0, 0, 0xFE, 0xFF];
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let reader = std::io::Cursor::new(head).chain(reader);
+    if utf32 {
+        Err(Failure::usage(format!(
+            "error: {path} is UTF-32 text (it starts with a UTF-32 byte order mark): save it as UTF-8 or UTF-16"
+        )))
+    } else if utf16 {
+        Ok(Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .strip_bom(true)
+                .build(reader),
+        ))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
+
 impl Source {
     /// Takes back the records of a chunk that has been scored, so that the
     /// next chunk is read into their buffers (CSV; other records are dropped).
@@ -198,9 +227,7 @@ impl Source {
                             MAX_LINE_BYTES / (1024 * 1024)
                         ))),
                         Ok(LineRead::Line) => {
-                            let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-                            let line = line.strip_suffix(b"\r").unwrap_or(line);
-                            let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+                            let line = buf.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&buf);
                             if line.iter().all(u8::is_ascii_whitespace) {
                                 continue;
                             }
@@ -303,7 +330,9 @@ enum LineRead {
     Eof,
 }
 
-/// Reads one line into `buf`, keeping at most MAX_LINE_BYTES of it.
+/// Reads one line into `buf`, without its line end (`\n`, `\r\n` or a lone
+/// `\r`, as in CSV), keeping at most MAX_LINE_BYTES of it. A raw CR cannot
+/// be inside a JSON string, only between tokens.
 fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<LineRead> {
     let mut too_long = false;
     let mut any = false;
@@ -319,21 +348,24 @@ fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<LineRead
             });
         }
         any = true;
-        let (chunk, done) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (&avail[..=i], true),
-            None => (avail, false),
+        let (n, end) = match memchr::memchr2(b'\n', b'\r', avail) {
+            Some(i) => (i, avail.get(i).copied()),
+            None => (avail.len(), None),
         };
-        let n = chunk.len();
         if !too_long {
             if buf.len() + n > MAX_LINE_BYTES {
                 too_long = true;
                 buf.clear();
             } else {
-                buf.extend_from_slice(chunk);
+                buf.extend_from_slice(&avail[..n]);
             }
         }
-        r.consume(n);
-        if done {
+        r.consume(n + usize::from(end.is_some()));
+        if let Some(end) = end {
+            // CR LF is one line end.
+            if end == b'\r' && r.fill_buf()?.first() == Some(&b'\n') {
+                r.consume(1);
+            }
             return Ok(if too_long {
                 LineRead::TooLong
             } else {
@@ -504,6 +536,23 @@ mod tests {
                 "case {case}: {:?}",
                 String::from_utf8_lossy(&input)
             );
+        }
+    }
+
+    /// `\n`, `\r\n` and a lone `\r` end a JSON line, also when a CR LF is
+    /// split between two reads.
+    #[test]
+    fn json_lines_end_at_lf_crlf_or_cr() {
+        let input = b"a\rb\r\nc\n\rd\r".to_vec();
+        for capacity in [1, 2, 3, 64] {
+            let mut r = BufReader::with_capacity(capacity, std::io::Cursor::new(input.clone()));
+            let mut lines = Vec::new();
+            let mut buf = Vec::new();
+            while let LineRead::Line = read_line(&mut r, &mut buf).unwrap() {
+                lines.push(String::from_utf8(buf.clone()).unwrap());
+                buf.clear();
+            }
+            assert_eq!(lines, ["a", "b", "c", "", "d"], "capacity {capacity}");
         }
     }
 

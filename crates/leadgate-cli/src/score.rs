@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use leadgate::decision::write_json_str;
 use leadgate::{Agreement, Decision, Lead, LeadBuilder, OnBadValue, ScoreOptions, Threads};
 
 use crate::input::{self, InputFormat, Record};
@@ -28,7 +29,8 @@ pub enum OutputFormat {
     /// Canonical decision JSON, one per line.
     Jsonl,
     /// Every input column, then route, queue, route_rule, total, one column
-    /// per score and grade, follow_up_within_s, fired and error.
+    /// per score and grade, follow_up_within_s, fired (a JSON array of rule
+    /// names) and error.
     Csv,
 }
 
@@ -278,12 +280,16 @@ pub fn csv_decision_cells(agreement: &Agreement, d: &Decision, cells: &mut Vec<S
                     .map(|(g, l)| g.labels[*l as usize].clone()),
             );
             cells.push(r.within_s.map(|s| s.to_string()).unwrap_or_default());
-            let fired: Vec<&str> = v
-                .fired
-                .iter()
-                .map(|f| m.rules[f.rule as usize].name.as_str())
-                .collect();
-            cells.push(fired.join("; "));
+            // A JSON array of the names: a name may hold any character.
+            let mut fired = String::from("[");
+            for (i, f) in v.fired.iter().enumerate() {
+                if i > 0 {
+                    fired.push_str(", ");
+                }
+                write_json_str(&mut fired, &m.rules[f.rule as usize].name);
+            }
+            fired.push(']');
+            cells.push(fired);
             cells.push(String::new());
         }
     }

@@ -860,3 +860,46 @@ fn json_lines_with_cr_line_ends_are_one_lead_per_line() {
         .collect();
     assert_eq!(ids, ["A", "B", "C", "D", "E"]);
 }
+
+/// Rule names may hold `; `, quotes and commas: the `fired` cell of
+/// `--format csv` is a JSON array of the names, so they can be told apart.
+#[test]
+fn the_fired_cell_tells_rule_names_apart() {
+    let dir = Scratch::new("fired");
+    let a = dir.file(
+        "f.lead",
+        "agreement \"F\"\nfields { x : number }\nscore s {\n  +1 \"a; b\" when x > 0\n  +1 \"c\" when x > 0\n  +1 \"say \\\"hi\\\", then; go\" when x > 0\n  +1 \"never\" when x > 5\n}\nroute { nurture otherwise }\n",
+    );
+    let leads = dir.file("l.jsonl", "{\"x\": 1}\n{\"x\": 0}\n");
+    let out = leadgate(
+        &[
+            "score",
+            a.as_str(),
+            leads.as_str(),
+            "--format",
+            "csv",
+            "--as-of",
+            "2026-11-23",
+        ],
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let mut rows = csv::Reader::from_reader(out.stdout.as_bytes());
+    let fired_at = rows
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "fired")
+        .unwrap();
+    let cells: Vec<serde_json::Value> = rows
+        .records()
+        .map(|r| serde_json::from_str(&r.unwrap()[fired_at]).unwrap())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            serde_json::json!(["a; b", "c", "say \"hi\", then; go"]),
+            serde_json::json!([])
+        ]
+    );
+}

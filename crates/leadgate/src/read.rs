@@ -30,7 +30,11 @@ pub fn read_agreement(reader: impl Read) -> Result<String, ReadError> {
     let too_large = bytes.len() > MAX_AGREEMENT_BYTES;
     bytes.truncate(MAX_AGREEMENT_BYTES);
     let (head, bad_utf8) = match String::from_utf8(bytes) {
-        Ok(text) if !too_large => return Ok(text),
+        Ok(mut text) if !too_large => {
+            // (read_to_end grows the buffer by doubling; the text is kept.)
+            text.shrink_to_fit();
+            return Ok(text);
+        }
         Ok(text) => (text, None),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();

@@ -27,7 +27,7 @@ pub struct Excerpt {
     pub span: Span,
 }
 
-/// Byte ranges of the source lines, without their line ends.
+/// The byte range of the line starting at `start`, without its line end.
 fn line_range(source: &str, start: usize) -> std::ops::Range<usize> {
     let end = source[start..]
         .find('\n')

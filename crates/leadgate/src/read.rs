@@ -14,8 +14,9 @@ pub enum ReadError {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// The bytes are not an agreement text: over the size limit (E0017) or
-    /// not UTF-8 (E0001). `head` is the text before the problem (at most
-    /// the limit), to render the diagnostic with.
+    /// not UTF-8 (E0001). `head` is the text read (at most the limit; up to
+    /// the end of the line of the first bytes that are not UTF-8, shown as
+    /// U+FFFD), to render the diagnostic with.
     #[error("{error}")]
     Invalid { head: String, error: CompileError },
 }
@@ -40,9 +41,14 @@ pub fn read_agreement(reader: impl Read) -> Result<String, ReadError> {
             let valid = e.utf8_error().valid_up_to();
             // A character cut by the limit is not an encoding error.
             let cut = too_large && e.utf8_error().error_len().is_none();
-            let mut bytes = e.into_bytes();
-            bytes.truncate(valid);
-            let head = String::from_utf8(bytes).unwrap_or_default();
+            let bytes = e.into_bytes();
+            let (text, rest) = bytes.split_at(valid);
+            let mut head = String::from_utf8_lossy(text).into_owned();
+            if !cut {
+                // The rest of the line, the bad bytes as U+FFFD, to show.
+                let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+                head.push_str(&String::from_utf8_lossy(&line[..line.len().min(400)]));
+            }
             (head, (!cut).then_some(valid))
         }
     };
@@ -52,7 +58,7 @@ pub fn read_agreement(reader: impl Read) -> Result<String, ReadError> {
         // UTF-8 before the limit, or else the size.
         Some(at) => sink.error(
             codes::SYNTAX,
-            Span::new(at, at),
+            Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
             format!("the agreement is not valid UTF-8 text (at byte {at})"),
         ),
         None => sink.error(
@@ -128,7 +134,8 @@ mod tests {
             "the agreement is not valid UTF-8 text (at byte 24)"
         );
         assert_eq!((d.line, d.column), (2, 11));
-        assert_eq!(head, "agreement \"x\"\nfields { a");
+        assert_eq!(head, "agreement \"x\"\nfields { a\u{FFFD} : text }");
+        assert_eq!(&head[d.span.start..d.span.end], "\u{FFFD}");
         // A character cut by the limit is the size error, not an encoding one.
         let mut big = vec![b'#'; MAX_AGREEMENT_BYTES - 1];
         big.extend_from_slice("é and more".as_bytes());

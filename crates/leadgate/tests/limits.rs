@@ -101,7 +101,7 @@ fn regexes_share_one_size_budget() {
     let started = std::time::Instant::now();
     let err = Agreement::compile(&src).expect_err("over the regex budget");
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(20),
+        started.elapsed() < std::time::Duration::from_secs(60),
         "{:?}",
         started.elapsed()
     );

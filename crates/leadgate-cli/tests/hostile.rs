@@ -131,6 +131,16 @@ fn check_agreement(dir: &Scratch, text: &[u8]) -> Out {
     leadgate(&["check", a.as_str()], None)
 }
 
+/// `what` failed (exit 1) with E0017 and `message` on stderr.
+fn assert_limit_error(out: &Out, message: &str, what: &str) {
+    assert_eq!(out.code, Some(1), "{what}: {}", out.stderr);
+    assert!(
+        out.stderr.contains("E0017") && out.stderr.contains(message),
+        "{what}: {}",
+        out.stderr
+    );
+}
+
 /// `what` ended within `secs` seconds of `started`.
 fn assert_quick(started: Instant, secs: u64, what: &str) {
     let took = started.elapsed();
@@ -348,14 +358,10 @@ fn a_huge_agreement_file_is_read_only_to_the_limit() {
         for cmd in ["check", "fmt"] {
             let started = Instant::now();
             let out = leadgate(&[cmd, path.as_str()], None);
-            assert_eq!(out.code, Some(1), "{cmd} {path}: {}", out.stderr);
-            assert!(
-                out.stderr.contains("E0017")
-                    && out.stderr.contains(
-                        "the agreement is too large: more than the limit of 4194304 bytes"
-                    ),
-                "{cmd} {path}: {}",
-                out.stderr
+            assert_limit_error(
+                &out,
+                "the agreement is too large: more than the limit of 4194304 bytes",
+                &format!("{cmd} {path}"),
             );
             assert!(
                 out.stderr.len() < 2000,
@@ -403,14 +409,10 @@ fn thousands_of_large_regexes_are_a_limit_error() {
     );
     let started = Instant::now();
     let out = check_agreement(&dir, text.as_bytes());
-    assert_eq!(out.code, Some(1), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("E0017")
-            && out.stderr.contains(
-                "the agreement's regexes are too large: together they take more than the limit of 32 MiB"
-            ),
-        "{}",
-        out.stderr
+    assert_limit_error(
+        &out,
+        "the agreement's regexes are too large: together they take more than the limit of 32 MiB",
+        "check",
     );
     assert_eq!(out.stderr.matches("E0017").count(), 1, "{}", out.stderr);
     assert_quick(started, 50, "check");

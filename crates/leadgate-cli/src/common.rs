@@ -27,6 +27,11 @@ pub struct ScoringArgs {
     /// What a value that does not fit its field does: reject the lead (error) or read as missing.
     #[arg(long, default_value = "error")]
     pub on_bad_value: OnBadValue,
+    /// Score a CSV even when its header has no column for some declared
+    /// fields (they are missing in every lead); without it, that is an error
+    /// naming the closest column.
+    #[arg(long)]
+    pub allow_missing_columns: bool,
 }
 
 impl ScoringArgs {

@@ -36,10 +36,10 @@ fn build(
 ) -> Result<Diff, Failure> {
     let (opts, threads) = scoring.options(&[old, new])?;
     let mut diff = Diff::new(old, new, changes);
-    crate::score::stream_many(
+    crate::stream::stream_many(
         &[old, new],
         input,
-        scoring.input_format,
+        scoring,
         &opts,
         &threads,
         |_, _, decisions| {

@@ -8,6 +8,7 @@ use leadgate::{Agreement, Lead};
 
 use crate::common::ScoringArgs;
 use crate::input::{self, Record};
+use crate::stream::{bind, csv_binders, CHUNK};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 
 #[derive(Args)]
@@ -59,20 +60,18 @@ fn read_lead(
 ) -> Result<Lead, Failure> {
     let fmt = input::detect(input, scoring.input_format)?;
     let mut source = input::open(input, fmt, None)?;
-    let binder = source.csv_header().map(|h| agreement.csv_binder(h));
+    let binder = match source.csv_header() {
+        Some(h) => csv_binders(&[agreement], h, scoring.allow_missing_columns)?.pop(),
+        None => None,
+    };
     let mut seen = 0usize;
     let mut records: Vec<Record> = Vec::new();
     loop {
         records.clear();
-        let more = source.next_chunk(crate::score::CHUNK, &mut records)?;
+        let more = source.next_chunk(CHUNK, &mut records)?;
         if index < seen + records.len() {
             let r = &records[index - seen];
-            return Ok(crate::score::bind(
-                agreement,
-                binder.as_ref(),
-                r,
-                scoring.on_bad_value,
-            ));
+            return Ok(bind(agreement, binder.as_ref(), r, scoring.on_bad_value));
         }
         seen += records.len();
         if !more {

@@ -29,8 +29,15 @@ pub fn run(args: &FmtArgs) -> Result<u8, Failure> {
     let mut failed = 0usize;
     for path in &args.agreements {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::usage(format!("error: cannot read {name}: {e}")))?;
+        let text = match crate::read_agreement(path) {
+            Ok(text) => text,
+            Err(f) if f.code == EXIT_AGREEMENT => {
+                eprintln!("{}", f.message);
+                failed += 1;
+                continue;
+            }
+            Err(f) => return Err(f),
+        };
         let formatted = match format(&text) {
             Ok(f) => f,
             Err(FormatError::Syntax(e)) => {

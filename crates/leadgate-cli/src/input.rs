@@ -33,10 +33,17 @@ pub const MAX_CSV_RECORD_BYTES: usize = MAX_LINE_BYTES;
 pub const MAX_CSV_FIELDS: usize = 1 << 20;
 /// A chunk of records stops growing past this many bytes, so that many
 /// long records do not add up (records per chunk are bounded separately).
+/// The decisions of a chunk are bounded too (`score::chunk_len`).
 pub const MAX_CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Records larger than this are not kept for reuse (memory stays flat).
 const RECYCLE_BYTES: usize = 64 * 1024;
+
+/// The memory a CSV record holds: its bytes and the end of every field (a
+/// row of 100,000 empty fields holds 800 KB, not 0).
+fn record_bytes(rec: &csv::ByteRecord) -> usize {
+    rec.as_slice().len() + rec.len() * std::mem::size_of::<usize>()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
@@ -102,6 +109,7 @@ pub fn open(
             None => Box::new(f),
         }
     };
+    let reader = decode(path, reader)?;
     match format {
         InputFormat::Jsonl => Ok(Source::Lines(Box::new(BufReader::with_capacity(
             1 << 16,
@@ -150,13 +158,41 @@ pub fn open(
     }
 }
 
+/// Reads the first bytes of an input for a byte order mark: UTF-16 (Excel's
+/// "Unicode text", LE or BE) is decoded to UTF-8 as it is read (an unpaired
+/// surrogate becomes U+FFFD); UTF-32 is refused with a clear error. Any
+/// other input is passed through as it is (a UTF-8 BOM is skipped later).
+fn decode(path: &str, mut reader: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>, Failure> {
+    let mut head = Vec::with_capacity(4);
+    (&mut reader)
+        .take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| Failure::usage(format!("error: cannot read {path}: {e}")))?;
+    let utf32 = head == [0xFF, 0xFE, 0, 0] || head == [0, 0, 0xFE, 0xFF];
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let reader = std::io::Cursor::new(head).chain(reader);
+    if utf32 {
+        Err(Failure::usage(format!(
+            "error: {path} is UTF-32 text (it starts with a UTF-32 byte order mark): save it as UTF-8 or UTF-16"
+        )))
+    } else if utf16 {
+        Ok(Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .strip_bom(true)
+                .build(reader),
+        ))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
+
 impl Source {
     /// Takes back the records of a chunk that has been scored, so that the
     /// next chunk is read into their buffers (CSV; other records are dropped).
     pub fn recycle(&mut self, records: &mut Vec<Record>) {
         if let Source::Csv { spare, .. } = self {
             spare.extend(records.drain(..).filter_map(|r| match r {
-                Record::Csv(rec) if rec.as_slice().len() <= RECYCLE_BYTES => Some(rec),
+                Record::Csv(rec) if record_bytes(&rec) <= RECYCLE_BYTES => Some(rec),
                 _ => None,
             }));
         } else {
@@ -191,9 +227,7 @@ impl Source {
                             MAX_LINE_BYTES / (1024 * 1024)
                         ))),
                         Ok(LineRead::Line) => {
-                            let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-                            let line = line.strip_suffix(b"\r").unwrap_or(line);
-                            let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+                            let line = buf.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&buf);
                             if line.iter().all(u8::is_ascii_whitespace) {
                                 continue;
                             }
@@ -218,7 +252,7 @@ impl Source {
                 while out.len() < max && bytes < MAX_CHUNK_BYTES {
                     match reader.read_into(spare.pop().unwrap_or_default()) {
                         Ok(CsvRead::Record(rec)) => {
-                            bytes += rec.as_slice().len();
+                            bytes += record_bytes(&rec);
                             out.push(Record::Csv(rec));
                         }
                         Ok(CsvRead::TooLong(why)) => out.push(Record::Bad(why)),
@@ -296,7 +330,9 @@ enum LineRead {
     Eof,
 }
 
-/// Reads one line into `buf`, keeping at most MAX_LINE_BYTES of it.
+/// Reads one line into `buf`, without its line end (`\n`, `\r\n` or a lone
+/// `\r`, as in CSV), keeping at most MAX_LINE_BYTES of it. A raw CR cannot
+/// be inside a JSON string, only between tokens.
 fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<LineRead> {
     let mut too_long = false;
     let mut any = false;
@@ -312,21 +348,24 @@ fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<LineRead
             });
         }
         any = true;
-        let (chunk, done) = match avail.iter().position(|&b| b == b'\n') {
-            Some(i) => (&avail[..=i], true),
-            None => (avail, false),
+        let (n, end) = match memchr::memchr2(b'\n', b'\r', avail) {
+            Some(i) => (i, avail.get(i).copied()),
+            None => (avail.len(), None),
         };
-        let n = chunk.len();
         if !too_long {
             if buf.len() + n > MAX_LINE_BYTES {
                 too_long = true;
                 buf.clear();
             } else {
-                buf.extend_from_slice(chunk);
+                buf.extend_from_slice(&avail[..n]);
             }
         }
-        r.consume(n);
-        if done {
+        r.consume(n + usize::from(end.is_some()));
+        if let Some(end) = end {
+            // CR LF is one line end.
+            if end == b'\r' && r.fill_buf()?.first() == Some(&b'\n') {
+                r.consume(1);
+            }
             return Ok(if too_long {
                 LineRead::TooLong
             } else {
@@ -432,6 +471,7 @@ impl CsvRecords {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -497,6 +537,54 @@ mod tests {
                 String::from_utf8_lossy(&input)
             );
         }
+    }
+
+    /// `\n`, `\r\n` and a lone `\r` end a JSON line, also when a CR LF is
+    /// split between two reads.
+    #[test]
+    fn json_lines_end_at_lf_crlf_or_cr() {
+        let input = b"a\rb\r\nc\n\rd\r".to_vec();
+        for capacity in [1, 2, 3, 64] {
+            let mut r = BufReader::with_capacity(capacity, std::io::Cursor::new(input.clone()));
+            let mut lines = Vec::new();
+            let mut buf = Vec::new();
+            while let LineRead::Line = read_line(&mut r, &mut buf).unwrap() {
+                lines.push(String::from_utf8(buf.clone()).unwrap());
+                buf.clear();
+            }
+            assert_eq!(lines, ["a", "b", "c", "", "d"], "capacity {capacity}");
+        }
+    }
+
+    /// A record's memory counts the end of each of its fields: a chunk of
+    /// rows of 100,000 empty fields stops at 64 MiB of them.
+    #[test]
+    fn chunks_of_rows_of_empty_fields_are_bounded_by_memory() {
+        let mut input = Vec::new();
+        for _ in 0..200 {
+            input.resize(input.len() + 100_000, b',');
+            input.push(b'\n');
+        }
+        let reader = CsvRecords::new(Box::new(std::io::Cursor::new(input)));
+        let mut source = Source::Csv {
+            reader: Box::new(reader),
+            header: csv::ByteRecord::new(),
+            spare: Vec::new(),
+        };
+        let mut chunk = Vec::new();
+        assert!(source.next_chunk(8192, &mut chunk).unwrap());
+        let held: usize = chunk
+            .iter()
+            .map(|r| match r {
+                Record::Csv(rec) => record_bytes(rec),
+                _ => 0,
+            })
+            .sum();
+        assert!(chunk.len() < 100, "{} rows", chunk.len());
+        assert!(held <= MAX_CHUNK_BYTES + 800_008, "{held}");
+        // Such rows are not kept for reuse either.
+        source.recycle(&mut chunk);
+        assert!(matches!(&source, Source::Csv { spare, .. } if spare.is_empty()));
     }
 
     #[test]

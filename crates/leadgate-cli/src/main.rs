@@ -11,8 +11,9 @@ mod output;
 mod progress;
 mod report;
 mod score;
+mod stream;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -126,17 +127,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads an agreement file, at most the size limit and one byte (see
+/// [`leadgate::read_agreement`]). A text over the limit or not UTF-8 is a
+/// diagnostic, printed to stderr (exit 1); an unreadable file a usage error.
+pub fn read_agreement(path: &Path) -> Result<String, Failure> {
+    let name = path.display().to_string();
+    let cannot_read = |e: std::io::Error| Failure::usage(format!("error: cannot read {name}: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    match leadgate::read_agreement(file) {
+        Ok(text) => Ok(text),
+        Err(leadgate::ReadError::Io(e)) => Err(cannot_read(e)),
+        Err(leadgate::ReadError::Invalid { error, .. }) => {
+            output::note_text(&error.with_file_name(&name).render());
+            Err(Failure::agreement(format!(
+                "error: {name} is not an agreement text"
+            )))
+        }
+    }
+}
+
 /// Reads and compiles an agreement file; diagnostics go to stderr.
-pub fn load_agreement(path: &PathBuf) -> Result<(leadgate::Agreement, String), Failure> {
-    let text = std::fs::read(path)
-        .map_err(|e| Failure::usage(format!("error: cannot read {}: {e}", path.display())))?;
-    let text = String::from_utf8(text).map_err(|e| {
-        Failure::agreement(format!(
-            "error[E0001]: {} is not valid UTF-8 text (at byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+pub fn load_agreement(path: &Path) -> Result<(leadgate::Agreement, String), Failure> {
+    let text = read_agreement(path)?;
     let name = path.display().to_string();
     match leadgate::Agreement::compile(&text) {
         Ok(a) => {

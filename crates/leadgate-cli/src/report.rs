@@ -46,10 +46,10 @@ fn build(
     let (opts, threads) = scoring.options(&[agreement])?;
     let mut report = Report::new(agreement, by, outcome);
     let mut extract = Extract::new(vec![by.map(String::from), outcome.map(String::from)]);
-    crate::score::stream(
+    crate::stream::stream(
         agreement,
         input,
-        scoring.input_format,
+        scoring,
         &opts,
         &threads,
         |header, records, decisions| {

@@ -4,22 +4,19 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use leadgate::{
-    Agreement, Decision, Lead, LeadBuilder, LeadErrorKind, OnBadValue, ScoreOptions, Threads,
-};
+use leadgate::{Agreement, Decision, ScoreOptions, Threads};
 
-use crate::input::{self, InputFormat, Record};
+use crate::input::{self, Record};
+use crate::stream::{bind, chunk_len, csv_binders, stream};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
-
-/// Records scored per parallel chunk.
-pub const CHUNK: usize = 8192;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// Canonical decision JSON, one per line.
     Jsonl,
     /// Every input column, then route, queue, route_rule, total, one column
-    /// per score and grade, follow_up_within_s, fired and error.
+    /// per score and grade, follow_up_within_s, fired (a JSON array of rule
+    /// names) and error.
     Csv,
 }
 
@@ -37,102 +34,6 @@ pub struct ScoreArgs {
     /// Write decisions to this file instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-}
-
-/// Binds one record.
-pub fn bind(
-    agreement: &Agreement,
-    binder: Option<&leadgate::CsvBinder>,
-    record: &Record,
-    on_bad: OnBadValue,
-) -> Lead {
-    match record {
-        Record::Json(text) => agreement.bind_json(text, on_bad),
-        Record::Csv(row) => match binder {
-            Some(b) => agreement.bind_csv(b, &crate::columns::Row(row), on_bad),
-            None => reject(agreement.lead_builder(on_bad), "a CSV row without a header"),
-        },
-        Record::Bad(msg) => reject(agreement.lead_builder(on_bad), msg),
-    }
-}
-
-fn reject(mut b: LeadBuilder<'_>, msg: &str) -> Lead {
-    b.reject(LeadErrorKind::Unreadable, msg);
-    b.finish()
-}
-
-/// Declared fields that the CSV header has no column for, on stderr.
-fn warn_missing_columns(binder: &leadgate::CsvBinder) {
-    if !binder.missing_columns().is_empty() {
-        crate::output::note(format_args!(
-            "warning: no column for: {}",
-            binder.missing_columns().join(", ")
-        ));
-    }
-}
-
-/// Reads, scores and hands over decisions chunk by chunk, in order.
-pub fn stream(
-    agreement: &Agreement,
-    input: &str,
-    format: Option<InputFormat>,
-    opts: &ScoreOptions,
-    threads: &Threads,
-    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Decision]) -> Result<(), Failure>,
-) -> Result<(), Failure> {
-    stream_many(
-        &[agreement],
-        input,
-        format,
-        opts,
-        threads,
-        |header, records, decisions| match decisions.first() {
-            Some(d) => sink(header, records, d),
-            None => Ok(()),
-        },
-    )
-}
-
-/// [`stream`] with several agreements scoring the same leads: the sink gets
-/// one decision list per agreement, each in input order.
-pub fn stream_many(
-    agreements: &[&Agreement],
-    input: &str,
-    format: Option<InputFormat>,
-    opts: &ScoreOptions,
-    threads: &Threads,
-    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Vec<Decision>]) -> Result<(), Failure>,
-) -> Result<(), Failure> {
-    let fmt = input::detect(input, format)?;
-    let progress = crate::progress::Progress::start(input);
-    let mut source = input::open(input, fmt, progress.counter())?;
-    let binders: Vec<Option<leadgate::CsvBinder>> = agreements
-        .iter()
-        .map(|a| source.csv_header().map(|h| a.csv_binder(h)))
-        .collect();
-    binders.iter().flatten().for_each(warn_missing_columns);
-    let mut next_index = 0usize;
-    let mut records = Vec::with_capacity(CHUNK);
-    loop {
-        records.clear();
-        let more = source.next_chunk(CHUNK, &mut records)?;
-        let decisions: Vec<Vec<Decision>> = agreements
-            .iter()
-            .zip(&binders)
-            .map(|(agreement, binder)| {
-                agreement.decide_batch(&records, next_index, opts, threads, |r| {
-                    bind(agreement, binder.as_ref(), r, opts.bad_values())
-                })
-            })
-            .collect();
-        next_index += records.len();
-        sink(source.csv_header(), &records, &decisions)?;
-        progress.tick();
-        if !more {
-            progress.finish();
-            return Ok(());
-        }
-    }
 }
 
 pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
@@ -183,8 +84,10 @@ fn run_jsonl(
     let fmt = input::detect(&args.input, args.scoring.input_format)?;
     let progress = crate::progress::Progress::start(&args.input);
     let source = input::open(&args.input, fmt, progress.counter())?;
-    let binder = source.csv_header().map(|h| agreement.csv_binder(h));
-    binder.iter().for_each(warn_missing_columns);
+    let binder = match source.csv_header() {
+        Some(h) => csv_binders(&[agreement], h, args.scoring.allow_missing_columns)?.pop(),
+        None => None,
+    };
     let io_err = crate::output::write_failure;
     let render = |first: usize, run: &[Record]| {
         let mut text = String::with_capacity(run.len() * 512);
@@ -200,8 +103,13 @@ fn run_jsonl(
     };
     let mut rejected = 0usize;
     let mut next_index = 0usize;
-    source.for_each_chunk(CHUNK, !threads.is_sequential(), |records| {
-        let runs = threads.map_runs(records, RUN, |first, run| render(next_index + first, run));
+    // Smaller chunks (large decisions) are still shared by every thread.
+    let chunk = chunk_len(&[agreement]);
+    let run_len = (chunk / (threads.count() * 4)).clamp(1, RUN);
+    source.for_each_chunk(chunk, !threads.is_sequential(), |records| {
+        let runs = threads.map_runs(records, run_len, |first, run| {
+            render(next_index + first, run)
+        });
         next_index += records.len();
         for (text, r) in &runs {
             rejected += r;
@@ -265,8 +173,9 @@ pub fn csv_decision_cells(agreement: &Agreement, d: &Decision, cells: &mut Vec<S
             .map(|s| s.to_string())
             .unwrap_or_default(),
     );
+    // A JSON array of the names: a name may hold any character.
     let fired: Vec<&str> = d.fired().map(|f| f.rule).collect();
-    cells.push(fired.join("; "));
+    cells.push(leadgate::to_canonical_json(&fired).unwrap_or_default());
     cells.push(String::new());
 }
 
@@ -295,7 +204,7 @@ fn run_csv(
     stream(
         agreement,
         &args.input,
-        args.scoring.input_format,
+        &args.scoring,
         opts,
         threads,
         |csv_header, records, decisions| {

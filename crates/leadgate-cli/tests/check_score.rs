@@ -156,6 +156,7 @@ fn score_csv_json_array_and_threads_agree() {
                 "2026-11-23",
                 "--threads",
                 threads,
+                "--allow-missing-columns",
             ])
             .assert()
             .code(3)

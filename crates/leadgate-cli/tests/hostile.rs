@@ -121,7 +121,16 @@ route {
 
 fn score(dir: &Scratch, input: &str, extra: &[&str]) -> Out {
     let a = dir.file("a.lead", AGREEMENT);
-    let mut args = vec!["score", a.as_str(), input, "--as-of", "2026-11-23"];
+    // These inputs test reading, not the header check: a header without
+    // some declared fields is scored with those fields missing.
+    let mut args = vec![
+        "score",
+        a.as_str(),
+        input,
+        "--as-of",
+        "2026-11-23",
+        "--allow-missing-columns",
+    ];
     args.extend_from_slice(extra);
     leadgate(&args, None)
 }
@@ -129,6 +138,22 @@ fn score(dir: &Scratch, input: &str, extra: &[&str]) -> Out {
 fn check_agreement(dir: &Scratch, text: &[u8]) -> Out {
     let a = dir.file("x.lead", text);
     leadgate(&["check", a.as_str()], None)
+}
+
+/// `what` failed (exit 1) with E0017 and `message` on stderr.
+fn assert_limit_error(out: &Out, message: &str, what: &str) {
+    assert_eq!(out.code, Some(1), "{what}: {}", out.stderr);
+    assert!(
+        out.stderr.contains("E0017") && out.stderr.contains(message),
+        "{what}: {}",
+        out.stderr
+    );
+}
+
+/// `what` ended within `secs` seconds of `started`.
+fn assert_quick(started: Instant, secs: u64, what: &str) {
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(secs), "{what}: took {took:?}");
 }
 
 fn error_of(v: &serde_json::Value) -> Option<(&str, &str)> {
@@ -139,6 +164,66 @@ fn error_of(v: &serde_json::Value) -> Option<(&str, &str)> {
             .unwrap_or("<record>"),
         e.get("message").and_then(|m| m.as_str()).unwrap_or(""),
     ))
+}
+
+/// Runs `leadgate score AGREEMENT - --input-format FORMAT` with stdin from
+/// the file `input`, counting stdout lines without keeping them, and polls
+/// the peak memory of the process (VmHWM in /proc, Linux): (exit code,
+/// stdout lines, peak RSS in MiB, or 0 where /proc is not there).
+fn score_measured(agreement: &str, format: &str, input: &str) -> (Option<i32>, usize, u64) {
+    use std::io::Read;
+    let args = [
+        "score",
+        agreement,
+        "-",
+        "--input-format",
+        format,
+        "--as-of",
+        "2026-11-23",
+        "--allow-missing-columns",
+    ];
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_leadgate"))
+        .args(args)
+        .stdin(std::fs::File::open(input).unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let lines = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut n = 0;
+        loop {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => return n,
+                Ok(k) => n += buf[..k].iter().filter(|&&b| b == b'\n').count(),
+            }
+        }
+    });
+    let status = format!("/proc/{}/status", child.id());
+    let started = Instant::now();
+    let mut peak_kib = 0u64;
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "leadgate {args:?} hangs"
+        );
+        let hwm = std::fs::read_to_string(&status).ok().and_then(|t| {
+            let line = t.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+        peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    eprintln!(
+        "leadgate {args:?}: {:?}, peak {} MiB",
+        started.elapsed(),
+        peak_kib / 1024
+    );
+    (code, lines.join().unwrap(), peak_kib / 1024)
 }
 
 // ------------------------------------------------------------------ agreements
@@ -264,6 +349,83 @@ fn agreements_that_are_not_text_are_a_clear_error() {
         assert_eq!(out.code, Some(1), "{text:?}: {}", out.stderr);
         assert!(out.stderr.contains("error"), "{text:?}: {}", out.stderr);
     }
+}
+
+/// An agreement file is read only to its size limit (4 MiB) and one byte:
+/// a 64 MiB comment, or `/dev/zero`, is E0017 at once, and the diagnostic
+/// shows a window of the offending line, not the line.
+#[test]
+fn a_huge_agreement_file_is_read_only_to_the_limit() {
+    let dir = Scratch::new("hugeagreement");
+    let mut text = b"# ".to_vec();
+    text.resize(64 << 20, b'#');
+    let big = dir.file("big.lead", &text);
+    let mut files = vec![big];
+    if Path::new("/dev/zero").exists() {
+        files.push("/dev/zero".into());
+    }
+    for path in &files {
+        for cmd in ["check", "fmt"] {
+            let started = Instant::now();
+            let out = leadgate(&[cmd, path.as_str()], None);
+            assert_limit_error(
+                &out,
+                "the agreement is too large: more than the limit of 4194304 bytes",
+                &format!("{cmd} {path}"),
+            );
+            assert!(
+                out.stderr.len() < 2000,
+                "{cmd} {path}: {} bytes on stderr",
+                out.stderr.len()
+            );
+            assert_quick(started, 30, &format!("{cmd} {path}"));
+        }
+    }
+}
+
+/// A diagnostic on a long line (under the size limit) shows the part of the
+/// line around the span, with the right line and column.
+#[test]
+fn a_diagnostic_on_a_long_line_shows_a_window_around_the_span() {
+    let dir = Scratch::new("longline-diag");
+    let name = "é".repeat(1_500_000);
+    let out = check_agreement(&dir, one_rule(&name, "x > 1 and nope > 2").as_bytes());
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.len() < 2000,
+        "{} bytes on stderr",
+        out.stderr.len()
+    );
+    assert!(out.stderr.contains("unknown name `nope`"), "{}", out.stderr);
+    let column = "score s { +1 \"".chars().count() + 1_500_000 + "\" when x > 1 and ".len() + 1;
+    assert!(
+        out.stderr.contains(&format!("x.lead:3:{column}\n")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("and nope > 2"), "{}", out.stderr);
+}
+
+/// 3,000 rules `when s matches /\w{20}N/` (124 KB) took 4 GB and 18 s or
+/// more to check: an agreement's regexes share a 32 MiB budget.
+#[test]
+fn thousands_of_large_regexes_are_a_limit_error() {
+    let dir = Scratch::new("regexes");
+    let rules: String = (0..3000)
+        .map(|i| format!("  +1 \"rx{i}\" when s matches /\\w{{20}}{i}/\n"))
+        .collect();
+    let text = format!(
+        "agreement \"R\"\nfields {{ s : text }}\nscore x {{\n{rules}}}\nroute {{ nurture otherwise }}\n"
+    );
+    let started = Instant::now();
+    let out = check_agreement(&dir, text.as_bytes());
+    assert_limit_error(
+        &out,
+        "the agreement's regexes are too large: together they take more than the limit of 32 MiB",
+        "check",
+    );
+    assert_eq!(out.stderr.matches("E0017").count(), 1, "{}", out.stderr);
+    assert_quick(started, 50, "check");
 }
 
 // ------------------------------------------------------------------ JSON Lines
@@ -437,7 +599,12 @@ H,h@b.io,\"unterminated\n";
     let path = dir.file("in.csv", input);
     let out = score(&dir, &path, &[]);
     assert_eq!(out.code, Some(3), "{}", out.stderr);
-    assert!(out.stderr.contains("no column for: seen"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: the input has no column for 1 declared field: `seen`"),
+        "{}",
+        out.stderr
+    );
     let lines = out.lines();
     let ids: Vec<&str> = lines
         .iter()
@@ -515,6 +682,9 @@ fn bad_options_and_outputs_are_usage_errors() {
     let path = dir.file("in.jsonl", "{\"lead_id\": \"A\", \"email\": \"a@b.io\"}\n");
     for extra in [
         &["--threads", "0"][..],
+        &["--threads", "1025"],
+        &["--threads", "10000"],
+        &["--threads", "18446744073709551615"],
         &["--as-of", "yesterday"],
         &["--on-bad-value", "ignore"],
         &["--output", "/nonexistent-dir/out.jsonl"],
@@ -522,6 +692,15 @@ fn bad_options_and_outputs_are_usage_errors() {
         let out = score(&dir, &path, extra);
         assert_eq!(out.code, Some(2), "{extra:?}: {}", out.stderr);
         assert!(out.stdout.is_empty());
+    }
+    for n in ["0", "10000", "18446744073709551615"] {
+        let started = Instant::now();
+        let out = score(&dir, &path, &["--threads", n]);
+        assert_eq!(
+            out.stderr.trim(),
+            format!("error: the thread count must be at least 1 and at most 1024, not {n}")
+        );
+        assert_quick(started, 20, n);
     }
     if Path::new("/dev/full").exists() {
         let out = score(&dir, &path, &["--output", "/dev/full"]);
@@ -552,9 +731,193 @@ fn stdin_is_read_as_a_stream() {
             "csv",
             "--as-of",
             "2026-11-23",
+            "--allow-missing-columns",
         ],
         Some(input),
     );
     assert_eq!(out.code, Some(3));
     assert_eq!(out.lines().len(), 2);
+}
+
+// ------------------------------------------------------------------ memory
+
+/// Rows of many empty fields hold the end of every field: 600 rows of
+/// 100,000 commas (60 MB) took over 600 MB when chunks were counted by rows
+/// and bytes of text only (4,000 such rows: 4.4 GB, a SIGABRT under 3 GB).
+#[test]
+fn rows_of_many_empty_fields_keep_memory_bounded() {
+    let dir = Scratch::new("emptyfields");
+    let mut input = b"lead_id,email,Company Size\n".to_vec();
+    for i in 0..600 {
+        input.extend_from_slice(format!("L{i},a@b.io,").as_bytes());
+        input.resize(input.len() + 100_000, b',');
+        input.push(b'\n');
+    }
+    let path = dir.file("fields.csv", &input);
+    drop(input);
+    let a = dir.file("a.lead", AGREEMENT);
+    let (code, lines, peak) = score_measured(&a, "csv", &path);
+    assert_eq!((code, lines), (Some(0), 600));
+    assert!(peak < 400, "{peak} MiB");
+}
+
+/// A 5,000-rule agreement whose leads miss every field lists every rule as
+/// unknown: decisions of 1.2 MB here. A chunk of 8,192 of them took
+/// gigabytes (10,000 rules, 20,000 leads: 4.6 GB); chunks are now bounded by
+/// the largest decision the agreement can give (400 leads: 500 MB out).
+#[test]
+fn large_decisions_keep_memory_bounded() {
+    let dir = Scratch::new("bigdecisions");
+    let long = "a long rule name to make the decision large ".repeat(4);
+    let rules: String = (0..5000)
+        .map(|i| format!("  +1 \"{long}{i}\" when x > {i}\n"))
+        .collect();
+    let a = dir.file(
+        "r.lead",
+        format!("agreement \"R\"\nfields {{ x : number }}\nscore s {{\n{rules}}}\nroute {{ nurture otherwise }}\n"),
+    );
+    let leads = dir.file("l.jsonl", "{}\n".repeat(400));
+    let (code, lines, peak) = score_measured(&a, "jsonl", &leads);
+    assert_eq!((code, lines), (Some(0), 400));
+    assert!(peak < 400, "{peak} MiB");
+}
+
+// ------------------------------------------------------------------ encodings and line ends
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for unit in text.encode_utf16() {
+        out.extend_from_slice(&if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
+    }
+    out
+}
+
+/// Excel's "Unicode text" is UTF-16 with a byte order mark: it was read as
+/// bytes (every value missing, 18,482 "leads" for 9,240 rows, exit 0). It is
+/// decoded: the same decisions as the UTF-8 file.
+#[test]
+fn utf16_input_gives_the_decisions_of_the_utf8_input() {
+    let dir = Scratch::new("utf16");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let data = root.join("../shared/data/x-education-leads.csv");
+    let text = std::fs::read_to_string(&data).unwrap_or_else(|e| panic!("{}: {e}", data.display()));
+    let agreement = root.join("rules-examples/education-admissions.lead");
+    let agreement = agreement.to_str().unwrap();
+    let run = |input: &str| {
+        let out = leadgate(&["score", agreement, input, "--as-of", "2026-11-23"], None);
+        (out.code, out.stdout)
+    };
+    let (code, want) = run(data.to_str().unwrap());
+    assert_eq!(code, Some(0));
+    assert_eq!(want.lines().count(), 9240);
+    for (name, big_endian) in [("le.csv", false), ("be.csv", true)] {
+        let path = dir.file(name, utf16(text.trim_start_matches('\u{feff}'), big_endian));
+        assert_eq!(run(&path), (Some(0), want.clone()), "{name}");
+    }
+    // JSON Lines and a JSON array in UTF-16, from a file and from stdin.
+    let a = dir.file("a.lead", AGREEMENT);
+    let lead = r#"{"lead_id": "Zoë", "email": "z@b.io", "Company Size": 500}"#;
+    let jsonl = utf16(&format!("{lead}\r\n{lead}\n"), true);
+    let json = utf16(&format!("[{lead}, {lead}]"), false);
+    for (format, bytes) in [("jsonl", jsonl), ("json", json)] {
+        let path = dir.file(&format!("in.{format}"), &bytes);
+        let out = score(&dir, &path, &[]);
+        let stdin = leadgate(
+            &[
+                "score",
+                a.as_str(),
+                "-",
+                "--input-format",
+                format,
+                "--as-of",
+                "2026-11-23",
+            ],
+            Some(&bytes),
+        );
+        for out in [out, stdin] {
+            assert_eq!(out.code, Some(0), "{format}: {}", out.stderr);
+            let lines = out.lines();
+            assert_eq!(lines.len(), 2, "{format}");
+            assert_eq!(lines[1]["id"], "Zoë");
+            assert_eq!(lines[1]["route"], "sales");
+        }
+    }
+    // UTF-32 is refused, clearly.
+    for bom in [&[0xFF, 0xFE, 0, 0][..], &[0, 0, 0xFE, 0xFF]] {
+        let mut bytes = bom.to_vec();
+        bytes.extend_from_slice(&[0; 8]);
+        let path = dir.file("in.csv", &bytes);
+        let out = score(&dir, &path, &[]);
+        assert_eq!(out.code, Some(2));
+        assert!(out.stderr.contains("is UTF-32 text"), "{}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// JSON Lines with CR-only line ends were read as one record ("trailing
+/// characters"): a lone CR ends a line, and CR LF is one line end.
+#[test]
+fn json_lines_with_cr_line_ends_are_one_lead_per_line() {
+    let dir = Scratch::new("crlines");
+    let input = "{\"lead_id\": \"A\", \"email\": \"a@b.io\"}\r{\"lead_id\": \"B\", \"email\": \"b@b.io\"}\r\n\r\n{\"lead_id\": \"C\", \"email\": \"c@b.io\"}\r\r{\"lead_id\": \"D\", \"email\": \"d@b.io\"}\n{\"lead_id\": \"E\", \"email\": \"e@b.io\"}\r";
+    let path = dir.file("cr.jsonl", input);
+    let out = score(&dir, &path, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let ids: Vec<String> = out
+        .lines()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap_or("-").to_string())
+        .collect();
+    assert_eq!(ids, ["A", "B", "C", "D", "E"]);
+}
+
+/// Rule names may hold `; `, quotes and commas: the `fired` cell of
+/// `--format csv` is a JSON array of the names, so they can be told apart.
+#[test]
+fn the_fired_cell_tells_rule_names_apart() {
+    let dir = Scratch::new("fired");
+    let a = dir.file(
+        "f.lead",
+        "agreement \"F\"\nfields { x : number }\nscore s {\n  +1 \"a; b\" when x > 0\n  +1 \"c\" when x > 0\n  +1 \"say \\\"hi\\\", then; go\" when x > 0\n  +1 \"never\" when x > 5\n}\nroute { nurture otherwise }\n",
+    );
+    let leads = dir.file("l.jsonl", "{\"x\": 1}\n{\"x\": 0}\n");
+    let out = leadgate(
+        &[
+            "score",
+            a.as_str(),
+            leads.as_str(),
+            "--format",
+            "csv",
+            "--as-of",
+            "2026-11-23",
+        ],
+        None,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let mut rows = csv::Reader::from_reader(out.stdout.as_bytes());
+    let fired_at = rows
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "fired")
+        .unwrap();
+    let cells: Vec<serde_json::Value> = rows
+        .records()
+        .map(|r| serde_json::from_str(&r.unwrap()[fired_at]).unwrap())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            serde_json::json!(["a; b", "c", "say \"hi\", then; go"]),
+            serde_json::json!([])
+        ]
+    );
 }

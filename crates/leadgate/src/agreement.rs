@@ -246,6 +246,20 @@ impl Agreement {
         Explanation::new(&self.inner, lead, decision, opts.as_of())
     }
 
+    /// The most bytes one decision's canonical JSON can take, apart from its
+    /// `id` (as long as the lead's, six times that at most once escaped):
+    /// every rule listed with every field it reads, a warning on every
+    /// field. For sizing batches by memory rather than by count.
+    pub fn max_decision_bytes(&self) -> usize {
+        self.inner.json.max_bytes()
+    }
+
+    /// The memory the agreement's compiled regexes take, in bytes (at most
+    /// [`limits::MAX_REGEX_TOTAL_BYTES`](crate::limits::MAX_REGEX_TOTAL_BYTES)).
+    pub fn regex_bytes(&self) -> usize {
+        self.model().regex_bytes
+    }
+
     /// Runs the agreement's `example` blocks.
     pub fn run_examples(&self) -> Vec<ExampleResult> {
         examples::run(&self.inner)

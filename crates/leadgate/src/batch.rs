@@ -1,6 +1,11 @@
 //! Stage 6, batch: many leads scored in parallel, input order preserved,
 //! per-lead errors kept in place.
 
+/// Most threads a batch may ask for: more only costs memory and start-up
+/// time (each thread has its own stack), and a count such as `usize::MAX`
+/// would never finish starting.
+pub const MAX_THREADS: usize = 1024;
+
 /// How many threads batch scoring uses.
 pub struct Threads {
     #[cfg(feature = "parallel")]
@@ -9,10 +14,13 @@ pub struct Threads {
 }
 
 impl Threads {
-    /// `None`: all cores (rayon's global pool). `Some(1)`: the calling thread only.
+    /// `None`: all cores (rayon's global pool). `Some(1)`: the calling thread
+    /// only. A count outside `1..=MAX_THREADS` is an error naming the range.
     pub fn new(n: Option<usize>) -> Result<Threads, String> {
         match n {
-            Some(0) => Err("the thread count must be at least 1".into()),
+            Some(n) if !(1..=MAX_THREADS).contains(&n) => Err(format!(
+                "the thread count must be at least 1 and at most {MAX_THREADS}, not {n}"
+            )),
             Some(1) => Ok(Threads {
                 #[cfg(feature = "parallel")]
                 pool: None,
@@ -186,5 +194,19 @@ mod tests {
         }
         assert_eq!(Threads::calling().count(), 1);
         assert_eq!(Threads::new(Some(2)).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn absurd_thread_counts_are_an_error_naming_the_range() {
+        for n in [0, super::MAX_THREADS + 1, 10_000, usize::MAX] {
+            match Threads::new(Some(n)) {
+                Ok(_) => panic!("{n} threads were accepted"),
+                Err(e) => assert_eq!(
+                    e,
+                    format!("the thread count must be at least 1 and at most 1024, not {n}")
+                ),
+            }
+        }
+        assert_eq!(Threads::new(Some(4)).unwrap().count(), 4);
     }
 }

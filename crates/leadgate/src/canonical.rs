@@ -92,7 +92,15 @@ pub(crate) struct JsonParts {
     unknown: Vec<String>,
     /// Per field: its name as a JSON string.
     field: Vec<String>,
+    /// See [`JsonParts::max_bytes`].
+    max_bytes: usize,
 }
+
+/// Longest number as written in a decision (`-1.7976931348623157e308`).
+const NUMBER_BYTES: usize = 24;
+/// Longest lead error or warning message as JSON: a value is shown in at
+/// most 60 characters, each at most 6 bytes once escaped.
+const MESSAGE_BYTES: usize = 512;
 
 fn json_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -171,7 +179,48 @@ impl JsonParts {
                 .map(|r| format!("{}, \"missing\": ", rule_head(r)))
                 .collect(),
             field: m.fields.iter().map(|f| json_str(&f.name)).collect(),
+            max_bytes: 0,
         }
+        .with_max_bytes(m)
+    }
+
+    /// The most bytes a decision's canonical JSON can take, apart from its
+    /// `id` (which comes from the lead): every score rule listed (as fired
+    /// or as unknown with every field it reads missing, the longer), every
+    /// route rule undecided, a warning for every field and every decay.
+    pub(crate) fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+
+    fn with_max_bytes(mut self, m: &crate::check::Model) -> JsonParts {
+        let longest = |parts: &[String]| parts.iter().map(String::len).max().unwrap_or(0);
+        let missing = |needs: &[u32]| {
+            2 + needs
+                .iter()
+                .map(|f| part(&self.field, *f).len() + 2)
+                .sum::<usize>()
+        };
+        let mut n = 200 + longest(&self.route_head) + NUMBER_BYTES;
+        n += self
+            .score_key
+            .iter()
+            .map(|k| k.len() + NUMBER_BYTES)
+            .sum::<usize>();
+        n += self.grade_pair.iter().map(|g| longest(g)).sum::<usize>();
+        for (i, rule) in m.rules.iter().enumerate() {
+            let fired = part(&self.fired, i as u32).len() + NUMBER_BYTES;
+            let unknown = part(&self.unknown, i as u32).len() + missing(&rule.needs);
+            n += fired.max(unknown) + 3;
+        }
+        for (i, route) in m.routes.iter().enumerate() {
+            n += part(&self.undecided, i as u32).len() + missing(&route.needs) + 3;
+        }
+        let warning = 32 + MESSAGE_BYTES;
+        n += self.field.iter().map(|f| f.len() + warning).sum::<usize>();
+        n += m.scores.len() * (warning + longest(&self.field));
+        // A rejected lead: its error alone.
+        self.max_bytes = n.max(100 + longest(&self.field) + MESSAGE_BYTES);
+        self
     }
 }
 

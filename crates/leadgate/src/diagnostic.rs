@@ -1,6 +1,8 @@
 //! Compile diagnostics: a stable code, a message, a span, and a rendering
 //! with the source line and a caret.
 
+mod excerpt;
+
 /// A byte range in the agreement text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
 pub struct Span {
@@ -78,7 +80,17 @@ impl Diagnostic {
     pub fn render(&self, source: &str, file_name: &str) -> String {
         let kind = self.severity.as_str();
         let mut out = format!("{kind}[{}]: {}\n", self.code, self.message);
-        let (line_start, line_text) = line_at(source, self.span.start);
+        let excerpt = self.excerpt(source, 0, 0);
+        // The span's first line only.
+        let text = excerpt.text.split('\n').next().unwrap_or("");
+        let span_end = excerpt.span.end.min(text.len());
+        let caret_col = text
+            .get(..excerpt.span.start)
+            .map_or(0, |s| s.chars().count());
+        let width = text
+            .get(excerpt.span.start.min(span_end)..span_end)
+            .map_or(0, |s| s.chars().count())
+            .max(1);
         let gutter = self.line.to_string().len();
         let pad = " ".repeat(gutter);
         out.push_str(&format!(
@@ -86,15 +98,7 @@ impl Diagnostic {
             self.line, self.column
         ));
         out.push_str(&format!("{pad} |\n"));
-        let shown: String = line_text.chars().take(200).collect();
-        out.push_str(&format!("{} | {}\n", self.line, shown.replace('\t', " ")));
-        let caret_col = self.column.saturating_sub(1).min(200);
-        let span_end = self.span.end.min(line_start + line_text.len());
-        let width = source
-            .get(self.span.start.min(span_end)..span_end)
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            .clamp(1, 200usize.saturating_sub(caret_col).max(1));
+        out.push_str(&format!("{} | {}\n", self.line, text.replace('\t', " ")));
         out.push_str(&format!(
             "{pad} | {}{}",
             " ".repeat(caret_col),
@@ -107,18 +111,6 @@ impl Diagnostic {
         out.push('\n');
         out
     }
-}
-
-/// The start offset and text (without the newline) of the line holding `offset`.
-fn line_at(source: &str, offset: usize) -> (usize, &str) {
-    let offset = floor_char_boundary(source, offset.min(source.len()));
-    let start = source[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let end = source[offset..]
-        .find('\n')
-        .map(|i| offset + i)
-        .unwrap_or(source.len());
-    let text = source[start..end].trim_end_matches('\r');
-    (start, text)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -411,6 +403,10 @@ pub enum Code {
     NeverFires,
     /// `W0004`: a rule or label never reached because an earlier one always matches.
     Shadowed,
+    /// `W0005`: a name, queue or input key with a word in two scripts.
+    MixedScript,
+    /// `W0006`: two names that differ only in look-alike characters.
+    Confusable,
 }
 
 impl Code {
@@ -442,6 +438,8 @@ impl Code {
             Code::UnusedList => "W0002",
             Code::NeverFires => "W0003",
             Code::Shadowed => "W0004",
+            Code::MixedScript => "W0005",
+            Code::Confusable => "W0006",
         }
     }
 }
@@ -493,4 +491,6 @@ pub(crate) mod codes {
     pub const UNUSED_LIST: Code = Code::UnusedList;
     pub const NEVER_FIRES: Code = Code::NeverFires;
     pub const SHADOWED: Code = Code::Shadowed;
+    pub const MIXED_SCRIPT: Code = Code::MixedScript;
+    pub const CONFUSABLE: Code = Code::Confusable;
 }

@@ -48,11 +48,22 @@ mod format;
 mod matcher;
 mod options;
 mod present;
+mod read;
 mod report;
 mod schema;
 mod syntax;
 mod value;
 mod verdict;
+
+/// The limits every agreement is held to (each broken limit is a located
+/// `E0017`), documented in `docs/language.md`.
+pub mod limits {
+    pub use crate::batch::MAX_THREADS;
+    pub use crate::syntax::limits::{
+        MAX_AGREEMENT_BYTES, MAX_EXPR_DEPTH, MAX_NESTING, MAX_PREFIX_RUN, MAX_REGEX_BYTES,
+        MAX_REGEX_TOTAL_BYTES,
+    };
+}
 
 pub use agreement::Agreement;
 pub use batch::Threads;
@@ -68,6 +79,7 @@ pub use examples::ExampleResult;
 pub use explain::Explanation;
 pub use format::{format, is_formatted, FormatError};
 pub use options::{ScoreOptions, Timestamp};
+pub use read::{read_agreement, ReadError};
 pub use report::{parse_outcome, Report};
 pub use schema::{MissingColumn, MissingColumns};
 pub use syntax::ast::{Destination, FieldType};

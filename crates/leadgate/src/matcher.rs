@@ -3,6 +3,12 @@
 //! `/^(google|bing)$/i` or `/will revert|next batch/i` — answered by plain
 //! string comparisons instead of a regex search. The fast path gives the
 //! regex's answer for every text it accepts; anything else goes to the regex.
+//!
+//! The regex is the regex crate's engine (`regex_automata::meta`), built
+//! with the settings `regex::RegexBuilder` uses, so that its memory can be
+//! counted: an agreement's regexes share one budget (see `check`).
+
+use regex_automata::{meta, util::syntax, MatchKind};
 
 /// Where a literal alternation must match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,9 +36,12 @@ struct Literals {
 /// A compiled `matches` pattern.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    regex: regex::Regex,
+    regex: meta::Regex,
     literals: Option<Literals>,
 }
+
+/// Why a pattern did not compile.
+pub type BuildError = Box<meta::BuildError>;
 
 /// Bytes an alternative may hold: none has a meaning in the regex syntax
 /// (outside a character class, without the `x` flag).
@@ -110,12 +119,39 @@ impl Literals {
 }
 
 impl Matcher {
-    /// `pattern` and `flags` as written; `regex` compiled from them.
-    pub fn new(regex: regex::Regex, pattern: &str, flags: &str) -> Matcher {
-        Matcher {
+    /// Compiles `pattern` with `flags` as written (`i`, `m`, `s`, `x`; any
+    /// other letter is ignored: the checker rejects it first), as
+    /// `regex::RegexBuilder` would, with at most `size_limit` bytes for its
+    /// automaton and for its lazy DFA's cache.
+    pub fn build(pattern: &str, flags: &str, size_limit: usize) -> Result<Matcher, BuildError> {
+        let syntax = syntax::Config::new()
+            .case_insensitive(flags.contains('i'))
+            .multi_line(flags.contains('m'))
+            .dot_matches_new_line(flags.contains('s'))
+            .ignore_whitespace(flags.contains('x'))
+            .nest_limit(64)
+            .utf8(true);
+        let config = meta::Config::new()
+            .nfa_size_limit(Some(size_limit))
+            .hybrid_cache_capacity(size_limit)
+            .match_kind(MatchKind::LeftmostFirst)
+            .utf8_empty(true);
+        let regex = meta::Builder::new()
+            .configure(config)
+            .syntax(syntax)
+            .build(pattern)
+            .map_err(Box::new)?;
+        Ok(Matcher {
             regex,
             literals: Literals::of(pattern, flags),
-        }
+        })
+    }
+
+    /// The heap memory of the compiled regex, in bytes (not counting the
+    /// caches each searching thread keeps, which are bounded by the size
+    /// limit given to [`Matcher::build`]).
+    pub fn memory_usage(&self) -> usize {
+        self.regex.memory_usage()
     }
 
     /// Whether the pattern matches `text` (`lower`: its lower-cased form).
@@ -143,13 +179,18 @@ mod tests {
     use proptest::prelude::*;
 
     fn matcher(pattern: &str, flags: &str) -> Matcher {
-        let mut b = regex::RegexBuilder::new(pattern);
-        b.case_insensitive(flags.contains('i'))
+        Matcher::build(pattern, flags, 1 << 20).unwrap()
+    }
+
+    /// The regex crate's own answer, for comparison.
+    fn reference(pattern: &str, flags: &str) -> regex::Regex {
+        regex::RegexBuilder::new(pattern)
+            .case_insensitive(flags.contains('i'))
             .multi_line(flags.contains('m'))
             .dot_matches_new_line(flags.contains('s'))
-            .ignore_whitespace(flags.contains('x'));
-        let re = b.build().unwrap();
-        Matcher::new(re, pattern, flags)
+            .ignore_whitespace(flags.contains('x'))
+            .build()
+            .unwrap()
     }
 
     fn lower(s: &str) -> String {
@@ -214,8 +255,29 @@ mod tests {
             for (p, f) in PATTERNS {
                 let m = matcher(p, f);
                 prop_assert!(m.is_literal(), "{}", p);
-                let want = m.regex.is_match(&text);
+                let want = reference(p, f).is_match(&text);
+                prop_assert_eq!(m.regex.is_match(&text), want);
                 prop_assert_eq!(m.is_match(&text, &lower(&text)), want, "{}/{} on {:?}", p, f, text);
+            }
+        }
+
+        /// Built here as `regex::RegexBuilder` builds it: the same answers
+        /// for the shapes that are not literal alternations too.
+        #[test]
+        fn built_like_the_regex_crate(text in "[a-cvpVP \n\r.0-9éÉ\u{212A}_-]{0,12}") {
+            for (p, f) in [
+                (r"\bvp\b", "i"),
+                ("^a.b$", "ms"),
+                ("^a.b$", ""),
+                ("a b # comment", "x"),
+                (r"\w+\d{2}", ""),
+                ("[[:alpha:]]+-", "i"),
+                (r"^\s*$", "m"),
+                ("", ""),
+                ("(?i)k|é", ""),
+            ] {
+                let want = reference(p, f).is_match(&text);
+                prop_assert_eq!(matcher(p, f).is_match(&text, &lower(&text)), want, "{}/{} on {:?}", p, f, text);
             }
         }
     }

@@ -147,9 +147,14 @@ fn no_cli_command_imports_another() {
     let graph = imports(&src, &names);
     let commands = ["check", "score", "explain", "report", "diff", "fmt"];
     for c in commands {
-        let deps = graph.get(c).unwrap_or_else(|| panic!("no command module {c}"));
+        let deps = graph
+            .get(c)
+            .unwrap_or_else(|| panic!("no command module {c}"));
         for other in commands {
-            assert!(!deps.contains(other), "the {c} command imports the {other} command");
+            assert!(
+                !deps.contains(other),
+                "the {c} command imports the {other} command"
+            );
         }
     }
     for module in graph.keys() {

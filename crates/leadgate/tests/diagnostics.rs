@@ -91,3 +91,57 @@ fn did_you_mean_suggestions() {
         assert!(helps.iter().any(|h| h == want), "missing {want}: {helps:?}");
     }
 }
+
+#[test]
+fn look_alike_names_are_warnings_that_do_not_fail_compilation() {
+    let src = r#"agreement "Scripts"
+      fields { s : text from "Sоurce"  t : text from "Source" }
+      score fit {
+        +1 "Paid leаd" when s == "x"
+        +1 "Paid lead" when t == "x"
+        +1 "Вебинар (webinar)" when s == "y"
+        +1 "東京オフィス" when s == "z"
+        +1 "Café crème" when s == "w"
+      }
+      route {
+        sales queue "ΑΒ" "A" when fit >= 2
+        sales queue "AB" "B" when fit >= 1
+        nurture otherwise
+      }"#;
+    let a = Agreement::compile(src).unwrap();
+    let found: Vec<(&str, usize)> = a
+        .warnings()
+        .iter()
+        .map(|d| (d.code.as_str(), d.line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("W0005", 2),  // the key "Sоurce" (Cyrillic о)
+            ("W0006", 2),  // … which looks like "Source"
+            ("W0005", 4),  // "Paid leаd"
+            ("W0006", 5),  // "Paid lead" looks like it
+            ("W0006", 12)  // the queue "AB" looks like the Greek "ΑΒ"
+        ],
+        "{:?}",
+        a.warnings()
+    );
+}
+
+#[test]
+fn bundled_agreements_have_no_look_alike_names() {
+    for dir in ["rules-examples", "tests/agreements"] {
+        for e in std::fs::read_dir(common::repo_root().join(dir)).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "lead") {
+                let a = Agreement::compile(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let codes: Vec<&str> = a.warnings().iter().map(|d| d.code.as_str()).collect();
+                assert!(
+                    !codes.iter().any(|c| *c == "W0005" || *c == "W0006"),
+                    "{}: {codes:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+}

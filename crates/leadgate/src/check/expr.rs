@@ -8,7 +8,7 @@ use crate::diagnostic::{codes, Span};
 use crate::expr::{Any, ArithOp, Cond, DateE, Num, TextE, TextSet, Tri};
 use crate::matcher::Matcher;
 use crate::syntax::ast::{self, BinOp, CmpOp, ExprKind, FieldType, InSet, TextOp};
-use crate::syntax::limits::MAX_REGEX_BYTES;
+use crate::syntax::limits::{MAX_REGEX_BYTES, MAX_REGEX_TOTAL_BYTES};
 use crate::value::Text;
 
 /// A checked expression of a known type.
@@ -211,10 +211,7 @@ impl Checker<'_, '_> {
                 let text = self.want_text(vt, value.span, "`matches`");
                 let re = self.regex(pattern, flags, *pattern_span);
                 match (text, re) {
-                    (Some(t), Some(re)) => Typed::Cond(Cond::Matches(
-                        t,
-                        Arc::new(Matcher::new(re, pattern, &flags.value)),
-                    )),
+                    (Some(t), Some(re)) => Typed::Cond(Cond::Matches(t, Arc::new(re))),
                     _ => Typed::Error,
                 }
             }
@@ -551,45 +548,60 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Compiles a `matches` pattern. Every regex of the agreement draws on
+    /// one budget of [`MAX_REGEX_TOTAL_BYTES`]: the regex that crosses it is
+    /// error E0017, and the ones after it are not compiled.
     fn regex(
         &mut self,
         pattern: &str,
         flags: &ast::Spanned<String>,
         span: Span,
-    ) -> Option<regex::Regex> {
-        let mut b = regex::RegexBuilder::new(pattern);
-        b.size_limit(MAX_REGEX_BYTES)
-            .dfa_size_limit(MAX_REGEX_BYTES)
-            .nest_limit(64);
-        for (i, f) in flags.value.char_indices() {
-            match f {
-                'i' => b.case_insensitive(true),
-                'm' => b.multi_line(true),
-                's' => b.dot_matches_new_line(true),
-                'x' => b.ignore_whitespace(true),
-                other => {
-                    let at = flags.span.start + i;
-                    self.sink.error(
-                        codes::REGEX,
-                        Span::new(at, at + other.len_utf8()),
-                        format!("unknown regex flag `{other}`: use i, m, s or x"),
-                    );
+    ) -> Option<Matcher> {
+        if let Some((i, other)) = flags
+            .value
+            .char_indices()
+            .find(|(_, f)| !matches!(f, 'i' | 'm' | 's' | 'x'))
+        {
+            let at = flags.span.start + i;
+            self.sink.error(
+                codes::REGEX,
+                Span::new(at, at + other.len_utf8()),
+                format!("unknown regex flag `{other}`: use i, m, s or x"),
+            );
+            return None;
+        }
+        let left = MAX_REGEX_TOTAL_BYTES.checked_sub(self.regex_bytes)?;
+        let over_budget = || {
+            format!(
+                "the agreement's regexes are too large: together they take more than the limit of {} MiB",
+                MAX_REGEX_TOTAL_BYTES >> 20
+            )
+        };
+        match Matcher::build(pattern, &flags.value, MAX_REGEX_BYTES.min(left)) {
+            Ok(re) => {
+                self.regex_bytes = self.regex_bytes.saturating_add(re.memory_usage());
+                if self.regex_bytes > MAX_REGEX_TOTAL_BYTES {
+                    self.sink.error(codes::LIMIT, span, over_budget());
                     return None;
                 }
-            };
-        }
-        match b.build() {
-            Ok(re) => Some(re),
+                Some(re)
+            }
+            Err(e) if e.size_limit().is_some_and(|l| l < MAX_REGEX_BYTES) => {
+                self.regex_bytes = usize::MAX;
+                self.sink.error(codes::LIMIT, span, over_budget());
+                None
+            }
             Err(e) => {
-                let msg = match &e {
-                    regex::Error::CompiledTooBig(_) => "the regex is too large".to_string(),
-                    _ => e
+                let msg = match (e.size_limit(), e.syntax_error()) {
+                    (Some(_), _) => "the regex is too large".to_string(),
+                    (None, Some(syntax)) => syntax
                         .to_string()
                         .lines()
                         .rev()
                         .find(|l| l.starts_with("error:"))
                         .map(|l| l.trim_start_matches("error:").trim().to_string())
                         .unwrap_or_else(|| "invalid pattern".into()),
+                    (None, None) => e.to_string(),
                 };
                 self.sink
                     .error(codes::REGEX, span, format!("invalid regex: {msg}"));

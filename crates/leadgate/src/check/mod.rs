@@ -4,6 +4,7 @@
 mod expr;
 pub mod model;
 mod names;
+mod scripts;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -35,6 +36,8 @@ pub(crate) struct Checker<'a, 's> {
     pub uses_time: bool,
     /// Fields read by the expression being checked.
     pub reads: Vec<u32>,
+    /// Memory of the regexes compiled so far (`usize::MAX` once over the budget).
+    pub regex_bytes: usize,
 }
 
 /// A named list's members, ready for `in`.
@@ -59,6 +62,7 @@ pub(crate) fn check(file: &ast::File, sink: &mut Sink<'_>) -> Option<Model> {
         used_lists: FxHashSet::default(),
         uses_time: false,
         reads: Vec::new(),
+        regex_bytes: 0,
     };
     c.block_counts(file);
     let id_slot = c.declare_fields(file);
@@ -68,6 +72,7 @@ pub(crate) fn check(file: &ast::File, sink: &mut Sink<'_>) -> Option<Model> {
     let grades = c.check_grades(file);
     let routes = c.check_routes(file);
     c.check_rule_names(&rules, &routes);
+    c.script_warnings(file);
     let uses_time_before_examples = c.uses_time;
     let examples = c.check_examples(file, &rules, &routes, uses_time_before_examples);
     c.unused_warnings(file, id_slot);
@@ -85,6 +90,7 @@ pub(crate) fn check(file: &ast::File, sink: &mut Sink<'_>) -> Option<Model> {
         routes,
         examples,
         uses_time: uses_time_before_examples,
+        regex_bytes: c.regex_bytes,
     })
 }
 

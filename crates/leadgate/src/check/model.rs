@@ -124,6 +124,9 @@ pub struct Model {
     pub examples: Vec<Example>,
     /// Whether any rule depends on `as_of` (decay, `within`, `days_since`).
     pub uses_time: bool,
+    /// Memory of the compiled regexes, in bytes (at most
+    /// [`crate::syntax::limits::MAX_REGEX_TOTAL_BYTES`]).
+    pub regex_bytes: usize,
 }
 
 impl Field {

@@ -14,9 +14,13 @@ pub const MAX_PREFIX_RUN: usize = 64;
 pub const MAX_EXPR_DEPTH: u32 = 256;
 /// Largest compiled regex, in bytes (the regex crate's size limit).
 pub const MAX_REGEX_BYTES: usize = 1 << 20;
+/// Largest total of an agreement's compiled regexes, in bytes: each may
+/// take up to [`MAX_REGEX_BYTES`], and thousands of them would take
+/// gigabytes and minutes to compile.
+pub const MAX_REGEX_TOTAL_BYTES: usize = 32 << 20;
 
 /// Returns false (after reporting) when the text must not be parsed.
-pub fn prescan(source: &str, sink: &mut Sink<'_>) -> bool {
+pub(crate) fn prescan(source: &str, sink: &mut Sink<'_>) -> bool {
     if source.len() > MAX_AGREEMENT_BYTES {
         sink.error(
             codes::LIMIT,

@@ -1,7 +1,7 @@
 //! Stage 1, parse: agreement text → syntax tree with spans.
 
 pub mod ast;
-pub(crate) mod limits;
+pub mod limits;
 mod literal;
 pub(crate) mod parse;
 mod snippet;

@@ -1,0 +1,140 @@
+//! Leads streamed through agreements: read in chunks, bound, scored in
+//! parallel and handed over in input order. Shared by the commands that
+//! score (score, explain, report, diff).
+
+use leadgate::{
+    Agreement, CsvBinder, Decision, Lead, LeadBuilder, LeadErrorKind, OnBadValue, ScoreOptions,
+    Threads,
+};
+
+use crate::common::ScoringArgs;
+use crate::input::{self, Record};
+use crate::Failure;
+
+/// Records scored per parallel chunk, at most.
+pub const CHUNK: usize = 8192;
+/// The decisions of a chunk may hold at most this many bytes (as the
+/// agreements' largest possible decisions): an agreement of 10,000 rules
+/// can give decisions of 700 KB each, 5.6 GB for a chunk of 8,192.
+pub const MAX_DECISION_CHUNK_BYTES: usize = 128 * 1024 * 1024;
+
+/// Leads per chunk scored by `agreements`: [`CHUNK`], or fewer when their
+/// decisions could hold more than [`MAX_DECISION_CHUNK_BYTES`].
+pub fn chunk_len(agreements: &[&Agreement]) -> usize {
+    let per_lead: usize = agreements.iter().map(|a| a.max_decision_bytes()).sum();
+    (MAX_DECISION_CHUNK_BYTES / per_lead.max(1)).clamp(1, CHUNK)
+}
+
+/// Binds one record.
+pub fn bind(
+    agreement: &Agreement,
+    binder: Option<&CsvBinder>,
+    record: &Record,
+    on_bad: OnBadValue,
+) -> Lead {
+    match record {
+        Record::Json(text) => agreement.bind_json(text, on_bad),
+        Record::Csv(row) => match binder {
+            Some(b) => agreement.bind_csv(b, &crate::columns::Row(row), on_bad),
+            None => reject(agreement.lead_builder(on_bad), "a CSV row without a header"),
+        },
+        Record::Bad(msg) => reject(agreement.lead_builder(on_bad), msg),
+    }
+}
+
+fn reject(mut b: LeadBuilder<'_>, msg: &str) -> Lead {
+    b.reject(LeadErrorKind::Unreadable, msg);
+    b.finish()
+}
+
+/// Maps a CSV header to each agreement's fields. A declared field with no
+/// column is an error naming the column closest to its key (a renamed
+/// column would make the field missing in every lead, silently), unless
+/// `allow_missing` says to go on: then it is a warning.
+pub fn csv_binders(
+    agreements: &[&Agreement],
+    header: &csv::ByteRecord,
+    allow_missing: bool,
+) -> Result<Vec<CsvBinder>, Failure> {
+    let mut binders = Vec::with_capacity(agreements.len());
+    for agreement in agreements {
+        let binder = agreement.csv_binder(header);
+        if let Err(missing) = agreement.check_columns(binder.columns()) {
+            if !allow_missing {
+                return Err(Failure::usage(format!(
+                    "error: {missing}\n  pass --allow-missing-columns to score with those fields missing in every lead"
+                )));
+            }
+            crate::output::note(format_args!("warning: {missing}"));
+        }
+        binders.push(binder);
+    }
+    Ok(binders)
+}
+
+/// Reads, scores and hands over decisions chunk by chunk, in order.
+pub fn stream(
+    agreement: &Agreement,
+    input: &str,
+    scoring: &ScoringArgs,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Decision]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    stream_many(
+        &[agreement],
+        input,
+        scoring,
+        opts,
+        threads,
+        |header, records, decisions| match decisions.first() {
+            Some(d) => sink(header, records, d),
+            None => Ok(()),
+        },
+    )
+}
+
+/// [`stream`] with several agreements scoring the same leads: the sink gets
+/// one decision list per agreement, each in input order.
+pub fn stream_many(
+    agreements: &[&Agreement],
+    input: &str,
+    scoring: &ScoringArgs,
+    opts: &ScoreOptions,
+    threads: &Threads,
+    mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Vec<Decision>]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let fmt = input::detect(input, scoring.input_format)?;
+    let progress = crate::progress::Progress::start(input);
+    let mut source = input::open(input, fmt, progress.counter())?;
+    let binders: Vec<Option<CsvBinder>> = match source.csv_header() {
+        Some(h) => csv_binders(agreements, h, scoring.allow_missing_columns)?
+            .into_iter()
+            .map(Some)
+            .collect(),
+        None => agreements.iter().map(|_| None).collect(),
+    };
+    let mut next_index = 0usize;
+    let chunk = chunk_len(agreements);
+    let mut records = Vec::with_capacity(chunk);
+    loop {
+        records.clear();
+        let more = source.next_chunk(chunk, &mut records)?;
+        let decisions: Vec<Vec<Decision>> = agreements
+            .iter()
+            .zip(&binders)
+            .map(|(agreement, binder)| {
+                agreement.decide_batch(&records, next_index, opts, threads, |r| {
+                    bind(agreement, binder.as_ref(), r, opts.bad_values())
+                })
+            })
+            .collect();
+        next_index += records.len();
+        sink(source.csv_header(), &records, &decisions)?;
+        progress.tick();
+        if !more {
+            progress.finish();
+            return Ok(());
+        }
+    }
+}

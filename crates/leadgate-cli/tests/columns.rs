@@ -1,0 +1,119 @@
+//! A CSV whose header lacks a declared field's column is an error naming the
+//! closest column, on every command that reads leads; `--allow-missing-columns`
+//! scores anyway, with a warning.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const EDUCATION: &str = "rules-examples/education-admissions.lead";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn leadgate(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_leadgate"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The real export (or a few rows like it when it is not there) with its
+/// header rewritten by `rename`, in a temporary file.
+fn export_with_header(name: &str, rename: impl Fn(&str) -> String) -> PathBuf {
+    let data = root().join("../shared/data/x-education-leads.csv");
+    let text = std::fs::read_to_string(&data).unwrap_or_else(|_| {
+        "Prospect ID,Lead Origin,Lead Source,Tags,Converted\nP1,API,Google,Interested,1\n".into()
+    });
+    let (header, rest) = text.split_once('\n').unwrap();
+    let header: Vec<String> = header.split(',').map(&rename).collect();
+    let dir = std::env::temp_dir().join(format!("leadgate-columns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{}\n{rest}", header.join(","))).unwrap();
+    path
+}
+
+#[test]
+fn a_renamed_column_is_an_error_with_did_you_mean_on_every_command() {
+    let csv = export_with_header("renamed.csv", |h| {
+        if h == "Tags" {
+            "tags".into()
+        } else {
+            h.into()
+        }
+    });
+    let csv = csv.to_str().unwrap();
+    let at = ["--as-of", "2026-11-23"];
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["score", EDUCATION, csv],
+        vec!["score", EDUCATION, csv, "--format", "csv"],
+        vec!["report", EDUCATION, csv],
+        vec!["diff", EDUCATION, EDUCATION, csv],
+        vec!["explain", EDUCATION, "--index", "0", csv],
+    ];
+    for mut args in cases {
+        args.extend(at);
+        let (code, stdout, stderr) = leadgate(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?} wrote {stdout}");
+        assert!(
+            stderr.contains("no column for 1 declared field: `Tags` (field counselor_tag), did you mean `tags`?"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("--allow-missing-columns"), "{stderr}");
+        // Opted out: scored, with the warning.
+        args.push("--allow-missing-columns");
+        let (code, stdout, stderr) = leadgate(&args);
+        assert!(matches!(code, Some(0 | 3)), "{args:?}: {stderr}");
+        assert!(!stdout.is_empty());
+        assert!(
+            stderr.contains("warning: the input has no column"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_snake_cased_header_names_each_missing_column_and_its_match() {
+    let csv = export_with_header("snake.csv", |h| h.to_lowercase().replace(' ', "_"));
+    let (code, _, stderr) = leadgate(&[
+        "score",
+        EDUCATION,
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2026-11-23",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    for (key, column) in [
+        ("Lead Source", "lead_source"),
+        ("Tags", "tags"),
+        ("TotalVisits", "totalvisits"),
+    ] {
+        assert!(
+            stderr.contains(&format!("`{key}`"))
+                && stderr.contains(&format!("did you mean `{column}`?")),
+            "{key}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn json_input_is_not_checked_by_columns() {
+    let (code, stdout, stderr) = leadgate(&[
+        "score",
+        "rules-examples/b2b-saas-inbound.lead",
+        "rules-examples/b2b-saas-inbound.leads.jsonl",
+        "--as-of",
+        "2026-11-23",
+    ]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1000);
+}

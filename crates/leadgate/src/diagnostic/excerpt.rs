@@ -59,7 +59,7 @@ fn next_line(source: &str, start: usize) -> Option<usize> {
 impl Diagnostic {
     /// The lines of the span (at most [`EXCERPT_SPAN_LINES`]) with `before`
     /// lines above and `after` below, cut to the window around the span.
-    pub fn excerpt(&self, source: &str, before: usize, after: usize) -> Excerpt {
+    pub(crate) fn excerpt(&self, source: &str, before: usize, after: usize) -> Excerpt {
         let floor = super::floor_char_boundary;
         let start = floor(source, self.span.start.min(source.len()));
         let end = floor(source, self.span.end.clamp(start, source.len()));

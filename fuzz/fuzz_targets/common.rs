@@ -64,7 +64,7 @@ pub fn options(on_bad_value: OnBadValue) -> ScoreOptions {
         .on_bad_value(on_bad_value)
 }
 
-/// The invariants of SPEC.md that hold for every decision.
+/// The invariants of docs/language.md that hold for every decision.
 pub fn check(agreement: &Agreement, d: &Decision, index: usize) {
     assert_eq!(d.index(), index);
     assert!(agreement.made(d));

@@ -1,6 +1,6 @@
 """The pre-parsed input every implementation gets: the 13 fields of
 benches/compare/agreement.lead read from the CSV export once, typed as the
-agreement's binding rules say (SPEC.md "Reading a lead"): text trimmed
+agreement's binding rules say (docs/language.md, "Reading a lead"): text trimmed
 (case kept), numbers as floats, Yes/No as booleans, blank as None.
 Keys are the field names."""
 

@@ -192,8 +192,8 @@ fn parallel_batches_match_sequential() {
     }
 }
 
-/// Every expected line is the canonical shape: valid JSON, keys in SPEC order,
-/// `index` equal to the line number.
+/// Every expected line is the canonical shape: valid JSON, keys in the order
+/// of docs/language.md ("The decision"), `index` equal to the line number.
 #[test]
 fn expected_files_are_canonical() {
     const SCORED: [&str; 13] = [

@@ -1,6 +1,7 @@
 //! Regression: whole numbers between 2^53 and 1e16 printed with a `.0`
-//! fraction (ryu's form), against SPEC.md "whole numbers print without a
-//! fraction". Found by the conformance corpus (number-formatting case).
+//! fraction (ryu's form), against docs/language.md ("Numbers": a whole
+//! number below 10^16 is written as an integer). Found by the conformance
+//! corpus (number-formatting case).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test code
 
 use leadgate::format_number;

@@ -1,4 +1,4 @@
-//! One test per SPEC.md construct, including the missing-data cases.
+//! One test per construct of docs/language.md, including the missing-data cases.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;

@@ -50,7 +50,8 @@ impl CsvBinder {
         let mut columns = Vec::with_capacity(program.model.fields.len());
         let mut missing_columns = Vec::new();
         for f in &program.model.fields {
-            // Keys match exactly (SPEC.md); the first column of that name wins.
+            // Keys match exactly (docs/language.md, "CSV input"); the first
+            // column of that name wins.
             let col = names.iter().position(|h| *h == f.key);
             if col.is_none() {
                 missing_columns.push(f.key.clone());

@@ -42,6 +42,9 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
         (None, Some(i), Some(input)) => (read_lead(&agreement, input, &args.scoring, i)?, i),
         _ => return Err(Failure::usage("error: give --lead JSON or --index N INPUT")),
     };
+    let notes = crate::stream::KeyNotes::default();
+    notes.note(&agreement, &lead);
+    notes.warn();
     let explanation = agreement.explain(index, &lead, &opts);
     crate::output::print_for_people(explanation.text())?;
     Ok(if explanation.decision().error().is_some() {

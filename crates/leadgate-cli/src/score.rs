@@ -7,7 +7,7 @@ use clap::Args;
 use leadgate::{Agreement, Decision, ScoreOptions, Threads};
 
 use crate::input::{self, Record};
-use crate::stream::{bind, chunk_len, csv_binders, stream};
+use crate::stream::{bind, chunk_len, csv_binders, stream, KeyNotes};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -89,11 +89,13 @@ fn run_jsonl(
         None => None,
     };
     let io_err = crate::output::write_failure;
+    let notes = KeyNotes::default();
     let render = |first: usize, run: &[Record]| {
         let mut text = String::with_capacity(run.len() * 512);
         let mut rejected = 0usize;
         for (i, record) in run.iter().enumerate() {
             let lead = bind(agreement, binder.as_ref(), record, opts.bad_values());
+            notes.note(agreement, &lead);
             let d = agreement.decide(first + i, &lead, opts);
             rejected += usize::from(d.error().is_some());
             d.write_json(&mut text);
@@ -119,6 +121,7 @@ fn run_jsonl(
         Ok(())
     })?;
     progress.finish();
+    notes.warn();
     out.flush().map_err(io_err)?;
     finish(rejected)
 }

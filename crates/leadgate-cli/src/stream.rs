@@ -72,6 +72,39 @@ pub fn csv_binders(
     Ok(binders)
 }
 
+/// Leads keyed by a field's name where the field reads another key (`from
+/// "Company Size"`, keyed `company_size`): counted while scoring, warned
+/// about once at the end (decisions do not change: keys match exactly).
+#[derive(Default)]
+pub struct KeyNotes(std::sync::Mutex<Vec<(String, String, u64)>>);
+
+impl KeyNotes {
+    /// Counts the misnamed keys of one bound lead (nearly always none).
+    pub fn note(&self, agreement: &Agreement, lead: &Lead) {
+        let mut fields = agreement.misnamed_keys(lead).peekable();
+        if fields.peek().is_none() {
+            return;
+        }
+        let mut notes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for f in fields {
+            match notes.iter_mut().find(|(name, _, _)| name == f.name()) {
+                Some(n) => n.2 += 1,
+                None => notes.push((f.name().to_string(), f.key().to_string(), 1)),
+            }
+        }
+    }
+
+    /// One warning per field on stderr.
+    pub fn warn(&self) {
+        let notes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, key, n) in notes.iter() {
+            crate::output::note(format_args!(
+                "warning: {n} lead(s) have the key \"{name}\" but no \"{key}\": the field {name} reads \"{key}\", so it is missing in them (did you mean \"{key}\"?)"
+            ));
+        }
+    }
+}
+
 /// Reads, scores and hands over decisions chunk by chunk, in order.
 pub fn stream(
     agreement: &Agreement,
@@ -114,6 +147,7 @@ pub fn stream_many(
             .collect(),
         None => agreements.iter().map(|_| None).collect(),
     };
+    let notes = KeyNotes::default();
     let mut next_index = 0usize;
     let chunk = chunk_len(agreements);
     let mut records = Vec::with_capacity(chunk);
@@ -125,7 +159,9 @@ pub fn stream_many(
             .zip(&binders)
             .map(|(agreement, binder)| {
                 agreement.decide_batch(&records, next_index, opts, threads, |r| {
-                    bind(agreement, binder.as_ref(), r, opts.bad_values())
+                    let lead = bind(agreement, binder.as_ref(), r, opts.bad_values());
+                    notes.note(agreement, &lead);
+                    lead
                 })
             })
             .collect();
@@ -134,6 +170,7 @@ pub fn stream_many(
         progress.tick();
         if !more {
             progress.finish();
+            notes.warn();
             return Ok(());
         }
     }

@@ -117,3 +117,41 @@ fn json_input_is_not_checked_by_columns() {
     assert_eq!(code, Some(3), "{stderr}");
     assert_eq!(stdout.lines().count(), 1000);
 }
+
+#[test]
+fn a_json_lead_keyed_by_a_field_name_instead_of_its_key_gets_a_warning() {
+    let dir = std::env::temp_dir().join(format!("leadgate-columns-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let leads = dir.join("leads.jsonl");
+    std::fs::write(
+        &leads,
+        "{\"lead_id\": \"a\", \"email\": \"a@b.io\", \"company_size\": 200}\n\
+         {\"lead_id\": \"b\", \"email\": \"b@b.io\", \"Company Size\": 200}\n\
+         {\"lead_id\": \"c\", \"email\": \"c@b.io\", \"company_size\": 20}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = leadgate(&[
+        "score",
+        "tests/agreements/acme-inbound.lead",
+        leads.to_str().unwrap(),
+        "--as-of",
+        "2026-11-23",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // Decisions are as ever: the key is not read.
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(!lines[0].to_string().contains("company_size\" but"));
+    assert_eq!(lines[0]["unknown"], lines[2]["unknown"]);
+    assert!(
+        stderr.contains("warning: 2 lead(s) have the key \"company_size\" but no \"Company Size\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean \"Company Size\"?"),
+        "{stderr}"
+    );
+}

@@ -180,6 +180,16 @@ impl Agreement {
         crate::schema::check_columns(self.fields(), columns)
     }
 
+    /// The fields a JSON lead left missing while it had a key equal to their
+    /// *name* — fields that read another key (`from "Company Size"`), keyed
+    /// `company_size` by mistake. Decisions do not change (keys match
+    /// exactly); fronts warn with the key to use.
+    pub fn misnamed_keys<'a>(&'a self, lead: &'a Lead) -> impl Iterator<Item = &'a Field> + 'a {
+        lead.misnamed
+            .iter()
+            .filter_map(|&slot| self.fields().get(slot as usize))
+    }
+
     /// The `id` field's text in a bound lead, if the agreement has one.
     pub fn lead_id(&self, lead: &Lead) -> Option<String> {
         self.shared_id(lead).map(|id| id.to_string())

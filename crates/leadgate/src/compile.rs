@@ -15,6 +15,9 @@ pub(crate) struct Program {
     pub(crate) model: Model,
     /// Input key → field slot, for binding keyed records (JSON, dicts).
     pub(crate) keys: FxHashMap<Box<str>, u32>,
+    /// Field name → slot, for the fields that read another key (`from`): a
+    /// record keyed by the name instead gets a warning.
+    pub(crate) renamed: FxHashMap<Box<str>, u32>,
     /// Slots of `required` fields, in declaration order.
     pub(crate) required: Vec<u32>,
 }
@@ -111,9 +114,17 @@ pub(crate) fn compile_with(mut model: Model, sink: &mut Sink<'_>, special: bool)
         .filter(|(_, f)| f.required)
         .map(|(i, _)| i as u32)
         .collect();
+    let renamed = model
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.name != f.key)
+        .map(|(i, f)| (f.name.clone().into_boxed_str(), i as u32))
+        .collect();
     Program {
         model,
         keys,
+        renamed,
         required,
     }
 }

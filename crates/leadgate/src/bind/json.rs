@@ -124,7 +124,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
 /// Resolves a key to its field slot without allocating (`Ok(None)` for an
 /// undeclared key).
 struct KeySeed<'b, 'p> {
-    builder: &'b LeadBuilder<'p>,
+    builder: &'b mut LeadBuilder<'p>,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
@@ -140,7 +140,11 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
         f.write_str("a key")
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<u32>, E> {
-        Ok(self.builder.slot(key))
+        let slot = self.builder.slot(key);
+        if slot.is_none() {
+            self.builder.unknown_key(key);
+        }
+        Ok(slot)
     }
 }
 

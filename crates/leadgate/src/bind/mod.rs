@@ -171,6 +171,9 @@ pub struct Lead {
     pub(crate) warnings: Vec<LeadWarning>,
     /// The first problem, by field declaration order.
     pub(crate) error: Option<(u32, LeadError)>,
+    /// Slots of fields that read another key (`from "…"`), missing, whose
+    /// name the record used as a key.
+    pub(crate) misnamed: Vec<u32>,
 }
 
 impl Lead {
@@ -195,6 +198,8 @@ pub struct LeadBuilder<'p> {
     /// Lenient mode: the bad values read as missing, by slot, with their
     /// message (a `required` field among them is rejected with it).
     bad_values: Vec<(u32, String)>,
+    /// Slots of renamed fields (`from "…"`) whose name the record used as a key.
+    misnamed: Vec<u32>,
 }
 
 impl<'p> LeadBuilder<'p> {
@@ -208,8 +213,24 @@ impl<'p> LeadBuilder<'p> {
                     .collect(),
                 warnings: Vec::new(),
                 error: None,
+                misnamed: Vec::new(),
             },
             bad_values: Vec::new(),
+            misnamed: Vec::new(),
+        }
+    }
+
+    /// A key no field reads: when it is the name of a field that reads
+    /// another key (`from "…"`), the lead gets a warning naming the key it
+    /// should have used (if that field is missing).
+    pub(crate) fn unknown_key(&mut self, key: &str) {
+        if self.program.renamed.is_empty() {
+            return;
+        }
+        if let Some(&slot) = self.program.renamed.get(key) {
+            if !self.misnamed.contains(&slot) {
+                self.misnamed.push(slot);
+            }
         }
     }
 
@@ -292,6 +313,10 @@ impl<'p> LeadBuilder<'p> {
                 self.fail(slot, kind, message);
             }
         }
+        // A renamed field keyed by its name, and missing: the front says so.
+        let values = &self.lead.values;
+        self.misnamed.retain(|&slot| values[slot as usize].is_missing());
+        self.lead.misnamed = std::mem::take(&mut self.misnamed);
         // Warnings in field declaration order, whatever the input's key or column order.
         if self.lead.warnings.len() > 1 {
             let fields = &self.program.model.fields;

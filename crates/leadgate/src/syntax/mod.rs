@@ -12,7 +12,7 @@ pub(crate) use snippet::snippet;
 
 /// The pest parser generated from `grammar/leadgate.pest`.
 #[derive(pest_derive::Parser)]
-#[grammar = "../../../grammar/leadgate.pest"]
+#[grammar = "../leadgate.pest"]
 pub(crate) struct Grammar;
 
 /// Every keyword of the language; none can name a field, list, score or grade.

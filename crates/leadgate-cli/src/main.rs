@@ -65,26 +65,26 @@ struct Cli {
 enum Command {
     /// Compile an agreement and run its examples.
     ///
-    /// Example: leadgate check rules-examples/b2b-saas-inbound.lead
+    /// Example: leadgate check agreement.lead
     Check(check::CheckArgs),
     /// Score leads: one canonical decision per lead, in input order.
     ///
-    /// Example: leadgate score rules-examples/b2b-saas-inbound.lead rules-examples/b2b-saas-inbound.leads.jsonl --as-of 2026-11-23
+    /// Example: leadgate score agreement.lead leads.csv --as-of 2026-11-23 -o decisions.jsonl
     Score(score::ScoreArgs),
     /// Explain one lead's decision: every score with the rules that fired,
     /// decay, undecided rules and their missing fields, potential, grades,
     /// and the route rules in order (false, undecided, matched).
     ///
-    /// Example: leadgate explain tests/agreements/acme-inbound.lead --as-of 2026-11-23 --lead '{"email": "ana@acme.io", "title": "VP Sales", "company_size": 200}'
+    /// Example: leadgate explain agreement.lead --as-of 2026-11-23 --lead '{"email": "ana@acme.io", "title": "VP Sales"}'
     ///
-    /// Example: leadgate explain rules-examples/b2b-saas-inbound.lead --index 3 rules-examples/b2b-saas-inbound.leads.jsonl --as-of 2026-11-23
+    /// Example: leadgate explain agreement.lead --index 3 leads.jsonl --as-of 2026-11-23
     Explain(explain::ExplainArgs),
     /// The funnel: routes, queues, grades, score distributions, rules fired
     /// and data gaps; the route mix per group (--by) and a backtest against
     /// an outcome column (--outcome): conversion and lift per route, grade
     /// and group, precision and recall of the sales route.
     ///
-    /// Example: leadgate report rules-examples/education-admissions.lead leads.csv --by "Lead Source" --outcome Converted --html report.html
+    /// Example: leadgate report agreement.lead leads.csv --by "Lead Source" --outcome Converted --html report.html
     Report(report::ReportArgs),
     /// Run two versions of an agreement over the same leads: the route
     /// transition matrix, how many leads move, the route-rule transitions and
@@ -98,7 +98,7 @@ enum Command {
     /// Prints the formatted text, or rewrites the files with --write, or
     /// checks them with --check (exit 1 when a file would change).
     ///
-    /// Example: leadgate fmt --check rules-examples/*.lead
+    /// Example: leadgate fmt --check *.lead
     Fmt(fmt::FmtArgs),
 }
 

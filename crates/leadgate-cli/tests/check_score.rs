@@ -276,3 +276,51 @@ fn score_across_chunks_keeps_order_with_read_ahead() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// On a terminal, `score` ends with a one-line summary on stderr; in a pipe
+/// or a file, stderr has no summary.
+#[test]
+fn score_summarises_on_a_terminal_only() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` to give leadgate a terminal");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_leadgate");
+    let out_file =
+        std::env::temp_dir().join(format!("leadgate-summary-{}.jsonl", std::process::id()));
+    let cmd = format!(
+        "{bin} score rules-examples/b2b-saas-inbound.lead rules-examples/b2b-saas-inbound.leads.jsonl --as-of 2026-11-23 -o {}",
+        out_file.display()
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let tty = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&tty.stdout);
+    assert!(
+        text.contains(
+            "1000 leads: sales 5.5%, telemarketing 10.9%, nurture 83.1%; 5 rejected (0.5%)"
+        ),
+        "{text}"
+    );
+    let piped = leadgate()
+        .args([
+            "score",
+            "rules-examples/b2b-saas-inbound.lead",
+            "rules-examples/b2b-saas-inbound.leads.jsonl",
+            "--as-of",
+            "2026-11-23",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&piped.stderr);
+    assert!(!err.contains("1000 leads:"), "{err}");
+    assert!(err.contains("5 lead(s) rejected"), "{err}");
+    let _ = std::fs::remove_file(out_file);
+}

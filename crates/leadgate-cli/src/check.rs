@@ -25,7 +25,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
         } else {
             let _ = writeln!(out, "FAILED  example \"{}\" ({name}:{})", r.name, r.line);
             for f in &r.failures {
-                let _ = writeln!(out, "          {f}");
+                let _ = writeln!(out, "          {name}:{}:{}: {f}", f.line, f.column);
             }
         }
     }

@@ -49,17 +49,18 @@ fn check_reports_failed_examples_with_expected_and_actual() {
     let dir = tempfile_dir();
     let src = std::fs::read_to_string(root().join("tests/agreements/acme-inbound.lead")).unwrap();
     let broken = src.replace("expect fit == 45", "expect fit == 46");
+    // Where the failing expect is: its line, and its column (1-based).
+    let at = broken.find("expect fit == 46").unwrap();
+    let line = broken[..at].matches('\n').count() + 1;
+    let column = at - broken[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
     let path = dir.join("a.lead");
     std::fs::write(&path, broken).unwrap();
-    leadgate()
-        .args(["check", path.to_str().unwrap()])
-        .assert()
-        .code(1)
-        .stdout(
-            predicate::str::contains("FAILED").and(predicate::str::contains(
-                "expected `expect fit == 46`, got fit = 45",
-            )),
-        );
+    let name = path.to_str().unwrap();
+    leadgate().args(["check", name]).assert().code(1).stdout(
+        predicate::str::contains("FAILED").and(predicate::str::contains(format!(
+            "{name}:{line}:{column}: expected `expect fit == 46`, got fit = 45",
+        ))),
+    );
 }
 
 #[test]

@@ -16,8 +16,27 @@ pub struct ExampleResult {
     pub name: String,
     /// 1-based line of the `example` keyword.
     pub line: usize,
-    /// One line per failed expectation: what was expected, what came out.
-    pub failures: Vec<String>,
+    /// One per failed expectation: what was expected, what came out, and
+    /// where the `expect` is.
+    pub failures: Vec<ExampleFailure>,
+}
+
+/// One expectation of an example that did not hold (or the example lead
+/// being rejected), located at its `expect` (or the example's `lead`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFailure {
+    /// `expected `route sales`, got nurture (rule "Everyone else")`.
+    pub message: String,
+    /// 1-based line of the failing `expect`.
+    pub line: usize,
+    /// 1-based column, in characters, of the failing `expect`.
+    pub column: usize,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 impl ExampleResult {
@@ -67,7 +86,13 @@ pub(crate) fn run(agreement: &std::sync::Arc<Compiled>) -> Vec<ExampleResult> {
             let v = match &d.outcome {
                 Ok(v) => v,
                 Err(e) => {
-                    failures.push(format!("the example lead was rejected: {e}"));
+                    let (line, column) =
+                        crate::diagnostic::line_col(agreement.source(), ex.span.start);
+                    failures.push(ExampleFailure {
+                        message: format!("the example lead was rejected: {e}"),
+                        line,
+                        column,
+                    });
                     return ExampleResult {
                         name: ex.name.clone(),
                         line,
@@ -90,7 +115,7 @@ pub(crate) fn run(agreement: &std::sync::Arc<Compiled>) -> Vec<ExampleResult> {
                     .map(|n| format!("\"{n}\""))
                     .unwrap_or_else(|| "otherwise".into())
             );
-            for (exp, text) in &ex.expects {
+            for (exp, text, span) in &ex.expects {
                 let ok = match exp {
                     Expectation::Route(dest) => route.destination == *dest,
                     Expectation::Queue(q) => route.queue.as_deref() == Some(q.as_str()),
@@ -143,7 +168,12 @@ pub(crate) fn run(agreement: &std::sync::Arc<Compiled>) -> Vec<ExampleResult> {
                         None => format!("got total = {}", format_number(v.total)),
                     },
                 };
-                failures.push(format!("expected `{}`, {got}", text.trim()));
+                let (line, column) = crate::diagnostic::line_col(agreement.source(), span.start);
+                failures.push(ExampleFailure {
+                    message: format!("expected `{}`, {got}", text.trim()),
+                    line,
+                    column,
+                });
             }
             ExampleResult {
                 name: ex.name.clone(),

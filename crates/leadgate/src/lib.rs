@@ -75,7 +75,7 @@ pub use check::{Field, Grade, RouteRule, Score, ScoreRule};
 pub use decision::{to_canonical_json, Decision, FiredRule, UndecidedRoute, UnknownRule};
 pub use diagnostic::{Code, CompileError, Diagnostic, Severity, Span};
 pub use diff::{Diff, DiffNames};
-pub use examples::ExampleResult;
+pub use examples::{ExampleFailure, ExampleResult};
 pub use explain::Explanation;
 pub use format::{format, is_formatted, FormatError};
 pub use options::{ScoreOptions, Timestamp};

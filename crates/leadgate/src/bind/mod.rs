@@ -315,7 +315,8 @@ impl<'p> LeadBuilder<'p> {
         }
         // A renamed field keyed by its name, and missing: the front says so.
         let values = &self.lead.values;
-        self.misnamed.retain(|&slot| values[slot as usize].is_missing());
+        self.misnamed
+            .retain(|&slot| values[slot as usize].is_missing());
         self.lead.misnamed = std::mem::take(&mut self.misnamed);
         // Warnings in field declaration order, whatever the input's key or column order.
         if self.lead.warnings.len() > 1 {

@@ -592,7 +592,7 @@ impl Checker<'_, '_> {
                     .unwrap_or("")
                     .to_string();
                 if let Some(x) = self.expectation(&e.value, e.span, rules, routes) {
-                    expects.push((x, text));
+                    expects.push((x, text, e.span));
                 }
             }
             out.push(Example {

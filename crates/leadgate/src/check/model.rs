@@ -107,7 +107,7 @@ pub struct Example {
     pub as_of: Option<i64>,
     /// Declared field slot and literal value.
     pub lead: Vec<(u32, Literal)>,
-    pub expects: Vec<(Expectation, String)>,
+    pub expects: Vec<(Expectation, String, Span)>,
     pub span: Span,
 }
 

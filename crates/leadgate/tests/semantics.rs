@@ -444,11 +444,11 @@ fn examples_run_and_report_expected_vs_actual() {
     assert!(r[0].passed(), "{:?}", r[0].failures);
     assert_eq!(r[1].failures.len(), 2, "{:?}", r[1].failures);
     assert!(
-        r[1].failures[0].starts_with("expected `expect route sales`, got nurture"),
+        r[1].failures[0].message.starts_with("expected `expect route sales`, got nurture"),
         "{:?}",
         r[1].failures
     );
-    assert_eq!(r[1].failures[1], "expected `expect fit > 10`, got fit = 0");
+    assert_eq!(r[1].failures[1].message, "expected `expect fit > 10`, got fit = 0");
 }
 
 #[test]

@@ -32,9 +32,27 @@ pub struct ScoringArgs {
     /// naming the closest column.
     #[arg(long)]
     pub allow_missing_columns: bool,
+    /// The CSV field separator: one ASCII character, e.g. ';' for exports
+    /// from spreadsheets set to a European locale, or '\t' (default ',').
+    /// `score --format csv` writes with it too.
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
 }
 
 impl ScoringArgs {
+    /// The CSV separator byte, `\t` written as such or as a tab.
+    pub fn delimiter(&self) -> Result<u8, Failure> {
+        match self.delimiter.as_str() {
+            "\\t" | "\t" => Ok(b'\t'),
+            d if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" && d != "\r" => {
+                Ok(d.as_bytes()[0])
+            }
+            d => Err(Failure::usage(format!(
+                "error: --delimiter {d:?} is not one ASCII character (e.g. ',' ';' or '\\t')"
+            ))),
+        }
+    }
+
     /// The options and threads for scoring with `agreements`. Without
     /// `--as-of`, leads are scored as of now; when an agreement's decisions
     /// depend on time, stderr says which instant that was.

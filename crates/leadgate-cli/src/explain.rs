@@ -62,7 +62,7 @@ fn read_lead(
     index: usize,
 ) -> Result<Lead, Failure> {
     let fmt = input::detect(input, scoring.input_format)?;
-    let mut source = input::open(input, fmt, None)?;
+    let mut source = input::open(input, fmt, scoring.delimiter()?, None)?;
     let binder = match source.csv_header() {
         Some(h) => csv_binders(&[agreement], h, scoring.allow_missing_columns)?.pop(),
         None => None,

@@ -97,6 +97,7 @@ pub fn detect(path: &str, given: Option<InputFormat>) -> Result<InputFormat, Fai
 pub fn open(
     path: &str,
     format: InputFormat,
+    delimiter: u8,
     counter: Option<Arc<AtomicU64>>,
 ) -> Result<Source, Failure> {
     let reader: Box<dyn Read + Send> = if path == "-" {
@@ -131,10 +132,10 @@ pub fn open(
             Ok(Source::Array(records.into_iter()))
         }
         InputFormat::Csv => {
-            let mut reader = Box::new(CsvRecords::new(Box::new(BufReader::with_capacity(
-                1 << 16,
-                reader,
-            ))));
+            let mut reader = Box::new(CsvRecords::with_delimiter(
+                Box::new(BufReader::with_capacity(1 << 16, reader)),
+                delimiter,
+            ));
             let header = match reader.read() {
                 Ok(CsvRead::Record(h)) => h,
                 Ok(CsvRead::Eof) => csv::ByteRecord::new(),
@@ -396,10 +397,16 @@ pub enum CsvRead {
 }
 
 impl CsvRecords {
+    #[cfg(test)]
     pub fn new(input: Box<dyn BufRead + Send>) -> Self {
+        Self::with_delimiter(input, b',')
+    }
+
+    /// Records separated by `delimiter` (`,` or `;` or a tab, …).
+    pub fn with_delimiter(input: Box<dyn BufRead + Send>, delimiter: u8) -> Self {
         CsvRecords {
             input,
-            core: csv_core::Reader::new(),
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             out: vec![0; 1024],
             ends: vec![0; 64],
         }

@@ -34,6 +34,10 @@ pub struct ScoreArgs {
     /// Write decisions to this file instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// With --format csv: put this before the name of every decision column
+    /// (`lg_route`, `lg_total`, …), for inputs that have columns named like them.
+    #[arg(long, default_value = "")]
+    pub prefix: String,
 }
 
 pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
@@ -83,7 +87,12 @@ fn run_jsonl(
 ) -> Result<u8, Failure> {
     let fmt = input::detect(&args.input, args.scoring.input_format)?;
     let progress = crate::progress::Progress::start(&args.input);
-    let source = input::open(&args.input, fmt, progress.counter())?;
+    let source = input::open(
+        &args.input,
+        fmt,
+        args.scoring.delimiter()?,
+        progress.counter(),
+    )?;
     let binder = match source.csv_header() {
         Some(h) => csv_binders(&[agreement], h, args.scoring.allow_missing_columns)?.pop(),
         None => None,
@@ -246,12 +255,18 @@ fn run_csv(
     out: impl Write,
 ) -> Result<u8, Failure> {
     let io_err = crate::output::csv_write_failure;
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .delimiter(args.scoring.delimiter()?)
+        .from_writer(out);
     let mut tally = Tally::default();
     let mut header_written = false;
     let mut input_width = 0usize;
     let mut cells: Vec<String> = Vec::new();
-    let decision_header = csv_decision_header(agreement);
+    let decision_header: Vec<String> = csv_decision_header(agreement)
+        .into_iter()
+        .map(|c| format!("{}{c}", args.prefix))
+        .collect();
     // JSON input has no fixed columns: write the keys the agreement reads.
     let mut json_keys: Vec<String> = Vec::new();
     for f in agreement.fields() {
@@ -277,6 +292,16 @@ fn run_csv(
                         .collect(),
                 };
                 input_width = h.len();
+                // A decision column named like an input column would make
+                // the output ambiguous.
+                if let Some(c) = decision_header
+                    .iter()
+                    .find(|c| h.contains(&c.as_bytes().to_vec()))
+                {
+                    return Err(Failure::usage(format!(
+                        "error: the input already has a column named \"{c}\", and so would the decisions: pass --prefix (e.g. --prefix lg_) to name the decision columns apart"
+                    )));
+                }
                 h.extend(decision_header.iter().map(|c| c.as_bytes().to_vec()));
                 w.write_record(&h).map_err(io_err)?;
             }

@@ -139,7 +139,7 @@ pub fn stream_many(
 ) -> Result<(), Failure> {
     let fmt = input::detect(input, scoring.input_format)?;
     let progress = crate::progress::Progress::start(input);
-    let mut source = input::open(input, fmt, progress.counter())?;
+    let mut source = input::open(input, fmt, scoring.delimiter()?, progress.counter())?;
     let binders: Vec<Option<CsvBinder>> = match source.csv_header() {
         Some(h) => csv_binders(agreements, h, scoring.allow_missing_columns)?
             .into_iter()

@@ -155,3 +155,90 @@ fn a_json_lead_keyed_by_a_field_name_instead_of_its_key_gets_a_warning() {
         "{stderr}"
     );
 }
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_semicolon_separated_export_scores_with_delimiter() {
+    let commas = std::fs::read_to_string(fixture("mini.csv")).unwrap();
+    assert!(!commas.contains(';') && !commas.contains('"'));
+    let dir = std::env::temp_dir().join(format!("leadgate-delim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let semi = dir.join("mini-semicolons.csv");
+    std::fs::write(&semi, commas.replace(',', ";")).unwrap();
+    let semi = semi.to_str().unwrap();
+    let mini = fixture("mini.lead");
+    let csv = fixture("mini.csv");
+    let at = ["--as-of", "2026-11-23"];
+    let (code, want, _) = leadgate(&[&["score", &mini, &csv][..], &at].concat());
+    assert!(matches!(code, Some(0 | 3)));
+    // Without --delimiter the header is one column: the missing fields are named.
+    let (code, _, stderr) = leadgate(&[&["score", &mini, semi][..], &at].concat());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no column for"), "{stderr}");
+    let (code, got, stderr) =
+        leadgate(&[&["score", &mini, semi, "--delimiter", ";"][..], &at].concat());
+    assert!(matches!(code, Some(0 | 3)), "{stderr}");
+    assert_eq!(got, want);
+    // The CSV output keeps the input's separator.
+    let (_, out, _) = leadgate(
+        &[
+            &["score", &mini, semi, "--delimiter", ";", "--format", "csv"][..],
+            &at,
+        ]
+        .concat(),
+    );
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .starts_with("ID;Size;Source;Demo;Converted;route;queue;"),
+        "{out}"
+    );
+    let (code, _, stderr) =
+        leadgate(&[&["score", &mini, semi, "--delimiter", ";;"][..], &at].concat());
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not one ASCII character"), "{stderr}");
+}
+
+#[test]
+fn decision_columns_named_like_input_columns_need_a_prefix() {
+    let text = std::fs::read_to_string(fixture("mini.csv"))
+        .unwrap()
+        .replacen("Converted", "route", 1);
+    let dir = std::env::temp_dir().join(format!("leadgate-prefix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("with-route.csv");
+    std::fs::write(&input, text).unwrap();
+    let (mini, input) = (fixture("mini.lead"), input.to_str().unwrap().to_string());
+    let args = [
+        "score",
+        &mini,
+        &input,
+        "--as-of",
+        "2026-11-23",
+        "--format",
+        "csv",
+    ];
+    let (code, out, stderr) = leadgate(&args);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(out.is_empty());
+    assert!(
+        stderr.contains("already has a column named \"route\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--prefix"), "{stderr}");
+    let (code, out, stderr) = leadgate(&[&args[..], &["--prefix", "lg_"]].concat());
+    assert!(matches!(code, Some(0 | 3)), "{stderr}");
+    let header = out.lines().next().unwrap();
+    assert!(
+        header.starts_with("ID,Size,Source,Demo,route,lg_route,lg_queue,lg_route_rule,lg_total,"),
+        "{header}"
+    );
+}

@@ -46,7 +46,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     notes.note(&agreement, &lead);
     notes.warn();
     let explanation = agreement.explain(index, &lead, &opts);
-    crate::output::print_for_people(explanation.text())?;
+    crate::output::print_for_people(&explanation.text())?;
     Ok(if explanation.decision().error().is_some() {
         EXIT_REJECTED
     } else {

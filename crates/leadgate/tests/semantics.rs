@@ -444,11 +444,16 @@ fn examples_run_and_report_expected_vs_actual() {
     assert!(r[0].passed(), "{:?}", r[0].failures);
     assert_eq!(r[1].failures.len(), 2, "{:?}", r[1].failures);
     assert!(
-        r[1].failures[0].message.starts_with("expected `expect route sales`, got nurture"),
+        r[1].failures[0]
+            .message
+            .starts_with("expected `expect route sales`, got nurture"),
         "{:?}",
         r[1].failures
     );
-    assert_eq!(r[1].failures[1].message, "expected `expect fit > 10`, got fit = 0");
+    assert_eq!(
+        r[1].failures[1].message,
+        "expected `expect fit > 10`, got fit = 0"
+    );
 }
 
 #[test]
@@ -488,4 +493,66 @@ fn csv_headers_match_keys_exactly() {
     );
     let spaced = a.csv_binder(&csv::ByteRecord::from(vec!["lead_id", " email "]));
     assert!(spaced.missing_columns().iter().any(|k| k == "email"));
+}
+
+#[test]
+fn an_explanation_is_data_and_text() {
+    let a = compile(
+        r#"agreement "E" version "3"
+        fields { lead_id : text id  size : number from "Company Size"  title : text  seen : date }
+        score fit {
+          +20 "Big" when size > 100
+          +25 "Boss" when title contains "vp"
+          halve every 30d since seen
+          range 0 to 30
+        }
+        grade tier { hot when fit >= 20  cold otherwise }
+        route {
+          sales "Fit" when fit >= 20
+          telemarketing "Maybe" when potential(fit) >= 20
+          nurture otherwise
+        }"#,
+    );
+    let opts = common::at("2026-11-23");
+    let lead = a.bind_json(
+        r#"{"lead_id": "L1", "Company Size": 500, "seen": "2026-10-24"}"#,
+        leadgate::OnBadValue::Error,
+    );
+    let e = a.explain(4, &lead, &opts);
+    let json: serde_json::Value = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["decision"]["index"], 4);
+    assert_eq!(json["as_of"], "2026-11-23T00:00:00Z");
+    let fit = &json["scores"][0];
+    assert_eq!(fit["fired"][0]["rule"], "Big");
+    assert_eq!(fit["undecided"][0]["rule"], "Boss");
+    assert_eq!(fit["undecided"][0]["missing"][0]["name"], "title");
+    assert_eq!(fit["undecided"][0]["worth"]["points"], 25);
+    assert_eq!(fit["decay"]["factor"], 0.5);
+    assert_eq!(fit["decay"]["age_days"], 30);
+    assert_eq!(json["grades"][0]["label"], "cold");
+    let statuses: Vec<&str> = json["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["false", "matched", "not_tried"]);
+    let text = e.text();
+    assert!(
+        text.starts_with("Lead L1 (index 4), agreement \"E\" version 3, as of 2026-11-23\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("=> TELEMARKETING by route rule 2 of 3: \"Maybe\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("decay: 20 x 0.500 (seen 30 days before as_of, halves every 30d)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("?  Boss: undecided, missing title (+25 if it fired)"),
+        "{text}"
+    );
+    assert_eq!(e.to_string(), text);
 }

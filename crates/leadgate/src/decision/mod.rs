@@ -5,6 +5,7 @@
 mod serialize;
 
 pub use serialize::to_canonical_json;
+pub(crate) use serialize::Number;
 
 use std::sync::Arc;
 

@@ -11,6 +11,7 @@ use super::Decision;
 /// A number as the canonical JSON writes it: whole numbers below 1e16 as
 /// integers (`-0` as `0`), other finite numbers as floats (the shortest
 /// text that reads back), and NaN or infinities as `null`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Number(pub f64);
 
 impl Serialize for Number {

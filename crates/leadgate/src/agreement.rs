@@ -275,6 +275,11 @@ impl Agreement {
         examples::run(&self.inner)
     }
 
+    /// Whether both are the same compiled agreement (clones of one compile).
+    pub fn same(&self, other: &Agreement) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// Whether `decision` was made by this agreement (and not a reloaded one).
     pub fn made(&self, decision: &Decision) -> bool {
         Arc::ptr_eq(&self.inner, &decision.agreement)

@@ -8,7 +8,19 @@ fn outcome_json(ctx: &Context, o: &Outcome) -> Json {
     if ctx.outcome.is_none() {
         return Json::Null;
     }
-    json!({"converted": o.converted, "known": o.known, "rate": o.rate(), "lift": ctx.report.lift(o)})
+    let ci = o.wilson95().map(|(lo, hi)| [lo, hi]);
+    json!({"converted": o.converted, "known": o.known, "rate": o.rate(), "ci95": ci,
+        "too_small": o.too_small(), "lift": ctx.report.lift(o)})
+}
+
+/// Conversion per decile of a score (and of the total).
+fn calibration(ctx: &Context, name: &str, d: &Dist) -> Json {
+    let deciles: Vec<Json> = d
+        .deciles()
+        .iter()
+        .map(|(i, lo, hi, c)| json!({"decile": i, "min": lo, "max": hi, "leads": c.n, "outcome": outcome_json(ctx, &c.outcome)}))
+        .collect();
+    json!({"score": name, "exact": d.exact(), "deciles": deciles})
 }
 
 fn share(part: u64, whole: u64) -> Option<f64> {
@@ -50,7 +62,7 @@ pub fn to_json(ctx: &Context) -> Json {
         .collect();
     let dist = |name: &str, d: &Dist| {
         let q = d.quantiles(&[0.5, 0.9]);
-        json!({"score": name, "min": (d.count > 0).then_some(d.min), "median": (d.count > 0).then_some(q[0]), "p90": (d.count > 0).then_some(q[1]), "max": (d.count > 0).then_some(d.max), "mean": (d.count > 0).then(|| d.sum / d.count as f64), "exact": d.exact()})
+        json!({"score": name, "min": (d.count > 0).then_some(d.min), "median": (d.count > 0).then_some(q[0]), "p90": (d.count > 0).then_some(q[1]), "max": (d.count > 0).then_some(d.max), "mean": d.mean(), "exact": d.exact(), "relative_error": (!d.exact()).then_some(super::RELATIVE_ERROR)})
     };
     let mut scores: Vec<Json> = m
         .scores
@@ -92,9 +104,13 @@ pub fn to_json(ctx: &Context) -> Json {
     });
     let backtest = ctx.outcome.map(|o| {
         let (p, rc) = r.sales_precision_recall();
+        let mut cal: Vec<Json> = vec![calibration(ctx, "total", &r.total)];
+        cal.extend(m.scores.iter().zip(&r.scores).map(|(s, d)| calibration(ctx, &s.name, d)));
         json!({"column": o, "converted": r.outcome.converted, "known": r.outcome.known,
-            "rate": r.outcome.rate(), "unknown_outcome": r.outcome_unknown,
-            "sales_precision": p, "sales_recall": rc})
+            "rate": r.outcome.rate(), "ci95": r.outcome.wilson95().map(|(lo, hi)| [lo, hi]),
+            "unknown_outcome": r.outcome_unknown,
+            "sales_precision": p, "sales_recall": rc, "calibration": cal,
+            "min_known_to_judge": super::MIN_KNOWN})
     });
     json!({
         "agreement": m.name, "version": m.version,

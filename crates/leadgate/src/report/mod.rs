@@ -3,9 +3,12 @@
 //! per group, and against an outcome as a backtest. Built decision by
 //! decision, so memory stays flat however many leads there are.
 
+mod dist;
 mod html;
 mod json;
 mod text;
+
+pub(crate) use dist::{Dist, RELATIVE_ERROR};
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -35,6 +38,11 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
+    fn merge(&mut self, other: &Outcome) {
+        self.converted += other.converted;
+        self.known += other.known;
+    }
+
     fn add(&mut self, o: Option<bool>) {
         if let Some(c) = o {
             self.known += 1;
@@ -43,10 +51,33 @@ impl Outcome {
             }
         }
     }
+    /// The Wilson score interval of the rate at 95% confidence.
+    pub fn wilson95(&self) -> Option<(f64, f64)> {
+        if self.known == 0 {
+            return None;
+        }
+        let (z, n) = (1.959_963_984_540_054, self.known as f64);
+        let p = self.converted as f64 / n;
+        let z2n = z * z / n;
+        let center = (p + z2n / 2.0) / (1.0 + z2n);
+        let half = z * libm::sqrt(p * (1.0 - p) / n + z2n / (4.0 * n)) / (1.0 + z2n);
+        Some(((center - half).max(0.0), (center + half).min(1.0)))
+    }
+
+    /// Too few leads with a known outcome to judge a rate by
+    /// (fewer than [`MIN_KNOWN`]).
+    pub fn too_small(&self) -> bool {
+        self.known < MIN_KNOWN
+    }
+
     pub fn rate(&self) -> Option<f64> {
         (self.known > 0).then(|| self.converted as f64 / self.known as f64)
     }
 }
+
+/// Leads with a known outcome below which a conversion rate is flagged as
+/// too small to judge.
+pub(crate) const MIN_KNOWN: u64 = 30;
 
 /// Reads an outcome value: 1/0, true/false, yes/no (case-insensitive);
 /// `None` for anything else.
@@ -55,102 +86,6 @@ pub fn parse_outcome(s: &str) -> Option<bool> {
         "1" | "true" | "yes" => Some(true),
         "0" | "false" | "no" => Some(false),
         _ => None,
-    }
-}
-
-/// Values kept for exact quantiles; beyond this a deterministic reservoir
-/// sample of this size is kept, so memory stays bounded.
-pub(crate) const SAMPLE: usize = 1 << 20;
-
-/// A score's distribution.
-#[derive(Debug, Clone)]
-pub(crate) struct Dist {
-    pub sample: Vec<f64>,
-    pub count: u64,
-    pub min: f64,
-    pub max: f64,
-    pub sum: f64,
-    rng: u64,
-}
-
-impl Default for Dist {
-    fn default() -> Self {
-        Dist {
-            sample: Vec::new(),
-            count: 0,
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-            sum: 0.0,
-            rng: 0x9E37_79B9_7F4A_7C15,
-        }
-    }
-}
-
-impl Dist {
-    pub fn add(&mut self, x: f64) {
-        self.count += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
-        self.sum += x;
-        if self.sample.len() < SAMPLE {
-            self.sample.push(x);
-        } else {
-            // xorshift64*: reservoir sampling (algorithm R), deterministic.
-            self.rng ^= self.rng >> 12;
-            self.rng ^= self.rng << 25;
-            self.rng ^= self.rng >> 27;
-            let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D) % self.count;
-            if (r as usize) < SAMPLE {
-                self.sample[r as usize] = x;
-            }
-        }
-    }
-    pub fn exact(&self) -> bool {
-        self.count as usize <= SAMPLE
-    }
-    /// Quantiles by the nearest-rank method, on the sorted sample.
-    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
-        let mut s = self.sample.clone();
-        s.sort_by(f64::total_cmp);
-        qs.iter()
-            .map(|q| {
-                if s.is_empty() {
-                    return 0.0;
-                }
-                let rank = (q * s.len() as f64).ceil().max(1.0) as usize;
-                s[rank.min(s.len()) - 1]
-            })
-            .collect()
-    }
-    /// `bins` equal-width bins from min to max (counts scaled to `count`
-    /// when sampled).
-    pub fn histogram(&self, bins: usize) -> Vec<(f64, f64, u64)> {
-        if self.count == 0 || bins == 0 {
-            return Vec::new();
-        }
-        let (lo, hi) = (self.min, self.max);
-        let w = if hi > lo {
-            (hi - lo) / bins as f64
-        } else {
-            1.0
-        };
-        let mut counts = vec![0u64; bins];
-        for x in &self.sample {
-            let i = (((x - lo) / w) as usize).min(bins - 1);
-            counts[i] += 1;
-        }
-        let scale = self.count as f64 / self.sample.len().max(1) as f64;
-        counts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                (
-                    lo + w * i as f64,
-                    lo + w * (i + 1) as f64,
-                    (*c as f64 * scale).round() as u64,
-                )
-            })
-            .collect()
     }
 }
 
@@ -188,7 +123,60 @@ pub(crate) struct Tally {
     pub outcome_unknown: u64,
 }
 
+fn add_all(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+fn merge_all(a: &mut [Outcome], b: &[Outcome]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        x.merge(y);
+    }
+}
+
+impl Group {
+    fn merge(&mut self, other: &Group) {
+        self.leads += other.leads;
+        self.rejected += other.rejected;
+        add_all(&mut self.dest, &other.dest);
+        self.outcome.merge(&other.outcome);
+    }
+}
+
 impl Tally {
+    /// Adds the counts of another part of the same agreement's leads.
+    fn merge(&mut self, other: &Tally) {
+        self.leads += other.leads;
+        self.rejected += other.rejected;
+        add_all(&mut self.dest, &other.dest);
+        merge_all(&mut self.dest_outcome, &other.dest_outcome);
+        add_all(&mut self.route_rule, &other.route_rule);
+        merge_all(&mut self.route_outcome, &other.route_outcome);
+        add_all(&mut self.undecided, &other.undecided);
+        for (a, b) in self.grade.iter_mut().zip(&other.grade) {
+            add_all(a, b);
+        }
+        for (a, b) in self.grade_outcome.iter_mut().zip(&other.grade_outcome) {
+            merge_all(a, b);
+        }
+        for (a, b) in self.scores.iter_mut().zip(&other.scores) {
+            a.merge(b);
+        }
+        self.total.merge(&other.total);
+        add_all(&mut self.fired, &other.fired);
+        add_all(&mut self.unknown, &other.unknown);
+        add_all(&mut self.field_gaps, &other.field_gaps);
+        for (k, n) in &other.errors {
+            *self.errors.entry(k.clone()).or_default() += n;
+        }
+        for (k, g) in &other.groups {
+            self.groups.entry(k.clone()).or_default().merge(g);
+        }
+        self.outcome.merge(&other.outcome);
+        self.outcome_unknown += other.outcome_unknown;
+    }
+
     fn new(agreement: &Agreement) -> Tally {
         let m = agreement.model();
         Tally {
@@ -223,9 +211,10 @@ impl Tally {
         let v = match &d.outcome {
             Err(e) => {
                 self.rejected += 1;
+                let kind = e.kind().as_str().replace('_', " ");
                 let key = match e.field() {
-                    Some(f) => format!("{f}: {}", first_words(e.message())),
-                    None => first_words(e.message()),
+                    Some(f) => format!("{f}: {kind}"),
+                    None => kind,
                 };
                 *self.errors.entry(key).or_default() += 1;
                 if let Some(g) = g {
@@ -256,9 +245,9 @@ impl Tally {
             self.grade_outcome[gi][*l as usize].add(o);
         }
         for (si, x) in v.scores.iter().enumerate() {
-            self.scores[si].add(*x);
+            self.scores[si].add(*x, o);
         }
-        self.total.add(v.total);
+        self.total.add(v.total, o);
         for f in &v.fired {
             self.fired[f.rule as usize] += 1;
         }
@@ -306,13 +295,6 @@ impl Tally {
     }
 }
 
-fn first_words(s: &str) -> String {
-    // Group errors by their kind, not by the value seen.
-    match s.find(", got") {
-        Some(i) => s[..i].to_string(),
-        None => s.chars().take(60).collect(),
-    }
-}
 
 /// A route rule as `sales/emea "Hot lead, EMEA"` or `nurture (otherwise)`.
 pub(crate) fn route_rule_label(a: &Agreement, i: usize) -> String {
@@ -418,6 +400,19 @@ impl Report {
         let group = self.by.as_ref().map(|_| group.unwrap_or("(missing)"));
         let outcome = self.outcome.as_ref().map(|_| outcome);
         self.tally.add(&self.agreement, decision, group, outcome);
+        true
+    }
+
+    /// Adds another report of the same agreement, `by` and `outcome` (a
+    /// part of the same leads, counted elsewhere: another thread, another
+    /// Spark partition). The result is the same however the leads were split
+    /// and in whatever order parts are merged. A report of another agreement
+    /// or other settings is not added (`false`).
+    pub fn merge(&mut self, other: &Report) -> bool {
+        if !self.agreement.same(&other.agreement) || self.by != other.by || self.outcome != other.outcome {
+            return false;
+        }
+        self.tally.merge(&other.tally);
         true
     }
 

@@ -2,21 +2,33 @@
 
 use std::fmt::Write as _;
 
-use super::{Context, Group, Outcome, DESTS, SAMPLE};
+use super::{Context, Group, Outcome, DESTS, RELATIVE_ERROR};
 use crate::present::{num, pct};
 
 fn rate_cols(ctx: &Context, o: &Outcome) -> String {
     if ctx.outcome.is_none() {
         return String::new();
     }
-    let rate = o
-        .rate()
-        .map_or("-".into(), |r| format!("{:.1}%", 100.0 * r));
     let lift = ctx
         .report
         .lift(o)
         .map_or("-".into(), |l| format!("{l:.2}x"));
-    format!("  {:>9}  {:>8}  {:>6}", o.converted, rate, lift)
+    format!("  {:>9}  {:>8}  {:>11}  {:>6}", o.converted, rate(o), ci(o), lift)
+}
+
+/// `12.3%`, with `*` when too few leads have a known outcome to judge.
+fn rate(o: &Outcome) -> String {
+    match o.rate() {
+        Some(r) => format!("{:.1}%{}", 100.0 * r, if o.too_small() { "*" } else { "" }),
+        None => "-".into(),
+    }
+}
+
+/// The 95% interval of the rate, `10.1-14.6%`.
+fn ci(o: &Outcome) -> String {
+    o.wilson95().map_or("-".into(), |(lo, hi)| {
+        format!("{:.1}-{:.1}%", 100.0 * lo, 100.0 * hi)
+    })
 }
 
 /// `  label      leads      %  [converted rate lift]extra`
@@ -46,7 +58,7 @@ fn rate_head(ctx: &Context) -> String {
     if ctx.outcome.is_none() {
         String::new()
     } else {
-        format!("  {:>9}  {:>8}  {:>6}", "converted", "rate", "lift")
+        format!("  {:>9}  {:>8}  {:>11}  {:>6}", "converted", "rate", "95% CI", "lift")
     }
 }
 
@@ -131,13 +143,14 @@ pub fn text(ctx: &Context) -> String {
             num(q[0]),
             num(q[1]),
             num(d.max),
-            num(d.sum / d.count as f64)
+            num(d.mean().unwrap_or(0.0))
         );
     }
     if sampled {
         let _ = writeln!(
             out,
-            "  (median and p90 from a uniform sample of {SAMPLE} leads)"
+            "  (median, p90 and mean within {}%: too many distinct values to keep each)",
+            num(100.0 * RELATIVE_ERROR)
         );
     }
     let _ = writeln!(
@@ -218,15 +231,58 @@ pub fn text(ctx: &Context) -> String {
             let o = &r.dest_outcome[i];
             let _ = writeln!(
                 out,
-                "  {:<14} conversion {:>6}  lift {}",
+                "  {:<14} conversion {:>6} (95% CI {})  lift {}",
                 d.as_str(),
-                o.rate()
-                    .map_or("-".into(), |x| format!("{:.1}%", 100.0 * x)),
+                rate(o),
+                ci(o),
                 r.lift(o).map_or("-".into(), |l| format!("{l:.2}x"))
             );
         }
+        calibration_text(&mut out, "total", &r.total);
+        for (s, d) in m.scores.iter().zip(&r.scores) {
+            calibration_text(&mut out, &s.name, d);
+        }
+        let _ = writeln!(
+            out,
+            "  * fewer than {} leads with a known outcome: too few to judge",
+            super::MIN_KNOWN
+        );
     }
     out
+}
+
+/// Conversion per decile of a score: is a higher score a likelier sale?
+fn calibration_text(out: &mut String, name: &str, d: &super::Dist) {
+    if d.count == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n  Calibration of {name}: conversion per decile{}",
+        if d.exact() { "" } else { " (values binned)" }
+    );
+    let _ = writeln!(
+        out,
+        "    {:>6}  {:>21}  {:>8}  {:>9}  {:>8}  {:>11}",
+        "decile", "score range", "leads", "converted", "rate", "95% CI"
+    );
+    for (i, lo, hi, c) in d.deciles() {
+        let range = if lo == hi {
+            num(lo)
+        } else {
+            format!("{} to {}", num(lo), num(hi))
+        };
+        let _ = writeln!(
+            out,
+            "    {:>6}  {:>21}  {:>8}  {:>9}  {:>8}  {:>11}",
+            i,
+            range,
+            c.n,
+            c.outcome.converted,
+            rate(&c.outcome),
+            ci(&c.outcome)
+        );
+    }
 }
 
 fn groups_text(out: &mut String, ctx: &Context, by: &str) {

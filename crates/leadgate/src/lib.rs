@@ -40,6 +40,7 @@ pub use decision::{Decision, Fired, PerScore, Undecided, UnknownRule, Verdict};
 pub use diagnostic::{CompileError, Diagnostic, Severity, Span};
 pub use examples::ExampleResult;
 pub use syntax::ast::{Destination, FieldType};
+pub use syntax::limits::MAX_AGREEMENT_BYTES;
 
 /// How leads are scored.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -16,6 +16,8 @@ use arrow_array::{
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 use leadgate::{Agreement, Decision, Model, Raw, ScoreOptions, Threads};
 
+use crate::dates::PERIOD;
+
 /// Reads the raw value of one row of a column.
 type Getter<'a> = Box<dyn Fn(usize) -> Raw<'a> + Send + Sync + 'a>;
 
@@ -294,7 +296,14 @@ pub fn score_batch(
         .iter()
         .filter_map(|(key, slot)| {
             let idx = input.index_of(key).ok()?;
-            Some((*slot, Column::new(batch.column(idx).as_ref())))
+            let array = batch.column(idx).as_ref();
+            // pandas' Period columns arrive as this extension type over
+            // int64 ordinals (months since 1970, …), not as instants.
+            let column = match input.field(idx).extension_type_name() {
+                Some("pandas.period") => Column::Other(non_null(array, |_| Raw::Other(PERIOD))),
+                _ => Column::new(array),
+            };
+            Some((*slot, column))
         })
         .collect();
     let mut parts = pool.map_ranges(batch.num_rows(), 256, |rows| {

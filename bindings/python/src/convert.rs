@@ -1,4 +1,4 @@
-//! Python objects → the core's raw values, and `as_of` → milliseconds.
+//! Python objects → the core's raw values (dates: `dates.rs`).
 //!
 //! All coercion (a string `"1200"` for a number, `"yes"` for a bool, …) is
 //! the core's: this module only says what kind of value Python handed over.
@@ -6,117 +6,54 @@
 use std::borrow::Cow;
 
 use leadgate::Raw;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType};
 
+use crate::dates::{date_ms, numpy_datetime, PERIOD};
+
 /// Lists nested deeper than this are not read (a list of lists is an error anyway).
 const MAX_DEPTH: u32 = 8;
 
-fn class<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyType>>,
-    module: &str,
-    name: &str,
-) -> PyResult<&'py Bound<'py, PyType>> {
-    cell.import(py, module, name)
-}
-
-fn datetime_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    class(py, &T, "datetime", "datetime")
-}
-
-fn date_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    class(py, &T, "datetime", "date")
-}
-
 fn decimal_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    class(py, &T, "decimal", "Decimal")
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn int_attr(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
-    obj.getattr(name)?.extract::<i64>()
-}
-
-/// A `datetime.date` or `datetime.datetime` as milliseconds since the epoch.
-/// Naive datetimes are read as UTC; aware ones use their offset. `None`
-/// when `obj` is neither.
-fn date_ms(obj: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
-    let py = obj.py();
-    if !obj.is_instance(date_class(py)?)? {
-        return Ok(None);
-    }
-    let days = days_from_civil(
-        int_attr(obj, "year")?,
-        int_attr(obj, "month")?,
-        int_attr(obj, "day")?,
-    );
-    let mut ms = days * 86_400_000;
-    if obj.is_instance(datetime_class(py)?)? {
-        ms += int_attr(obj, "hour")? * 3_600_000
-            + int_attr(obj, "minute")? * 60_000
-            + int_attr(obj, "second")? * 1000
-            + int_attr(obj, "microsecond")?.div_euclid(1000);
-        let offset = obj.call_method0("utcoffset")?;
-        if !offset.is_none() {
-            let offset_ms = int_attr(&offset, "days")? * 86_400_000
-                + int_attr(&offset, "seconds")? * 1000
-                + int_attr(&offset, "microseconds")?.div_euclid(1000);
-            ms -= offset_ms;
-        }
-    }
-    Ok(Some(ms))
-}
-
-/// The evaluation instant: `None` (now), a `str` (`2026-11-23` or RFC 3339),
-/// or a `datetime.date` / `datetime.datetime`.
-pub(crate) fn as_of_ms(as_of: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
-    let Some(value) = as_of.filter(|v| !v.is_none()) else {
-        return Ok(leadgate::now_ms());
-    };
-    if let Ok(s) = value.cast::<PyString>() {
-        let text = s.to_cow()?;
-        return leadgate::parse_instant(&text).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "as_of: expected a date like 2026-11-23 or an RFC 3339 instant, got {text:?}"
-            ))
-        });
-    }
-    match date_ms(value)? {
-        Some(ms) => Ok(ms),
-        None => Err(PyTypeError::new_err(format!(
-            "as_of: expected None, a str, or a datetime.date/datetime, got {}",
-            value.get_type().name()?
-        ))),
-    }
+    T.import(py, "decimal", "Decimal")
 }
 
 pub(crate) fn on_bad_value(text: &str) -> PyResult<leadgate::OnBadValue> {
     text.parse().map_err(PyValueError::new_err)
 }
 
-/// What kind of value one Python object is, for the core's coercion.
-/// Never fails: an object that cannot be read names what it is, and the core
-/// turns that into a lead error for the field.
-pub(crate) fn to_raw(value: &Bound<'_, PyAny>, depth: u32) -> Raw<'static> {
+/// What kind of value one Python object is, for the core's coercion. An
+/// object that cannot be read (its methods raise an `Exception`) names what
+/// it is, and the core turns that into a lead error for the field; any
+/// other `BaseException` raised meanwhile (`KeyboardInterrupt`,
+/// `SystemExit`) stops the call: it is the error.
+pub(crate) fn to_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
     match try_raw(value, depth) {
-        Ok(raw) => raw,
-        Err(_) => Raw::Other("a value that could not be read"),
+        Ok(raw) => Ok(raw),
+        Err(e) => rejects(value.py(), e).map(|_| Raw::Other("a value that could not be read")),
+    }
+}
+
+/// An exception raised while reading a lead: an `Exception` rejects that
+/// lead (`Ok`); any other `BaseException` (`KeyboardInterrupt`,
+/// `SystemExit`, `GeneratorExit`) is no fault of the lead and must stop
+/// the call (`Err`).
+pub(crate) fn rejects(py: Python<'_>, e: PyErr) -> PyResult<PyErr> {
+    if e.is_instance_of::<PyException>(py) {
+        Ok(e)
+    } else {
+        Err(e)
+    }
+}
+
+/// `Some(value)`, `None` for an `Exception`, the error for any other `BaseException`.
+fn unless_stopped<T>(py: Python<'_>, result: PyResult<T>) -> PyResult<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => rejects(py, e).map(|_| None),
     }
 }
 
@@ -170,7 +107,7 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
         }
         let mut items = Vec::new();
         for item in value.try_iter()? {
-            items.push(to_raw(&item?, depth + 1));
+            items.push(to_raw(&item?, depth + 1)?);
         }
         return Ok(Raw::Array(items));
     }
@@ -183,6 +120,9 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
     if let Some(ms) = date_ms(value)? {
         return Ok(Raw::DateMs(ms));
     }
+    if type_name == "Period" {
+        return Ok(Raw::Other(PERIOD));
+    }
     if value.is_instance_of::<PyDict>() || value.is_instance_of::<PyMapping>() {
         return Ok(Raw::Other("an object"));
     }
@@ -192,11 +132,13 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
     }
     // numpy scalars (np.int64, np.bool_, np.float32, np.datetime64; np.str_
     // is a str and np.float64 a float, read above).
-    if let Ok(dtype) = value.getattr("dtype") {
-        let kind = dtype
-            .getattr("kind")
-            .and_then(|k| k.extract::<String>())
-            .unwrap_or_default();
+    let py = value.py();
+    if let Some(dtype) = unless_stopped(py, value.getattr("dtype"))? {
+        let kind = unless_stopped(
+            py,
+            dtype.getattr("kind").and_then(|k| k.extract::<String>()),
+        )?
+        .unwrap_or_default();
         match kind.as_str() {
             "b" => return Ok(Raw::Bool(value.is_truthy()?)),
             "i" | "u" => {
@@ -207,16 +149,7 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
                 let f: f64 = value.call_method0("__float__")?.extract()?;
                 return Ok(Raw::Float(f));
             }
-            "M" => {
-                // numpy.datetime64: NaT is missing, else milliseconds.
-                let ms = value.call_method1("astype", ("datetime64[ms]",))?;
-                let ms = ms.call_method1("astype", ("int64",))?;
-                let ms: i64 = ms.call_method0("__index__")?.extract()?;
-                if ms == i64::MIN {
-                    return Ok(Raw::Null);
-                }
-                return Ok(Raw::DateMs(ms));
-            }
+            "M" => return numpy_datetime(value, &dtype),
             _ => {}
         }
     }
@@ -246,35 +179,35 @@ impl Val {
     /// comparison each; anything else (subclasses, numpy scalars, dates,
     /// lists, …) takes the general path, [`to_raw`], which gives the same
     /// raw value for these types too.
-    fn read(value: &Bound<'_, PyAny>, text: &mut String) -> Val {
+    fn read(value: &Bound<'_, PyAny>, text: &mut String) -> PyResult<Val> {
         if value.is_exact_instance_of::<PyString>() {
             if let Ok(s) = value.cast_exact::<PyString>() {
-                return match s.to_str() {
+                return Ok(match s.to_str() {
                     Ok(t) => {
                         let start = text.len();
                         text.push_str(t);
                         Val::Text(start, text.len())
                     }
                     Err(_) => Val::Value(Raw::Other(NOT_UNICODE)),
-                };
+                });
             }
         } else if value.is_exact_instance_of::<PyFloat>() {
             if let Ok(f) = value.cast_exact::<PyFloat>() {
-                return Val::Value(Raw::Float(f.value()));
+                return Ok(Val::Value(Raw::Float(f.value())));
             }
         } else if value.is_none() {
-            return Val::Absent;
+            return Ok(Val::Absent);
         } else if value.is_exact_instance_of::<PyBool>() {
             if let Ok(b) = value.cast_exact::<PyBool>() {
-                return Val::Value(Raw::Bool(b.is_true()));
+                return Ok(Val::Value(Raw::Bool(b.is_true())));
             }
         } else if value.is_exact_instance_of::<PyInt>() {
-            return Val::Value(int_raw(value));
+            return Ok(Val::Value(int_raw(value)));
         }
-        match to_raw(value, 0) {
+        Ok(match to_raw(value, 0)? {
             Raw::Null => Val::Absent,
             raw => Val::Value(raw),
-        }
+        })
     }
 
     /// The raw value, borrowing a text from `text`, the block's text buffer.
@@ -321,22 +254,30 @@ impl Block {
     }
 
     /// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`)
-    /// as the block's next lead.
-    pub(crate) fn read<'py>(&mut self, lead: &Bound<'py, PyAny>, keys: &mut Keys<'_, 'py>) {
+    /// as the block's next lead. A lead that cannot be read is kept as a
+    /// rejected one; the error is a `BaseException` that must stop the call
+    /// (see [`rejects`]).
+    pub(crate) fn read<'py>(
+        &mut self,
+        lead: &Bound<'py, PyAny>,
+        keys: &mut Keys<'_, 'py>,
+    ) -> PyResult<()> {
         let start = self.values.len();
-        if let Err(e) = self.read_keys(lead, keys) {
+        if let Err(e) = self.read_keys(lead, keys)? {
             self.values.truncate(start);
             self.values.extend(keys.keys.iter().map(|_| Val::Absent));
             self.errors.push((self.leads, e));
         }
         self.leads += 1;
+        Ok(())
     }
 
+    /// `Ok(Err(why))` when the lead is rejected.
     fn read_keys<'py>(
         &mut self,
         lead: &Bound<'py, PyAny>,
         keys: &mut Keys<'_, 'py>,
-    ) -> Result<(), String> {
+    ) -> PyResult<Result<(), String>> {
         let py = lead.py();
         if let Ok(dict) = lead.cast::<PyDict>() {
             if keys.adopt {
@@ -344,32 +285,41 @@ impl Block {
             }
             for (key, (name, _)) in keys.lookup.iter().zip(keys.keys) {
                 let val = match dict.get_item(key) {
-                    Ok(Some(v)) => Val::read(&v, &mut self.text),
+                    Ok(Some(v)) => Val::read(&v, &mut self.text)?,
                     Ok(None) => Val::Absent,
-                    Err(e) => return Err(format!("cannot read key {name:?}: {e}")),
+                    Err(e) => return cannot_read(py, name, e),
                 };
                 self.values.push(val);
             }
-            return Ok(());
+            return Ok(Ok(()));
         }
         if lead.is_instance_of::<PyMapping>() {
             for ((key, _), (name, _)) in keys.interned.iter().zip(keys.keys) {
                 let val = match lead.get_item(key.bind(py)) {
-                    Ok(v) => Val::read(&v, &mut self.text),
+                    Ok(v) => Val::read(&v, &mut self.text)?,
                     Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => Val::Absent,
-                    Err(e) => return Err(format!("cannot read key {name:?}: {e}")),
+                    Err(e) => return cannot_read(py, name, e),
                 };
                 self.values.push(val);
             }
-            return Ok(());
+            return Ok(Ok(()));
         }
         let what = lead
             .get_type()
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| "an object".into());
-        Err(format!("expected a mapping of field values, got {what}"))
+        Ok(Err(format!(
+            "expected a mapping of field values, got {what}"
+        )))
     }
+}
+
+/// A lead whose key `name` raised `e` when read: rejected, unless `e`
+/// must stop the call.
+fn cannot_read(py: Python<'_>, name: &str, e: PyErr) -> PyResult<Result<(), String>> {
+    let e = rejects(py, e)?;
+    Ok(Err(format!("cannot read key {name:?}: {e}")))
 }
 
 /// An input key as an interned Python string (its hash is computed once),
@@ -448,19 +398,5 @@ pub(crate) fn borrow<'a>(raw: &'a Raw<'_>) -> Raw<'a> {
         Raw::DateMs(ms) => Raw::DateMs(*ms),
         Raw::Array(items) => Raw::Array(items.iter().map(borrow).collect()),
         Raw::Other(what) => Raw::Other(what),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::days_from_civil;
-
-    #[test]
-    fn civil_days() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(1970, 1, 2), 1);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(1969, 12, 31), -1);
-        assert_eq!(days_from_civil(2026, 11, 23), 20_780);
     }
 }

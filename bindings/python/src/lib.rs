@@ -3,16 +3,21 @@
 //! Thin by design: Python objects or Arrow columns are turned into the core's
 //! raw values, the core binds, scores and writes the canonical JSON, and the
 //! results come back as Python objects or Arrow columns. Binding and scoring
-//! run with the GIL released, on a rayon thread pool (the core's `Threads`); `score_many`
-//! reads its leads in blocks while the pool scores the previous ones
-//! (`many.rs`), and `score_arrow` builds its output columns on the pool
-//! (`arrow.rs`).
+//! run with the GIL released, on a rayon thread pool (the core's `Threads`,
+//! `pool.rs`); `score_many` reads its leads in blocks while the pool scores
+//! the previous ones (`many.rs`), and `score_arrow` reads record batches
+//! (`stream.rs`) and builds its output columns on the pool (`arrow.rs`).
+//! Between two blocks or slices, pending signals are handled, so Ctrl-C
+//! ends a long call.
 
 mod arrow;
 mod convert;
+mod dates;
 mod decision;
 mod errors;
 mod many;
+mod pool;
+mod stream;
 
 // mimalloc for every allocation of the extension (the core's too): binding
 // and scoring a lead make a few dozen small allocations, and glibc's malloc
@@ -23,15 +28,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::sync::Arc;
 
-use arrow_array::ffi_stream::RecordBatchStreamReader;
-use arrow_array::RecordBatch;
-use arrow_pyarrow::{FromPyArrow, IntoPyArrow, Table};
+use arrow_pyarrow::{IntoPyArrow, Table};
 use leadgate::{Agreement, ScoreOptions, Threads};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::convert::{as_of_ms, on_bad_value, Block, Keys, PyKey};
+use crate::convert::{on_bad_value, Block, Keys, PyKey};
+use crate::dates::as_of_ms;
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, guard, lead_error, value_error, PyDiagnostic};
 
@@ -139,11 +142,10 @@ impl PyAgreement {
         as_of: Option<&Bound<'_, PyAny>>,
         on_bad: &str,
         explain: bool,
-        threads: Option<usize>,
-    ) -> PyResult<(ScoreOptions, Threads)> {
+        threads: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(ScoreOptions, Arc<Threads>)> {
         let opts = self.options(as_of, on_bad, explain)?;
-        let pool = Threads::new(threads).map_err(value_error)?;
-        Ok((opts, pool))
+        Ok((opts, pool::pool(threads)?))
     }
 
     fn compile(py: Python<'_>, text: &str, file_name: Option<String>) -> PyResult<Self> {
@@ -336,7 +338,7 @@ impl PyAgreement {
             let one = Threads::calling();
             let scorer = self.scorer(&opts, &one);
             let mut block = Block::new(0);
-            block.read(lead, &mut Keys::new(py, &self.keys, &self.py_keys));
+            block.read(lead, &mut Keys::new(py, &self.keys, &self.py_keys))?;
             let lead = scorer.bind(&block, 0);
             let d = self.inner.decide(0, &lead, &opts);
             if let Some(e) = d.error() {
@@ -354,7 +356,7 @@ impl PyAgreement {
         py: Python<'py>,
         leads: &Bound<'py, PyAny>,
         as_of: Option<&Bound<'py, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<&Bound<'py, PyAny>>,
         on_bad_value: &str,
         explain: bool,
     ) -> PyResult<Bound<'py, PyList>> {
@@ -385,38 +387,15 @@ impl PyAgreement {
         py: Python<'py>,
         data: &Bound<'py, PyAny>,
         as_of: Option<&Bound<'py, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<&Bound<'py, PyAny>>,
         on_bad_value: &str,
         prefix: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             let (opts, pool) = self.batch_options(as_of, on_bad_value, true, threads)?;
             let schema = arrow::decision_schema(&self.inner, prefix).map_err(value_error)?;
-            let batches: Box<dyn Iterator<Item = Result<RecordBatch, arrow_schema::ArrowError>>> =
-                if data.hasattr("__arrow_c_stream__")? {
-                    Box::new(RecordBatchStreamReader::from_pyarrow_bound(data)?)
-                } else if data.hasattr("__arrow_c_array__")? || data.hasattr("_export_to_c")? {
-                    Box::new(std::iter::once(Ok(RecordBatch::from_pyarrow_bound(data)?)))
-                } else {
-                    return Err(PyTypeError::new_err(format!(
-                        "score_arrow expects a pyarrow Table or RecordBatch, or an object with \
-                         __arrow_c_stream__ or __arrow_c_array__, got {} \
-                         (use score_pandas / score_polars for data frames)",
-                        data.get_type().name()?
-                    )));
-                };
-            let mut out = Vec::new();
-            let mut first_index = 0;
-            for batch in batches {
-                let batch = batch.map_err(|e| value_error(format!("reading Arrow data: {e}")))?;
-                let inner = &self.inner;
-                let keys = &self.keys;
-                let result = py.detach(|| {
-                    arrow::score_batch(inner, keys, &batch, first_index, &opts, &pool, &schema)
-                });
-                out.push(result.map_err(|e| value_error(format!("building decisions: {e}")))?);
-                first_index += batch.num_rows();
-            }
+            let batches = stream::Batches::new(data)?;
+            let out = stream::score(py, &self.inner, &self.keys, batches, &opts, &pool, &schema)?;
             Table::try_new(out, schema)
                 .map_err(|e| value_error(format!("building decisions: {e}")))?
                 .into_pyarrow(py)
@@ -485,6 +464,7 @@ fn panic_for_test(py: Python<'_>, place: &str) -> PyResult<()> {
 fn _leadgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("_MAX_AGREEMENT_BYTES", leadgate::MAX_AGREEMENT_BYTES)?;
     m.add_function(wrap_pyfunction!(panic_for_test, m)?)?;
     m.add_class::<PyAgreement>()?;
     m.add_class::<PyDecision>()?;

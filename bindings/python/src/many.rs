@@ -6,11 +6,11 @@
 
 use std::sync::mpsc;
 
-use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions, Threads};
+use leadgate::{Agreement, Decision, Lead, ScoreOptions, Threads};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
-use crate::convert::{Block, Keys};
+use crate::convert::{Block, Keys, Val};
 
 /// How many leads a block holds.
 pub(crate) const BLOCK: usize = 2048;
@@ -38,9 +38,9 @@ impl Scorer<'_> {
                 let k = self.slots.len();
                 let values = block.values.get(i * k..(i + 1) * k).unwrap_or(&[]);
                 for (slot, value) in self.slots.iter().zip(values) {
-                    let raw = value.raw(&block.text);
-                    if !matches!(raw, Raw::Null) {
-                        b.set(*slot, raw);
+                    // An absent value is the only one that reads as null.
+                    if !matches!(value, Val::Absent) {
+                        b.set(*slot, value.raw(&block.text));
                     }
                 }
             }
@@ -76,13 +76,16 @@ struct Reader<'a, 'py> {
 impl Reader<'_, '_> {
     /// Reads up to [`BLOCK`] leads; `None` when there are none left.
     fn block(&mut self) -> PyResult<Option<Block>> {
+        // Ctrl-C and other signals are handled here, between two blocks
+        // (a block takes milliseconds): the call ends with the exception.
+        self.leads.py().check_signals()?;
         let mut block = self.spare.pop().unwrap_or_else(|| Block::new(0));
         block.clear(self.read);
         block.values.reserve(BLOCK * self.keys.len());
         self.keys.adopt = true;
         while block.leads < BLOCK {
             match self.leads.next() {
-                Some(lead) => block.read(&lead?, &mut self.keys),
+                Some(lead) => block.read(&lead?, &mut self.keys)?,
                 None => break,
             }
         }

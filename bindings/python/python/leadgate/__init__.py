@@ -31,6 +31,7 @@ from ._leadgate import (
     LeadError,
     LeadgateError,
     __version__,
+    _MAX_AGREEMENT_BYTES,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -133,8 +134,8 @@ def _pandas_to_arrow(df: Any, keys: list, pa: Any, pd: Any) -> Any:
     arrays = []
     for name in columns:
         col = df[name]
-        if isinstance(col, pd.DataFrame):  # a duplicated column name: the last one wins
-            col = col.iloc[:, -1]
+        if isinstance(col, pd.DataFrame):  # a duplicated column name: the first one is read
+            col = col.iloc[:, 0]
         try:
             arr = pa.Array.from_pandas(col)
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -166,7 +167,14 @@ def compile(text: str, *, file_name: Optional[str] = None) -> Agreement:
 
 
 def load(path: "str | os.PathLike[str]") -> Agreement:
-    """Reads and compiles a ``.lead`` file (UTF-8)."""
+    """Reads and compiles a ``.lead`` file (UTF-8).
+
+    At most one character more than the agreement size limit (4 MiB) is
+    read: a larger file (or ``/dev/zero``) is the compile error ``E0017``
+    (the agreement is too large), raised as :class:`AgreementError`.
+    """
     with open(path, encoding="utf-8") as f:
-        text = f.read()
+        # Each character is at least a byte: more characters than the limit
+        # has bytes is over it, and the core says so.
+        text = f.read(_MAX_AGREEMENT_BYTES + 1)
     return Agreement(text, file_name=os.fspath(path))

@@ -4,6 +4,8 @@ import datetime
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 __version__: str
+#: The agreement size limit in bytes (the core's; `load` reads no more).
+_MAX_AGREEMENT_BYTES: int
 
 #: An evaluation instant: None (now, UTC), "2026-11-23" / an RFC 3339 text,
 #: or a datetime.date / datetime.datetime (naive datetimes are UTC).

@@ -360,7 +360,8 @@ fn describe(raw: &Raw<'_>) -> String {
                 cut.replace('\\', "\\\\").replace('"', "\\\"")
             )
         }
-        Raw::DateMs(_) => "a date".into(),
+        Raw::DateMs(ms) if date_in_range(*ms as f64 / 1000.0) => "a date".into(),
+        Raw::DateMs(_) => "a date more than 100,000 years from 1970".into(),
         Raw::Array(_) => "an array".into(),
         Raw::Other(what) => (*what).to_string(),
     }
@@ -373,6 +374,13 @@ fn trim(s: &str) -> &str {
         (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
         _ => s.trim(),
     }
+}
+
+/// Whether an instant, in seconds since 1970, is within ±100,000 years of
+/// 1970: the range of a date, whichever front read it (a number of seconds,
+/// a typed date from Arrow, numpy or a host).
+fn date_in_range(secs: f64) -> bool {
+    secs.is_finite() && secs.abs() < 3.2e12
 }
 
 /// "Reading a lead" (docs/language.md): one raw value → one typed value, or the error message.
@@ -426,7 +434,7 @@ pub(crate) fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
             _ => bad("a bool", &raw),
         },
         FieldType::Date => match &raw {
-            Raw::DateMs(ms) => Ok(Value::Date(*ms)),
+            Raw::DateMs(ms) if date_in_range(*ms as f64 / 1000.0) => Ok(Value::Date(*ms)),
             Raw::Str(s) => match crate::syntax::parse_date(trim(s)) {
                 Some(ms) => Ok(Value::Date(ms)),
                 None => bad("a date", &raw),
@@ -438,8 +446,7 @@ pub(crate) fn coerce(ty: FieldType, raw: Raw<'_>) -> Result<Value, String> {
                     Raw::Float(f) => f,
                     _ => f64::NAN,
                 };
-                // Within ±100,000 years of 1970.
-                if secs.is_finite() && secs.abs() < 3.2e12 {
+                if date_in_range(secs) {
                     Ok(Value::Date((secs * 1000.0).round() as i64))
                 } else {
                     bad("a date", &raw)

@@ -1,0 +1,178 @@
+//! `score_arrow`'s input: the record batches of a table, a batch, a reader
+//! or any Arrow stream, each read with the types it really has, scored in
+//! slices with a look for Ctrl-C between two slices.
+
+use std::sync::Arc;
+
+use arrow_array::ffi_stream::RecordBatchStreamReader;
+use arrow_array::RecordBatch;
+use arrow_pyarrow::FromPyArrow;
+use arrow_schema::{Schema, SchemaRef};
+use leadgate::{Agreement, ScoreOptions, Threads};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyIterator, PyType};
+
+use crate::arrow;
+use crate::errors::value_error;
+
+/// Rows scored between two looks for signals: Ctrl-C surfaces within about
+/// the time one slice takes (tens of milliseconds).
+const SLICE: usize = 1 << 16;
+
+/// Where record batches come from.
+pub(crate) enum Batches<'py> {
+    /// An Arrow C stream (a `pyarrow.Table`, a polars frame, …). Its batches
+    /// are read with the stream's schema: the C stream interface hands
+    /// over buffers without their types.
+    Stream(RecordBatchStreamReader),
+    /// A `pyarrow.RecordBatchReader`, read batch by batch, each batch with
+    /// its own types and checked against the reader's schema: pyarrow's
+    /// `RecordBatchReader.from_batches` does not check its batches, and
+    /// through its C stream a `string` column declared `large_string`
+    /// would be read out of bounds.
+    Reader {
+        batches: Bound<'py, PyIterator>,
+        schema: SchemaRef,
+        read: usize,
+    },
+    /// A single record batch (`__arrow_c_array__`), with its own types.
+    One(Option<RecordBatch>),
+}
+
+fn record_batch_reader(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    T.import(py, "pyarrow", "RecordBatchReader")
+}
+
+impl<'py> Batches<'py> {
+    pub(crate) fn new(data: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let py = data.py();
+        let from_pyarrow = data.get_type().module()?.to_cow()?.starts_with("pyarrow");
+        if from_pyarrow && data.is_instance(record_batch_reader(py)?)? {
+            let schema = Schema::from_pyarrow_bound(&data.getattr("schema")?)?;
+            return Ok(Batches::Reader {
+                batches: data.try_iter()?,
+                schema: Arc::new(schema),
+                read: 0,
+            });
+        }
+        if data.hasattr("__arrow_c_stream__")? {
+            return Ok(Batches::Stream(
+                RecordBatchStreamReader::from_pyarrow_bound(data)?,
+            ));
+        }
+        if data.hasattr("__arrow_c_array__")? || data.hasattr("_export_to_c")? {
+            return Ok(Batches::One(Some(RecordBatch::from_pyarrow_bound(data)?)));
+        }
+        Err(PyTypeError::new_err(format!(
+            "score_arrow expects a pyarrow Table or RecordBatch, or an object with \
+             __arrow_c_stream__ or __arrow_c_array__, got {} \
+             (use score_pandas / score_polars for data frames)",
+            data.get_type().name()?
+        )))
+    }
+}
+
+impl Iterator for Batches<'_> {
+    type Item = PyResult<RecordBatch>;
+
+    fn next(&mut self) -> Option<PyResult<RecordBatch>> {
+        match self {
+            Batches::Stream(stream) => Some(
+                stream
+                    .next()?
+                    .map_err(|e| value_error(format!("reading Arrow data: {e}"))),
+            ),
+            Batches::Reader {
+                batches,
+                schema,
+                read,
+            } => {
+                let batch = batches
+                    .next()?
+                    .and_then(|b| RecordBatch::from_pyarrow_bound(&b));
+                *read += 1;
+                Some(batch.and_then(|b| fits(schema, &b, *read - 1).map(|()| b)))
+            }
+            Batches::One(batch) => batch.take().map(Ok),
+        }
+    }
+}
+
+/// Whether `batch` has the columns `schema` declares, by name and type.
+fn fits(schema: &Schema, batch: &RecordBatch, index: usize) -> PyResult<()> {
+    let got = batch.schema();
+    let mismatch = if got.fields().len() != schema.fields().len() {
+        Some(format!(
+            "it has {} columns, the schema {}",
+            got.fields().len(),
+            schema.fields().len()
+        ))
+    } else {
+        got.fields()
+            .iter()
+            .zip(schema.fields())
+            .find(|(g, w)| g.name() != w.name() || !g.data_type().equals_datatype(w.data_type()))
+            .map(|(g, w)| {
+                format!(
+                    "its column `{}` is {}, the schema says `{}` is {}",
+                    g.name(),
+                    g.data_type(),
+                    w.name(),
+                    w.data_type()
+                )
+            })
+    };
+    match mismatch {
+        None => Ok(()),
+        Some(what) => Err(value_error(format!(
+            "reading Arrow data: record batch {index} does not match the reader's schema: {what}"
+        ))),
+    }
+}
+
+/// Scores every batch, in slices of at most [`SLICE`] rows, each on the
+/// pool with the GIL released; before each slice, pending signals are
+/// handled (a Ctrl-C raises `KeyboardInterrupt` there). Returns the
+/// decision columns of each slice, in order.
+pub(crate) fn score(
+    py: Python<'_>,
+    agreement: &Agreement,
+    keys: &[(String, u32)],
+    batches: Batches<'_>,
+    opts: &ScoreOptions,
+    pool: &Threads,
+    schema: &SchemaRef,
+) -> PyResult<Vec<RecordBatch>> {
+    let mut out = Vec::new();
+    let mut first_index = 0;
+    for batch in batches {
+        let batch = batch?;
+        let rows = batch.num_rows();
+        let mut start = 0;
+        loop {
+            py.check_signals()?;
+            let part = batch.slice(start, SLICE.min(rows - start));
+            let scored = py.detach(|| {
+                arrow::score_batch(
+                    agreement,
+                    keys,
+                    &part,
+                    first_index + start,
+                    opts,
+                    pool,
+                    schema,
+                )
+            });
+            out.push(scored.map_err(|e| value_error(format!("building decisions: {e}")))?);
+            start += part.num_rows();
+            if start >= rows {
+                break;
+            }
+        }
+        first_index += rows;
+    }
+    Ok(out)
+}

@@ -275,6 +275,13 @@ impl Agreement {
         examples::run(&self.inner)
     }
 
+    /// A fingerprint of the agreement's text (FNV-1a, 16 hex digits): equal
+    /// for the same text compiled anywhere, so parts of work done with
+    /// separately compiled copies can be told to belong together.
+    pub fn fingerprint(&self) -> &str {
+        &self.inner.fingerprint
+    }
+
     /// Whether both are the same compiled agreement (clones of one compile).
     pub fn same(&self, other: &Agreement) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)

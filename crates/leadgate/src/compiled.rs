@@ -17,6 +17,9 @@ pub(crate) struct Compiled {
     pub(crate) source: std::sync::Arc<str>,
     /// Byte offsets of line starts, to report example lines.
     line_starts: Vec<usize>,
+    /// FNV-1a of the source text, in hex: the same for the same text on
+    /// every front and machine.
+    pub(crate) fingerprint: String,
 }
 
 impl Compiled {
@@ -25,7 +28,14 @@ impl Compiled {
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let json = JsonParts::new(&program.model);
+        let fingerprint = format!(
+            "{:016x}",
+            source.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        );
         Compiled {
+            fingerprint,
             program,
             json,
             warnings,

@@ -80,7 +80,7 @@ pub use explain::Explanation;
 pub use format::{format, is_formatted, FormatError};
 pub use options::{ScoreOptions, Timestamp};
 pub use read::{read_agreement, ReadError};
-pub use report::{parse_outcome, Report};
+pub use report::{parse_outcome, Report, StateError};
 pub use schema::{MissingColumn, MissingColumns};
 pub use syntax::ast::{Destination, FieldType};
 pub use value::format_number;

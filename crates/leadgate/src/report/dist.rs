@@ -19,7 +19,7 @@ pub(crate) const EXACT_VALUES: usize = 1 << 16;
 pub(crate) const RELATIVE_ERROR: f64 = 0.005;
 
 /// Leads of one value (or one bin), and their outcomes.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Cell {
     pub n: u64,
     pub outcome: Outcome,
@@ -89,7 +89,8 @@ enum Store {
 }
 
 /// A score's distribution over the leads of a report.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "DistState", from = "DistState")]
 pub(crate) struct Dist {
     pub count: u64,
     pub min: f64,
@@ -102,6 +103,49 @@ pub(crate) struct Dist {
 impl Default for Dist {
     fn default() -> Self {
         Dist::with_limit(EXACT_VALUES)
+    }
+}
+
+/// A distribution as saved in a report's state (JSON has no infinities).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DistState {
+    count: u64,
+    min: Option<f64>,
+    max: Option<f64>,
+    exact: bool,
+    cells: Vec<(i64, Cell)>,
+}
+
+impl From<Dist> for DistState {
+    fn from(d: Dist) -> DistState {
+        let (exact, cells) = match d.store {
+            Store::Exact(v) => (true, v.into_iter().collect()),
+            Store::Binned(b) => (false, b.into_iter().collect()),
+        };
+        DistState {
+            count: d.count,
+            min: (d.count > 0).then_some(d.min),
+            max: (d.count > 0).then_some(d.max),
+            exact,
+            cells,
+        }
+    }
+}
+
+impl From<DistState> for Dist {
+    fn from(s: DistState) -> Dist {
+        let cells: BTreeMap<i64, Cell> = s.cells.into_iter().collect();
+        Dist {
+            count: s.count,
+            min: s.min.unwrap_or(f64::INFINITY),
+            max: s.max.unwrap_or(f64::NEG_INFINITY),
+            store: if s.exact {
+                Store::Exact(cells)
+            } else {
+                Store::Binned(cells)
+            },
+            limit: EXACT_VALUES,
+        }
     }
 }
 
@@ -297,7 +341,10 @@ mod tests {
         for q in [0.1, 0.5, 0.9, 0.99] {
             let want = xs[((q * xs.len() as f64).ceil() as usize) - 1];
             let got = d.quantiles(&[q])[0];
-            assert!((got - want).abs() <= want * RELATIVE_ERROR * 1.01, "{q}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= want * RELATIVE_ERROR * 1.01,
+                "{q}: {got} vs {want}"
+            );
         }
     }
 

@@ -105,7 +105,12 @@ pub fn to_json(ctx: &Context) -> Json {
     let backtest = ctx.outcome.map(|o| {
         let (p, rc) = r.sales_precision_recall();
         let mut cal: Vec<Json> = vec![calibration(ctx, "total", &r.total)];
-        cal.extend(m.scores.iter().zip(&r.scores).map(|(s, d)| calibration(ctx, &s.name, d)));
+        cal.extend(
+            m.scores
+                .iter()
+                .zip(&r.scores)
+                .map(|(s, d)| calibration(ctx, &s.name, d)),
+        );
         json!({"column": o, "converted": r.outcome.converted, "known": r.outcome.known,
             "rate": r.outcome.rate(), "ci95": r.outcome.wilson95().map(|(lo, hi)| [lo, hi]),
             "unknown_outcome": r.outcome_unknown,

@@ -31,7 +31,7 @@ pub(crate) fn dest_index(d: Destination) -> usize {
 }
 
 /// Converted leads among leads with a known outcome.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Outcome {
     pub converted: u64,
     pub known: u64,
@@ -90,7 +90,7 @@ pub fn parse_outcome(s: &str) -> Option<bool> {
 }
 
 /// Leads of one `--by` group.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Group {
     pub leads: u64,
     pub rejected: u64,
@@ -99,7 +99,7 @@ pub(crate) struct Group {
 }
 
 /// Everything the report shows, accumulated decision by decision.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Tally {
     pub leads: u64,
     pub rejected: u64,
@@ -295,7 +295,6 @@ impl Tally {
     }
 }
 
-
 /// A route rule as `sales/emea "Hot lead, EMEA"` or `nurture (otherwise)`.
 pub(crate) fn route_rule_label(a: &Agreement, i: usize) -> String {
     let r = &a.model().routes[i];
@@ -350,6 +349,20 @@ impl Context<'_> {
         out
     }
 }
+
+/// A report's counts as saved by [`Report::to_state`].
+#[derive(serde::Serialize, serde::Deserialize)]
+struct State {
+    agreement: String,
+    by: Option<String>,
+    outcome: Option<String>,
+    tally: Tally,
+}
+
+/// A report state that cannot be read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct StateError(String);
 
 /// The funnel report of many decisions under one agreement: built decision
 /// by decision ([`add`](Self::add)), rendered as text, JSON or a
@@ -409,11 +422,60 @@ impl Report {
     /// and in whatever order parts are merged. A report of another agreement
     /// or other settings is not added (`false`).
     pub fn merge(&mut self, other: &Report) -> bool {
-        if !self.agreement.same(&other.agreement) || self.by != other.by || self.outcome != other.outcome {
+        if self.agreement.fingerprint() != other.agreement.fingerprint()
+            || self.by != other.by
+            || self.outcome != other.outcome
+        {
             return false;
         }
         self.tally.merge(&other.tally);
         true
+    }
+
+    /// The report's counts as text, to send a part's report elsewhere (a
+    /// Spark executor to the driver) and [`from_state`](Self::from_state)
+    /// it back there. Exact: nothing is lost.
+    pub fn to_state(&self) -> String {
+        let state = State {
+            agreement: self.agreement.fingerprint().to_string(),
+            by: self.by.clone(),
+            outcome: self.outcome.clone(),
+            tally: self.tally.clone(),
+        };
+        serde_json::to_string(&state).unwrap_or_default()
+    }
+
+    /// A report from [`to_state`](Self::to_state), for `agreement` (the same
+    /// agreement text the state was counted with).
+    pub fn from_state(agreement: &Agreement, state: &str) -> Result<Report, StateError> {
+        let state: State = serde_json::from_str(state)
+            .map_err(|e| StateError(format!("not a report state: {e}")))?;
+        if state.agreement != agreement.fingerprint() {
+            return Err(StateError(
+                "the report state was counted with another agreement".into(),
+            ));
+        }
+        let fresh = Tally::new(agreement);
+        let shape = |t: &Tally| {
+            (
+                t.route_rule.len(),
+                t.grade.len(),
+                t.scores.len(),
+                t.fired.len(),
+                t.field_gaps.len(),
+            )
+        };
+        if shape(&fresh) != shape(&state.tally) {
+            return Err(StateError(
+                "the report state does not fit the agreement".into(),
+            ));
+        }
+        Ok(Report {
+            agreement: agreement.clone(),
+            by: state.by,
+            outcome: state.outcome,
+            tally: state.tally,
+        })
     }
 
     /// Leads added.

@@ -13,7 +13,13 @@ fn rate_cols(ctx: &Context, o: &Outcome) -> String {
         .report
         .lift(o)
         .map_or("-".into(), |l| format!("{l:.2}x"));
-    format!("  {:>9}  {:>8}  {:>11}  {:>6}", o.converted, rate(o), ci(o), lift)
+    format!(
+        "  {:>9}  {:>8}  {:>11}  {:>6}",
+        o.converted,
+        rate(o),
+        ci(o),
+        lift
+    )
 }
 
 /// `12.3%`, with `*` when too few leads have a known outcome to judge.
@@ -58,7 +64,10 @@ fn rate_head(ctx: &Context) -> String {
     if ctx.outcome.is_none() {
         String::new()
     } else {
-        format!("  {:>9}  {:>8}  {:>11}  {:>6}", "converted", "rate", "95% CI", "lift")
+        format!(
+            "  {:>9}  {:>8}  {:>11}  {:>6}",
+            "converted", "rate", "95% CI", "lift"
+        )
     }
 }
 

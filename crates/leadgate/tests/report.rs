@@ -1,0 +1,112 @@
+//! The report is mergeable: counted in parts (threads, Spark partitions),
+//! sent as state and merged in any order, it gives the same JSON as one pass.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use leadgate::{Agreement, Decision, OnBadValue, Report};
+use proptest::prelude::*;
+
+struct Data {
+    agreement: Agreement,
+    /// (decision, group, outcome) per lead.
+    leads: Vec<(Decision, Option<String>, Option<bool>)>,
+}
+
+fn data() -> &'static Data {
+    static DATA: std::sync::OnceLock<Data> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        let root = common::repo_root();
+        let agreement = common::compile(
+            &std::fs::read_to_string(root.join("rules-examples/b2b-saas-inbound.lead")).unwrap(),
+        );
+        let text =
+            std::fs::read_to_string(root.join("rules-examples/b2b-saas-inbound.leads.jsonl"))
+                .unwrap();
+        let opts = common::at("2026-11-23");
+        let leads = text
+            .lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let lead = agreement.bind_json(line, OnBadValue::Error);
+                let d = agreement.decide(i, &lead, &opts);
+                let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+                let group = v["country"].as_str().map(String::from);
+                // A made-up outcome, and some unknown.
+                let outcome = (i % 7 != 0).then_some(i % 3 == 0);
+                (d, group, outcome)
+            })
+            .collect();
+        Data { agreement, leads }
+    })
+}
+
+fn one_pass(items: &[usize]) -> Report {
+    let d = data();
+    let mut r = Report::new(&d.agreement, Some("country"), Some("won"));
+    for &i in items {
+        let (dec, g, o) = &d.leads[i];
+        assert!(r.add(dec, g.as_deref(), *o));
+    }
+    r
+}
+
+#[test]
+fn the_real_leads_in_8_parts_merge_to_one_pass() {
+    let d = data();
+    let all: Vec<usize> = (0..d.leads.len()).collect();
+    let whole = one_pass(&all).to_json("t", 20);
+    // Parts counted with a separately compiled copy of the same text, sent
+    // as state and merged in reverse order.
+    let copy = Agreement::compile(d.agreement.source()).unwrap();
+    let mut merged = Report::new(&copy, Some("country"), Some("won"));
+    for part in all.chunks(all.len() / 8 + 1).rev() {
+        let state = one_pass(part).to_state();
+        let back = Report::from_state(&copy, &state).unwrap();
+        assert!(merged.merge(&back));
+    }
+    assert_eq!(merged.to_json("t", 20), whole);
+    assert_eq!(merged.to_text("t", 20), one_pass(&all).to_text("t", 20));
+    assert_eq!(merged.to_html("t", 20), one_pass(&all).to_html("t", 20));
+}
+
+#[test]
+fn reports_of_other_agreements_or_settings_do_not_merge() {
+    let d = data();
+    let mut r = Report::new(&d.agreement, Some("country"), Some("won"));
+    let other_settings = Report::new(&d.agreement, None, Some("won"));
+    assert!(!r.merge(&other_settings));
+    let other = common::compile(
+        r#"agreement "O" fields { a : number } score s { +1 "A" when a > 1 } route { nurture otherwise }"#,
+    );
+    assert!(Report::from_state(&other, &r.to_state()).is_err());
+    assert!(Report::from_state(&d.agreement, "{not json").is_err());
+    // A decision of another agreement is not counted.
+    let foreign = other.score_json("{}", &common::at("2026-11-23"));
+    assert!(!r.add(&foreign, None, None));
+    assert_eq!(r.leads(), 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn any_split_into_1_2_or_8_parts_gives_the_same_json(
+        picks in prop::collection::vec(0usize..1000, 1..300),
+        parts in prop::sample::select(vec![1usize, 2, 8]),
+        seed in any::<u64>(),
+    ) {
+        let whole = one_pass(&picks).to_json("t", 5);
+        // Deal the leads to parts by a seeded hash, not in runs.
+        let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); parts];
+        for (k, &i) in picks.iter().enumerate() {
+            let h = (k as u64 ^ seed).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33;
+            buckets[(h % parts as u64) as usize].push(i);
+        }
+        let d = data();
+        let mut merged = Report::new(&d.agreement, Some("country"), Some("won"));
+        for b in buckets.iter().rev() {
+            prop_assert!(merged.merge(&Report::from_state(&d.agreement, &one_pass(b).to_state()).unwrap()));
+        }
+        prop_assert_eq!(merged.to_json("t", 5), whole);
+    }
+}

@@ -14,9 +14,9 @@ use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 pub enum OutputFormat {
     /// Canonical decision JSON, one per line.
     Jsonl,
-    /// Every input column, then route, queue, route_rule, total, one column
-    /// per score and grade, follow_up_within_s, fired (a JSON array of rule
-    /// names) and error.
+    /// Every input column, then route, queue, route_rule,
+    /// follow_up_within_s, total, one column per score and grade, fired (a
+    /// JSON array of rule names) and error.
     Csv,
 }
 
@@ -202,51 +202,6 @@ fn finish(tally: &Tally) -> Result<u8, Failure> {
     }
 }
 
-/// The decision columns that follow the input columns in `--format csv`.
-pub fn csv_decision_header(agreement: &Agreement) -> Vec<String> {
-    let mut h: Vec<String> = ["route", "queue", "route_rule", "total"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    h.extend(agreement.scores().iter().map(|s| s.name().to_string()));
-    h.extend(agreement.grades().iter().map(|g| g.name().to_string()));
-    h.extend(
-        ["follow_up_within_s", "fired", "error"]
-            .iter()
-            .map(|s| s.to_string()),
-    );
-    h
-}
-
-/// The decision columns of one decision (see [`csv_decision_header`]).
-pub fn csv_decision_cells(agreement: &Agreement, d: &Decision, cells: &mut Vec<String>) {
-    let width = 7 + agreement.scores().len() + agreement.grades().len();
-    if let Some(e) = d.error() {
-        cells.extend(std::iter::repeat_n(String::new(), width - 1));
-        cells.push(e.to_string());
-        return;
-    }
-    cells.push(
-        d.route()
-            .map(|r| r.as_str().to_string())
-            .unwrap_or_default(),
-    );
-    cells.push(d.queue().unwrap_or_default().to_string());
-    cells.push(d.rule().unwrap_or_default().to_string());
-    cells.push(d.total().map(leadgate::format_number).unwrap_or_default());
-    cells.extend(d.scores().map(|(_, x)| leadgate::format_number(x)));
-    cells.extend(d.grades().map(|(_, l)| l.to_string()));
-    cells.push(
-        d.follow_up_within_s()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-    );
-    // A JSON array of the names: a name may hold any character.
-    let fired: Vec<&str> = d.fired().map(|f| f.rule).collect();
-    cells.push(leadgate::to_canonical_json(&fired).unwrap_or_default());
-    cells.push(String::new());
-}
-
 fn run_csv(
     args: &ScoreArgs,
     agreement: &Agreement,
@@ -263,10 +218,11 @@ fn run_csv(
     let mut header_written = false;
     let mut input_width = 0usize;
     let mut cells: Vec<String> = Vec::new();
-    let decision_header: Vec<String> = csv_decision_header(agreement)
-        .into_iter()
-        .map(|c| format!("{}{c}", args.prefix))
-        .collect();
+    let columns = agreement
+        .decision_columns(&args.prefix)
+        .map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let decision_header: Vec<String> = columns.names().map(String::from).collect();
+
     // JSON input has no fixed columns: write the keys the agreement reads.
     let mut json_keys: Vec<String> = Vec::new();
     for f in agreement.fields() {
@@ -326,8 +282,10 @@ fn run_csv(
                         row.extend(values.iter().map(|v| v.as_deref().unwrap_or("").as_bytes()));
                     }
                 }
+                let mut decision_cells = Vec::with_capacity(decision_header.len());
+                columns.cells(d, &mut decision_cells);
                 cells.clear();
-                csv_decision_cells(agreement, d, &mut cells);
+                cells.extend(decision_cells.iter().map(leadgate::Cell::to_text));
                 row.extend(cells.iter().map(|c| c.as_bytes()));
                 w.write_record(&row).map_err(io_err)?;
             }

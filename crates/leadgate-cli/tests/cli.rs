@@ -561,11 +561,18 @@ fn score_csv_keeps_input_columns_and_order() {
         &in_header.iter().collect::<Vec<_>>()
     );
     let tail: Vec<&str> = out_header.iter().skip(n).collect();
-    assert_eq!(&tail[..4], &["route", "queue", "route_rule", "total"]);
+    // The core's DecisionColumns: the same order as Arrow, pandas, polars, Spark.
     assert_eq!(
-        &tail[tail.len() - 3..],
-        &["follow_up_within_s", "fired", "error"]
+        &tail[..5],
+        &[
+            "route",
+            "queue",
+            "route_rule",
+            "follow_up_within_s",
+            "total"
+        ]
     );
+    assert_eq!(&tail[tail.len() - 2..], &["fired", "error"]);
     let ins: Vec<csv::StringRecord> = input.records().map(|r| r.unwrap()).collect();
     let outs: Vec<csv::StringRecord> = output.records().map(|r| r.unwrap()).collect();
     assert_eq!(ins.len(), outs.len());

@@ -238,7 +238,7 @@ fn decision_columns_named_like_input_columns_need_a_prefix() {
     assert!(matches!(code, Some(0 | 3)), "{stderr}");
     let header = out.lines().next().unwrap();
     assert!(
-        header.starts_with("ID,Size,Source,Demo,route,lg_route,lg_queue,lg_route_rule,lg_total,"),
+        header.starts_with("ID,Size,Source,Demo,route,lg_route,lg_queue,lg_route_rule,lg_follow_up_within_s,lg_total,"),
         "{header}"
     );
 }

@@ -35,6 +35,7 @@ mod batch;
 mod bind;
 mod canonical;
 mod check;
+mod columns;
 mod compile;
 mod compiled;
 mod decision;
@@ -72,6 +73,7 @@ pub use bind::{
     OnBadValue, Raw,
 };
 pub use check::{Field, Grade, RouteRule, Score, ScoreRule};
+pub use columns::{Cell, ColumnType, DecisionColumn, DecisionColumns, DuplicateColumn};
 pub use decision::{to_canonical_json, Decision, FiredRule, UndecidedRoute, UnknownRule};
 pub use diagnostic::{Code, CompileError, Diagnostic, Severity, Span};
 pub use diff::{Diff, DiffNames};

@@ -191,13 +191,30 @@ extern "C" {
     // Throws where String.prototype.isWellFormed is missing (before ES2024).
     #[wasm_bindgen(catch, method, structural, js_name = isWellFormed)]
     fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
+    /// A `Date`, or an object that says it is one (`instanceof Date`).
+    type DateLike;
+    // Throws for `Object.create(Date.prototype)`, or an own getTime that throws.
+    #[wasm_bindgen(catch, method, structural, js_name = getTime)]
+    fn get_time(this: &DateLike) -> Result<f64, JsValue>;
+    /// A thrown value that is `instanceof Error`.
+    type Thrown;
+    // A getter, or a proxy, may throw; the message may be any value.
+    #[wasm_bindgen(catch, method, structural, getter)]
+    fn message(this: &Thrown) -> Result<JsValue, JsValue>;
+}
+
+/// A `Date`'s time in ms since the epoch: None when reading it throws.
+/// (`js_sys::Date::get_time` lets the exception through the module, which
+/// loses the batch and leaves the agreement borrowed for good.)
+fn date_ms(date: &JsValue) -> Option<f64> {
+    date.unchecked_ref::<DateLike>().get_time().ok()
 }
 
 /// How an object can be read, found without letting any JS exception out:
 /// `instanceof` and `Array.isArray` throw on revoked proxies, getters throw.
 enum Shape {
     Array,
-    Date(js_sys::Date),
+    Date,
     Map,
     Plain,
 }
@@ -208,8 +225,8 @@ fn shape(value: &JsValue) -> Result<Shape, JsValue> {
     }
     // After this succeeds, `instanceof` does not throw.
     js_sys::Reflect::get_prototype_of(value)?;
-    if let Some(d) = value.dyn_ref::<js_sys::Date>() {
-        return Ok(Shape::Date(d.clone()));
+    if value.is_instance_of::<js_sys::Date>() {
+        return Ok(Shape::Date);
     }
     if value.dyn_ref::<js_sys::Map>().is_some() {
         return Ok(Shape::Map);
@@ -248,10 +265,16 @@ fn kind(value: &JsValue) -> &'static str {
 
 /// The message of a caught JS exception.
 fn js_message(e: &JsValue) -> String {
-    if e.is_object() && js_sys::Reflect::get_prototype_of(e).is_ok() {
-        if let Some(err) = e.dyn_ref::<js_sys::Error>() {
-            return String::from(err.message());
-        }
+    if e.is_object()
+        && js_sys::Reflect::get_prototype_of(e).is_ok()
+        && e.is_instance_of::<js_sys::Error>()
+    {
+        return match e.unchecked_ref::<Thrown>().message() {
+            Ok(m) => m
+                .as_string()
+                .unwrap_or_else(|| format!("an Error whose message is {}", kind(&m))),
+            Err(_) => "an Error whose message cannot be read".to_string(),
+        };
     }
     e.as_string()
         .unwrap_or_else(|| format!("a thrown {}", kind(e)))
@@ -391,14 +414,11 @@ fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
             Ok(items) => raw_items(&items),
             Err(_) => Raw::Other(UNREADABLE_ARRAY),
         },
-        Ok(Shape::Date(date)) => {
-            let ms = date.get_time();
-            if ms.is_finite() {
-                Raw::DateMs(ms as i64)
-            } else {
-                Raw::Other("an invalid Date")
-            }
-        }
+        Ok(Shape::Date) => match date_ms(value) {
+            Some(ms) if ms.is_finite() => Raw::DateMs(ms as i64),
+            Some(_) => Raw::Other("an invalid Date"),
+            None => Raw::Other("an unreadable Date"),
+        },
         Ok(Shape::Map | Shape::Plain) => Raw::Other("an object"),
         Err(_) => Raw::Other("an unreadable object"),
     }
@@ -508,8 +528,11 @@ fn read_as_of(value: &JsValue) -> Result<i64, JsValue> {
     }
     let ms = if let Some(f) = value.as_f64() {
         f
-    } else if let Ok(Shape::Date(d)) = shape(value) {
-        d.get_time()
+    } else if let Some(ms) = matches!(shape(value), Ok(Shape::Date))
+        .then(|| date_ms(value))
+        .flatten()
+    {
+        ms
     } else {
         return Err(bad());
     };
@@ -534,7 +557,7 @@ impl Agreement {
                 b.reject("expected an object, got an array");
                 return b.finish();
             }
-            Ok(Shape::Date(_)) => Found::Date,
+            Ok(Shape::Date) => Found::Date,
             Ok(Shape::Map) => Found::Map,
             Ok(Shape::Plain) => Found::Object,
         };

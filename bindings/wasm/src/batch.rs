@@ -103,7 +103,7 @@ impl Agreement {
     ) -> Result<String, JsValue> {
         let opts = read_options_token(token)?;
         let mut out = String::with_capacity(512);
-        let mut b = self.inner.lead_builder(opts.on_bad_value);
+        let mut b = self.core().lead_builder(opts.on_bad_value);
         match found {
             1 => Self::read_found(&mut b, &lead, Found::Unreadable(thrown)),
             2 => Self::read_found(&mut b, &lead, Found::Date),
@@ -155,7 +155,7 @@ impl Agreement {
                 .map(|raw| raw.get())
                 .filter(|t| t.starts_with('{'));
             if let Some(object) = object {
-                let lead = self.inner.bind_json(object, opts.on_bad_value);
+                let lead = self.core().bind_json(object, opts.on_bad_value);
                 self.write_decision(i as usize, &lead, &opts, &mut out);
                 continue;
             }

@@ -15,6 +15,7 @@
 //! every call throws (docs/reliability.md, section 3).
 
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use js_sys::{Array, JsString, JSON};
 use leadgate::decision::write_json_str;
@@ -27,6 +28,9 @@ use wasm_bindgen::JsCast;
 
 #[cfg(feature = "batch-json")]
 mod batch;
+mod shared;
+
+use shared::Compiled;
 
 /// Installs [`panic_hook`], once. Called by `compile` (every other entry
 /// point needs an `Agreement`, which only `compile` makes) and by the test
@@ -341,8 +345,13 @@ pub fn compile(
             kind(&text)
         )));
     };
+    if let Some(inner) = shared::find(&source) {
+        return Ok(Agreement { inner });
+    }
     match Core::compile(&source) {
-        Ok(inner) => Ok(Agreement { inner, source }),
+        Ok(core) => Ok(Agreement {
+            inner: shared::share(Compiled { core, source }),
+        }),
         Err(e) => {
             let errors = e.error_count();
             let message = format!(
@@ -364,8 +373,8 @@ pub fn compile(
 /// let the garbage collector's finalizer do it).
 #[wasm_bindgen]
 pub struct Agreement {
-    inner: Core,
-    source: String,
+    /// Shared with every other `Agreement` of the same text (`shared.rs`).
+    inner: Rc<Compiled>,
 }
 
 /// Reads a JS value as the core's raw input value. `nested`: inside an array
@@ -544,9 +553,13 @@ fn read_as_of(value: &JsValue) -> Result<i64, JsValue> {
 }
 
 impl Agreement {
+    fn core(&self) -> &Core {
+        &self.inner.core
+    }
+
     /// Binds one JS value (a plain object or a Map) into a lead.
     fn bind(&self, value: &JsValue, on_bad: OnBadValue) -> Lead {
-        let mut b = self.inner.lead_builder(on_bad);
+        let mut b = self.core().lead_builder(on_bad);
         if !value.is_object() || value.is_function() {
             b.reject(format!("expected an object, got {}", kind(value)));
             return b.finish();
@@ -618,8 +631,8 @@ impl Agreement {
     }
 
     fn write_decision(&self, index: usize, lead: &Lead, opts: &ScoreOptions, out: &mut String) {
-        let decision = self.inner.decide(index, lead, opts);
-        self.inner.write_decision_json(&decision, out);
+        let decision = self.core().decide(index, lead, opts);
+        self.core().write_decision_json(&decision, out);
     }
 }
 
@@ -628,19 +641,19 @@ impl Agreement {
     /// The agreement's name (`agreement "NAME"`).
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {
-        self.inner.name().to_string()
+        self.core().name().to_string()
     }
 
     /// The agreement's version (`version "V"`), or null.
     #[wasm_bindgen(getter)]
     pub fn version(&self) -> Option<String> {
-        self.inner.model().version.clone()
+        self.core().model().version.clone()
     }
 
     /// Whether decisions depend on `asOf` (decay, `within`, `days_since`).
     #[wasm_bindgen(getter, js_name = usesTime)]
     pub fn uses_time(&self) -> bool {
-        self.inner.uses_time()
+        self.core().uses_time()
     }
 
     /// Scores and routes one lead (a plain object). A bad lead is not thrown:
@@ -713,7 +726,7 @@ impl Agreement {
     /// The declared fields, in declaration order: what a form must collect.
     #[wasm_bindgen(unchecked_return_type = "FieldInfo[]")]
     pub fn fields(&self) -> Result<JsValue, JsValue> {
-        let model = self.inner.model();
+        let model = self.core().model();
         let mut out = String::from("[");
         for (i, f) in model.fields.iter().enumerate() {
             if i > 0 {
@@ -742,12 +755,15 @@ impl Agreement {
     /// Runs the agreement's own `example` blocks and lists its warnings.
     #[wasm_bindgen(unchecked_return_type = "CheckReport")]
     pub fn check(&self) -> Result<JsValue, JsValue> {
-        let results = self.inner.run_examples();
+        let results = self.core().run_examples();
         let ok = results.iter().all(|r| r.passed());
         let mut out = String::from("{\"ok\":");
         out.push_str(if ok { "true" } else { "false" });
         out.push_str(",\"warnings\":");
-        out.push_str(&diagnostics_json(self.inner.warnings(), &self.source));
+        out.push_str(&diagnostics_json(
+            self.core().warnings(),
+            &self.inner.source,
+        ));
         out.push_str(",\"examples\":[");
         for (i, r) in results.iter().enumerate() {
             if i > 0 {

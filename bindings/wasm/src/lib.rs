@@ -28,8 +28,10 @@ use wasm_bindgen::JsCast;
 
 #[cfg(feature = "batch-json")]
 mod batch;
+mod pieces;
 mod shared;
 
+use pieces::Pieces;
 use shared::Compiled;
 
 /// Installs [`panic_hook`], once. Called by `compile` (every other entry
@@ -676,18 +678,16 @@ impl Agreement {
     ) -> Result<JsValue, JsValue> {
         let opts = read_options(options.as_ref())?;
         let leads = Self::leads(&leads)?;
-        // A guess at the output size, bounded: usize is 32 bits on wasm32.
-        let mut out =
-            String::with_capacity((leads.length() as usize).saturating_mul(512).min(1 << 24));
-        out.push('[');
+        let mut pieces = Pieces::new(leads.length(), false);
+        let mut out = None;
         for (i, lead) in leads.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+            self.decide_json(i, &lead, &opts, pieces.next());
+            if pieces.full() {
+                pieces.end_parsed(&mut out)?;
             }
-            self.decide_json(i, &lead, &opts, &mut out);
         }
-        out.push(']');
-        parse_json(&out)
+        pieces.end_parsed(&mut out)?;
+        Ok(out.unwrap_or_default().into())
     }
 
     /// As `score`, but returns the canonical JSON text of SPEC.md, byte for

@@ -78,7 +78,9 @@ done
 # (see its header). Then the panic boundary: src/guard.js wraps compile and every
 # Agreement method of the glue, fast.js's included (see its header); the
 # CommonJS glue exports copies, renewed here.
-cat "$HERE/src/guard.js" >> "$PKG/web/leadgate_wasm.js"
+# The web glue is what a page downloads: there guard.js goes without its
+# comment lines (src/guard.js has them).
+{ echo '// leadgate: the panic boundary and agreement guard of bindings/wasm/src/guard.js'; sed '/^[[:space:]]*\/\//d' "$HERE/src/guard.js"; } >> "$PKG/web/leadgate_wasm.js"
 { cat "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
 # wasm-bindgen writes a package.json / .gitignore per target; the package is one.
 rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json

@@ -11,7 +11,7 @@ use serde_json::value::RawValue;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::{error, parse_json, raw, raw_items, read_options, Agreement, Found, UNREADABLE_ARRAY};
+use crate::{error, raw, raw_items, read_options, Agreement, Found, Pieces, UNREADABLE_ARRAY};
 
 /// Options read once (by `__prepare`) as a short text that later calls of
 /// the same batch take: `"<asOf ms> <e|m> <0|1>"`.
@@ -103,7 +103,7 @@ impl Agreement {
     ) -> Result<String, JsValue> {
         let opts = read_options_token(token)?;
         let mut out = String::with_capacity(512);
-        let mut b = self.inner.lead_builder(opts.on_bad_value);
+        let mut b = self.core().lead_builder(opts.on_bad_value);
         match found {
             1 => Self::read_found(&mut b, &lead, Found::Unreadable(thrown)),
             2 => Self::read_found(&mut b, &lead, Found::Date),
@@ -119,14 +119,16 @@ impl Agreement {
         Ok(out)
     }
 
-    /// Internal, for `src/fast.js`: scores a batch the JS walk has read.
-    /// `text` is the JSON array of the walk, in UTF-8 (TextEncoder's copy
-    /// is faster than the glue's own conversion of a long string): each lead it could send as
-    /// JSON is an object there, bound by the core's JSON reader; in its
-    /// place in `slots` is that lead's copy, and for any other lead the
-    /// decision text `__scoreOne` gave. Returns the decisions as `scoreMany`
-    /// does, or (`lines`) their texts joined by newlines. Should `text` not
-    /// be such an array, the copies are read as JS objects instead.
+    /// Internal, for `src/fast.js`: scores a chunk of a batch the JS walk
+    /// has read, its first lead being lead `base` of the batch. `text` is
+    /// the JSON array of the walk, in UTF-8 (TextEncoder's copy is faster
+    /// than the glue's own conversion of a long string): each lead it could
+    /// send as JSON is an object there, bound by the core's JSON reader; in
+    /// its place in `slots` is that lead's copy, and for any other lead the
+    /// decision text `__scoreOne` gave. Returns the decisions as texts of
+    /// bounded pieces (`pieces.rs`): JSON arrays, or (`lines`) decisions
+    /// joined by newlines. Should `text` not be such an array, the copies
+    /// are read as JS objects instead.
     #[wasm_bindgen(js_name = __scoreBatch, skip_typescript)]
     pub fn score_batch(
         &self,
@@ -134,41 +136,39 @@ impl Agreement {
         slots: Array,
         token: &str,
         lines: bool,
-    ) -> Result<JsValue, JsValue> {
+        base: u32,
+    ) -> Result<Array, JsValue> {
         let opts = read_options_token(token)?;
         let n = slots.length();
         let json = std::str::from_utf8(text)
             .ok()
             .and_then(|text| serde_json::from_str::<Vec<&RawValue>>(text).ok())
             .filter(|v| v.len() == n as usize);
-        let mut out = String::with_capacity((n as usize).saturating_mul(512).min(1 << 24));
-        if !lines {
-            out.push('[');
-        }
+        let texts = Array::new();
+        let mut pieces = Pieces::new(n, lines);
         for i in 0..n {
-            if i > 0 {
-                out.push(if lines { '\n' } else { ',' });
-            }
+            let index = base.saturating_add(i) as usize;
+            let out = pieces.next();
             let object = json
                 .as_ref()
                 .and_then(|v| v.get(i as usize))
                 .map(|raw| raw.get())
                 .filter(|t| t.starts_with('{'));
             if let Some(object) = object {
-                let lead = self.inner.bind_json(object, opts.on_bad_value);
-                self.write_decision(i as usize, &lead, &opts, &mut out);
-                continue;
+                let lead = self.core().bind_json(object, opts.on_bad_value);
+                self.write_decision(index, &lead, &opts, out);
+            } else {
+                let slot = slots.get(i);
+                match slot.as_string() {
+                    Some(decision) => out.push_str(&decision),
+                    None => self.decide_json(index, &slot, &opts, out),
+                }
             }
-            let slot = slots.get(i);
-            match slot.as_string() {
-                Some(decision) => out.push_str(&decision),
-                None => self.decide_json(i as usize, &slot, &opts, &mut out),
+            if pieces.full() {
+                pieces.end_text(&texts)?;
             }
         }
-        if lines {
-            return Ok(JsValue::from_str(&out));
-        }
-        out.push(']');
-        parse_json(&out)
+        pieces.end_text(&texts)?;
+        Ok(texts)
     }
 }

@@ -34,12 +34,21 @@
 //   (no JSON text) when Object.prototype or Array.prototype has a toJSON.
 //   JSON.stringify, isWellFormed and the like are taken when the module
 //   loads.
+// - A batch is read and sent in chunks of at most LEADGATE_CHUNK_LEADS
+//   leads and, counted as an upper bound of their JSON text in UTF-8 (each
+//   UTF-16 unit of a text at most 6 bytes, a number at most 24), about
+//   LEADGATE_CHUNK_BYTES; a lead whose own bound is over that is read per
+//   lead. The decisions come back in pieces bounded the same way
+//   (src/pieces.rs). So no text grows with the batch: a million leads would
+//   otherwise make texts over a gigabyte, past what a JS string or a wasm32
+//   String can hold.
 const LEADGATE_FOUND = { unread: 0, unreadable: 1, date: 2, map: 3, object: 4, walked: 5 };
 // `f(self, ...args)` for a method `self.f(...args)`, as node's primordials.
 const leadgateUncurry = Function.prototype.bind.bind(Function.prototype.call);
 const leadgateObjectPrototype = Object.prototype;
 const leadgateArrayPrototype = Array.prototype;
 const leadgateStringify = JSON.stringify;
+const leadgateParse = JSON.parse;
 const leadgateEncoder = new TextEncoder();
 const leadgateEncode = leadgateUncurry(TextEncoder.prototype.encode);
 const leadgateCreate = Object.create;
@@ -51,8 +60,13 @@ const leadgateIsWellFormed = typeof String.prototype.isWellFormed === 'function'
 const leadgateRegExpTest = leadgateUncurry(RegExp.prototype.test);
 const leadgateSurrogate = /[\uD800-\uDFFF]/;
 const leadgateApply = Reflect.apply;
-// Per agreement: its input keys as an array and as a prototype-less
-// object (a lookup that runs no code), or null for "per-lead path".
+const LEADGATE_CHUNK_LEADS = 8192;
+const LEADGATE_CHUNK_BYTES = 16 * 1024 * 1024;
+// The bound of the JSON text of the copy leadgateRead last returned.
+let leadgateCopyBytes = 0;
+// Per agreement: its input keys as an array, and as a prototype-less
+// object (a lookup that runs no code) giving the bytes of each key in the
+// JSON text (`"key":` and a comma), or null for "per-lead path".
 const leadgateKeys = new WeakMap();
 const leadgateWeakGet = leadgateUncurry(WeakMap.prototype.get);
 const leadgateWeakSet = leadgateUncurry(WeakMap.prototype.set);
@@ -63,6 +77,11 @@ function leadgateGoodText(s) {
     return leadgateIsWellFormed !== null
         ? leadgateIsWellFormed(s)
         : !leadgateRegExpTest(leadgateSurrogate, s);
+}
+
+/** An upper bound of the bytes of `v` (a value JSON carries) in the JSON text. */
+function leadgateJsonBytes(v) {
+    return typeof v === 'string' ? 6 * v.length + 2 : 24;
 }
 
 /** A value JSON carries exactly; `undefined` is left out, read as missing. */
@@ -97,7 +116,7 @@ function leadgateDeclared(agreement) {
                 break;
             }
             keys.list[i] = k;
-            keys.has[k] = true;
+            keys.has[k] = leadgateEncode(leadgateEncoder, leadgateStringify(k)).length + 2;
         }
         leadgateWeakSet(leadgateKeys, agreement, keys);
     }
@@ -145,12 +164,15 @@ function leadgateRead(agreement, keys, lead, index, token) {
         return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, token);
     }
     const copy = {};
+    let bytes = 2;
     for (let j = 0; j < pairs.length; j++) {
         const key = pairs[j][0];
-        if (keys[key] !== true) continue;
+        const keyBytes = keys[key];
+        if (keyBytes === undefined) continue;
         const value = pairs[j][1];
         if (leadgateJsonValue(value)) {
             if (value !== undefined) copy[key] = value;
+            bytes += keyBytes + leadgateJsonBytes(value);
             continue;
         }
         if (typeof value === 'object') {
@@ -169,8 +191,10 @@ function leadgateRead(agreement, keys, lead, index, token) {
                     return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
                 }
                 pairs[j] = [key, items, 'a'];
+                bytes += keyBytes + 2;
                 for (let t = 0; t < items.length; t++) {
                     if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+                    bytes += leadgateJsonBytes(items[t]) + 1;
                 }
                 copy[key] = items;
                 continue;
@@ -178,6 +202,9 @@ function leadgateRead(agreement, keys, lead, index, token) {
         }
         return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
     }
+    // Too large for a chunk of its own: read per lead, from the pairs.
+    if (bytes > LEADGATE_CHUNK_BYTES) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+    leadgateCopyBytes = bytes;
     return copy;
 }
 
@@ -189,20 +216,41 @@ function leadgateBatch(perLead, lines) {
         const token = prepared[0];
         const items = prepared[1];
         const n = items.length;
-        const slots = new Array(n);
-        const json = new Array(n);
-        for (let i = 0; i < n; i++) {
-            const read = leadgateRead(this, keys, items[i], i, token);
-            slots[i] = read;
-            json[i] = typeof read === 'string' ? 0 : read;
+        let out = [];
+        for (let start = 0; start < n;) {
+            const slots = [];
+            const json = [];
+            let k = 0;
+            // Held in JS until the chunk is scored: the copies' JSON text,
+            // and the texts of decisions already made (3 bytes a unit).
+            let bytes = 0;
+            while (start + k < n && k < LEADGATE_CHUNK_LEADS && bytes < LEADGATE_CHUNK_BYTES) {
+                const read = leadgateRead(this, keys, items[start + k], start + k, token);
+                slots[k] = read;
+                if (typeof read === 'string') {
+                    json[k] = 0;
+                    bytes += 3 * read.length;
+                } else {
+                    json[k] = read;
+                    bytes += leadgateCopyBytes;
+                }
+                k++;
+            }
+            // A toJSON the copies would inherit: read them as JS objects instead.
+            const text = 'toJSON' in leadgateObjectPrototype || 'toJSON' in leadgateArrayPrototype
+                ? '' : leadgateStringify(json);
+            const pieces = this.__scoreBatch(leadgateEncode(leadgateEncoder, text), slots, token, lines, start);
+            for (let p = 0; p < pieces.length; p++) {
+                const part = lines ? leadgateSplit(pieces[p], '\n') : leadgateParse(pieces[p]);
+                if (out.length === 0) {
+                    out = part;
+                } else {
+                    for (let d = 0; d < part.length; d++) out[out.length] = part[d];
+                }
+            }
+            start += k;
         }
-        // A toJSON the copies would inherit: read them as JS objects instead.
-        const text = 'toJSON' in leadgateObjectPrototype || 'toJSON' in leadgateArrayPrototype
-            ? '' : leadgateStringify(json);
-        const bytes = leadgateEncode(leadgateEncoder, text);
-        const out = this.__scoreBatch(bytes, slots, token, lines);
-        if (!lines) return out;
-        return n === 0 ? [] : leadgateSplit(out, '\n');
+        return out;
     };
 }
 

@@ -7,8 +7,16 @@
 // inside the module becomes such an Error here. Either way the instance's
 // state is unknown afterwards, so the module is marked stopped: every later
 // call throws, and free() does nothing. Load the module again to go on.
+// Agreements: a method of one that was freed (or of an object that only
+// inherits from Agreement.prototype) throws a clear Error before the module
+// sees a null or forged pointer; free() is idempotent and, during a call
+// of the agreement (from a getter of a lead), takes effect when it ends.
 const LEADGATE_INTERNAL = 'internal error in leadgate: ';
 let leadgateStopped = null;
+// Agreements compile() made and free() did not end: weakly, so the
+// garbage collector and wasm-bindgen's finalizer still reclaim them.
+const leadgateLive = new WeakSet();
+const leadgateFreed = new WeakSet();
 
 function leadgateFailure(e) {
     if (e instanceof WebAssembly.RuntimeError) {
@@ -23,14 +31,35 @@ function leadgateFailure(e) {
     return null;
 }
 
-function leadgateGuard(f, isFree) {
+function leadgateNotLive(self) {
+    return new Error(leadgateFreed.has(self)
+        ? 'this agreement was freed: free() ends it for good; compile the agreement again'
+        : 'not an agreement: call this on an Agreement that compile() returned');
+}
+
+function leadgateFree() {
+    // 1: if the agreement is in a call, it is dropped when that ends.
+    wasm.__wbg_agreement_free(this.__destroy_into_raw(), 1);
+}
+
+// kind: 'free', 'method' (of an agreement), or 'function'.
+function leadgateGuard(f, kind) {
     return function (...args) {
         if (leadgateStopped !== null) {
-            if (isFree) return undefined;
+            if (kind === 'free') return undefined;
             throw new Error(`the leadgate module stopped after an internal error; load it again (${leadgateStopped.message})`);
         }
+        let call = f;
+        if (kind === 'free') {
+            if (!leadgateLive.has(this)) return undefined;
+            leadgateLive.delete(this);
+            leadgateFreed.add(this);
+            call = leadgateFree;
+        } else if (kind === 'method' && !leadgateLive.has(this)) {
+            throw leadgateNotLive(this);
+        }
         try {
-            return f.apply(this, args);
+            return call.apply(this, args);
         } catch (e) {
             const failure = leadgateFailure(e);
             if (failure === null) throw e;
@@ -43,10 +72,15 @@ function leadgateGuard(f, isFree) {
 for (const key of Reflect.ownKeys(Agreement.prototype)) {
     if (key === 'constructor' || key === '__destroy_into_raw') continue;
     const d = Object.getOwnPropertyDescriptor(Agreement.prototype, key);
-    const isFree = key === 'free' || key === Symbol.dispose;
-    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, isFree);
-    if (typeof d.get === 'function') d.get = leadgateGuard(d.get, false);
+    const kind = key === 'free' || key === Symbol.dispose ? 'free' : 'method';
+    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, kind);
+    if (typeof d.get === 'function') d.get = leadgateGuard(d.get, 'method');
     Object.defineProperty(Agreement.prototype, key, d);
 }
-compile = leadgateGuard(compile, false);
-__panicForTest = leadgateGuard(__panicForTest, false);
+const leadgateCompile = compile;
+compile = leadgateGuard(function (text) {
+    const agreement = leadgateCompile(text);
+    leadgateLive.add(agreement);
+    return agreement;
+}, 'function');
+__panicForTest = leadgateGuard(__panicForTest, 'function');

@@ -15,6 +15,7 @@
 //! every call throws (docs/reliability.md, section 3).
 
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use js_sys::{Array, JsString, JSON};
 use leadgate::decision::write_json_str;
@@ -27,6 +28,11 @@ use wasm_bindgen::JsCast;
 
 #[cfg(feature = "batch-json")]
 mod batch;
+mod pieces;
+mod shared;
+
+use pieces::Pieces;
+use shared::Compiled;
 
 /// Installs [`panic_hook`], once. Called by `compile` (every other entry
 /// point needs an `Agreement`, which only `compile` makes) and by the test
@@ -191,13 +197,30 @@ extern "C" {
     // Throws where String.prototype.isWellFormed is missing (before ES2024).
     #[wasm_bindgen(catch, method, structural, js_name = isWellFormed)]
     fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
+    /// A `Date`, or an object that says it is one (`instanceof Date`).
+    type DateLike;
+    // Throws for `Object.create(Date.prototype)`, or an own getTime that throws.
+    #[wasm_bindgen(catch, method, structural, js_name = getTime)]
+    fn get_time(this: &DateLike) -> Result<f64, JsValue>;
+    /// A thrown value that is `instanceof Error`.
+    type Thrown;
+    // A getter, or a proxy, may throw; the message may be any value.
+    #[wasm_bindgen(catch, method, structural, getter)]
+    fn message(this: &Thrown) -> Result<JsValue, JsValue>;
+}
+
+/// A `Date`'s time in ms since the epoch: None when reading it throws.
+/// (`js_sys::Date::get_time` lets the exception through the module, which
+/// loses the batch and leaves the agreement borrowed for good.)
+fn date_ms(date: &JsValue) -> Option<f64> {
+    date.unchecked_ref::<DateLike>().get_time().ok()
 }
 
 /// How an object can be read, found without letting any JS exception out:
 /// `instanceof` and `Array.isArray` throw on revoked proxies, getters throw.
 enum Shape {
     Array,
-    Date(js_sys::Date),
+    Date,
     Map,
     Plain,
 }
@@ -208,8 +231,8 @@ fn shape(value: &JsValue) -> Result<Shape, JsValue> {
     }
     // After this succeeds, `instanceof` does not throw.
     js_sys::Reflect::get_prototype_of(value)?;
-    if let Some(d) = value.dyn_ref::<js_sys::Date>() {
-        return Ok(Shape::Date(d.clone()));
+    if value.is_instance_of::<js_sys::Date>() {
+        return Ok(Shape::Date);
     }
     if value.dyn_ref::<js_sys::Map>().is_some() {
         return Ok(Shape::Map);
@@ -248,10 +271,16 @@ fn kind(value: &JsValue) -> &'static str {
 
 /// The message of a caught JS exception.
 fn js_message(e: &JsValue) -> String {
-    if e.is_object() && js_sys::Reflect::get_prototype_of(e).is_ok() {
-        if let Some(err) = e.dyn_ref::<js_sys::Error>() {
-            return String::from(err.message());
-        }
+    if e.is_object()
+        && js_sys::Reflect::get_prototype_of(e).is_ok()
+        && e.is_instance_of::<js_sys::Error>()
+    {
+        return match e.unchecked_ref::<Thrown>().message() {
+            Ok(m) => m
+                .as_string()
+                .unwrap_or_else(|| format!("an Error whose message is {}", kind(&m))),
+            Err(_) => "an Error whose message cannot be read".to_string(),
+        };
     }
     e.as_string()
         .unwrap_or_else(|| format!("a thrown {}", kind(e)))
@@ -318,8 +347,13 @@ pub fn compile(
             kind(&text)
         )));
     };
+    if let Some(inner) = shared::find(&source) {
+        return Ok(Agreement { inner });
+    }
     match Core::compile(&source) {
-        Ok(inner) => Ok(Agreement { inner, source }),
+        Ok(core) => Ok(Agreement {
+            inner: shared::share(Compiled { core, source }),
+        }),
         Err(e) => {
             let errors = e.error_count();
             let message = format!(
@@ -341,8 +375,8 @@ pub fn compile(
 /// let the garbage collector's finalizer do it).
 #[wasm_bindgen]
 pub struct Agreement {
-    inner: Core,
-    source: String,
+    /// Shared with every other `Agreement` of the same text (`shared.rs`).
+    inner: Rc<Compiled>,
 }
 
 /// Reads a JS value as the core's raw input value. `nested`: inside an array
@@ -391,14 +425,11 @@ fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
             Ok(items) => raw_items(&items),
             Err(_) => Raw::Other(UNREADABLE_ARRAY),
         },
-        Ok(Shape::Date(date)) => {
-            let ms = date.get_time();
-            if ms.is_finite() {
-                Raw::DateMs(ms as i64)
-            } else {
-                Raw::Other("an invalid Date")
-            }
-        }
+        Ok(Shape::Date) => match date_ms(value) {
+            Some(ms) if ms.is_finite() => Raw::DateMs(ms as i64),
+            Some(_) => Raw::Other("an invalid Date"),
+            None => Raw::Other("an unreadable Date"),
+        },
         Ok(Shape::Map | Shape::Plain) => Raw::Other("an object"),
         Err(_) => Raw::Other("an unreadable object"),
     }
@@ -508,8 +539,11 @@ fn read_as_of(value: &JsValue) -> Result<i64, JsValue> {
     }
     let ms = if let Some(f) = value.as_f64() {
         f
-    } else if let Ok(Shape::Date(d)) = shape(value) {
-        d.get_time()
+    } else if let Some(ms) = matches!(shape(value), Ok(Shape::Date))
+        .then(|| date_ms(value))
+        .flatten()
+    {
+        ms
     } else {
         return Err(bad());
     };
@@ -521,9 +555,13 @@ fn read_as_of(value: &JsValue) -> Result<i64, JsValue> {
 }
 
 impl Agreement {
+    fn core(&self) -> &Core {
+        &self.inner.core
+    }
+
     /// Binds one JS value (a plain object or a Map) into a lead.
     fn bind(&self, value: &JsValue, on_bad: OnBadValue) -> Lead {
-        let mut b = self.inner.lead_builder(on_bad);
+        let mut b = self.core().lead_builder(on_bad);
         if !value.is_object() || value.is_function() {
             b.reject(format!("expected an object, got {}", kind(value)));
             return b.finish();
@@ -534,7 +572,7 @@ impl Agreement {
                 b.reject("expected an object, got an array");
                 return b.finish();
             }
-            Ok(Shape::Date(_)) => Found::Date,
+            Ok(Shape::Date) => Found::Date,
             Ok(Shape::Map) => Found::Map,
             Ok(Shape::Plain) => Found::Object,
         };
@@ -595,8 +633,8 @@ impl Agreement {
     }
 
     fn write_decision(&self, index: usize, lead: &Lead, opts: &ScoreOptions, out: &mut String) {
-        let decision = self.inner.decide(index, lead, opts);
-        self.inner.write_decision_json(&decision, out);
+        let decision = self.core().decide(index, lead, opts);
+        self.core().write_decision_json(&decision, out);
     }
 }
 
@@ -605,19 +643,19 @@ impl Agreement {
     /// The agreement's name (`agreement "NAME"`).
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {
-        self.inner.name().to_string()
+        self.core().name().to_string()
     }
 
     /// The agreement's version (`version "V"`), or null.
     #[wasm_bindgen(getter)]
     pub fn version(&self) -> Option<String> {
-        self.inner.model().version.clone()
+        self.core().model().version.clone()
     }
 
     /// Whether decisions depend on `asOf` (decay, `within`, `days_since`).
     #[wasm_bindgen(getter, js_name = usesTime)]
     pub fn uses_time(&self) -> bool {
-        self.inner.uses_time()
+        self.core().uses_time()
     }
 
     /// Scores and routes one lead (a plain object). A bad lead is not thrown:
@@ -640,18 +678,16 @@ impl Agreement {
     ) -> Result<JsValue, JsValue> {
         let opts = read_options(options.as_ref())?;
         let leads = Self::leads(&leads)?;
-        // A guess at the output size, bounded: usize is 32 bits on wasm32.
-        let mut out =
-            String::with_capacity((leads.length() as usize).saturating_mul(512).min(1 << 24));
-        out.push('[');
+        let mut pieces = Pieces::new(leads.length(), false);
+        let mut out = None;
         for (i, lead) in leads.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+            self.decide_json(i, &lead, &opts, pieces.next());
+            if pieces.full() {
+                pieces.end_parsed(&mut out)?;
             }
-            self.decide_json(i, &lead, &opts, &mut out);
         }
-        out.push(']');
-        parse_json(&out)
+        pieces.end_parsed(&mut out)?;
+        Ok(out.unwrap_or_default().into())
     }
 
     /// As `score`, but returns the canonical JSON text of SPEC.md, byte for
@@ -690,7 +726,7 @@ impl Agreement {
     /// The declared fields, in declaration order: what a form must collect.
     #[wasm_bindgen(unchecked_return_type = "FieldInfo[]")]
     pub fn fields(&self) -> Result<JsValue, JsValue> {
-        let model = self.inner.model();
+        let model = self.core().model();
         let mut out = String::from("[");
         for (i, f) in model.fields.iter().enumerate() {
             if i > 0 {
@@ -719,12 +755,15 @@ impl Agreement {
     /// Runs the agreement's own `example` blocks and lists its warnings.
     #[wasm_bindgen(unchecked_return_type = "CheckReport")]
     pub fn check(&self) -> Result<JsValue, JsValue> {
-        let results = self.inner.run_examples();
+        let results = self.core().run_examples();
         let ok = results.iter().all(|r| r.passed());
         let mut out = String::from("{\"ok\":");
         out.push_str(if ok { "true" } else { "false" });
         out.push_str(",\"warnings\":");
-        out.push_str(&diagnostics_json(self.inner.warnings(), &self.source));
+        out.push_str(&diagnostics_json(
+            self.core().warnings(),
+            &self.inner.source,
+        ));
         out.push_str(",\"examples\":[");
         for (i, r) in results.iter().enumerate() {
             if i > 0 {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { leadgate, repoRoot } from './helpers.mjs';
+import { leadgate, loadWeb, repoRoot } from './helpers.mjs';
 
 const { compile, Agreement } = leadgate;
 
@@ -46,6 +46,8 @@ example "a VP who asked for a demo goes to sales" {
 
 const AS_OF = { asOf: '2026-11-23' };
 const agreement = compile(SMALL);
+/** A lead SMALL routes to sales. */
+const LEAD = { lead_id: 'L-1', email: 'a@b.io', title: 'VP Sales', 'Company Size': 200, demo: true, seen: '2026-11-23' };
 
 test('compile returns an Agreement with name, version, usesTime', () => {
   assert.ok(agreement instanceof Agreement);
@@ -309,8 +311,76 @@ test('the bundled example agreement compiles and its examples pass', () => {
   a.free();
 });
 
-test('free() releases the agreement; using it afterwards throws an Error', () => {
-  const a = compile(SMALL);
+/**
+ * free() ends an agreement: every method and getter after it throws the
+ * same clear Error (not wasm-bindgen's "null pointer passed to rust"),
+ * free() again and Symbol.dispose do nothing, and the module goes on.
+ */
+function afterFree(m) {
+  const FREED = /^this agreement was freed: free\(\) ends it for good; compile the agreement again$/;
+  const a = m.compile(SMALL);
+  const twin = m.compile(SMALL);
   a.free();
-  assert.throws(() => a.score({ email: 'a@b.io' }, AS_OF), Error);
+  for (const [name, call] of Object.entries({
+    score: () => a.score({ email: 'a@b.io' }, AS_OF),
+    scoreJson: () => a.scoreJson({ email: 'a@b.io' }, AS_OF),
+    scoreMany: () => a.scoreMany([{ email: 'a@b.io' }], AS_OF),
+    scoreManyJson: () => a.scoreManyJson([{ email: 'a@b.io' }], AS_OF),
+    fields: () => a.fields(),
+    check: () => a.check(),
+    name: () => a.name,
+    version: () => a.version,
+    usesTime: () => a.usesTime,
+  })) {
+    assert.throws(call, (e) => e.constructor === Error && FREED.test(e.message), name);
+  }
+  a.free();
+  a[Symbol.dispose]();
+  // Not an agreement compile() made: a clear Error too, not a forged pointer.
+  for (const fake of [Object.create(m.Agreement.prototype), Object.assign(Object.create(m.Agreement.prototype), { __wbg_ptr: 8 })]) {
+    assert.throws(() => fake.score({}), /^Error: not an agreement: call this on an Agreement that compile\(\) returned$/);
+    fake.free();
+  }
+  // The module goes on, and an agreement of the same text is its own.
+  assert.equal(twin.score(LEAD, AS_OF).route, 'sales');
+  twin.free();
+  assert.equal(m.compile(SMALL).score(LEAD, AS_OF).route, 'sales');
+
+  // free() from inside a call (a getter of a lead): no error, the
+  // agreement is dropped when the call ends, and it is freed after it.
+  const b = m.compile(SMALL);
+  let freeError = null;
+  const lead = {
+    lead_id: 'L-2',
+    get email() {
+      try {
+        b.free();
+      } catch (e) {
+        freeError = e;
+      }
+      return 'a@b.io';
+    },
+  };
+  let out;
+  try {
+    out = b.scoreMany([LEAD, lead, LEAD], AS_OF);
+  } catch (e) {
+    // The node build's fast path stops at its next call into the module.
+    assert.match(e.message, FREED);
+  }
+  assert.equal(freeError, null);
+  if (out !== undefined) {
+    assert.equal(out.length, 3);
+    assert.equal(out[1].error ?? null, null);
+  }
+  assert.throws(() => b.score(LEAD, AS_OF), (e) => FREED.test(e.message));
+  assert.equal(m.compile(SMALL).score(LEAD, AS_OF).route, 'sales');
+}
+
+test('free() ends the agreement: afterwards every method throws a clear Error; free() again does nothing (node build)', () => {
+  afterFree(leadgate);
+});
+
+test('free() ends the agreement: afterwards every method throws a clear Error; free() again does nothing (web build)', async () => {
+  afterFree(await loadWeb());
 });

@@ -310,3 +310,70 @@ test('2,000 random leads of hostile and plain values: both paths agree', () => {
     assert.ok(perLead.length > 100 && perLead.length < 1900, String(perLead.length));
   }
 });
+
+/**
+ * Scores `leads` by both paths (bothPaths) while recording each chunk the
+ * fast path sends: its leads, the bytes of its JSON text, and the length
+ * of each piece of decisions that comes back.
+ */
+function chunked(agreement, leads, options = AS_OF) {
+  const chunks = [];
+  const scoreBatch = Agreement.prototype.__scoreBatch;
+  Agreement.prototype.__scoreBatch = function (bytes, slots, token, lines, base) {
+    const pieces = scoreBatch.call(this, bytes, slots, token, lines, base);
+    chunks.push({ base, leads: slots.length, bytes: bytes.length, pieces: pieces.map((p) => p.length) });
+    return pieces;
+  };
+  let perLead;
+  try {
+    perLead = bothPaths(agreement, leads, options);
+  } finally {
+    Agreement.prototype.__scoreBatch = scoreBatch;
+  }
+  // Two calls (scoreManyJson, scoreMany) chunk alike.
+  const half = chunks.slice(0, chunks.length / 2);
+  assert.deepEqual(half.map((c) => [c.base, c.leads]), chunks.slice(chunks.length / 2).map((c) => [c.base, c.leads]));
+  let base = 0;
+  for (const c of half) {
+    assert.equal(c.base, base, 'chunks follow each other');
+    base += c.leads;
+  }
+  assert.equal(base, leads.length, 'every lead in a chunk');
+  return { perLead, chunks: half };
+}
+
+test('a batch is sent in chunks of at most 8,192 leads; decisions and indices across chunks are the per-lead ones', () => {
+  const leads = Array.from({ length: 2 * 8192 + 5 }, (_, i) => (i % 1000 === 7
+    ? { id: `x${i}`, n: NaN } // read per lead, at its turn
+    : { id: `l${i}`, n: i % 50, t: i % 3 ? 'text' : null, l: ['a', 'b'] }));
+  const { perLead, chunks } = chunked(KINDS, leads);
+  assert.deepEqual(chunks.map((c) => c.leads), [8192, 8192, 5]);
+  assert.equal(perLead.length, 17);
+  // The per-lead path (the web build's reader) ends pieces at 8,192 too.
+  assert.equal(KINDS.__scoreManyPerLead(leads, AS_OF).length, leads.length);
+});
+
+test('a chunk ends at about 16 MiB of JSON text; a lead larger than that is read per lead', () => {
+  const MiB = 1024 * 1024;
+  // Texts of 1 MiB (a bound of 6 MiB of JSON each, escapes counted), and
+  // one whose bound is over 16 MiB.
+  const leads = [];
+  for (let i = 0; i < 24; i++) leads.push({ id: `${i}-${'i'.repeat(MiB)}`, t: String.fromCharCode(97 + i).repeat(MiB), n: i });
+  leads.splice(9, 0, { id: 'huge', t: '\u0001'.repeat(3 * MiB) });
+  const { perLead, chunks } = chunked(KINDS, leads);
+  assert.deepEqual(perLead, [9], 'the lead over the bound is read per lead');
+  assert.ok(chunks.length >= 8, `${chunks.length} chunks`);
+  for (const c of chunks) assert.ok(c.bytes <= 16 * MiB + 13 * MiB, `a chunk of ${c.bytes} bytes`);
+});
+
+test('decisions come back in pieces of at most 16 MiB (about 1 MiB each here), on both paths', () => {
+  const MiB = 1024 * 1024;
+  const rules = Array.from({ length: 20_000 }, (_, i) => `+1 "rule ${i}" when n > 0`).join('\n');
+  const wide = compile(`agreement "wide"\nfields { key : text id from "id"\n n : number }\nscore s {\n${rules}\n}\nroute { nurture otherwise }\n`);
+  const leads = Array.from({ length: 40 }, (_, i) => ({ id: `w${i}`, n: i % 2 }));
+  const { chunks } = chunked(wide, leads);
+  assert.equal(chunks.length, 1);
+  assert.ok(chunks[0].pieces.length >= 2, `${chunks[0].pieces.length} pieces`);
+  for (const p of chunks[0].pieces) assert.ok(p <= 16 * MiB + 2 * MiB, `a piece of ${p} characters`);
+  wide.free();
+});

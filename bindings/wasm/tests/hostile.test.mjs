@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { leadgate, repoRoot } from './helpers.mjs';
+import { leadgate, loadWeb, repoRoot } from './helpers.mjs';
 
 const { compile } = leadgate;
 const AS_OF = { asOf: '2026-11-23' };
@@ -169,4 +169,74 @@ test('bad options are thrown Errors, not decisions', () => {
     assert.match(e.message, pattern);
   }
   assert.equal(small.score({ id: 'after', size: 20 }, AS_OF).scores.s, 1, 'still usable');
+});
+
+/** Dates that cannot be read, and Errors whose message cannot be. */
+function unreadableValues() {
+  const throwing = new Date(0);
+  throwing.getTime = () => { throw new Error('getTime: no'); };
+  const nonMessage = new Error('x');
+  Object.defineProperty(nonMessage, 'message', { get() { throw new Error('message: no'); } });
+  return {
+    throwing,
+    fake: Object.create(Date.prototype),
+    // Thrown by a getter of the lead: its message is read for the lead error.
+    nonMessage,
+    numberMessage: Object.assign(Object.create(Error.prototype), { message: 42 }),
+  };
+}
+
+/**
+ * Each way of scoring `m`'s agreement (score, scoreJson, scoreMany,
+ * scoreManyJson, and the node build's per-lead path): a Date whose getTime
+ * throws, an object that only inherits from Date.prototype, and a getter
+ * that throws an Error whose message cannot be read are lead errors in
+ * place; the other leads of the batch are scored; nothing is left borrowed.
+ */
+function unreadableInPlace(m) {
+  const a = m.compile(SMALL);
+  const v = unreadableValues();
+  const getterThrowing = (e) => ({ id: 'g', get size() { throw e; } });
+  const leads = [
+    { id: 'a', size: 20 },
+    { id: 'throwing', seen: v.throwing },
+    { id: 'fake', seen: v.fake },
+    { id: 'in a list', tags: ['x', v.fake] },
+    getterThrowing(v.nonMessage),
+    getterThrowing(v.numberMessage),
+    { id: 'b', size: 20 },
+  ];
+  const expected = [
+    null,
+    { field: 'seen', message: 'expected a date, got an unreadable Date' },
+    { field: 'seen', message: 'expected a date, got an unreadable Date' },
+    { field: 'tags', message: 'expected a list of texts, got an unreadable Date in the list' },
+    { field: null, message: 'cannot read the lead: an Error whose message cannot be read' },
+    { field: null, message: 'cannot read the lead: an Error whose message is a number' },
+    null,
+  ];
+  const batches = { scoreMany: a.scoreMany(leads, AS_OF), scoreManyJson: a.scoreManyJson(leads, AS_OF).map((l) => JSON.parse(l)) };
+  if (a.__scoreManyPerLead) batches.perLead = a.__scoreManyPerLead(leads, AS_OF);
+  batches.score = leads.map((lead) => a.score(lead, AS_OF));
+  batches.scoreJson = leads.map((lead) => JSON.parse(a.scoreJson(lead, AS_OF)));
+  for (const [how, out] of Object.entries(batches)) {
+    assert.equal(out.length, leads.length, `${how}: leads in == decisions out`);
+    out.forEach((d, i) => assert.deepEqual(d.error ?? null, expected[i], `${how}, lead ${i}`));
+    assert.equal(out[6].scores.s, 1, how);
+  }
+  // As the batch's asOf: a thrown Error that says so, nothing scored.
+  for (const asOf of [v.throwing, v.fake]) {
+    assert.throws(() => a.scoreMany(leads, { asOf }), /^Error: asOf: cannot read an object as an instant/);
+  }
+  // Nothing was left borrowed: free() works, and the module goes on.
+  a.free();
+  assert.equal(m.compile(SMALL).score({ id: 'after', size: 20 }, AS_OF).scores.s, 1);
+}
+
+test('a Date whose getTime throws, or an unreadable Error, is a lead error in place (node build)', () => {
+  unreadableInPlace(leadgate);
+});
+
+test('a Date whose getTime throws, or an unreadable Error, is a lead error in place (web build)', async () => {
+  unreadableInPlace(await loadWeb());
 });

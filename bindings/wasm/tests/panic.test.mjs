@@ -10,14 +10,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { wasmDir } from './helpers.mjs';
+import { loadWeb, wasmDir } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const nodeGlue = path.join(wasmDir, 'pkg', 'node', 'leadgate_wasm.js');
-const webDir = path.join(wasmDir, 'pkg', 'web');
 const TEXT = 'agreement "x"\nfields { a : number }\nscore s { +1 "r" when a > 1 }\nroute { nurture otherwise }\n';
 const STOPPED = /^the leadgate module stopped after an internal error; load it again \(internal error in leadgate: /;
 
@@ -94,18 +91,7 @@ test('normal errors pass through and do not stop the module', () => {
 });
 
 test('the web build has the same boundary', async () => {
-  // A copy, so this import is a module instance of its own.
-  const dir = fs.mkdtempSync(path.join(wasmDir, 'test-output-web-'));
-  try {
-    for (const f of ['leadgate_wasm.js', 'leadgate_wasm_bg.wasm', 'package.json']) {
-      fs.copyFileSync(path.join(webDir, f), path.join(dir, f));
-    }
-    const m = await import(pathToFileURL(path.join(dir, 'leadgate_wasm.js')).href);
-    m.initSync({ module: fs.readFileSync(path.join(dir, 'leadgate_wasm_bg.wasm')) });
-    checkBoundary(m);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  checkBoundary(await loadWeb());
 });
 
 test('a stack overflow inside the module is an internal error too, never a raw RangeError', () => {

@@ -45,7 +45,11 @@ fn build(
 ) -> Result<Report, Failure> {
     let (opts, threads) = scoring.options(&[agreement])?;
     let mut report = Report::new(agreement, by, outcome);
-    let mut extract = Extract::new(vec![by.map(String::from), outcome.map(String::from)]);
+    // A field's name reads the field's input column.
+    let column = |name: &str| agreement.column_for(name).to_string();
+    let mut extract = Extract::new(vec![by.map(column), outcome.map(column)]);
+    // Outcome values that are neither truthy nor falsy, a few of them.
+    let mut unreadable: std::collections::BTreeSet<String> = Default::default();
     crate::stream::stream(
         agreement,
         input,
@@ -56,11 +60,29 @@ fn build(
             for (r, d) in records.iter().zip(decisions) {
                 let vals = extract.values(header, r)?;
                 let o = vals[1].as_deref().and_then(leadgate::parse_outcome);
+                if let (None, Some(v)) = (o, vals[1].as_deref()) {
+                    if unreadable.len() < 10 {
+                        unreadable.insert(v.to_string());
+                    }
+                }
                 report.add(d, vals[0].as_deref(), o);
             }
             Ok(())
         },
     )?;
+    if let Some(name) = outcome {
+        if report.outcomes_known() == 0 && report.leads() > report.rejected() {
+            let seen: Vec<String> = unreadable.iter().map(|v| format!("\"{v}\"")).collect();
+            return Err(Failure::usage(format!(
+                "error: --outcome {name}: no lead has a truthy or falsy value (1/0, true/false, yes/no){}",
+                if seen.is_empty() {
+                    " — the column is empty".to_string()
+                } else {
+                    format!("; found {}", seen.join(", "))
+                }
+            )));
+        }
+    }
     Ok(report)
 }
 

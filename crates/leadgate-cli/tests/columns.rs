@@ -242,3 +242,48 @@ fn decision_columns_named_like_input_columns_need_a_prefix() {
         "{header}"
     );
 }
+
+#[test]
+fn report_by_and_outcome_take_a_field_name_or_a_column_and_refuse_a_column_without_outcomes() {
+    let csv = export_with_header("plain.csv", |h| h.to_string());
+    let csv = csv.to_str().unwrap();
+    let base = [
+        "report",
+        EDUCATION,
+        csv,
+        "--as-of",
+        "2026-11-23",
+        "--format",
+        "json",
+    ];
+    let (code, by_field, e) = leadgate(
+        &[
+            &base[..],
+            &["--by", "lead_source", "--outcome", "Converted"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, Some(0), "{e}");
+    let (_, by_column, _) = leadgate(
+        &[
+            &base[..],
+            &["--by", "Lead Source", "--outcome", "Converted"],
+        ]
+        .concat(),
+    );
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&by_field).unwrap(),
+        serde_json::from_str(&by_column).unwrap(),
+    );
+    assert_eq!(a["groups"], b["groups"]);
+    assert!(a["groups"].as_array().unwrap().len() > 3);
+    assert_eq!(a["by"], "lead_source");
+    let (code, out, e) = leadgate(&[&base[..], &["--outcome", "Lead Origin"]].concat());
+    assert_eq!(code, Some(2), "{e}");
+    assert!(out.is_empty());
+    assert!(
+        e.contains("--outcome Lead Origin: no lead has a truthy or falsy value"),
+        "{e}"
+    );
+    assert!(e.contains("found \""), "{e}");
+}

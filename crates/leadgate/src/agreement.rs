@@ -190,6 +190,17 @@ impl Agreement {
             .filter_map(|&slot| self.fields().get(slot as usize))
     }
 
+    /// The input column (or key) a report reads for `name`: the input key of
+    /// the field called `name` (`lead_source` → `"Lead Source"`), else `name`
+    /// itself, a column that need not be a field. Every front resolves a
+    /// report's `by` and `outcome` so.
+    pub fn column_for<'a>(&'a self, name: &'a str) -> &'a str {
+        self.fields()
+            .iter()
+            .find(|f| f.name() == name)
+            .map_or(name, |f| f.key())
+    }
+
     /// The `id` field's text in a bound lead, if the agreement has one.
     pub fn lead_id(&self, lead: &Lead) -> Option<String> {
         self.shared_id(lead).map(|id| id.to_string())

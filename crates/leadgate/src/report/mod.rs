@@ -483,6 +483,11 @@ impl Report {
         self.tally.leads
     }
 
+    /// Scored leads with a known outcome (0 when the report has no outcome).
+    pub fn outcomes_known(&self) -> u64 {
+        self.tally.outcome.known
+    }
+
     /// Leads added that were rejected.
     pub fn rejected(&self) -> u64 {
         self.tally.rejected

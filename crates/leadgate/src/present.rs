@@ -39,3 +39,48 @@ pub(crate) fn signed(x: f64) -> String {
         num(x)
     }
 }
+
+/// `s` in at most `max` characters, cut at a word boundary (never inside a
+/// word) with `…` when it is longer; a first word longer than `max` is cut.
+pub(crate) fn fit_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for word in s.split(' ') {
+        let extra = if out.is_empty() { 0 } else { 1 };
+        if out.chars().count() + extra + word.chars().count() + 1 > max {
+            break;
+        }
+        if extra == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = s.chars().take(max.saturating_sub(1)).collect();
+    }
+    let trimmed = out.trim_end_matches([',', ';', ':', '-', ' ']).to_string();
+    format!("{trimmed}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_words;
+
+    #[test]
+    fn labels_are_cut_between_words() {
+        assert_eq!(fit_words("Hot lead, EMEA", 40), "Hot lead, EMEA");
+        assert_eq!(
+            fit_words("3. sales/emea \"Hot lead from a partner referral\"", 30),
+            "3. sales/emea \"Hot lead from…"
+        );
+        assert_eq!(fit_words("Supercalifragilistic", 8), "Superca…");
+        for n in 2..40 {
+            let s = fit_words("Referral or partner form, with a demo", n);
+            assert!(s.chars().count() <= n, "{n}: {s}");
+            let kept = s.trim_end_matches('…');
+            assert!("Referral or partner form, with a demo".starts_with(kept));
+        }
+    }
+}

@@ -110,3 +110,42 @@ proptest! {
         prop_assert_eq!(merged.to_json("t", 5), whole);
     }
 }
+
+#[test]
+fn the_page_has_calibration_charts_axes_and_whole_words() {
+    let d = data();
+    let all: Vec<usize> = (0..d.leads.len()).collect();
+    let html = one_pass(&all).to_html("b2b", 20);
+    // One calibration chart for the total and one per score, when there is an outcome.
+    assert_eq!(
+        html.matches(r#"class="cal""#).count(),
+        1 + d.agreement.scores().len()
+    );
+    assert!(html.contains("Calibration: conversion per score decile"));
+    // Histograms with a leads axis.
+    assert_eq!(
+        html.matches(r#"class="hist""#).count(),
+        1 + d.agreement.scores().len()
+    );
+    assert!(html.matches(">leads</text>").count() > d.agreement.scores().len());
+    // No script, no network.
+    assert!(
+        !html.contains("<script") && !html.contains("http://")
+            || html.matches("http://").count()
+                == html.matches("http://www.w3.org/2000/svg").count()
+    );
+    // Cut labels end on a whole word.
+    for cut in html.split('…').take(html.matches('…').count()) {
+        let last = cut.chars().last().unwrap_or(' ');
+        assert!(
+            last.is_alphanumeric() || last == '"' || last == ')',
+            "cut after {last:?}"
+        );
+    }
+    // Without an outcome there is no calibration.
+    let mut plain = Report::new(&d.agreement, None, None);
+    for (dec, _, _) in &d.leads {
+        plain.add(dec, None, None);
+    }
+    assert!(!plain.to_html("b2b", 20).contains(r#"class="cal""#));
+}

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Context, Outcome, DESTS};
-use crate::present::{num, pct};
+use crate::present::{fit_words, num, pct};
 
 const COLORS: [&str; 3] = ["#2e7d32", "#f29f05", "#1f5fa8"];
 const GREY: &str = "#9e9e9e";
@@ -14,6 +14,88 @@ fn esc(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// A conversion chart per decile of a score: bars of the rate, whiskers of
+/// the 95% interval, an axis from 0 to 100%. Deciles with too few known
+/// outcomes are drawn pale.
+fn calibration(name: &str, d: &super::Dist) -> String {
+    let deciles = d.deciles();
+    let (w, h, left, bottom) = (420.0, 180.0, 44.0, 36.0);
+    let bw = (w - left - 10.0) / 10.0;
+    let mut s = format!(
+        r#"<figure><svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{}" role="img" class="cal">"#,
+        h + bottom
+    );
+    let y = |rate: f64| h - (h - 10.0) * rate;
+    for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" class="l">{}%</text>"##,
+            w - 10.0,
+            y(tick),
+            y(tick),
+            left - 4.0,
+            y(tick) + 4.0,
+            tick * 100.0
+        );
+    }
+    for (i, lo, hi, c) in &deciles {
+        let x = left + (*i as f64 - 1.0) * bw;
+        let rate = c.outcome.rate().unwrap_or(0.0);
+        let fill = if c.outcome.too_small() {
+            "#b0bec5"
+        } else {
+            "#1f5fa8"
+        };
+        let _ = write!(
+            s,
+            r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}"><title>decile {i}: {} to {}, {} of {} converted ({:.1}%)</title></rect>"#,
+            x + 2.0,
+            y(rate),
+            bw - 4.0,
+            h - y(rate),
+            num(*lo),
+            num(*hi),
+            c.outcome.converted,
+            c.outcome.known,
+            100.0 * rate
+        );
+        if let Some((a, b)) = c.outcome.wilson95() {
+            let cx = x + bw / 2.0;
+            let _ = write!(
+                s,
+                r##"<line x1="{cx:.1}" x2="{cx:.1}" y1="{:.1}" y2="{:.1}" stroke="#c62828"/><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#c62828"/><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#c62828"/>"##,
+                y(a),
+                y(b),
+                cx - 4.0,
+                cx + 4.0,
+                y(a),
+                y(a),
+                cx - 4.0,
+                cx + 4.0,
+                y(b),
+                y(b)
+            );
+        }
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle" class="l">{i}</text>"#,
+            x + bw / 2.0,
+            h + 14.0
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" x2="{left}" y1="4" y2="{h}" stroke="#333"/><line x1="{left}" x2="{}" y1="{h}" y2="{h}" stroke="#333"/><text x="{}" y="{}" text-anchor="middle" class="l">decile of {} (low to high)</text></svg><figcaption>Conversion per decile of {}, with 95% intervals{}</figcaption></figure>"##,
+        w - 10.0,
+        left + (w - left) / 2.0,
+        h + 30.0,
+        esc(name),
+        esc(name),
+        if d.exact() { "" } else { " (values binned)" }
+    );
+    s
 }
 
 /// Horizontal bars: `(label, value, text, color)`, value in 0..=max.
@@ -71,7 +153,7 @@ fn stacked(ctx: &Context) -> String {
             r#"<text x="{}" y="{}" text-anchor="end" class="l">{}</text>"#,
             lw - 8.0,
             y + 14.0,
-            esc(&name.chars().take(36).collect::<String>())
+            esc(&fit_words(name, 36))
         );
         let mut x = lw;
         let parts = [
@@ -114,18 +196,19 @@ fn stacked(ctx: &Context) -> String {
     s
 }
 
-/// A vertical histogram of one score.
+/// A vertical histogram of one score, with axes: leads (0 to the largest
+/// bin) up the left, the score's range along the bottom.
 fn histogram(name: &str, bins: &[(f64, f64, u64)]) -> String {
-    let (w, h, pad) = (360.0, 150.0, 28.0);
+    let (w, h, left, bottom) = (392.0, 150.0, 62.0, 40.0);
     let max = bins.iter().map(|b| b.2).max().unwrap_or(0).max(1) as f64;
-    let bw = (w - 2.0 * pad) / bins.len().max(1) as f64;
+    let bw = (w - left - 12.0) / bins.len().max(1) as f64;
     let mut s = format!(
-        r#"<figure><svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{}" role="img">"#,
-        h + 34.0
+        r#"<figure><svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{}" role="img" class="hist">"#,
+        h + bottom
     );
     for (i, (lo, hi, n)) in bins.iter().enumerate() {
         let bh = (h - 10.0) * *n as f64 / max;
-        let x = pad + i as f64 * bw;
+        let x = left + i as f64 * bw;
         let _ = write!(
             s,
             r##"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#546e7a"><title>{} to {}: {n}</title></rect>"##,
@@ -135,16 +218,41 @@ fn histogram(name: &str, bins: &[(f64, f64, u64)]) -> String {
             num(*hi)
         );
     }
-    if let (Some(first), Some(last)) = (bins.first(), bins.last()) {
+    // The leads axis: 0, half and the largest bin.
+    let half = (max / 2.0).round();
+    for (v, label) in [(0.0, "0".to_string()), (half, num(half)), (max, num(max))] {
+        let ty = h - (h - 10.0) * v / max;
         let _ = write!(
             s,
-            r##"<line x1="{pad}" x2="{}" y1="{h}" y2="{h}" stroke="#333"/><text x="{pad}" y="{}" class="l">{}</text><text x="{}" y="{}" text-anchor="end" class="l">{}</text>"##,
-            w - pad,
-            h + 16.0,
+            r##"<line x1="{}" x2="{left}" y1="{ty:.1}" y2="{ty:.1}" stroke="#333"/><text x="{}" y="{:.1}" text-anchor="end" class="l">{label}</text>"##,
+            left - 4.0,
+            left - 6.0,
+            ty + 4.0
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" x2="{left}" y1="6" y2="{h}" stroke="#333"/><text x="10" y="{:.1}" transform="rotate(-90 10 {:.1})" text-anchor="middle" class="l">leads</text>"##,
+        h / 2.0,
+        h / 2.0
+    );
+    if let (Some(first), Some(last)) = (bins.first(), bins.last()) {
+        let mid = (first.0 + last.1) / 2.0;
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" x2="{}" y1="{h}" y2="{h}" stroke="#333"/><text x="{left}" y="{}" class="l">{}</text><text x="{}" y="{}" text-anchor="middle" class="l">{}</text><text x="{}" y="{}" text-anchor="end" class="l">{}</text><text x="{}" y="{}" text-anchor="middle" class="l">{}</text>"##,
+            w - 12.0,
+            h + 14.0,
             num(first.0),
-            w - pad,
-            h + 16.0,
-            num(last.1)
+            left + (w - left - 12.0) / 2.0,
+            h + 14.0,
+            num(mid),
+            w - 12.0,
+            h + 14.0,
+            num(last.1),
+            left + (w - left - 12.0) / 2.0,
+            h + 32.0,
+            esc(name.split(':').next().unwrap_or(name))
         );
     }
     let _ = write!(
@@ -240,7 +348,7 @@ pub fn page(ctx: &Context) -> String {
                 continue;
             }
             rows.push((
-                ctx.route_label(i).chars().take(38).collect(),
+                fit_words(&ctx.route_label(i), 38),
                 rate(o),
                 format!("{:.1}% of {}", rate(o), o.known),
                 COLORS[crate::report::dest_index(rr.destination)],
@@ -282,7 +390,7 @@ pub fn page(ctx: &Context) -> String {
                 .filter(|(_, g)| g.outcome.known > 0)
                 .map(|(name, g)| {
                     (
-                        name.chars().take(36).collect(),
+                        fit_words(name, 36),
                         rate(&g.outcome),
                         format!("{:.1}% of {}", rate(&g.outcome), g.outcome.known),
                         "#546e7a",
@@ -320,6 +428,15 @@ pub fn page(ctx: &Context) -> String {
         body.push_str(&histogram(&caption, &d.histogram(20)));
     }
     body.push_str("</div>");
+
+    if ctx.outcome.is_some() {
+        body.push_str("<h2>Calibration: conversion per score decile</h2><p class=sub>Is a higher score a likelier conversion? Each bar is a tenth of the scored leads, lowest scores left; whiskers: the 95% Wilson interval; pale bars: fewer than 30 known outcomes, too few to judge.</p><div class=grid>");
+        body.push_str(&calibration("total", &r.total));
+        for (s, d) in m.scores.iter().zip(&r.scores) {
+            body.push_str(&calibration(&s.name, d));
+        }
+        body.push_str("</div>");
+    }
 
     body.push_str("<h2>Score rules</h2><table><tr><th>score</th><th>rule</th><th>fired</th><th>%</th><th>data gaps</th><th>%</th></tr>");
     for (i, rule) in m.rules.iter().enumerate() {

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Context, Group, Outcome, DESTS, RELATIVE_ERROR};
-use crate::present::{num, pct};
+use crate::present::{fit_words, num, pct};
 
 fn rate_cols(ctx: &Context, o: &Outcome) -> String {
     if ctx.outcome.is_none() {
@@ -115,7 +115,7 @@ pub fn text(ctx: &Context) -> String {
         "\nRoute rules (undecided: leads passed over for lack of data)"
     );
     for i in 0..m.routes.len() {
-        let label: String = ctx.route_label(i).chars().take(w - 3).collect();
+        let label = fit_words(&ctx.route_label(i), w - 3);
         let und = if r.undecided[i] > 0 {
             format!("  undecided {}", r.undecided[i])
         } else {
@@ -169,7 +169,7 @@ pub fn text(ctx: &Context) -> String {
     );
     for (ri, rule) in m.rules.iter().enumerate() {
         let label = format!("{}: {}", m.scores[rule.score as usize].name, rule.name);
-        let label: String = label.chars().take(36).collect();
+        let label = fit_words(&label, 36);
         let _ = writeln!(
             out,
             "  {:<36}{:>8}  {:>6}  {:>10}  {:>6}",
@@ -199,10 +199,7 @@ pub fn text(ctx: &Context) -> String {
             let _ = writeln!(
                 out,
                 "  {:<36}{:>8}  {:>6}",
-                format!("{} (\"{}\")", field.name, field.key)
-                    .chars()
-                    .take(36)
-                    .collect::<String>(),
+                fit_words(&format!("{} (\"{}\")", field.name, field.key), 36),
                 n,
                 pct(n, scored)
             );
@@ -326,7 +323,7 @@ fn groups_text(out: &mut String, ctx: &Context, by: &str) {
             rest.outcome.known += g.outcome.known;
             continue;
         }
-        group_line(out, ctx, &name.chars().take(28).collect::<String>(), g);
+        group_line(out, ctx, &fit_words(name, 28), g);
     }
     if rest_n > 0 {
         group_line(out, ctx, &format!("({rest_n} other groups)"), &rest);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args};
 use leadgate::{Agreement, Lead};
 
-use crate::common::ScoringArgs;
+use crate::common::{ReportFormat, ScoringArgs};
 use crate::input::{self, Record};
 use crate::stream::{bind, csv_binders, CHUNK};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
@@ -24,6 +24,10 @@ pub struct ExplainArgs {
     /// Explain the lead at this 0-based position of INPUT.
     #[arg(long, requires = "input")]
     pub index: Option<usize>,
+    /// Output format: text for a person, or json (the explanation's data,
+    /// one line of canonical JSON, as every front gives it).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub scoring: ScoringArgs,
 }
@@ -46,7 +50,13 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     notes.note(&agreement, &lead);
     notes.warn();
     let explanation = agreement.explain(index, &lead, &opts);
-    crate::output::print_for_people(&explanation.text())?;
+    match args.format {
+        ReportFormat::Text => crate::output::print_for_people(&explanation.text())?,
+        ReportFormat::Json => crate::output::print(&format!(
+            "{}\n",
+            leadgate::to_canonical_json(&explanation).unwrap_or_default()
+        ))?,
+    }
     Ok(if explanation.decision().error().is_some() {
         EXIT_REJECTED
     } else {

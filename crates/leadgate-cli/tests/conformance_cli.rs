@@ -173,3 +173,132 @@ fn cli_matches_the_corpus() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The corpus's explanations (`explain --format json`, byte for byte),
+/// reports (`report --format json`, the same JSON) and diffs (`diff
+/// --format json`).
+#[test]
+fn cli_matches_the_explanations_reports_and_diffs() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut failures = Vec::new();
+    for file in &files {
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let case = parse_case(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let dir = scratch(&format!("views-{stem}"));
+        let (a, l) = (dir.join("case.lead"), dir.join("leads.json"));
+        std::fs::write(&a, &case.agreement).unwrap();
+        let array: Vec<&str> = case.leads.iter().map(|x| x.get()).collect();
+        std::fs::write(&l, format!("[{}]", array.join(",\n"))).unwrap();
+        let (a, l) = (
+            a.to_string_lossy().into_owned(),
+            l.to_string_lossy().into_owned(),
+        );
+        let common = [
+            "--as-of",
+            case.as_of.as_str(),
+            "--on-bad-value",
+            case.on_bad_value.as_str(),
+        ];
+        let expected = std::fs::read_to_string(
+            file.with_file_name(format!("{stem}.explained.expected.jsonl")),
+        )
+        .unwrap();
+        for (i, want) in expected.lines().enumerate() {
+            let index = i.to_string();
+            let args = [
+                &[
+                    "explain",
+                    a.as_str(),
+                    "--index",
+                    &index,
+                    l.as_str(),
+                    "--format",
+                    "json",
+                ][..],
+                &common[..],
+            ]
+            .concat();
+            let (_, got) = score(&args, None);
+            if got.trim_end() != want {
+                failures.push(format!(
+                    "{stem}, explanation {i}:\n  want {want}\n  got  {}",
+                    got.trim_end()
+                ));
+            }
+        }
+        let want: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(file.with_file_name(format!("{stem}.report.expected.jsonl")))
+                .unwrap(),
+        )
+        .unwrap();
+        let (_, got) = score(
+            &[
+                &["report", a.as_str(), l.as_str(), "--format", "json"][..],
+                &common[..],
+            ]
+            .concat(),
+            None,
+        );
+        match serde_json::from_str::<serde_json::Value>(&got) {
+            Ok(got) if got == want => {}
+            _ => failures.push(format!("{stem}: the report differs: {got}")),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let diffs = cases_dir().join("../diffs");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&diffs)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "json")
+                && !p.to_string_lossy().ends_with(".expected.json")
+        })
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 2);
+    for file in &cases {
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let dir = scratch(&format!("diff-{stem}"));
+        let (o, n, l) = (
+            dir.join("old.lead"),
+            dir.join("new.lead"),
+            dir.join("leads.json"),
+        );
+        std::fs::write(&o, case["old"].as_str().unwrap()).unwrap();
+        std::fs::write(&n, case["new"].as_str().unwrap()).unwrap();
+        std::fs::write(&l, case["leads"].to_string()).unwrap();
+        let changes = case["changes"].to_string();
+        let (_, got) = score(
+            &[
+                "diff",
+                o.to_str().unwrap(),
+                n.to_str().unwrap(),
+                l.to_str().unwrap(),
+                "--changes",
+                &changes,
+                "--format",
+                "json",
+                "--as-of",
+                case["as_of"].as_str().unwrap(),
+            ],
+            None,
+        );
+        let want: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(file.with_file_name(format!("{stem}.expected.json"))).unwrap(),
+        )
+        .unwrap();
+        match serde_json::from_str::<serde_json::Value>(&got) {
+            Ok(got) if got == want => {}
+            _ => failures.push(format!("diff {stem} differs: {got}")),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

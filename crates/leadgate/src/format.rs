@@ -51,7 +51,7 @@ pub fn format(source: &str) -> Result<String, FormatError> {
         caps: Vec::new(),
     };
     f.file(file)?;
-    let out = f.render(&comments(source, file_leaves(source)?));
+    let out = f.render(&comments(source));
     verify(source, &out)?;
     Ok(out)
 }
@@ -68,15 +68,6 @@ fn parse_tree(source: &str) -> Result<Pair<'_, Rule>, FormatError> {
         .ok_or_else(|| FormatError::Internal("empty parse".into()))
 }
 
-fn file_leaves(source: &str) -> Result<Vec<(usize, usize)>, FormatError> {
-    Ok(parse_tree(source)?
-        .into_inner()
-        .flatten()
-        .filter(|p| p.clone().into_inner().next().is_none())
-        .map(|p| (p.as_span().start(), p.as_span().end()))
-        .collect())
-}
-
 #[derive(Debug, Clone)]
 struct Comment {
     start: usize,
@@ -84,34 +75,17 @@ struct Comment {
     text: String,
 }
 
-/// Comments: a `#` outside every token runs to the end of its line.
-fn comments(src: &str, mut leaves: Vec<(usize, usize)>) -> Vec<Comment> {
-    leaves.sort_unstable();
-    let bytes = src.as_bytes();
-    let mut out = Vec::new();
-    let mut leaf = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        while leaf < leaves.len() && leaves[leaf].1 <= i {
-            leaf += 1;
-        }
-        if leaf < leaves.len() && leaves[leaf].0 <= i && i < leaves[leaf].1 {
-            i = leaves[leaf].1;
-            continue;
-        }
-        if bytes[i] == b'#' {
-            let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
-            out.push(Comment {
-                start: i,
-                end,
-                text: src[i..end].trim_end().to_string(),
-            });
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-    out
+/// Comments: a `#` outside strings and regexes runs to the end of its line
+/// (the one tokenizer of the text, as the limits and explanations read it).
+fn comments(src: &str) -> Vec<Comment> {
+    crate::syntax::tokens(src)
+        .filter(|t| t.kind == crate::syntax::TokenKind::Comment)
+        .map(|t| Comment {
+            start: t.start,
+            end: t.end,
+            text: src[t.start..t.end].trim_end().to_string(),
+        })
+        .collect()
 }
 
 /// A line of an aligned table: padded cells, then an optional condition
@@ -974,7 +948,7 @@ fn verify(before: &str, after: &str) -> Result<(), FormatError> {
         )));
     }
     let texts = |s: &str| -> Result<Vec<String>, FormatError> {
-        let mut v: Vec<String> = comments(s, file_leaves(s)?)
+        let mut v: Vec<String> = comments(s)
             .into_iter()
             .map(|c| c.text)
             .collect();

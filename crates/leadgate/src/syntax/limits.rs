@@ -2,6 +2,7 @@
 //! can exhaust the stack: agreement size, bracket nesting, runs of prefix
 //! operators.
 
+use super::lexer::Kind;
 use crate::diagnostic::{codes, Sink, Span};
 
 /// Largest agreement text accepted, in bytes.
@@ -33,91 +34,49 @@ pub(crate) fn prescan(source: &str, sink: &mut Sink<'_>) -> bool {
         );
         return false;
     }
-    let bytes = source.as_bytes();
-    let mut i = 0;
     let mut depth = 0usize;
     let mut run = 0usize;
-    let mut after_matches = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-                run = 0;
-                after_matches = false;
-                continue;
-            }
-            b'/' if after_matches => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'/' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-                run = 0;
-                after_matches = false;
-                continue;
-            }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                run += 1;
-                if depth > MAX_NESTING {
-                    sink.error(
-                        codes::LIMIT,
-                        Span::new(i, i + 1),
-                        format!("brackets nest too deeply: more than {MAX_NESTING} levels"),
-                    );
-                    return false;
-                }
-            }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                run = 0;
-            }
-            b'-' | b'+' | b'!' => run += 1,
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            _ if b.is_ascii_alphanumeric() || b == b'_' => {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                let word = &source[start..i];
-                after_matches = word == "matches";
-                if word == "not" {
+    for t in super::lexer::tokens(source) {
+        let text = &source[t.start..t.end];
+        match t.kind {
+            Kind::Comment | Kind::Space => continue,
+            Kind::Str | Kind::Regex => run = 0,
+            Kind::Word => {
+                if text == "not" {
                     run += 1;
                 } else {
                     run = 0;
                 }
-                if run > MAX_PREFIX_RUN {
-                    sink.error(
-                        codes::LIMIT,
-                        Span::new(start, i),
-                        format!("too many operators in a row: more than {MAX_PREFIX_RUN}"),
-                    );
-                    return false;
-                }
-                continue;
             }
-            _ => run = 0,
+            Kind::Punct => match text {
+                "(" | "[" | "{" => {
+                    depth += 1;
+                    run += 1;
+                    if depth > MAX_NESTING {
+                        sink.error(
+                            codes::LIMIT,
+                            Span::new(t.start, t.end),
+                            format!("brackets nest too deeply: more than {MAX_NESTING} levels"),
+                        );
+                        return false;
+                    }
+                }
+                ")" | "]" | "}" => {
+                    depth = depth.saturating_sub(1);
+                    run = 0;
+                }
+                "-" | "+" | "!" => run += 1,
+                _ => run = 0,
+            },
         }
         if run > MAX_PREFIX_RUN {
             sink.error(
                 codes::LIMIT,
-                Span::new(i, i + 1),
+                Span::new(t.start, t.end),
                 format!("too many operators in a row: more than {MAX_PREFIX_RUN}"),
             );
             return false;
         }
-        i += 1;
     }
     true
 }

@@ -1,6 +1,7 @@
 //! Stage 1, parse: agreement text → syntax tree with spans.
 
 pub mod ast;
+mod lexer;
 pub mod limits;
 mod literal;
 pub(crate) mod parse;
@@ -8,6 +9,7 @@ mod snippet;
 
 pub(crate) use literal::parse_date;
 pub use parse::parse;
+pub(crate) use lexer::{tokens, Kind as TokenKind};
 pub(crate) use snippet::snippet;
 
 /// The pest parser generated from `grammar/leadgate.pest`.

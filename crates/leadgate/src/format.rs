@@ -948,10 +948,7 @@ fn verify(before: &str, after: &str) -> Result<(), FormatError> {
         )));
     }
     let texts = |s: &str| -> Result<Vec<String>, FormatError> {
-        let mut v: Vec<String> = comments(s)
-            .into_iter()
-            .map(|c| c.text)
-            .collect();
+        let mut v: Vec<String> = comments(s).into_iter().map(|c| c.text).collect();
         v.sort();
         Ok(v)
     };

@@ -106,9 +106,17 @@ fn explanations_and_reports_of_every_case() {
             explained.push('\n');
             report.add(e.decision(), None, None);
         }
-        check(&with_suffix(path, ".explained.expected.jsonl"), &explained, &mut failures);
+        check(
+            &with_suffix(path, ".explained.expected.jsonl"),
+            &explained,
+            &mut failures,
+        );
         let json = to_canonical_json(&report.to_json("", 20)).unwrap() + "\n";
-        check(&with_suffix(path, ".report.expected.jsonl"), &json, &mut failures);
+        check(
+            &with_suffix(path, ".report.expected.jsonl"),
+            &json,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -145,3 +145,41 @@ fn bundled_agreements_have_no_look_alike_names() {
         }
     }
 }
+
+/// A `CompileError` is a miette diagnostic whose related diagnostics carry
+/// the source and a label each: `fn main() -> miette::Result<()>` shows them
+/// all, not "the agreement has 1 error(s)".
+#[test]
+fn compile_errors_render_through_miette_with_every_diagnostic() {
+    let src = std::fs::read_to_string(common::repo_root().join("tests/broken/unknown-names.lead"))
+        .unwrap();
+    let err = Agreement::compile(&src)
+        .unwrap_err()
+        .with_file_name("unknown-names.lead");
+    assert!(err.diagnostics().len() >= 3);
+    let report = miette::Report::new(err.clone());
+    let mut out = String::new();
+    miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .render_report(&mut out, report.as_ref())
+        .unwrap();
+    for d in err.diagnostics() {
+        assert!(out.contains(d.code.as_str()), "{} missing:\n{out}", d.code);
+        assert!(out.contains(&d.message), "{} missing:\n{out}", d.message);
+        if let Some(help) = &d.help {
+            assert!(out.contains(help.as_str()), "{help} missing:\n{out}");
+        }
+    }
+    assert!(out.contains("unknown-names.lead"), "{out}");
+    // Display lists every diagnostic with its line and column.
+    let display = err.to_string();
+    assert!(
+        display.starts_with("unknown-names.lead does not compile:"),
+        "{display}"
+    );
+    for d in err.diagnostics() {
+        assert!(
+            display.contains(&format!("(line {}, column {})", d.line, d.column)),
+            "{display}"
+        );
+    }
+}

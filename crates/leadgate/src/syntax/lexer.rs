@@ -121,14 +121,18 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
-        tokens(text).map(|t| (t.kind, &text[t.start..t.end])).collect()
+        tokens(text)
+            .map(|t| (t.kind, &text[t.start..t.end]))
+            .collect()
     }
 
     #[test]
     fn strings_regexes_and_comments() {
         assert_eq!(
-            kinds(r#"title matches /a#b\/c/i # note "x"
-"s # not a comment \" still" / 2"#),
+            kinds(
+                r#"title matches /a#b\/c/i # note "x"
+"s # not a comment \" still" / 2"#
+            ),
             vec![
                 (Kind::Word, "title"),
                 (Kind::Space, " "),
@@ -149,7 +153,14 @@ mod tests {
 
     #[test]
     fn every_byte_is_in_one_token_whatever_the_text() {
-        for text in ["", "\"unterminated é", "matches /open", "é#\u{1F600}", "a\\", "\"\\é\""] {
+        for text in [
+            "",
+            "\"unterminated é",
+            "matches /open",
+            "é#\u{1F600}",
+            "a\\",
+            "\"\\é\"",
+        ] {
             let mut at = 0;
             for t in tokens(text) {
                 assert_eq!(t.start, at, "{text:?}");

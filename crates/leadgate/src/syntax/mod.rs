@@ -7,9 +7,9 @@ mod literal;
 pub(crate) mod parse;
 mod snippet;
 
+pub(crate) use lexer::{tokens, Kind as TokenKind};
 pub(crate) use literal::parse_date;
 pub use parse::parse;
-pub(crate) use lexer::{tokens, Kind as TokenKind};
 pub(crate) use snippet::snippet;
 
 /// The pest parser generated from `grammar/leadgate.pest`.

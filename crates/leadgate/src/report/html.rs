@@ -104,7 +104,7 @@ fn hbars(rows: &[(String, f64, String, &str)], max: f64, marker: Option<(f64, &s
     let height = h * rows.len() as f64 + 24.0;
     let mut s = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{height}" role="img">"#,
-        lw + bw + 150.0
+        lw + bw + 320.0
     );
     for (i, (label, v, text, color)) in rows.iter().enumerate() {
         let y = i as f64 * h + 4.0;
@@ -263,6 +263,15 @@ fn histogram(name: &str, bins: &[(f64, f64, u64)]) -> String {
     s
 }
 
+/// `40.0% of 2868 (95%: 38.2–41.8%)`, or `… too few to judge`.
+fn rate_text(o: &Outcome) -> String {
+    let ci = o.wilson95().map_or(String::new(), |(a, b)| {
+        format!(" (95%: {:.1}–{:.1}%)", 100.0 * a, 100.0 * b)
+    });
+    let small = if o.too_small() { " · too few to judge" } else { "" };
+    format!("{:.1}% of {}{ci}{small}", rate(o), o.known)
+}
+
 fn rate(o: &Outcome) -> f64 {
     o.rate().unwrap_or(0.0) * 100.0
 }
@@ -350,7 +359,7 @@ pub fn page(ctx: &Context) -> String {
             rows.push((
                 fit_words(&ctx.route_label(i), 38),
                 rate(o),
-                format!("{:.1}% of {}", rate(o), o.known),
+                rate_text(o),
                 COLORS[crate::report::dest_index(rr.destination)],
             ));
         }
@@ -392,7 +401,7 @@ pub fn page(ctx: &Context) -> String {
                     (
                         fit_words(name, 36),
                         rate(&g.outcome),
-                        format!("{:.1}% of {}", rate(&g.outcome), g.outcome.known),
+                        rate_text(&g.outcome),
                         "#546e7a",
                     )
                 })

@@ -215,6 +215,13 @@ pub fn text(ctx: &Context) -> String {
     }
     if let Some(by) = ctx.by {
         groups_text(&mut out, ctx, by);
+        if ctx.outcome.is_some() {
+            let _ = writeln!(
+                out,
+                "  * fewer than {} leads with a known outcome: too few to judge",
+                super::MIN_KNOWN
+            );
+        }
     }
     if let Some(o) = ctx.outcome {
         let _ = writeln!(
@@ -300,7 +307,7 @@ fn groups_text(out: &mut String, ctx: &Context, by: &str) {
         groups.len()
     );
     let conv_head = if ctx.outcome.is_some() {
-        format!("  {:>8}  {:>6}", "conv.", "lift")
+        format!("  {:>8}  {:>11}  {:>6}", "conv.", "95% CI", "lift")
     } else {
         String::new()
     };
@@ -334,10 +341,9 @@ fn group_line(out: &mut String, ctx: &Context, name: &str, g: &Group) {
     let scored = g.leads - g.rejected;
     let conv = if ctx.outcome.is_some() {
         format!(
-            "  {:>8}  {:>6}",
-            g.outcome
-                .rate()
-                .map_or("-".into(), |x| format!("{:.1}%", 100.0 * x)),
+            "  {:>8}  {:>11}  {:>6}",
+            rate(&g.outcome),
+            ci(&g.outcome),
             ctx.report
                 .lift(&g.outcome)
                 .map_or("-".into(), |l| format!("{l:.2}x"))

@@ -147,3 +147,27 @@ def test_spark_names_the_missing_column(spark, education):
         scored = leadgate.spark.score(df, education, as_of=AS_OF, allow_missing_columns=True)
     assert scored.count() == 9240
 
+
+def test_spark_report_equals_the_cli_without_collecting_decisions(spark, education):
+    """`leadgate.spark.report` over 5 partitions gives the JSON of
+    `leadgate report … --format json`: each partition's report comes to the
+    driver as its state (one row each), never its decisions."""
+    from conftest import X_EDUCATION
+    from test_analysis import AGREEMENT, BY, OUTCOME, _run
+    from test_analysis import AS_OF as DATE
+
+    pd = pytest.importorskip("pandas")
+    import json
+
+    want = json.loads(_run("report", AGREEMENT, X_EDUCATION, "--by", BY, "--outcome", OUTCOME,
+                           "--format", "json", "--as-of", DATE))
+    frame = pd.read_csv(X_EDUCATION, dtype=str)
+    df = spark.createDataFrame(frame.astype(object).where(frame.notna(), None)).repartition(5)
+    assert df.rdd.getNumPartitions() == 5
+    report = leadgate.spark.report(df, education, by=BY, outcome=OUTCOME, as_of=DATE)
+    assert isinstance(report, leadgate.Report)
+    assert report.to_dict() == want
+    with pytest.raises(ValueError, match="no column 'Nope'"):
+        leadgate.spark.report(df, education, by="Nope", as_of=DATE)
+    with pytest.raises(ValueError, match="no lead has a truthy or falsy value"):
+        leadgate.spark.report(df, education, outcome="Lead Origin", as_of=DATE)

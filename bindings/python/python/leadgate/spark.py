@@ -158,6 +158,7 @@ def report(
     as its exact state (a few kilobytes) and the parts are merged there. No
     decision is collected to the driver."""
     from . import Report, _check_outcome
+    from ._leadgate import Agreement as Native
 
     compiled, as_of = _on_driver(agreement, as_of)
     text = compiled.source
@@ -172,7 +173,7 @@ def report(
         by=by, outcome=outcome, as_of=as_of, on_bad_value=on_bad_value, threads=threads,
         allow_missing_columns=True,
     )
-    compiled.report([], **options)  # a bad option fails here, not in every task
+    Native.report(compiled, [], **options)  # a bad option fails here, not in every task
     wanted = set(compiled.input_keys) | set(extra)
     kept = [c for c in df.columns if c in wanted]
     source = df.select(*["`" + c.replace("`", "``") + "`" for c in kept]) if kept else df.select()
@@ -180,13 +181,14 @@ def report(
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
+        # The native report: parts are not checked for outcomes, the whole is.
         scorer = _compiled(text)
-        part = scorer.report([], **options)
+        part = Native.report(scorer, [], **options)
         for batch in batches:
-            part.merge(scorer.report(batch, **options))
+            part.merge(Native.report(scorer, batch, **options))
         yield pa.RecordBatch.from_arrays([pa.array([part.to_state()])], names=["state"])
 
-    merged = compiled.report([], **options)
+    merged = Native.report(compiled, [], **options)
     for row in source.mapInArrow(run, "state string").collect():
         merged.merge(Report.from_state(compiled, row["state"]))
     if title is not None:

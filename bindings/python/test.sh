@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the leadgate Python package into its own virtualenv and runs its
-# pytest suite (dicts, Arrow, pandas, polars, Spark local[2], conformance).
+# Builds the leadgate Python package into its own virtualenv, checks its
+# type stubs (mypy.stubtest) and runs its pytest suite (dicts, Arrow,
+# pandas, polars, Spark local[2], conformance).
 # Idempotent: the venv is created once and reused; the package is rebuilt
 # (incrementally) and reinstalled on every run.
 #
@@ -27,11 +28,16 @@ py="$venv/bin/python"
 # The maturin build backend runs the `maturin` of the venv by name.
 export PATH="$venv/bin:$PATH"
 "$py" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.5,<2" pytest "pyarrow>=14" "pandas<3" "polars>=1" "pyspark>=3.4"
+    "maturin>=1.5,<2" pytest mypy "pyarrow>=14" "pandas<3" "polars>=1" "pyspark>=3.4"
 
 echo "test.sh: building and installing leadgate (release)" >&2
 "$py" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
     --force-reinstall --no-deps "$here"
+
+# The stubs (_leadgate.pyi, and the package's annotations) against the
+# built module: a name, argument or default that differs fails here.
+echo "test.sh: mypy.stubtest leadgate" >&2
+"$py" -m mypy.stubtest leadgate --mypy-config-file "$here/pyproject.toml"
 
 export PYSPARK_PYTHON="$py"
 export PYSPARK_DRIVER_PYTHON="$py"

@@ -1,21 +1,19 @@
-//! Arrow in, Arrow out: record batches are read column by column, in place
-//! (strings are borrowed from the Arrow buffers), and decisions come back as
-//! columns, built on the scoring threads. No Python object is made per row.
+//! Arrow in: record batches are read column by column, in place (strings
+//! are borrowed from the Arrow buffers), on the scoring threads. No Python
+//! object is made per row.
 
 use std::borrow::Cow;
-use std::ops::Range;
-use std::sync::Arc;
 
-use arrow_array::builder::{Float64Builder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float64Array, Int64Array, LargeStringArray, OffsetSizeTrait,
-    RecordBatch, StringArray, StringViewArray,
+    Array, BooleanArray, Float64Array, Int64Array, LargeStringArray, OffsetSizeTrait, RecordBatch,
+    StringArray, StringViewArray,
 };
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
-use leadgate::{Agreement, Decision, Model, Raw, ScoreOptions, Threads};
+use arrow_schema::{DataType, TimeUnit};
+use leadgate::{Agreement, Decision, Raw, ScoreOptions};
 
+use crate::block::KeySet;
 use crate::dates::PERIOD;
 
 /// Reads the raw value of one row of a column.
@@ -166,51 +164,10 @@ fn getter(array: &dyn Array, depth: u32) -> Getter<'_> {
     }
 }
 
-/// The names of the decision columns, in order.
-pub fn decision_schema(agreement: &Agreement, prefix: &str) -> Result<SchemaRef, String> {
-    let m = agreement.model();
-    let utf8 = |name: &str| Field::new(format!("{prefix}{name}"), DataType::Utf8, true);
-    let mut fields = vec![
-        utf8("route"),
-        utf8("queue"),
-        utf8("route_rule"),
-        Field::new(format!("{prefix}follow_up_within_s"), DataType::Int64, true),
-        Field::new(format!("{prefix}total"), DataType::Float64, true),
-    ];
-    for s in &m.scores {
-        fields.push(Field::new(
-            format!("{prefix}{}", s.name),
-            DataType::Float64,
-            true,
-        ));
-    }
-    for g in &m.grades {
-        fields.push(utf8(&g.name));
-    }
-    fields.push(Field::new(
-        format!("{prefix}fired"),
-        DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
-        true,
-    ));
-    fields.push(utf8("error"));
-    let mut seen = std::collections::HashSet::new();
-    for f in &fields {
-        if !seen.insert(f.name().clone()) {
-            return Err(format!(
-                "the decision column `{}` would appear twice: a score or grade has the name of \
-                 one of the decision columns (route, queue, route_rule, follow_up_within_s, \
-                 total, fired, error); rename it in the agreement",
-                f.name()
-            ));
-        }
-    }
-    Ok(Arc::new(Schema::new(fields)))
-}
-
 /// One input column, read by its type. The common types are read in place
 /// (a text is borrowed from the Arrow buffer); every other type goes through
 /// its [`Getter`], which reads these types the same way.
-enum Column<'a> {
+pub(crate) enum Column<'a> {
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     Utf8View(&'a StringViewArray),
@@ -250,7 +207,7 @@ impl<'a> Column<'a> {
     }
 
     /// The raw value of row `i` (`Raw::Null` where the row is null).
-    fn read(&self, i: usize) -> Raw<'a> {
+    pub(crate) fn read(&self, i: usize) -> Raw<'a> {
         fn str_at<'a, A: Array>(a: &A, i: usize, value: impl Fn(usize) -> &'a str) -> Raw<'a> {
             if a.is_null(i) {
                 Raw::Null
@@ -276,192 +233,53 @@ impl<'a> Column<'a> {
     }
 }
 
-/// Scores every row of `batch` and returns its decision columns (`schema`,
-/// from [`decision_schema`]); decisions are numbered from `first_index`.
-///
-/// The rows are split into chunks, and each chunk is read, bound, scored and
-/// written to column builders of its own on one thread, each decision
-/// dropped as soon as it is written; the chunks' columns are then joined.
-pub fn score_batch(
-    agreement: &Agreement,
-    keys: &[(String, u32)],
-    batch: &RecordBatch,
-    first_index: usize,
-    opts: &ScoreOptions,
-    pool: &Threads,
-    schema: &SchemaRef,
-) -> Result<RecordBatch, ArrowError> {
-    let input = batch.schema();
-    let columns: Vec<(u32, Column<'_>)> = keys
-        .iter()
-        .filter_map(|(key, slot)| {
-            let idx = input.index_of(key).ok()?;
-            let array = batch.column(idx).as_ref();
-            // pandas' Period columns arrive as this extension type over
-            // int64 ordinals (months since 1970, …), not as instants.
-            let column = match input.field(idx).extension_type_name() {
-                Some("pandas.period") => Column::Other(non_null(array, |_| Raw::Other(PERIOD))),
-                _ => Column::new(array),
-            };
-            Some((*slot, column))
-        })
-        .collect();
-    let mut parts = pool.map_ranges(batch.num_rows(), 256, |rows| {
-        score_rows(agreement, &columns, rows, first_index, opts)
-    });
-    let columns = match parts.len() {
-        0 => Output::new(agreement.model(), 0).finish(),
-        1 => parts.pop().unwrap_or_default(),
-        _ => {
-            let width = parts.first().map_or(0, Vec::len);
-            let mut joined = Vec::with_capacity(width);
-            for j in 0..width {
-                let pieces: Vec<&dyn Array> = parts
-                    .iter()
-                    .filter_map(|p| p.get(j))
-                    .map(|a| a.as_ref())
-                    .collect();
-                joined.push(arrow_select::concat::concat(&pieces)?);
-            }
-            joined
-        }
-    };
-    RecordBatch::try_new(schema.clone(), columns)
+/// A record batch's columns as an agreement reads them: each of its input
+/// keys that the batch has, with the field slot it fills. The first
+/// column of a name is read, as everywhere.
+pub(crate) struct Rows<'a> {
+    columns: Vec<(u32, Column<'a>)>,
+    /// The index of the batch's first row in its input.
+    first: usize,
 }
 
-fn score_rows(
-    agreement: &Agreement,
-    columns: &[(u32, Column<'_>)],
-    rows: Range<usize>,
-    first_index: usize,
-    opts: &ScoreOptions,
-) -> Vec<ArrayRef> {
-    let m = agreement.model();
-    let mut out = Output::new(m, rows.len());
-    for row in rows {
-        let mut b = agreement.lead_builder(opts.on_bad_value);
-        for (slot, column) in columns {
+impl<'a> Rows<'a> {
+    pub(crate) fn new(keys: &KeySet, batch: &'a RecordBatch, first: usize) -> Self {
+        let columns = keys
+            .names
+            .iter()
+            .zip(&keys.slots)
+            .filter_map(|(key, slot)| Some((*slot, column(batch, key)?)))
+            .collect();
+        Rows { columns, first }
+    }
+
+    /// Binds and scores row `row`.
+    pub(crate) fn decide(
+        &self,
+        agreement: &Agreement,
+        row: usize,
+        opts: &ScoreOptions,
+    ) -> Decision {
+        let mut b = agreement.lead_builder(opts.bad_values());
+        for (slot, column) in &self.columns {
             let raw = column.read(row);
             if !matches!(raw, Raw::Null) {
                 b.set(*slot, raw);
             }
         }
-        let lead = b.finish();
-        out.push(m, &agreement.decide(first_index + row, &lead, opts));
+        agreement.decide(self.first + row, &b.finish(), opts)
     }
-    out.finish()
 }
 
-/// The longest of some names, for sizing a string builder.
-fn longest<'s>(names: impl Iterator<Item = &'s str>) -> usize {
-    names.map(str::len).max().unwrap_or(0)
-}
-
-/// The decision columns of some rows, being built.
-struct Output {
-    route: StringBuilder,
-    queue: StringBuilder,
-    rule: StringBuilder,
-    within: Int64Builder,
-    total: Float64Builder,
-    scores: Vec<Float64Builder>,
-    grades: Vec<StringBuilder>,
-    fired: ListBuilder<StringBuilder>,
-    error: StringBuilder,
-}
-
-impl Output {
-    /// Builders sized for `n` rows: the route, queue, rule and grade columns
-    /// hold at most their longest name per row, so they never grow.
-    fn new(m: &Model, n: usize) -> Self {
-        let routes = &m.routes;
-        let text = |longest: usize| StringBuilder::with_capacity(n, n * longest);
-        let rule_name = if m.rules.is_empty() {
-            0
-        } else {
-            m.rules.iter().map(|r| r.name.len()).sum::<usize>() / m.rules.len()
-        };
-        Output {
-            route: text(longest(routes.iter().map(|r| r.destination.as_str()))),
-            queue: text(longest(routes.iter().filter_map(|r| r.queue.as_deref()))),
-            rule: text(longest(routes.iter().filter_map(|r| r.name.as_deref()))),
-            within: Int64Builder::with_capacity(n),
-            total: Float64Builder::with_capacity(n),
-            scores: m
-                .scores
-                .iter()
-                .map(|_| Float64Builder::with_capacity(n))
-                .collect(),
-            grades: m
-                .grades
-                .iter()
-                .map(|g| text(longest(g.labels.iter().map(String::as_str))))
-                .collect(),
-            fired: ListBuilder::with_capacity(
-                StringBuilder::with_capacity(2 * n, 2 * n * rule_name),
-                n,
-            ),
-            error: StringBuilder::with_capacity(n, 0),
-        }
-    }
-
-    fn push(&mut self, m: &Model, d: &Decision) {
-        match &d.outcome {
-            Ok(v) => {
-                let r = m.routes.get(v.route as usize);
-                self.route.append_option(r.map(|r| r.destination.as_str()));
-                self.queue.append_option(r.and_then(|r| r.queue.as_deref()));
-                self.rule.append_option(r.and_then(|r| r.name.as_deref()));
-                self.within.append_option(r.and_then(|r| r.within_s));
-                self.total.append_value(v.total);
-                for (b, x) in self.scores.iter_mut().zip(&v.scores) {
-                    b.append_value(*x);
-                }
-                for ((b, g), label) in self.grades.iter_mut().zip(&m.grades).zip(&v.grades) {
-                    b.append_option(g.labels.get(*label as usize));
-                }
-                for f in &v.fired {
-                    self.fired
-                        .values()
-                        .append_option(m.rules.get(f.rule as usize).map(|r| r.name.as_str()));
-                }
-                self.fired.append(true);
-                self.error.append_null();
-            }
-            Err(e) => {
-                self.route.append_null();
-                self.queue.append_null();
-                self.rule.append_null();
-                self.within.append_null();
-                self.total.append_null();
-                for b in self.scores.iter_mut() {
-                    b.append_null();
-                }
-                for b in self.grades.iter_mut() {
-                    b.append_null();
-                }
-                self.fired.append(false);
-                self.error.append_value(e.to_string());
-            }
-        }
-    }
-
-    fn finish(mut self) -> Vec<ArrayRef> {
-        let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(self.route.finish()),
-            Arc::new(self.queue.finish()),
-            Arc::new(self.rule.finish()),
-            Arc::new(self.within.finish()),
-            Arc::new(self.total.finish()),
-        ];
-        for mut b in self.scores {
-            columns.push(Arc::new(b.finish()));
-        }
-        for mut b in self.grades {
-            columns.push(Arc::new(b.finish()));
-        }
-        columns.push(Arc::new(self.fired.finish()));
-        columns.push(Arc::new(self.error.finish()));
-        columns
-    }
+/// The column `name` of `batch`, read by its type (the first of that name).
+pub(crate) fn column<'a>(batch: &'a RecordBatch, name: &str) -> Option<Column<'a>> {
+    let input = batch.schema_ref();
+    let idx = input.index_of(name).ok()?;
+    let array = batch.column(idx).as_ref();
+    // pandas' Period columns arrive as this extension type over int64
+    // ordinals (months since 1970, …), not as instants.
+    Some(match input.field(idx).extension_type_name() {
+        Some("pandas.period") => Column::Other(non_null(array, |_| Raw::Other(PERIOD))),
+        _ => Column::new(array),
+    })
 }

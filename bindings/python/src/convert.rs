@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use leadgate::Raw;
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType};
@@ -19,10 +19,6 @@ const MAX_DEPTH: u32 = 8;
 fn decimal_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     static T: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     T.import(py, "decimal", "Decimal")
-}
-
-pub(crate) fn on_bad_value(text: &str) -> PyResult<leadgate::OnBadValue> {
-    text.parse().map_err(PyValueError::new_err)
 }
 
 /// What kind of value one Python object is, for the core's coercion. An
@@ -79,6 +75,16 @@ fn int_raw(value: &Bound<'_, PyAny>) -> Raw<'static> {
     }
 }
 
+/// A float: NaN is "no value" in Python data (pandas writes a blank cell
+/// so), as `None` is; infinities are values (bad ones for every field).
+fn float_raw(f: f64) -> Raw<'static> {
+    if f.is_nan() {
+        Raw::Null
+    } else {
+        Raw::Float(f)
+    }
+}
+
 fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
     // The common types first. Only `bool` and `int` overlap (`True` is an
     // `int`), so bool is asked before int; str and float cannot be
@@ -90,7 +96,7 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
         });
     }
     if let Ok(f) = value.cast::<PyFloat>() {
-        return Ok(Raw::Float(f.value()));
+        return Ok(float_raw(f.value()));
     }
     if value.is_none() {
         return Ok(Raw::Null);
@@ -145,10 +151,7 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
                 let int = value.call_method0("__index__")?;
                 return try_raw(&int, depth);
             }
-            "f" => {
-                let f: f64 = value.call_method0("__float__")?.extract()?;
-                return Ok(Raw::Float(f));
-            }
+            "f" => return Ok(float_raw(value.call_method0("__float__")?.extract()?)),
             "M" => return numpy_datetime(value, &dtype),
             _ => {}
         }
@@ -179,7 +182,7 @@ impl Val {
     /// comparison each; anything else (subclasses, numpy scalars, dates,
     /// lists, …) takes the general path, [`to_raw`], which gives the same
     /// raw value for these types too.
-    fn read(value: &Bound<'_, PyAny>, text: &mut String) -> PyResult<Val> {
+    pub(crate) fn read(value: &Bound<'_, PyAny>, text: &mut String) -> PyResult<Val> {
         if value.is_exact_instance_of::<PyString>() {
             if let Ok(s) = value.cast_exact::<PyString>() {
                 return Ok(match s.to_str() {
@@ -193,7 +196,10 @@ impl Val {
             }
         } else if value.is_exact_instance_of::<PyFloat>() {
             if let Ok(f) = value.cast_exact::<PyFloat>() {
-                return Ok(Val::Value(Raw::Float(f.value())));
+                return Ok(match float_raw(f.value()) {
+                    Raw::Null => Val::Absent,
+                    raw => Val::Value(raw),
+                });
             }
         } else if value.is_none() {
             return Ok(Val::Absent);
@@ -217,172 +223,6 @@ impl Val {
             Val::Text(start, end) => Raw::Str(Cow::Borrowed(text.get(*start..*end).unwrap_or(""))),
             Val::Value(raw) => borrow(raw),
         }
-    }
-}
-
-/// Leads read from Python objects: one [`Val`] per agreement key and lead,
-/// their texts, and the leads whose record itself was unusable. Owns all of
-/// it (no Python object), so it is `Send`.
-pub(crate) struct Block {
-    /// The index of the block's first lead in its batch.
-    pub(crate) first: usize,
-    pub(crate) leads: usize,
-    pub(crate) values: Vec<Val>,
-    pub(crate) text: String,
-    /// (position in the block, why the record is unusable).
-    pub(crate) errors: Vec<(usize, String)>,
-}
-
-impl Block {
-    pub(crate) fn new(first: usize) -> Self {
-        Block {
-            first,
-            leads: 0,
-            values: Vec::new(),
-            text: String::new(),
-            errors: Vec::new(),
-        }
-    }
-
-    /// Empties the block (keeping its buffers) to read leads from `first` on.
-    pub(crate) fn clear(&mut self, first: usize) {
-        self.first = first;
-        self.leads = 0;
-        self.values.clear();
-        self.text.clear();
-        self.errors.clear();
-    }
-
-    /// Reads the agreement's keys from `lead` (a `dict` or any `Mapping`)
-    /// as the block's next lead. A lead that cannot be read is kept as a
-    /// rejected one; the error is a `BaseException` that must stop the call
-    /// (see [`rejects`]).
-    pub(crate) fn read<'py>(
-        &mut self,
-        lead: &Bound<'py, PyAny>,
-        keys: &mut Keys<'_, 'py>,
-    ) -> PyResult<()> {
-        let start = self.values.len();
-        if let Err(e) = self.read_keys(lead, keys)? {
-            self.values.truncate(start);
-            self.values.extend(keys.keys.iter().map(|_| Val::Absent));
-            self.errors.push((self.leads, e));
-        }
-        self.leads += 1;
-        Ok(())
-    }
-
-    /// `Ok(Err(why))` when the lead is rejected.
-    fn read_keys<'py>(
-        &mut self,
-        lead: &Bound<'py, PyAny>,
-        keys: &mut Keys<'_, 'py>,
-    ) -> PyResult<Result<(), String>> {
-        let py = lead.py();
-        if let Ok(dict) = lead.cast::<PyDict>() {
-            if keys.adopt {
-                keys.adopt_from(dict);
-            }
-            for (key, (name, _)) in keys.lookup.iter().zip(keys.keys) {
-                let val = match dict.get_item(key) {
-                    Ok(Some(v)) => Val::read(&v, &mut self.text)?,
-                    Ok(None) => Val::Absent,
-                    Err(e) => return cannot_read(py, name, e),
-                };
-                self.values.push(val);
-            }
-            return Ok(Ok(()));
-        }
-        if lead.is_instance_of::<PyMapping>() {
-            for ((key, _), (name, _)) in keys.interned.iter().zip(keys.keys) {
-                let val = match lead.get_item(key.bind(py)) {
-                    Ok(v) => Val::read(&v, &mut self.text)?,
-                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(py) => Val::Absent,
-                    Err(e) => return cannot_read(py, name, e),
-                };
-                self.values.push(val);
-            }
-            return Ok(Ok(()));
-        }
-        let what = lead
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "an object".into());
-        Ok(Err(format!(
-            "expected a mapping of field values, got {what}"
-        )))
-    }
-}
-
-/// A lead whose key `name` raised `e` when read: rejected, unless `e`
-/// must stop the call.
-fn cannot_read(py: Python<'_>, name: &str, e: PyErr) -> PyResult<Result<(), String>> {
-    let e = rejects(py, e)?;
-    Ok(Err(format!("cannot read key {name:?}: {e}")))
-}
-
-/// An input key as an interned Python string (its hash is computed once),
-/// and the field slot it fills.
-pub(crate) type PyKey = (Py<PyString>, u32);
-
-/// The key objects a batch looks leads up with.
-///
-/// A dict lookup first compares key objects by identity and only then by
-/// value; the leads of a batch usually share their key objects (one
-/// `csv.DictReader` header, one `json.load`, the constants of a dict
-/// display), so looking up with the dict's own key objects skips a string
-/// comparison per key. The lookups are the same: an exact `str` key equal
-/// to the agreement's key has its hash and compares equal to it.
-pub(crate) struct Keys<'a, 'py> {
-    /// The agreement's keys and field slots, in order.
-    keys: &'a [(String, u32)],
-    /// The same keys as interned Python strings (for a `Mapping`).
-    interned: &'a [PyKey],
-    /// The key objects dicts are looked up with, one per key.
-    lookup: Vec<Bound<'py, PyAny>>,
-    /// Whether to take the key objects of the next dict read.
-    pub(crate) adopt: bool,
-}
-
-impl<'a, 'py> Keys<'a, 'py> {
-    pub(crate) fn new(py: Python<'py>, keys: &'a [(String, u32)], interned: &'a [PyKey]) -> Self {
-        Keys {
-            keys,
-            interned,
-            lookup: interned
-                .iter()
-                .map(|(k, _)| k.bind(py).clone().into_any())
-                .collect(),
-            adopt: true,
-        }
-    }
-
-    /// Takes `dict`'s key objects that are exact `str`s equal to a key.
-    /// Runs no Python code, so the dict cannot change meanwhile.
-    fn adopt_from(&mut self, dict: &Bound<'py, PyDict>) {
-        self.adopt = false;
-        for (key, _) in dict.iter() {
-            if !key.is_exact_instance_of::<PyString>() {
-                continue;
-            }
-            let Some(text) = key
-                .cast_exact::<PyString>()
-                .ok()
-                .and_then(|s| s.to_str().ok())
-            else {
-                continue;
-            };
-            for ((name, _), lookup) in self.keys.iter().zip(self.lookup.iter_mut()) {
-                if name == text {
-                    *lookup = key.clone();
-                }
-            }
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.keys.len()
     }
 }
 

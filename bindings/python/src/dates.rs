@@ -4,7 +4,7 @@
 //! not an instant. An instant beyond the range of a date reads as one far
 //! beyond it, never wrapped round to a near one: the core rejects it.
 
-use leadgate::Raw;
+use leadgate::{Raw, Timestamp};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -71,20 +71,21 @@ pub(crate) fn date_ms(obj: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
 
 /// The evaluation instant: `None` (now), a `str` (`2026-11-23` or RFC 3339),
 /// or a `datetime.date` / `datetime.datetime`.
-pub(crate) fn as_of_ms(as_of: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+pub(crate) fn as_of(as_of: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Timestamp>> {
     let Some(value) = as_of.filter(|v| !v.is_none()) else {
-        return Ok(leadgate::now_ms());
+        return Ok(None);
     };
     if let Ok(s) = value.cast::<PyString>() {
         let text = s.to_cow()?;
-        return leadgate::parse_instant(&text).ok_or_else(|| {
-            PyValueError::new_err(format!(
+        return match Timestamp::parse(&text) {
+            Some(t) => Ok(Some(t)),
+            None => Err(PyValueError::new_err(format!(
                 "as_of: expected a date like 2026-11-23 or an RFC 3339 instant, got {text:?}"
-            ))
-        });
+            ))),
+        };
     }
     match date_ms(value)? {
-        Some(ms) => Ok(ms),
+        Some(ms) => Ok(Some(Timestamp::from_unix_ms(ms))),
         None => Err(PyTypeError::new_err(format!(
             "as_of: expected None, a str, or a datetime.date/datetime, got {}",
             value.get_type().name()?

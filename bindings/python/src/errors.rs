@@ -1,9 +1,10 @@
-//! Python exceptions and the compile diagnostics they carry.
+//! Python exceptions, the compile diagnostics they carry, and the panic
+//! boundary every entry point runs in.
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use leadgate::{CompileError, Severity};
+use leadgate::{CompileError, LeadErrorKind, MissingColumns};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -25,9 +26,17 @@ pyo3::create_exception!(
     leadgate,
     LeadError,
     LeadgateError,
-    "A lead was rejected (a value of the wrong type, a required field missing). \
-     `.field` names the field (or is None when the record itself is unusable), \
-     `.message` says what was wrong, `.index` and `.id` say which lead."
+    "A lead was rejected. `.kind` says why (`bad_value`, `missing_required`, \
+     `not_an_object`, `unreadable`, `invalid_json`), `.field` names the field (None \
+     when the record itself is unusable), `.message` says what was wrong, `.index` \
+     and `.id` say which lead."
+);
+pyo3::create_exception!(
+    leadgate,
+    MissingColumnsError,
+    LeadgateError,
+    "Column-wise input (Arrow, pandas, polars, Spark) has no column for some \
+     declared fields. `.missing` lists them: `{\"field\", \"key\", \"suggestion\"}`."
 );
 
 /// One finding about an agreement text: an error or a warning.
@@ -38,21 +47,20 @@ pyo3::create_exception!(
     get_all,
     skip_from_py_object
 )]
-#[derive(Clone)]
 pub struct PyDiagnostic {
     /// Stable code: `E0001`… for errors, `W0001`… for warnings.
-    pub code: String,
+    code: &'static str,
     /// `"error"` or `"warning"`.
-    pub severity: String,
-    pub message: String,
+    severity: &'static str,
+    message: String,
     /// 1-based line of the span's start.
-    pub line: usize,
+    line: usize,
     /// 1-based column (in characters) of the span's start.
-    pub column: usize,
+    column: usize,
     /// A suggestion ("did you mean `title`?"), or None.
-    pub help: Option<String>,
+    help: Option<String>,
     /// The diagnostic as a compiler shows it: the source line and a caret.
-    pub rendered: String,
+    rendered: String,
 }
 
 #[pymethods]
@@ -64,19 +72,16 @@ impl PyDiagnostic {
         )
     }
 
-    fn __str__(&self) -> String {
-        self.rendered.clone()
+    fn __str__(&self) -> &str {
+        &self.rendered
     }
 }
 
 impl PyDiagnostic {
     pub fn new(d: &leadgate::Diagnostic, source: &str, file_name: &str) -> Self {
         PyDiagnostic {
-            code: d.code.to_string(),
-            severity: match d.severity {
-                Severity::Error => "error".into(),
-                Severity::Warning => "warning".into(),
-            },
+            code: d.code.as_str(),
+            severity: d.severity.as_str(),
             message: d.message.clone(),
             line: d.line,
             column: d.column,
@@ -86,40 +91,68 @@ impl PyDiagnostic {
     }
 }
 
-/// `AgreementError` with `.diagnostics` set.
-pub fn agreement_error(py: Python<'_>, e: &CompileError, source: &str, file_name: &str) -> PyErr {
-    let err = AgreementError::new_err(e.render(source, file_name).trim_end().to_string());
-    let diagnostics: Vec<PyDiagnostic> = e
-        .diagnostics
-        .iter()
-        .map(|d| PyDiagnostic::new(d, source, file_name))
-        .collect();
-    let set =
-        PyList::new(py, diagnostics).and_then(|list| err.value(py).setattr("diagnostics", list));
-    match set {
+/// Sets attributes on an exception's value; a failure to set one is the error.
+fn with_attrs<'py>(
+    py: Python<'py>,
+    err: PyErr,
+    set: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<()>,
+) -> PyErr {
+    match set(err.value(py).as_any()) {
         Ok(()) => err,
         Err(e) => e,
     }
 }
 
-/// `LeadError` with `.field`, `.message`, `.index` and `.id` set.
+/// `AgreementError` with `.diagnostics` set: `source` is the text the
+/// diagnostics point into.
+pub fn agreement_error(py: Python<'_>, e: &CompileError, source: &str, file_name: &str) -> PyErr {
+    let e = e.clone().with_file_name(file_name);
+    let err = AgreementError::new_err(e.render().trim_end().to_string());
+    let diagnostics = e
+        .diagnostics()
+        .iter()
+        .map(|d| PyDiagnostic::new(d, source, file_name));
+    with_attrs(py, err, |v| {
+        v.setattr("diagnostics", PyList::new(py, diagnostics)?)
+    })
+}
+
+/// `LeadError` with `.kind`, `.field`, `.message`, `.index` and `.id` set.
 pub fn lead_error(
     py: Python<'_>,
     e: &leadgate::LeadError,
     index: usize,
     id: Option<&str>,
 ) -> PyErr {
-    let err = LeadError::new_err(e.to_string());
-    let value = err.value(py);
-    let set = value
-        .setattr("field", e.field.as_deref())
-        .and_then(|()| value.setattr("message", e.message.as_str()))
-        .and_then(|()| value.setattr("index", index))
-        .and_then(|()| value.setattr("id", id));
-    match set {
-        Ok(()) => err,
-        Err(e) => e,
-    }
+    with_attrs(py, LeadError::new_err(e.to_string()), |v| {
+        v.setattr("kind", e.kind().as_str())?;
+        v.setattr("field", e.field())?;
+        v.setattr("message", e.message())?;
+        v.setattr("index", index)?;
+        v.setattr("id", id)
+    })
+}
+
+/// The kind named by [`LeadErrorKind::as_str`] (for decisions read back from a pickle).
+pub fn lead_error_kind(name: &str) -> PyResult<LeadErrorKind> {
+    [
+        LeadErrorKind::InvalidJson,
+        LeadErrorKind::NotAnObject,
+        LeadErrorKind::BadValue,
+        LeadErrorKind::MissingRequired,
+        LeadErrorKind::Unreadable,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == name)
+    .ok_or_else(|| value_error(format!("unknown lead error kind {name:?}")))
+}
+
+/// `MissingColumnsError` with `.missing` set.
+pub fn missing_columns_error(py: Python<'_>, missing: &MissingColumns, hint: &str) -> PyErr {
+    let err = MissingColumnsError::new_err(format!("{missing}\n  {hint}"));
+    with_attrs(py, err, |v| {
+        v.setattr("missing", pythonize::pythonize(py, &missing.missing)?)
+    })
 }
 
 pub fn value_error(message: impl Into<String>) -> PyErr {

@@ -4,13 +4,14 @@
 //! overlap: while the pool scores a block, the calling thread reads the next
 //! one and makes the Decisions of the last one.
 
+use std::ops::Range;
 use std::sync::mpsc;
 
-use leadgate::{Agreement, Decision, Lead, ScoreOptions, Threads};
+use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions, Threads};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
-use crate::convert::{Block, Keys, Val};
+use crate::block::{Block, Keys};
 
 /// How many leads a block holds.
 pub(crate) const BLOCK: usize = 2048;
@@ -18,29 +19,26 @@ pub(crate) const BLOCK: usize = 2048;
 /// Binds and scores the leads of blocks.
 pub(crate) struct Scorer<'a> {
     pub(crate) agreement: &'a Agreement,
-    /// The field slot of each key, in the order of the block's values.
+    /// The field slot of each of a block's values from `offset` on.
     pub(crate) slots: &'a [u32],
+    pub(crate) offset: usize,
     pub(crate) opts: &'a ScoreOptions,
-    pub(crate) pool: &'a Threads,
 }
 
 impl Scorer<'_> {
     /// Binds lead `i` of `block`: each present value set in its field's slot.
     pub(crate) fn bind(&self, block: &Block, i: usize) -> Lead {
-        let mut b = self.agreement.lead_builder(self.opts.on_bad_value);
-        match block.errors.binary_search_by_key(&i, |(j, _)| *j) {
+        let mut b = self.agreement.lead_builder(self.opts.bad_values());
+        match block.errors.binary_search_by_key(&i, |(j, _, _)| *j) {
             Ok(e) => {
-                if let Some((_, message)) = block.errors.get(e) {
-                    b.reject(message.clone());
+                if let Some((_, kind, message)) = block.errors.get(e) {
+                    b.reject(*kind, message.clone());
                 }
             }
             Err(_) => {
-                let k = self.slots.len();
-                let values = block.values.get(i * k..(i + 1) * k).unwrap_or(&[]);
-                for (slot, value) in self.slots.iter().zip(values) {
-                    // An absent value is the only one that reads as null.
-                    if !matches!(value, Val::Absent) {
-                        b.set(*slot, value.raw(&block.text));
+                for (slot, raw) in self.slots.iter().zip(block.values(i).skip(self.offset)) {
+                    if !matches!(raw, Raw::Null) {
+                        b.set(*slot, raw);
                     }
                 }
             }
@@ -48,24 +46,22 @@ impl Scorer<'_> {
         b.finish()
     }
 
-    /// Binds and scores every lead of `block` on the pool: decisions in
-    /// order, in chunks.
-    fn score(&self, block: &Block) -> Vec<Vec<Decision>> {
-        self.pool.map_ranges(block.leads, 64, |range| {
-            range
-                .map(|i| {
-                    let lead = self.bind(block, i);
-                    self.agreement.decide(block.first + i, &lead, self.opts)
-                })
-                .collect()
-        })
+    /// Binds and scores lead `i` of `block`.
+    pub(crate) fn decide(&self, block: &Block, i: usize) -> Decision {
+        let lead = self.bind(block, i);
+        self.agreement.decide(block.first + i, &lead, self.opts)
+    }
+
+    /// The decisions of the leads `range` of `block`, in order.
+    pub(crate) fn decisions(&self, block: &Block, range: Range<usize>) -> Vec<Decision> {
+        range.map(|i| self.decide(block, i)).collect()
     }
 }
 
 /// Reads the leads of a batch, block by block.
-struct Reader<'a, 'py> {
+struct Reader<'k, 'a, 'py> {
     leads: Bound<'py, PyIterator>,
-    keys: Keys<'a, 'py>,
+    keys: &'k mut Keys<'a, 'py>,
     /// How many leads have been read.
     read: usize,
     /// Blocks already scored, whose buffers the next blocks reuse (fresh
@@ -73,19 +69,18 @@ struct Reader<'a, 'py> {
     spare: Vec<Block>,
 }
 
-impl Reader<'_, '_> {
+impl Reader<'_, '_, '_> {
     /// Reads up to [`BLOCK`] leads; `None` when there are none left.
     fn block(&mut self) -> PyResult<Option<Block>> {
         // Ctrl-C and other signals are handled here, between two blocks
         // (a block takes milliseconds): the call ends with the exception.
         self.leads.py().check_signals()?;
-        let mut block = self.spare.pop().unwrap_or_else(|| Block::new(0));
-        block.clear(self.read);
-        block.values.reserve(BLOCK * self.keys.len());
+        let mut block = self.spare.pop().unwrap_or_else(|| Block::new(0, 0));
+        block.clear(self.read, BLOCK, self.keys.len());
         self.keys.adopt = true;
         while block.leads < BLOCK {
             match self.leads.next() {
-                Some(lead) => block.read(&lead?, &mut self.keys)?,
+                Some(lead) => block.read(&lead?, self.keys)?,
                 None => break,
             }
         }
@@ -94,17 +89,20 @@ impl Reader<'_, '_> {
     }
 }
 
-/// Scores every lead `leads` yields, handing each decision to `emit`, in order.
-pub(crate) fn score_many<'py>(
+/// Reads every lead `leads` yields, block by block, and hands each chunk
+/// of a block to `chunk` on the pool; `emit` gets each chunk's result, in
+/// order, on the calling thread.
+pub(crate) fn run<'py, T: Send>(
     py: Python<'py>,
     leads: Bound<'py, PyIterator>,
-    keys: Keys<'_, 'py>,
-    scorer: &Scorer<'_>,
-    mut emit: impl FnMut(Decision) -> PyResult<()>,
+    keys: &mut Keys<'_, 'py>,
+    pool: &Threads,
+    chunk: impl Fn(&Block, Range<usize>) -> T + Sync + Send,
+    mut emit: impl FnMut(T) -> PyResult<()>,
 ) -> PyResult<()> {
-    let mut emit_all = |decided: Vec<Vec<Decision>>| -> PyResult<()> {
-        decided.into_iter().flatten().try_for_each(&mut emit)
-    };
+    let score = |block: &Block| pool.map_ranges(block.leads, 64, |range| chunk(block, range));
+    let mut emit_all =
+        |decided: Vec<T>| -> PyResult<()> { decided.into_iter().try_for_each(&mut emit) };
     let mut reader = Reader {
         leads,
         keys,
@@ -115,10 +113,10 @@ pub(crate) fn score_many<'py>(
         return Ok(());
     };
     // One thread, or everything in one block: no overlap to be had.
-    if scorer.pool.is_sequential() || first.leads < BLOCK {
+    if pool.is_sequential() || first.leads < BLOCK {
         let mut next = Some(first);
         while let Some(block) = next {
-            let decided = py.detach(|| scorer.score(&block));
+            let decided = py.detach(|| score(&block));
             emit_all(decided)?;
             next = if block.leads < BLOCK {
                 None
@@ -131,10 +129,10 @@ pub(crate) fn score_many<'py>(
     }
     std::thread::scope(|s| {
         let (to_score, blocks) = mpsc::sync_channel::<Block>(1);
-        let (to_python, scored) = mpsc::channel::<(Vec<Vec<Decision>>, Block)>();
+        let (to_python, scored) = mpsc::channel::<(Vec<T>, Block)>();
         let worker = s.spawn(move || {
             for block in blocks {
-                if to_python.send((scorer.score(&block), block)).is_err() {
+                if to_python.send((score(&block), block)).is_err() {
                     break;
                 }
             }

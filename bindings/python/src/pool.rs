@@ -9,14 +9,12 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use leadgate::limits::MAX_THREADS;
 use leadgate::Threads;
-use pyo3::exceptions::{PyOverflowError, PyValueError};
+use pyo3::exceptions::PyOverflowError;
 use pyo3::prelude::*;
 
-/// The most threads a call may ask for, as in the core. More is never
-/// faster (there are only so many cores), and each thread costs a stack:
-/// 10,000 took 29 s and 1 GB to start, `usize::MAX` would never finish.
-pub(crate) const MAX_THREADS: i64 = 1024;
+use crate::errors::value_error;
 
 /// The all-cores pool and the id of the process that built it. Only
 /// touched with the GIL held, so no other thread holds the lock when
@@ -24,34 +22,26 @@ pub(crate) const MAX_THREADS: i64 = 1024;
 /// locked.
 static ALL_CORES: Mutex<Option<(u32, Arc<Threads>)>> = Mutex::new(None);
 
-/// The pool for a batch call's `threads`: `None` (all cores), or an int
-/// from 1 to [`MAX_THREADS`]; anything else is a `ValueError` (an int) or a
-/// `TypeError` (not an int).
+/// The pool for a batch call's `threads`: `None` (all cores), or an int the
+/// core's [`Threads::new`] accepts (1 to 1024); another int is a
+/// `ValueError`, anything else a `TypeError`.
 pub(crate) fn pool(threads: Option<&Bound<'_, PyAny>>) -> PyResult<Arc<Threads>> {
     let Some(threads) = threads.filter(|t| !t.is_none()) else {
         return all_cores();
     };
-    // The range and the words of the core's own check in `Threads::new`,
-    // made here before a count too large for a `usize` can get there.
-    let out_of_range = |shown: String| {
-        PyValueError::new_err(format!(
-            "the thread count must be at least 1 and at most {MAX_THREADS}, not {shown}"
-        ))
-    };
-    let n = match threads.extract::<i64>() {
+    let n = match threads.extract::<usize>() {
         Ok(n) => n,
+        // Negative, or beyond a usize: out of the core's range all the same,
+        // said in its words.
         Err(e) if e.is_instance_of::<PyOverflowError>(threads.py()) => {
-            return Err(out_of_range(threads.str()?.to_string()))
+            return Err(value_error(format!(
+                "the thread count must be at least 1 and at most {MAX_THREADS}, not {}",
+                threads.str()?
+            )))
         }
         Err(e) => return Err(e),
     };
-    if !(1..=MAX_THREADS).contains(&n) {
-        return Err(out_of_range(n.to_string()));
-    }
-    let n = usize::try_from(n).map_err(|_| out_of_range(n.to_string()))?;
-    Threads::new(Some(n))
-        .map(Arc::new)
-        .map_err(PyValueError::new_err)
+    Threads::new(Some(n)).map(Arc::new).map_err(value_error)
 }
 
 /// The pool of this process for `threads=None`.
@@ -70,8 +60,7 @@ fn all_cores() -> PyResult<Arc<Threads>> {
         None => {}
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cores = cores.min(MAX_THREADS as usize);
-    let pool = Arc::new(Threads::new(Some(cores)).map_err(PyValueError::new_err)?);
+    let pool = Arc::new(Threads::new(Some(cores.min(MAX_THREADS))).map_err(value_error)?);
     *slot = Some((pid, pool.clone()));
     Ok(pool)
 }

@@ -1,20 +1,18 @@
-//! `score_arrow`'s input: the record batches of a table, a batch, a reader
-//! or any Arrow stream, each read with the types it really has, scored in
-//! slices with a look for Ctrl-C between two slices.
+//! Arrow input: the record batches of a table, a batch, a reader or any
+//! Arrow stream, each read with the types it really has, scored in slices
+//! with a look for Ctrl-C between two slices.
 
 use std::sync::Arc;
 
 use arrow_array::ffi_stream::RecordBatchStreamReader;
-use arrow_array::RecordBatch;
+use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_pyarrow::FromPyArrow;
 use arrow_schema::{Schema, SchemaRef};
-use leadgate::{Agreement, ScoreOptions, Threads};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyIterator, PyType};
 
-use crate::arrow;
 use crate::errors::value_error;
 
 /// Rows scored between two looks for signals: Ctrl-C surfaces within about
@@ -72,6 +70,20 @@ impl<'py> Batches<'py> {
              (use score_pandas / score_polars for data frames)",
             data.get_type().name()?
         )))
+    }
+}
+
+impl Batches<'_> {
+    /// The input's column names.
+    pub(crate) fn columns(&self) -> Vec<String> {
+        let schema = match self {
+            Batches::Stream(stream) => stream.schema(),
+            Batches::Reader { schema, .. } => schema.clone(),
+            Batches::One(batch) => batch
+                .as_ref()
+                .map_or_else(|| Arc::new(Schema::empty()), |b| b.schema()),
+        };
+        schema.fields().iter().map(|f| f.name().clone()).collect()
     }
 }
 
@@ -133,20 +145,15 @@ fn fits(schema: &Schema, batch: &RecordBatch, index: usize) -> PyResult<()> {
     }
 }
 
-/// Scores every batch, in slices of at most [`SLICE`] rows, each on the
-/// pool with the GIL released; before each slice, pending signals are
-/// handled (a Ctrl-C raises `KeyboardInterrupt` there). Returns the
-/// decision columns of each slice, in order.
-pub(crate) fn score(
+/// Hands every batch to `f` in slices of at most [`SLICE`] rows, with the
+/// index of each slice's first row in the input; before each slice,
+/// pending signals are handled (a Ctrl-C raises `KeyboardInterrupt` there).
+/// `f` releases the GIL while it works.
+pub(crate) fn slices(
     py: Python<'_>,
-    agreement: &Agreement,
-    keys: &[(String, u32)],
     batches: Batches<'_>,
-    opts: &ScoreOptions,
-    pool: &Threads,
-    schema: &SchemaRef,
-) -> PyResult<Vec<RecordBatch>> {
-    let mut out = Vec::new();
+    mut f: impl FnMut(&RecordBatch, usize) -> PyResult<()>,
+) -> PyResult<()> {
     let mut first_index = 0;
     for batch in batches {
         let batch = batch?;
@@ -155,18 +162,7 @@ pub(crate) fn score(
         loop {
             py.check_signals()?;
             let part = batch.slice(start, SLICE.min(rows - start));
-            let scored = py.detach(|| {
-                arrow::score_batch(
-                    agreement,
-                    keys,
-                    &part,
-                    first_index + start,
-                    opts,
-                    pool,
-                    schema,
-                )
-            });
-            out.push(scored.map_err(|e| value_error(format!("building decisions: {e}")))?);
+            f(&part, first_index + start)?;
             start += part.num_rows();
             if start >= rows {
                 break;
@@ -174,5 +170,5 @@ pub(crate) fn score(
         }
         first_index += rows;
     }
-    Ok(out)
+    Ok(())
 }

@@ -70,6 +70,8 @@ def make_leads(n: int, seed: int = 7, bad_every: int = 97) -> list[dict]:
             lead["tags"] = rng.choice(TAGS)
         if rng.random() < 0.7:
             lead["last_activity"] = f"2026-{rng.randint(6, 11):02d}-{rng.randint(1, 28):02d}"
+        if i % 4 == 0:  # without drawing from rng: the other values stay as they were
+            lead["phone"] = f"+1 555 01{i % 100:02d}"
         if bad_every and i % bad_every == bad_every - 1:
             lead["Company Size"] = "fifty"
         leads.append(lead)

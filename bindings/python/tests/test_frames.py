@@ -129,6 +129,7 @@ def test_arrow_types(spec):
                 pa.timestamp("us", tz="UTC"),
             ),
             "industry": pa.nulls(n),
+            "phone": pa.nulls(n),
             "country": pa.array(["de", "fr", None, "uk"]).dictionary_encode(),
             "ignored": pa.array([{"a": 1}] * n),
         }
@@ -149,6 +150,7 @@ def test_arrow_types(spec):
 
 
 def test_arrow_bad_values_and_lenient_mode(spec):
+    loose = dict(as_of=AS_OF, allow_missing_columns=True)  # four of the columns only
     table = pa.table(
         {
             "lead_id": ["a", "b"],
@@ -157,14 +159,14 @@ def test_arrow_bad_values_and_lenient_mode(spec):
             "budget": [float("nan"), None],
         }
     )
-    strict = spec.score_arrow(table, as_of=AS_OF).column("error").to_pylist()
+    strict = spec.score_arrow(table, **loose).column("error").to_pylist()
     assert strict == ["budget: expected a number, got NaN", 'company_size: expected a number, got "fifty"']
     # title (a struct) is declared before budget, so it is the error named
     table = table.append_column("title", pa.array([{"k": 1}, {"k": 2}]))
-    assert spec.score_arrow(table, as_of=AS_OF).column("error").to_pylist()[0] == (
+    assert spec.score_arrow(table, **loose).column("error").to_pylist()[0] == (
         "title: expected a text, got an object"
     )
-    lenient = spec.score_arrow(table, as_of=AS_OF, on_bad_value="missing")
+    lenient = spec.score_arrow(table, **loose, on_bad_value="missing")
     assert lenient.column("error").null_count == 2
 
 
@@ -218,11 +220,12 @@ def test_pandas_round_trip(spec):
         },
         dtype=object,
     ).astype({"budget": "float64", "last_activity": "datetime64[ns]", "industry": "category"})
-    scored = spec.score_pandas(blanks, as_of=AS_OF)
+    scored = spec.score_pandas(blanks, as_of=AS_OF, allow_missing_columns=True)
     assert scored["error"].isna().all()
     # mixed object columns that pyarrow cannot type are read as text
     mixed = pd.DataFrame({"lead_id": ["a", "b"], "email": ["a@b.io", "b@b.io"], "Company Size": [5000, "60"]})
-    assert spec.score_pandas(mixed, as_of=AS_OF)["fit"].tolist() == [25.0, 15.0]
+    mixed_out = spec.score_pandas(mixed, as_of=AS_OF, allow_missing_columns=True)
+    assert mixed_out["fit"].tolist() == [25.0, 15.0]
 
 
 def test_polars_round_trip(spec, leads):
@@ -250,7 +253,8 @@ def test_conformance_cases_through_arrow(path):
         pytest.skip("the leads mix types within a key: not a table")
     agreement = leadgate.compile(case["agreement"])
     opts = dict(as_of=case.get("as_of"), on_bad_value=case.get("on_bad_value", "error"))
-    out = agreement.score_arrow(table, **opts)
+    # a key no lead of the case has is no column of the table
+    out = agreement.score_arrow(table, **opts, allow_missing_columns=True)
     assert_same(out, agreement, agreement.score_many(as_dicts, **opts))
 
 
@@ -327,6 +331,11 @@ def test_empty_inputs(spec, leads):
     assert spec.score_arrow(reader, as_of=AS_OF).num_rows == 0
     assert len(spec.score_pandas(pd.DataFrame(leads).iloc[:0], as_of=AS_OF)) == 0
     assert spec.score_polars(pl.from_dicts(leads).head(0), as_of=AS_OF).height == 0
-    # a frame without any column the agreement reads: every lead lacks its id
-    out = spec.score_pandas(pd.DataFrame({"other": [1, 2]}), as_of=AS_OF)
+    # a frame without any column the agreement reads: an error, unless allowed;
+    # then every lead lacks its id
+    other = pd.DataFrame({"other": [1, 2]})
+    with pytest.raises(leadgate.MissingColumnsError):
+        spec.score_pandas(other, as_of=AS_OF)
+    with pytest.warns(UserWarning, match="no column for 12 declared fields"):
+        out = spec.score_pandas(other, as_of=AS_OF, allow_missing_columns=True)
     assert out["error"].tolist() == ["lead_id: required field is missing"] * 2

@@ -20,7 +20,7 @@ AS_OF = "2026-11-23"
 # The columns of the Spark frame: one type per column, as a table needs.
 COLUMNS = [
     "lead_id", "email", "title", "Company Size", "industry", "country",
-    "pages_viewed", "demo_requested", "budget", "tags", "last_activity",
+    "pages_viewed", "demo_requested", "budget", "tags", "last_activity", "phone",
 ]
 
 
@@ -101,10 +101,13 @@ def test_spark_checks_on_the_driver(spark, spec):
         leadgate.spark.score(df, "agreement")
     with pytest.raises(ValueError, match="as_of"):
         leadgate.spark.score(df, spec, as_of="someday")
+    with pytest.raises(leadgate.MissingColumnsError, match="no column for 10 declared fields"):
+        leadgate.spark.score(df, spec, as_of=AS_OF)
     clash = spark.createDataFrame([("L-1", "a@b.io", 1.0)], "lead_id string, email string, fit double")
+    loose = dict(as_of=AS_OF, allow_missing_columns=True)
     with pytest.raises(ValueError, match="prefix"):
-        leadgate.spark.score(clash, spec, as_of=AS_OF)
-    out = leadgate.spark.score(clash, spec, as_of=AS_OF, prefix="lg_").collect()
+        leadgate.spark.score(clash, spec, **loose)
+    out = leadgate.spark.score(clash, spec, **loose, prefix="lg_").collect()
     assert out[0]["fit"] == 1.0 and out[0]["lg_route"] in ("sales", "nurture", "telemarketing")
 
 
@@ -117,8 +120,54 @@ def test_spark_with_large_var_types(spark, spec):
             [("L-1", "ana@acme.io", "VP Sales", "5000"), ("L-2", "b@gmail.com", None, "fifty")],
             "lead_id string, email string, title string, `Company Size` string",
         )
-        rows = leadgate.spark.score(df, spec, as_of=AS_OF).orderBy("lead_id").collect()
+        scored = leadgate.spark.score(df, spec, as_of=AS_OF, allow_missing_columns=True)
+        rows = scored.orderBy("lead_id").collect()
     finally:
         spark.conf.set(key, before)
     assert rows[0]["fit"] == 45.0 and rows[0]["error"] is None
     assert rows[1]["error"] == 'company_size: expected a number, got "fifty"'
+
+
+def test_spark_names_the_missing_column(spark, education):
+    """The X Education export with its `Tags` column renamed fails on the
+    driver, naming the column and the closest one; allowed, it is scored
+    with the field missing (and a warning)."""
+    from conftest import X_EDUCATION
+    from test_surface import MISSING_TAGS, TAGS_MISSING
+
+    pd = pytest.importorskip("pandas")
+    if not X_EDUCATION.exists():
+        pytest.skip(f"{X_EDUCATION} is not there")
+    frame = pd.read_csv(X_EDUCATION, dtype=str).rename(columns={"Tags": "Tag"})
+    df = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
+    with pytest.raises(leadgate.MissingColumnsError) as info:
+        leadgate.spark.score(df, education, as_of=AS_OF)
+    assert str(info.value).startswith(MISSING_TAGS) and info.value.missing == TAGS_MISSING
+    with pytest.warns(UserWarning, match="did you mean `Tag`"):
+        scored = leadgate.spark.score(df, education, as_of=AS_OF, allow_missing_columns=True)
+    assert scored.count() == 9240
+
+
+def test_spark_report_equals_the_cli_without_collecting_decisions(spark, education):
+    """`leadgate.spark.report` over 5 partitions gives the JSON of
+    `leadgate report … --format json`: each partition's report comes to the
+    driver as its state (one row each), never its decisions."""
+    from conftest import X_EDUCATION
+    from test_analysis import AGREEMENT, BY, OUTCOME, _run
+    from test_analysis import AS_OF as DATE
+
+    pd = pytest.importorskip("pandas")
+    import json
+
+    want = json.loads(_run("report", AGREEMENT, X_EDUCATION, "--by", BY, "--outcome", OUTCOME,
+                           "--format", "json", "--as-of", DATE))
+    frame = pd.read_csv(X_EDUCATION, dtype=str)
+    df = spark.createDataFrame(frame.astype(object).where(frame.notna(), None)).repartition(5)
+    assert df.rdd.getNumPartitions() == 5
+    report = leadgate.spark.report(df, education, by=BY, outcome=OUTCOME, as_of=DATE)
+    assert isinstance(report, leadgate.Report)
+    assert report.to_dict() == want
+    with pytest.raises(ValueError, match="no column 'Nope'"):
+        leadgate.spark.report(df, education, by="Nope", as_of=DATE)
+    with pytest.raises(ValueError, match="no lead has a truthy or falsy value"):
+        leadgate.spark.report(df, education, outcome="Lead Origin", as_of=DATE)

@@ -12,43 +12,47 @@ decision here is byte for byte the one the CLI writes.
 <Decision index=0 id="p-1" route="sales" queue="referrals" ...>
 
 Entry points: :func:`compile`, :func:`load`, :class:`Agreement` (``score``,
-``score_many``, ``score_arrow``, ``score_pandas``, ``score_polars``) and
-:func:`leadgate.spark.score` for Spark.
+``score_many``, ``score_arrow``, ``score_pandas``, ``score_polars``,
+``explain``, ``report``, ``diff``) and :mod:`leadgate.spark` for Spark.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 from ._leadgate import (
     Agreement as _NativeAgreement,
     AgreementError,
     Decision,
     Diagnostic,
+    Diff,
     ExampleResult,
+    Explanation,
     Field,
     LeadError,
     LeadgateError,
+    MissingColumnsError,
+    Report,
     __version__,
-    _MAX_AGREEMENT_BYTES,
+    _read_agreement,
 )
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas
-    import polars
-
-    from ._leadgate import AsOf
+from .types import AsOf, OnBadValue
 
 __all__ = [
     "Agreement",
     "AgreementError",
     "Decision",
     "Diagnostic",
+    "Diff",
     "ExampleResult",
+    "Explanation",
     "Field",
     "LeadError",
     "LeadgateError",
+    "MissingColumnsError",
+    "Report",
     "compile",
     "load",
     "__version__",
@@ -69,13 +73,14 @@ class Agreement(_NativeAgreement):
 
     def score_pandas(
         self,
-        df: "pandas.DataFrame",
+        df: Any,
         *,
-        as_of: "AsOf" = None,
+        as_of: AsOf = None,
         threads: Optional[int] = None,
-        on_bad_value: str = "error",
+        on_bad_value: OnBadValue = "error",
         prefix: str = "",
-    ) -> "pandas.DataFrame":
+        allow_missing_columns: bool = False,
+    ) -> Any:
         """Scores every row of a pandas DataFrame through Arrow and returns a
         DataFrame of decision columns with the same index.
 
@@ -83,11 +88,13 @@ class Agreement(_NativeAgreement):
         Blank cells (NaN, None, NaT, pandas.NA) are missing values: pyarrow's
         pandas conversion turns them into Arrow nulls. An object column that
         pyarrow cannot type (mixed ints and strings, say) is read as text.
+        A declared field without a column is a :class:`MissingColumnsError`
+        unless ``allow_missing_columns`` (then a warning).
         """
         import pandas as pd
         import pyarrow as pa
 
-        table = _pandas_to_arrow(df, self.input_keys, pa, pd)
+        table = self._to_arrow(df, allow_missing_columns)
         out = self.score_arrow(
             table, as_of=as_of, threads=threads, on_bad_value=on_bad_value, prefix=prefix
         )
@@ -97,53 +104,158 @@ class Agreement(_NativeAgreement):
 
     def score_polars(
         self,
-        df: "polars.DataFrame",
+        df: Any,
         *,
-        as_of: "AsOf" = None,
+        as_of: AsOf = None,
         threads: Optional[int] = None,
-        on_bad_value: str = "error",
+        on_bad_value: OnBadValue = "error",
         prefix: str = "",
-    ) -> "polars.DataFrame":
+        allow_missing_columns: bool = False,
+    ) -> Any:
         """Scores every row of a polars DataFrame (or LazyFrame, collected)
         through Arrow and returns a polars DataFrame of decision columns, row
         for row. Polars nulls are missing values; a float NaN is a value (and
         rejected for a number field)."""
         import polars as pl
 
-        if isinstance(df, pl.LazyFrame):
-            df = df.collect()
-        wanted = [c for c in df.columns if c in set(self.input_keys)]
-        table = df.select(wanted).to_arrow() if wanted else _empty_table(df.height)
         out = self.score_arrow(
-            table, as_of=as_of, threads=threads, on_bad_value=on_bad_value, prefix=prefix
+            self._to_arrow(df, allow_missing_columns),
+            as_of=as_of,
+            threads=threads,
+            on_bad_value=on_bad_value,
+            prefix=prefix,
         )
         return pl.from_arrow(out)  # type: ignore[return-value]
 
+    def report(  # type: ignore[override]
+        self,
+        data: Any,
+        *,
+        by: Optional[str] = None,
+        outcome: Optional[str] = None,
+        as_of: AsOf = None,
+        threads: Optional[int] = None,
+        on_bad_value: OnBadValue = "error",
+        allow_missing_columns: bool = False,
+        title: Optional[str] = None,
+        top: int = 20,
+    ) -> Report:
+        """The funnel report of many leads, as ``leadgate report`` gives it:
+        routes, queues, route rules, grades, score distributions, rules,
+        data gaps, rejections; per group of ``by`` and, with ``outcome``, a
+        backtest. ``data`` is an iterable of mappings, Arrow data, or a
+        pandas or polars frame. ``by`` and ``outcome`` name a field (its
+        input column is read) or a column; outcome values are 1/0,
+        true/false or yes/no."""
+        if _is_frame(data):
+            extra = [self.column_for(c) for c in (by, outcome) if c is not None]
+            data = self._to_arrow(data, allow_missing_columns, extra)
+        report = super().report(
+            data,
+            by=by,
+            outcome=outcome,
+            as_of=as_of,
+            threads=threads,
+            on_bad_value=on_bad_value,
+            allow_missing_columns=allow_missing_columns,
+            title=title,
+            top=top,
+        )
+        _check_outcome(report, outcome)
+        return report
 
-def _empty_table(rows: int) -> Any:
+    def diff(  # type: ignore[override]
+        self,
+        other: "Agreement",
+        data: Any,
+        *,
+        changes: int = 0,
+        as_of: AsOf = None,
+        threads: Optional[int] = None,
+        on_bad_value: OnBadValue = "error",
+        allow_missing_columns: bool = False,
+        input_name: str = "data",
+    ) -> Diff:
+        """This agreement (in force) and ``other`` (proposed) over the same
+        leads, as ``leadgate diff`` gives it: which leads change route or
+        queue and which rule changes move them; ``changes`` lists up to that
+        many moved leads with both decisions."""
+        if _is_frame(data):
+            other.check_columns(_columns(data), allow_missing_columns=allow_missing_columns)
+            table = self._to_arrow(data, allow_missing_columns, other.input_keys)
+            columns = dict(zip(table.column_names, table.columns))
+            data = _with_nulls(columns, other.input_keys, table.num_rows)
+        return super().diff(
+            other,
+            data,
+            changes=changes,
+            as_of=as_of,
+            threads=threads,
+            on_bad_value=on_bad_value,
+            allow_missing_columns=allow_missing_columns,
+            input_name=input_name,
+        )
+
+    def _to_arrow(self, df: Any, allow_missing: bool, extra: Iterable[str] = ()) -> Any:
+        """A pandas or polars frame as an Arrow table of the columns the
+        agreement reads (and `extra` ones), after checking its columns; a
+        missing one (allowed) is a column of nulls."""
+        self.check_columns(_columns(df), allow_missing_columns=allow_missing)
+        wanted = list(dict.fromkeys([*self.input_keys, *extra]))
+        if _module(df) == "polars":
+            if type(df).__name__ == "LazyFrame":
+                df = df.collect()
+            table = df.select([c for c in wanted if c in df.columns]).to_arrow()
+            return _with_nulls(dict(zip(table.column_names, table.columns)), self.input_keys, df.height)
+        return _with_nulls(_pandas_to_arrow(df, set(wanted)), self.input_keys, len(df))
+
+
+def _module(data: Any) -> str:
+    return type(data).__module__.split(".")[0]
+
+
+def _is_frame(data: Any) -> bool:
+    return _module(data) in ("pandas", "polars") and hasattr(data, "columns")
+
+
+def _columns(df: Any) -> List[str]:
+    if type(df).__name__ == "LazyFrame":
+        return list(df.collect_schema().names())
+    return [str(c) for c in df.columns]
+
+
+def _check_outcome(report: Report, outcome: Optional[str]) -> None:
+    if outcome is not None and report.outcomes_known == 0 and report.leads > report.rejected:
+        raise ValueError(
+            f"outcome {outcome!r}: no lead has a truthy or falsy value "
+            "(1/0, true/false, yes/no)"
+        )
+
+
+def _with_nulls(columns: Dict[str, Any], keys: Iterable[str], rows: int) -> Any:
+    """A table of `columns` and a column of nulls for each of `keys` not among them."""
     import pyarrow as pa
 
-    return pa.table({"__leadgate_rows__": pa.nulls(rows)})
+    nulls = {key: pa.nulls(rows) for key in keys if key not in columns}
+    return pa.table({**columns, **nulls} or {"__leadgate_rows__": pa.nulls(rows)})
 
 
-def _pandas_to_arrow(df: Any, keys: list, pa: Any, pd: Any) -> Any:
-    wanted = set(keys)
-    columns = [c for c in df.columns if isinstance(c, str) and c in wanted]
-    if not columns:
-        return _empty_table(len(df))
-    arrays = []
-    for name in columns:
+def _pandas_to_arrow(df: Any, wanted: set) -> Dict[str, Any]:
+    import pandas as pd
+    import pyarrow as pa
+
+    arrays = {}
+    for name in dict.fromkeys(df.columns):
+        if not (isinstance(name, str) and name in wanted):
+            continue
         col = df[name]
         if isinstance(col, pd.DataFrame):  # a duplicated column name: the first one is read
             col = col.iloc[:, 0]
         try:
-            arr = pa.Array.from_pandas(col)
+            arrays[name] = pa.Array.from_pandas(col)
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            arr = pa.array(
-                [None if _is_blank(v, pd) else str(v) for v in col], type=pa.string()
-            )
-        arrays.append(arr)
-    return pa.Table.from_arrays(arrays, names=columns)
+            arrays[name] = pa.array([None if _is_blank(v, pd) else str(v) for v in col], pa.string())
+    return arrays
 
 
 def _is_blank(value: Any, pd: Any) -> bool:
@@ -166,15 +278,13 @@ def compile(text: str, *, file_name: Optional[str] = None) -> Agreement:
     return Agreement(text, file_name=file_name)
 
 
-def load(path: "str | os.PathLike[str]") -> Agreement:
-    """Reads and compiles a ``.lead`` file (UTF-8).
+def load(path: "Union[str, os.PathLike[str]]") -> Agreement:
+    """Reads and compiles a ``.lead`` file (UTF-8), as the CLI does.
 
-    At most one character more than the agreement size limit (4 MiB) is
-    read: a larger file (or ``/dev/zero``) is the compile error ``E0017``
-    (the agreement is too large), raised as :class:`AgreementError`.
+    At most one byte more than the agreement size limit (4 MiB) is read: a
+    larger file (or ``/dev/zero``) is the compile error ``E0017`` (the
+    agreement is too large), and bytes that are not UTF-8 are ``E0001``,
+    both raised as :class:`AgreementError`.
     """
-    with open(path, encoding="utf-8") as f:
-        # Each character is at least a byte: more characters than the limit
-        # has bytes is over it, and the core says so.
-        text = f.read(_MAX_AGREEMENT_BYTES + 1)
-    return Agreement(text, file_name=os.fspath(path))
+    name = os.fspath(path)
+    return Agreement(_read_agreement(name), file_name=name)

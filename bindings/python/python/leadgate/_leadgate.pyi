@@ -1,15 +1,46 @@
 """Type stubs for the native module `leadgate._leadgate` (use `leadgate`)."""
 
-import datetime
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+import os
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union
+
+from typing_extensions import Self, disjoint_base, final
+
+from leadgate.types import (
+    AsOf,
+    ColumnType,
+    DecisionDict,
+    FiredRule,
+    LeadErrorKind,
+    LeadWarning,
+    MissingColumn,
+    OnBadValue,
+    ReportDict,
+    Route,
+    RouteRule,
+    UndecidedRoute,
+    UnknownRule,
+)
+
+__all__ = [
+    "__version__",
+    "_panic_for_test",
+    "_read_agreement",
+    "_decision",
+    "Agreement",
+    "Decision",
+    "Field",
+    "ExampleResult",
+    "Diagnostic",
+    "Report",
+    "Diff",
+    "Explanation",
+    "LeadgateError",
+    "AgreementError",
+    "LeadError",
+    "MissingColumnsError",
+]
 
 __version__: str
-#: The agreement size limit in bytes (the core's; `load` reads no more).
-_MAX_AGREEMENT_BYTES: int
-
-#: An evaluation instant: None (now, UTC), "2026-11-23" / an RFC 3339 text,
-#: or a datetime.date / datetime.datetime (naive datetimes are UTC).
-AsOf = Union[None, str, datetime.date, datetime.datetime]
 
 class LeadgateError(Exception):
     """Base class of the errors leadgate raises. Raised itself, with a message
@@ -25,44 +56,71 @@ class AgreementError(LeadgateError):
 class LeadError(LeadgateError):
     """A lead was rejected."""
 
+    #: Why: tell errors apart by this, never by the message.
+    kind: LeadErrorKind
     #: The declared field, or None when the record itself is unusable.
     field: Optional[str]
     message: str
     index: int
     id: Optional[str]
 
+class MissingColumnsError(LeadgateError):
+    """Column-wise input has no column for some declared fields."""
+
+    missing: List[MissingColumn]
+
+@final
 class Diagnostic:
     """One finding about an agreement text."""
 
-    code: str
-    severity: str  # "error" | "warning"
-    message: str
-    line: int
-    column: int
-    help: Optional[str]
-    rendered: str
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> Literal["error", "warning"]: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def help(self) -> Optional[str]: ...
+    @property
+    def rendered(self) -> str: ...
 
+@final
 class Field:
     """A declared field."""
 
-    name: str
-    type: str  # "text" | "number" | "bool" | "date" | "list"
-    key: str
-    required: bool
-    id: bool
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> Literal["text", "number", "bool", "date", "list"]: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def id(self) -> bool: ...
 
+@final
 class ExampleResult:
     """The outcome of one ``example`` block."""
 
-    name: str
-    line: int
-    passed: bool
-    failures: List[str]
+    @property
+    def name(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def failures(self) -> List[str]: ...
     def __bool__(self) -> bool: ...
 
+@final
 class Decision:
     """One lead's decision. A rejected lead has ``ok`` False, ``error`` set,
-    and None for every outcome attribute."""
+    and None for every outcome attribute. Pickles with its agreement."""
 
     @property
     def index(self) -> int: ...
@@ -73,7 +131,9 @@ class Decision:
     @property
     def error(self) -> Optional[LeadError]: ...
     @property
-    def route(self) -> Optional[str]: ...
+    def agreement(self) -> Agreement: ...
+    @property
+    def route(self) -> Optional[Route]: ...
     @property
     def queue(self) -> Optional[str]: ...
     @property
@@ -89,23 +149,82 @@ class Decision:
     @property
     def grades(self) -> Optional[Dict[str, str]]: ...
     @property
-    def fired(self) -> Optional[List[Dict[str, Any]]]: ...
+    def fired(self) -> Optional[List[FiredRule]]: ...
     @property
-    def unknown(self) -> Optional[List[Dict[str, Any]]]: ...
+    def unknown(self) -> Optional[List[UnknownRule]]: ...
     @property
-    def undecided(self) -> Optional[List[Dict[str, Any]]]: ...
+    def undecided(self) -> Optional[List[UndecidedRoute]]: ...
     @property
-    def warnings(self) -> Optional[List[Dict[str, str]]]: ...
+    def warnings(self) -> Optional[List[LeadWarning]]: ...
     def to_json(self) -> str:
-        """The canonical decision JSON (SPEC.md), one line, as the CLI writes it."""
-    def to_dict(self) -> Dict[str, Any]:
+        """The canonical decision JSON (docs/language.md), one line, as the CLI writes it."""
+    def to_dict(self) -> DecisionDict:
         """The canonical decision JSON as a dict."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
 
+@final
+class Explanation:
+    """One lead's decision explained for a person."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def decision(self) -> Decision: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+@final
+class Report:
+    """The funnel report of many decisions (``leadgate report``)."""
+
+    title: str
+    top: int
+    @property
+    def agreement(self) -> Agreement: ...
+    @property
+    def leads(self) -> int: ...
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def outcomes_known(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    def to_json(self) -> str:
+        """The report's JSON, as ``leadgate report --format json`` prints it."""
+    def to_dict(self) -> ReportDict: ...
+    def to_html(self) -> str: ...
+    def _repr_html_(self) -> str: ...
+    def to_pandas(self) -> Dict[str, Any]:
+        """Tables by name: routes, queues, route_rules, grades, scores,
+        rules, data_gaps, rejections, groups, calibration."""
+    def to_state(self) -> str: ...
+    @classmethod
+    def from_state(
+        cls, agreement: Agreement, state: str, *, title: Optional[str] = None, top: int = 20
+    ) -> Report: ...
+    def merge(self, other: Report) -> None: ...
+
+@final
+class Diff:
+    """Two agreements over the same leads (``leadgate diff``)."""
+
+    @property
+    def leads(self) -> int: ...
+    @property
+    def moved(self) -> int: ...
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+@disjoint_base
 class Agreement:
     """A compiled agreement (native part; ``leadgate.Agreement`` adds the
     pandas and polars entry points)."""
 
-    def __init__(self, text: str, *, file_name: Optional[str] = None) -> None: ...
+    def __new__(cls, text: str, *, file_name: Optional[str] = None) -> Self: ...
     @property
     def source(self) -> str: ...
     @property
@@ -117,6 +236,8 @@ class Agreement:
     @property
     def uses_time(self) -> bool: ...
     @property
+    def fingerprint(self) -> str: ...
+    @property
     def fields(self) -> List[Field]: ...
     @property
     def input_keys(self) -> List[str]: ...
@@ -125,9 +246,12 @@ class Agreement:
     @property
     def grades(self) -> Dict[str, List[str]]: ...
     @property
-    def routes(self) -> List[Dict[str, Any]]: ...
+    def routes(self) -> List[RouteRule]: ...
     @property
     def warnings(self) -> List[Diagnostic]: ...
+    def column_for(self, name: str) -> str: ...
+    def decision_columns(self, prefix: str = "") -> List[Tuple[str, ColumnType]]: ...
+    def check_columns(self, columns: Iterable[str], *, allow_missing_columns: bool = False) -> None: ...
     def check(self) -> List[ExampleResult]:
         """Runs the agreement's examples."""
     def score(
@@ -135,7 +259,7 @@ class Agreement:
         lead: Mapping[str, Any],
         *,
         as_of: AsOf = None,
-        on_bad_value: str = "error",
+        on_bad_value: OnBadValue = "error",
         explain: bool = True,
     ) -> Decision:
         """Scores one lead; raises LeadError if it is rejected."""
@@ -145,7 +269,7 @@ class Agreement:
         *,
         as_of: AsOf = None,
         threads: Optional[int] = None,
-        on_bad_value: str = "error",
+        on_bad_value: OnBadValue = "error",
         explain: bool = True,
     ) -> List[Decision]:
         """Scores many leads in parallel, in order; rejected leads stay in place."""
@@ -155,12 +279,43 @@ class Agreement:
         *,
         as_of: AsOf = None,
         threads: Optional[int] = None,
-        on_bad_value: str = "error",
+        on_bad_value: OnBadValue = "error",
         prefix: str = "",
+        allow_missing_columns: bool = False,
     ) -> Any:
         """Scores a pyarrow Table / RecordBatch (or any Arrow PyCapsule
         producer) and returns a pyarrow.Table of decision columns."""
+    def explain(
+        self, lead: Mapping[str, Any], *, as_of: AsOf = None, on_bad_value: OnBadValue = "error"
+    ) -> Explanation: ...
+    def report(
+        self,
+        data: Any,
+        *,
+        by: Optional[str] = None,
+        outcome: Optional[str] = None,
+        as_of: AsOf = None,
+        threads: Optional[int] = None,
+        on_bad_value: OnBadValue = "error",
+        allow_missing_columns: bool = False,
+        title: Optional[str] = None,
+        top: int = 20,
+    ) -> Report: ...
+    def diff(
+        self,
+        other: Agreement,
+        data: Any,
+        *,
+        changes: int = 0,
+        as_of: AsOf = None,
+        threads: Optional[int] = None,
+        on_bad_value: OnBadValue = "error",
+        allow_missing_columns: bool = False,
+        input_name: str = "data",
+    ) -> Diff: ...
 
+def _read_agreement(path: Union[str, os.PathLike[str]]) -> str: ...
+def _decision(agreement: Agreement, state: Dict[str, Any]) -> Decision: ...
 def _panic_for_test(place: str) -> None:
     """Internal, for leadgate's own tests; not part of the API. Panics inside
     the panic boundary every entry point uses (``"gil"``, ``"detached"`` or

@@ -1,7 +1,9 @@
-"""Score a Spark DataFrame with leadgate, on the executors, through Arrow.
+"""Score a Spark DataFrame with leadgate, on the executors, through Arrow,
+or count its funnel report there.
 
->>> from leadgate.spark import score                       # doctest: +SKIP
+>>> from leadgate.spark import score, report               # doctest: +SKIP
 >>> decisions = score(leads_df, open("agreement.lead").read(), as_of="2026-11-23")
+>>> funnel = report(leads_df, agreement, by="lead_source", outcome="Converted")
 
 The agreement text travels with the job; each Python worker compiles it once
 (and keeps it for the next tasks it runs) and scores whole Arrow record
@@ -13,17 +15,17 @@ the ``leadgate`` package installed in the Python they run (see
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
+
+from .types import AsOf, OnBadValue
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pyarrow
     from pyspark.sql import DataFrame
     from pyspark.sql.types import StructField
 
-    from . import Agreement
-    from ._leadgate import AsOf
+    from . import Agreement, Report
 
-__all__ = ["score", "decision_fields"]
+__all__ = ["score", "report", "decision_fields"]
 
 # One compiled agreement per agreement text, per Python worker process.
 _COMPILED: Dict[str, "Agreement"] = {}
@@ -39,63 +41,63 @@ def _compiled(text: str) -> "Agreement":
     return agreement
 
 
-def decision_fields(agreement: "Agreement", prefix: str = "") -> List["StructField"]:
-    """The Spark fields of the decision columns ``score`` appends: ``route``,
-    ``queue``, ``route_rule``, ``follow_up_within_s``, ``total``, one per
-    score (double) and grade (string), ``fired`` (array<string>), ``error``."""
-    from pyspark.sql.types import (
-        ArrayType,
-        DoubleType,
-        LongType,
-        StringType,
-        StructField,
-    )
+def _on_driver(agreement: Union[str, "Agreement"], as_of: AsOf) -> Tuple["Agreement", AsOf]:
+    """The compiled agreement (a bad one fails here, on the driver) and the
+    instant every executor scores at (now, if not given)."""
+    from . import Agreement, compile
 
-    fields = [
-        StructField(prefix + "route", StringType()),
-        StructField(prefix + "queue", StringType()),
-        StructField(prefix + "route_rule", StringType()),
-        StructField(prefix + "follow_up_within_s", LongType()),
-        StructField(prefix + "total", DoubleType()),
-    ]
-    fields += [StructField(prefix + s, DoubleType()) for s in agreement.scores]
-    fields += [StructField(prefix + g, StringType()) for g in agreement.grades]
-    fields.append(StructField(prefix + "fired", ArrayType(StringType())))
-    fields.append(StructField(prefix + "error", StringType()))
-    return fields
+    compiled = agreement if isinstance(agreement, Agreement) else compile(str(agreement))
+    if as_of is None:
+        as_of = _dt.datetime.now(_dt.timezone.utc)
+    return compiled, as_of
+
+
+_SPARK_TYPES = {"text": "StringType", "integer": "LongType", "number": "DoubleType"}
+
+
+def decision_fields(agreement: "Agreement", prefix: str = "") -> List["StructField"]:
+    """The Spark fields of the decision columns ``score`` appends, from the
+    core's decision columns: ``route``, ``queue``, ``route_rule``,
+    ``follow_up_within_s``, ``total``, one per score (double) and grade
+    (string), ``fired`` (array<string>), ``error``."""
+    from pyspark.sql import types as T
+
+    def spark_type(kind: str) -> Any:
+        if kind == "text_list":
+            return T.ArrayType(T.StringType())
+        return getattr(T, _SPARK_TYPES[kind])()
+
+    return [T.StructField(name, spark_type(kind)) for name, kind in agreement.decision_columns(prefix)]
 
 
 def score(
     df: "DataFrame",
     agreement: Union[str, "Agreement"],
     *,
-    as_of: "AsOf" = None,
-    on_bad_value: str = "error",
+    as_of: AsOf = None,
+    on_bad_value: OnBadValue = "error",
     prefix: str = "",
     threads: Optional[int] = 1,
+    allow_missing_columns: bool = False,
 ) -> "DataFrame":
     """Returns ``df`` with the decision columns appended, scored on the executors.
 
     ``agreement`` is the agreement text (or a compiled ``Agreement``, whose
     text is used). It is compiled here first, so a bad agreement fails on the
-    driver with ``AgreementError``. ``as_of`` (default: now) is fixed on the
+    driver with ``AgreementError``, and so does a frame without a column for
+    a declared field (``MissingColumnsError``, unless
+    ``allow_missing_columns``). ``as_of`` (default: now) is fixed on the
     driver, so every executor scores at the same instant. ``threads`` is per
     Spark task (default 1: Spark already runs one task per core). Rejected
     leads keep their row, with ``error`` set and null decision columns.
     Decision column names are prefixed with ``prefix``; a name that clashes
     with an input column is an error.
     """
-    from . import Agreement, compile
-
-    if isinstance(agreement, Agreement):
-        compiled = agreement
-    else:
-        compiled = compile(str(agreement))
+    compiled, as_of = _on_driver(agreement, as_of)
     text = compiled.source
-    if as_of is None:
-        as_of = _dt.datetime.now(_dt.timezone.utc)
-    # Fail on the driver for a bad as_of / on_bad_value, not in every task.
+    # Fail on the driver for a bad as_of / on_bad_value / threads, not in every task.
     compiled.score_many([], as_of=as_of, on_bad_value=on_bad_value, threads=threads)
+    compiled.check_columns(df.columns, allow_missing_columns=allow_missing_columns)
 
     from pyspark.sql.types import StructType
 
@@ -114,7 +116,7 @@ def score(
     )
     targets = _arrow_types(extra, large)
 
-    def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
         scorer = _compiled(text)
@@ -125,6 +127,7 @@ def score(
                 threads=threads,
                 on_bad_value=on_bad_value,
                 prefix=prefix,
+                allow_missing_columns=True,
             )
             columns = list(batch.columns)
             for column, target in zip(decisions.columns, targets):
@@ -137,6 +140,62 @@ def score(
     return df.mapInArrow(run, schema)
 
 
+def report(
+    df: "DataFrame",
+    agreement: Union[str, "Agreement"],
+    *,
+    by: Optional[str] = None,
+    outcome: Optional[str] = None,
+    as_of: AsOf = None,
+    on_bad_value: OnBadValue = "error",
+    threads: Optional[int] = 1,
+    allow_missing_columns: bool = False,
+    title: Optional[str] = None,
+    top: int = 20,
+) -> "Report":
+    """The funnel report of a Spark DataFrame (see ``Agreement.report``),
+    counted on the executors: each partition's report travels to the driver
+    as its exact state (a few kilobytes) and the parts are merged there. No
+    decision is collected to the driver."""
+    from . import Report, _check_outcome
+    from ._leadgate import Agreement as Native
+
+    compiled, as_of = _on_driver(agreement, as_of)
+    text = compiled.source
+    compiled.check_columns(df.columns, allow_missing_columns=allow_missing_columns)
+    extra = [compiled.column_for(c) for c in (by, outcome) if c is not None]
+    for column in extra:
+        if column not in df.columns:
+            raise ValueError(
+                f"the input has no column {column!r}; its columns are: {', '.join(df.columns)}"
+            )
+    options: Dict[str, Any] = dict(
+        by=by, outcome=outcome, as_of=as_of, on_bad_value=on_bad_value, threads=threads,
+        allow_missing_columns=True,
+    )
+    Native.report(compiled, [], **options)  # a bad option fails here, not in every task
+    wanted = set(compiled.input_keys) | set(extra)
+    kept = [c for c in df.columns if c in wanted]
+    source = df.select(*["`" + c.replace("`", "``") + "`" for c in kept]) if kept else df.select()
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        # The native report: parts are not checked for outcomes, the whole is.
+        scorer = _compiled(text)
+        part = Native.report(scorer, [], **options)
+        for batch in batches:
+            part.merge(Native.report(scorer, batch, **options))
+        yield pa.RecordBatch.from_arrays([pa.array([part.to_state()])], names=["state"])
+
+    merged = Native.report(compiled, [], **options)
+    for row in source.mapInArrow(run, "state string").collect():
+        merged.merge(Report.from_state(compiled, row["state"]))
+    if title is not None:
+        merged.title = title
+    merged.top = top
+    _check_outcome(merged, outcome)
+    return merged
 def _arrow_types(fields: List["StructField"], large: bool) -> List[Any]:
     """The Arrow types Spark expects for the decision columns (large strings
     when `spark.sql.execution.arrow.useLargeVarTypes` is on)."""

@@ -1,0 +1,146 @@
+//! Arrow out: decisions as the core's flat decision columns
+//! ([`DecisionColumns`]: names, order, types and cells), built on the
+//! scoring threads.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{Float64Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use leadgate::{Cell, ColumnType, Decision, DecisionColumns};
+
+fn data_type(t: ColumnType) -> DataType {
+    match t {
+        ColumnType::Text => DataType::Utf8,
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Number => DataType::Float64,
+        ColumnType::TextList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+    }
+}
+
+/// The Arrow schema of the decision columns.
+pub(crate) fn schema(columns: &DecisionColumns) -> SchemaRef {
+    let fields: Vec<Field> = columns
+        .columns()
+        .iter()
+        .map(|c| Field::new(&c.name, data_type(c.column_type), true))
+        .collect();
+    Arc::new(Schema::new(fields))
+}
+
+/// One decision column being built.
+enum Builder {
+    Text(StringBuilder),
+    Integer(Int64Builder),
+    Number(Float64Builder),
+    TextList(ListBuilder<StringBuilder>),
+}
+
+impl Builder {
+    fn new(t: ColumnType, rows: usize) -> Self {
+        match t {
+            ColumnType::Text => Builder::Text(StringBuilder::with_capacity(rows, rows * 8)),
+            ColumnType::Integer => Builder::Integer(Int64Builder::with_capacity(rows)),
+            ColumnType::Number => Builder::Number(Float64Builder::with_capacity(rows)),
+            ColumnType::TextList => Builder::TextList(ListBuilder::with_capacity(
+                StringBuilder::with_capacity(2 * rows, 32 * rows),
+                rows,
+            )),
+        }
+    }
+
+    fn push(&mut self, cell: &Cell<'_>) {
+        match (self, cell) {
+            (Builder::Text(b), Cell::Text(s)) => b.append_value(s),
+            (Builder::Text(b), Cell::OwnedText(s)) => b.append_value(s),
+            (Builder::Integer(b), Cell::Integer(i)) => b.append_value(*i),
+            (Builder::Number(b), Cell::Number(x)) => b.append_value(*x),
+            (Builder::TextList(b), Cell::TextList(items)) => {
+                for item in items {
+                    b.values().append_value(item);
+                }
+                b.append(true);
+            }
+            (Builder::Text(b), _) => b.append_null(),
+            (Builder::Integer(b), _) => b.append_null(),
+            (Builder::Number(b), _) => b.append_null(),
+            (Builder::TextList(b), _) => b.append(false),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Text(b) => Arc::new(b.finish()),
+            Builder::Integer(b) => Arc::new(b.finish()),
+            Builder::Number(b) => Arc::new(b.finish()),
+            Builder::TextList(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// The decision columns of some rows, being built.
+pub(crate) struct Output<'c> {
+    columns: &'c DecisionColumns,
+    builders: Vec<Builder>,
+    /// The cells of the last decision (kept for its allocation).
+    cells: Vec<Cell<'c>>,
+}
+
+impl<'c> Output<'c> {
+    pub(crate) fn new(columns: &'c DecisionColumns, rows: usize) -> Self {
+        let builders = columns
+            .columns()
+            .iter()
+            .map(|c| Builder::new(c.column_type, rows))
+            .collect();
+        Output {
+            columns,
+            builders,
+            cells: Vec::with_capacity(columns.columns().len()),
+        }
+    }
+
+    pub(crate) fn push(&mut self, d: &Decision) {
+        let mut cells = recycle(std::mem::take(&mut self.cells));
+        self.columns.cells(d, &mut cells);
+        for (b, cell) in self.builders.iter_mut().zip(&cells) {
+            b.push(cell);
+        }
+        self.cells = recycle(cells);
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<ArrayRef> {
+        self.builders.iter_mut().map(Builder::finish).collect()
+    }
+}
+
+/// An emptied vector of cells, its allocation reused for cells that borrow
+/// from another decision (the in-place `collect` keeps the buffer).
+fn recycle<'b>(mut cells: Vec<Cell<'_>>) -> Vec<Cell<'b>> {
+    cells.clear();
+    cells.into_iter().map(|_| Cell::Null).collect()
+}
+
+/// Joins the columns of consecutive parts into one record batch.
+pub(crate) fn join(
+    schema: &SchemaRef,
+    mut parts: Vec<Vec<ArrayRef>>,
+) -> Result<RecordBatch, ArrowError> {
+    let columns = if parts.is_empty() {
+        return Ok(RecordBatch::new_empty(schema.clone()));
+    } else if parts.len() == 1 {
+        parts.pop().unwrap_or_default()
+    } else {
+        (0..schema.fields().len())
+            .map(|j| {
+                let pieces: Vec<&dyn Array> = parts
+                    .iter()
+                    .filter_map(|p| p.get(j))
+                    .map(|a| a.as_ref())
+                    .collect();
+                arrow_select::concat::concat(&pieces)
+            })
+            .collect::<Result<_, _>>()?
+    };
+    RecordBatch::try_new(schema.clone(), columns)
+}

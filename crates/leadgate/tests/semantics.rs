@@ -513,6 +513,7 @@ fn an_explanation_is_data_and_text() {
           nurture otherwise
         }"#,
     );
+    assert!(a.fields()[0].is_id() && !a.fields()[1].is_id());
     let opts = common::at("2026-11-23");
     let lead = a.bind_json(
         r#"{"lead_id": "L1", "Company Size": 500, "seen": "2026-10-24"}"#,

@@ -220,10 +220,12 @@ impl<'p> LeadBuilder<'p> {
         }
     }
 
-    /// A key no field reads: when it is the name of a field that reads
-    /// another key (`from "…"`), the lead gets a warning naming the key it
-    /// should have used (if that field is missing).
-    pub(crate) fn unknown_key(&mut self, key: &str) {
+    /// Tells the builder of a key the record has that no field reads (a
+    /// host binding a mapping by its keys): when it is the *name* of a field
+    /// that reads another key (`from "…"`) and that field stays missing,
+    /// [`Agreement::misnamed_keys`](crate::Agreement::misnamed_keys) names
+    /// it, for the front to warn. Decisions do not change.
+    pub fn unknown_key(&mut self, key: &str) {
         if self.program.renamed.is_empty() {
             return;
         }

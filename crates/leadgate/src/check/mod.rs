@@ -220,6 +220,7 @@ impl Checker<'_, '_> {
             }
             self.declare(&decl.name, Entity::Field(slot));
             self.fields.push(Field {
+                is_id: id_slot == Some(slot),
                 name: decl.name.name.clone(),
                 ty: decl.ty.value,
                 required,

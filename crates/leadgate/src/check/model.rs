@@ -7,6 +7,8 @@ use crate::syntax::ast::{CmpOp, Destination, FieldType, Literal};
 /// A declared field: its name, type and the input key it reads.
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// Whether it is the `id` field (set by the model).
+    pub(crate) is_id: bool,
     pub(crate) name: String,
     pub(crate) ty: FieldType,
     pub(crate) required: bool,
@@ -141,6 +143,11 @@ impl Field {
     /// Whether a lead without it is rejected.
     pub fn is_required(&self) -> bool {
         self.required
+    }
+    /// Whether it is the agreement's `id` field (its value is the
+    /// decision's `id`).
+    pub fn is_id(&self) -> bool {
+        self.is_id
     }
     /// The input key or CSV column it reads (`from "…"`, else its name).
     pub fn key(&self) -> &str {

@@ -257,11 +257,11 @@ pub(crate) fn read_lead(value: &JsValue) -> Read {
     read_shaped(value, shape(value))
 }
 
-/// The values of keys outside the agreement's fields that a caller wants
-/// from each lead (a report's `by` and `outcome`), caught while it is read.
+/// The values of keys a caller wants from each lead besides its fields (a
+/// report's `by` and `outcome`), caught while the lead is read.
 #[derive(Default)]
 pub(crate) struct Keep {
-    pub(crate) keys: Vec<String>,
+    pub(crate) keys: Vec<Option<String>>,
     pub(crate) values: Vec<Option<JsValue>>,
 }
 
@@ -290,7 +290,7 @@ pub(crate) fn fill(b: &mut LeadBuilder<'_>, read: &Read, shared: &Compiled, keep
             continue;
         };
         for (k, v) in keep.keys.iter().zip(&mut keep.values) {
-            if *k == key {
+            if k.as_deref() == Some(key.as_str()) {
                 *v = item(1);
             }
         }

@@ -1,5 +1,6 @@
 //! leadgate for JavaScript: compile an agreement, score plain objects and
-//! spreadsheet rows.
+//! spreadsheet rows, explain a decision, report on many, diff two
+//! agreements.
 //!
 //! A thin layer over the `leadgate` crate's public API. A JS value is read
 //! into the core's `LeadBuilder` (`js.rs`), the coercion every front uses;
@@ -25,6 +26,8 @@ use leadgate_wasm_types as types;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "analysis")]
+mod analysis;
 #[cfg(feature = "batch-json")]
 mod batch;
 mod js;
@@ -81,6 +84,16 @@ fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
     let text =
         leadgate::to_canonical_json(value).map_err(|e| error(&format!("internal error: {e}")))?;
     parse_json(&text)
+}
+
+/// The core's data with its renderings first.
+#[derive(Serialize)]
+pub(crate) struct Rendered<'a, T: Serialize> {
+    pub(crate) text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) html: Option<String>,
+    #[serde(flatten)]
+    pub(crate) data: &'a T,
 }
 
 /// An `Error` named `name`, with the property `key` set to `value`.
@@ -322,5 +335,29 @@ impl Agreement {
                 })
                 .collect(),
         })
+    }
+
+    /// Scores one lead and explains the decision for a person: every score
+    /// with its rules, decay and range, the grades, the route rules in
+    /// order. `text` is what `leadgate explain` prints.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let (opts, _) = read_options(options.as_ref(), &[])?;
+        let bound = self.bind(&read_lead(&lead), opts.bad_values(), &mut Keep::default());
+        let explanation = self.core().explain(0, &bound, &opts);
+        let object = to_js(&Rendered {
+            text: explanation.text(),
+            html: None,
+            data: &explanation,
+        })?;
+        if let Some(e) = explanation.decision().error() {
+            let decision = js_sys::Reflect::get(&object, &JsValue::from_str("decision"))?;
+            mark_kind(&decision, &JsValue::from_str(e.kind().as_str()))?;
+        }
+        Ok(object)
     }
 }

@@ -130,3 +130,41 @@ pub(crate) fn options_object(o: &ScoreOptions) -> Result<JsValue, JsValue> {
         o.explains()
     ))
 }
+
+/// A call's own option that is a text, if given.
+#[cfg(feature = "analysis")]
+pub(crate) fn text_option(value: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
+    match value.as_string() {
+        Some(s) => Ok(Some(s)),
+        None if value.is_undefined() => Ok(None),
+        None => Err(error(&format!(
+            "{name}: expected a text, got {}",
+            show(value)
+        ))),
+    }
+}
+
+/// A call's own option that is a count (a whole number from 0), if given.
+#[cfg(feature = "analysis")]
+pub(crate) fn count_option(value: &JsValue, name: &str) -> Result<Option<usize>, JsValue> {
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(Some(n as usize)),
+        None if value.is_undefined() => Ok(None),
+        _ => Err(error(&format!(
+            "{name}: expected a whole number from 0, got {}",
+            show(value)
+        ))),
+    }
+}
+
+/// A call's own option that is true or false (default false).
+pub(crate) fn flag_option(value: &JsValue, name: &str) -> Result<bool, JsValue> {
+    match value.as_bool() {
+        Some(b) => Ok(b),
+        None if value.is_undefined() => Ok(false),
+        None => Err(error(&format!(
+            "{name}: expected true or false, got {}",
+            show(value)
+        ))),
+    }
+}

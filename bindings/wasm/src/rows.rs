@@ -9,7 +9,8 @@ use leadgate::{LeadErrorKind, MissingColumns};
 use leadgate_wasm_types as types;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{array_from, error, is_array, js_message, kind, raw, show, warn};
+use crate::js::{array_from, is_array, js_message, kind, raw, warn};
+use crate::options::flag_option;
 use crate::{error_with, to_js, Agreement, Pieces};
 
 /// The declared fields no column provides, as declared for JS.
@@ -90,16 +91,7 @@ impl Agreement {
         #[wasm_bindgen(unchecked_param_type = "RowsOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let (opts, extra) = crate::read_options(options.as_ref(), &["allowMissingColumns"])?;
-        let allow = match (&extra[0], extra[0].as_bool()) {
-            (_, Some(allow)) => allow,
-            (v, None) if v.is_undefined() => false,
-            (v, None) => {
-                return Err(error(&format!(
-                    "allowMissingColumns: expected true or false, got {}",
-                    show(v)
-                )))
-            }
-        };
+        let allow = flag_option(&extra[0], "allowMissingColumns")?;
         let names = self.header(&header, "scoreRows")?;
         if let Err(missing) = self.core().check_columns(&names) {
             if !allow {

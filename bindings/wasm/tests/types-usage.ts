@@ -7,6 +7,7 @@ import init, {
   type ColumnCheck,
   type CompileError,
   type Decision,
+  type Explanation,
   type FieldInfo,
   type LeadErrorKind,
   type MissingColumnsError,
@@ -68,7 +69,14 @@ export async function usage(text: string): Promise<string> {
     const err = e as MissingColumnsError;
     suggestions.push(...err.missing.map((m) => `${m.field} ${m.key}`), err.message);
   }
+  // One lead explained.
+  const explained: Explanation = agreement.explain(lead, options);
+  const steps: string = explained.text;
+  const matched = explained.routes?.find((r) => r.status === 'matched')?.position;
+  const worth: number | undefined = explained.scores?.[0]?.undecided.map((u) => (typeof u.worth === 'object' && 'points' in u.worth ? u.worth.points : 0))[0];
   agreement.free();
+  // @ts-expect-error report and diff are in the node build (and a web build with feature analysis)
+  agreement.report([lead]);
   // @ts-expect-error allowMissingColumns is a boolean
   const badRows: RowsOptions = { allowMissingColumns: 'yes' };
   // @ts-expect-error the fast path's internals are not declared
@@ -77,5 +85,5 @@ export async function usage(text: string): Promise<string> {
   const bad: ScoreOptions = { onBadValue: 'skip' };
   // @ts-expect-error a decision's route is one of three destinations
   const wrong: Decision = { index: 0, id: null, route: 'marketing' };
-  return [summary, many.length, lines.length, one, types.join(), ok, name, bad, wrong, fromRows.length, suggestions, why, badRows].join(' ');
+  return [summary, many.length, lines.length, one, types.join(), ok, name, bad, wrong, fromRows.length, suggestions, why, badRows, steps, matched, worth].join(' ');
 }

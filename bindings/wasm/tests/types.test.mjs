@@ -12,7 +12,8 @@ test('a strict TypeScript program using the package type-checks', () => {
   const r = spawnSync(
     process.execPath,
     [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', 'es2022', '--moduleResolution', 'bundler',
-      '--lib', 'esnext,dom', '--skipLibCheck', 'false', path.join(wasmDir, 'tests', 'types-usage.ts')],
+      '--lib', 'esnext,dom', '--skipLibCheck', 'false', path.join(wasmDir, 'tests', 'types-usage.ts'),
+      path.join(wasmDir, 'tests', 'types-usage-node.ts')],
     { encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -12,7 +12,8 @@ use wasm_bindgen::JsCast;
 
 use crate::js::{read_lead, read_shaped, Keep, Read, Shape};
 use crate::options::{options_object, read_options};
-use crate::{Agreement, Pieces};
+use crate::pieces::Pieces;
+use crate::Agreement;
 
 #[wasm_bindgen]
 impl Agreement {

@@ -38,7 +38,6 @@ mod shared;
 
 use js::{error, is_array, js_message, kind, mark_kind, parse_json, read_lead, Keep, Read};
 use options::read_options;
-use pieces::Pieces;
 use shared::Compiled;
 
 leadgate_wasm_types::declarations!();
@@ -254,17 +253,7 @@ impl Agreement {
         #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let (opts, _) = read_options(options.as_ref(), &[])?;
-        let leads = Self::leads(&leads)?;
-        let mut pieces = Pieces::new(leads.length(), false);
-        let mut out = None;
-        for (i, lead) in leads.iter().enumerate() {
-            pieces.push(&self.decide(i, &lead, &opts));
-            if pieces.full() {
-                pieces.end_parsed(&mut out)?;
-            }
-        }
-        pieces.end_parsed(&mut out)?;
-        Ok(out.unwrap_or_default().into())
+        pieces::objects(&Self::leads(&leads)?, |i, lead| self.decide(i, lead, &opts))
     }
 
     /// As `score`, but returns the canonical JSON text of docs/language.md,

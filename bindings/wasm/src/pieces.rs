@@ -131,3 +131,21 @@ impl Pieces {
         })
     }
 }
+
+/// Decides each of `items` (`decide(index, item)`) and returns the decisions
+/// as objects, made piece by piece.
+pub(crate) fn objects(
+    items: &Array,
+    mut decide: impl FnMut(usize, &JsValue) -> Decision,
+) -> Result<JsValue, JsValue> {
+    let mut pieces = Pieces::new(items.length(), false);
+    let mut out = None;
+    for (i, item) in items.iter().enumerate() {
+        pieces.push(&decide(i, &item));
+        if pieces.full() {
+            pieces.end_parsed(&mut out)?;
+        }
+    }
+    pieces.end_parsed(&mut out)?;
+    Ok(out.unwrap_or_default().into())
+}

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::js::{array_from, is_array, js_message, kind, raw, warn};
 use crate::options::flag_option;
-use crate::{error_with, to_js, Agreement, Pieces};
+use crate::{error_with, to_js, Agreement};
 
 /// The declared fields no column provides, as declared for JS.
 fn missing_list(missing: Option<&MissingColumns>) -> Vec<types::MissingColumn<'_>> {
@@ -120,10 +120,8 @@ impl Agreement {
                 _ => {}
             }
         }
-        let mut pieces = Pieces::new(rows.length(), false);
-        let mut out = None;
-        for (index, row) in rows.iter().enumerate() {
-            match cells(&row) {
+        crate::pieces::objects(&rows, |index, row| {
+            match cells(row) {
                 Ok(cells) => {
                     for (col, slot) in &columns {
                         b.set(*slot, raw(&cells.get(*col), false));
@@ -131,14 +129,9 @@ impl Agreement {
                 }
                 Err((kind, message)) => b.reject(kind, message),
             }
-            let lead =
-                std::mem::replace(&mut b, self.core().lead_builder(opts.bad_values())).finish();
-            pieces.push(&self.core().decide(index, &lead, &opts));
-            if pieces.full() {
-                pieces.end_parsed(&mut out)?;
-            }
-        }
-        pieces.end_parsed(&mut out)?;
-        Ok(out.unwrap_or_default().into())
+            let fresh = self.core().lead_builder(opts.bad_values());
+            self.core()
+                .decide(index, &std::mem::replace(&mut b, fresh).finish(), &opts)
+        })
     }
 }

@@ -71,21 +71,20 @@ NODE_WASM="$PKG/node/leadgate_wasm_bg.wasm"
 "$WASM_OPT" "${NODE_OPT[@]}" "${FEATURES[@]}" "$NODE_WASM" -o "$NODE_WASM.opt"
 mv "$WEB_WASM.opt" "$WEB_WASM"
 mv "$NODE_WASM.opt" "$NODE_WASM"
-# Options are optional: wasm-bindgen prints unchecked parameter types as given.
-for d in "$PKG"/web/leadgate_wasm.d.ts "$PKG"/node/leadgate_wasm.d.ts; do
-  sed -i 's/options: \([A-Za-z]*Options\))/options?: \1)/g' "$d"
-done
 # What init() resolves to (InitOutput, web build) is the module's raw export
 # table, wasm-bindgen's internals: only its memory is declared.
 perl -0pi -e 's/(export interface InitOutput \{\n\s*readonly memory: WebAssembly\.Memory;\n).*?\n\}/$1}/s' "$PKG/web/leadgate_wasm.d.ts"
-# The batch fast path of scoreMany and scoreManyJson, node only: src/fast.js
-# (see its header). Then the panic boundary: src/guard.js wraps compile and every
+# The JS side of the binding, appended to the glue (in its scope): src/args.js
+# reads the arguments (the module imports its functions); the batch fast
+# path of scoreMany and scoreManyJson, node only: src/fast.js (see its
+# header); then the panic boundary: src/guard.js wraps compile and every
 # Agreement method of the glue, fast.js's included (see its header); the
 # CommonJS glue exports copies, renewed here.
-# The web glue is what a page downloads: there guard.js goes without its
-# comment lines (src/guard.js has them).
-{ echo '// leadgate: the panic boundary and agreement guard of bindings/wasm/src/guard.js'; sed '/^[[:space:]]*\/\//d' "$HERE/src/guard.js"; } >> "$PKG/web/leadgate_wasm.js"
-{ cat "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
+# The web glue is what a page downloads: there the files go without their
+# comment lines.
+{ echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
+  sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$PKG/web/leadgate_wasm.js"
+{ cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
 # wasm-bindgen writes a package.json / .gitignore per target; the package is one.
 rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json
 echo '{"type": "commonjs"}' > "$PKG/node/package.json"

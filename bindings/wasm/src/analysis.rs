@@ -6,9 +6,9 @@
 use leadgate::{Diff, DiffNames, Report};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{array_from, error, is_array, read_lead, Keep};
-use crate::options::{count_option, read_options, text_option};
-use crate::{to_js, Agreement, Rendered};
+use crate::js::{array, error, find, read_lead, read_options};
+use crate::js::{DiffOptions, Leads, ReportOptions};
+use crate::{to_js, Agreement, JsResult, Rendered};
 
 /// A report's `by` or `outcome` value of a lead, as text (as the CLI reads
 /// a JSON lead's): a text trimmed, a number or bool as written, a list's
@@ -20,8 +20,8 @@ fn group_text(value: &JsValue) -> Option<String> {
         (_, _, Some(b)) => Some(b.to_string()),
         _ => None,
     };
-    if is_array(value).unwrap_or(false) {
-        let items = array_from(value).ok()?;
+    if value.is_object() && !value.is_function() {
+        let items = array(value, "report", "a list").ok()?;
         let items: Vec<String> = items
             .iter()
             .map(|i| text(&i).unwrap_or("null".into()))
@@ -39,33 +39,27 @@ impl Agreement {
     /// distributions, rules, data gaps; per `by` group; against an
     /// `outcome` as a backtest): `leadgate report`'s JSON, text and page.
     #[wasm_bindgen(unchecked_return_type = "Report")]
-    pub fn report(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let names = ["by", "outcome", "title", "top"];
-        let (opts, extra) = read_options(options.as_ref(), &names)?;
-        let by = text_option(&extra[0], "by")?;
-        let outcome = text_option(&extra[1], "outcome")?;
-        let title = text_option(&extra[2], "title")?.unwrap_or_else(|| self.core().name().into());
-        let top = count_option(&extra[3], "top")?.unwrap_or(20);
-        let leads = Self::array(&leads, "report", "an array of leads")?;
+    pub fn report(&self, leads: Leads, options: Option<ReportOptions>) -> JsResult {
+        let (opts, extra) = read_options(options.as_deref(), "by,outcome,title,top")?;
+        let [by, outcome, title] = [3, 4, 5].map(|i| extra.get(i).as_string());
+        let title = title.unwrap_or_else(|| self.core().name().into());
+        let top = extra.get(6).as_f64().map_or(20, |n| n as usize);
+        let leads = array(&leads, "report", "an array of leads")?;
         let mut report = Report::new(self.core(), by.as_deref(), outcome.as_deref());
         // A field's name reads the field's input key.
         let key = |name: &Option<String>| {
             name.as_deref()
                 .map(|n| self.core().column_for(n).to_string())
         };
-        let mut keep = Keep {
-            keys: vec![key(&by), key(&outcome)],
-            values: Vec::new(),
-        };
+        let keys = [key(&by), key(&outcome)];
         let mut unreadable: Vec<String> = Vec::new();
         for (i, lead) in leads.iter().enumerate() {
-            let bound = self.bind(&read_lead(&lead), opts.bad_values(), &mut keep);
-            let d = self.core().decide(i, &bound, &opts);
-            let [group, o] = [0, 1].map(|k| keep.values[k].as_ref().and_then(group_text));
+            let read = read_lead(&lead);
+            let d = self
+                .core()
+                .decide(i, &self.bind(&read, opts.bad_values()), &opts);
+            let [group, o] =
+                [0, 1].map(|k| keys[k].as_ref().and_then(|k| group_text(&find(&read, k))));
             let known = o.as_deref().and_then(leadgate::parse_outcome);
             if let (None, Some(o)) = (known, o) {
                 if unreadable.len() < 10 && !unreadable.contains(&o) {
@@ -97,24 +91,23 @@ impl Agreement {
     pub fn diff(
         &self,
         proposed: &Agreement,
-        #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "DiffOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let names = ["changes", "oldName", "newName", "inputName"];
-        let (opts, extra) = read_options(options.as_ref(), &names)?;
-        let changes = count_option(&extra[0], "changes")?.unwrap_or(0);
-        let old_name =
-            text_option(&extra[1], "oldName")?.unwrap_or_else(|| self.core().name().into());
-        let new_name =
-            text_option(&extra[2], "newName")?.unwrap_or_else(|| proposed.core().name().into());
-        let input = text_option(&extra[3], "inputName")?.unwrap_or_else(|| "leads".into());
-        let leads = Self::array(&leads, "diff", "an array of leads")?;
+        leads: Leads,
+        options: Option<DiffOptions>,
+    ) -> JsResult {
+        let names = "changes,oldName,newName,inputName";
+        let (opts, extra) = read_options(options.as_deref(), names)?;
+        let changes = extra.get(3).as_f64().map_or(0, |n| n as usize);
+        let [old, new, input] = [4, 5, 6].map(|i| extra.get(i).as_string());
+        let old_name = old.unwrap_or_else(|| self.core().name().into());
+        let new_name = new.unwrap_or_else(|| proposed.core().name().into());
+        let input = input.unwrap_or_else(|| "leads".into());
+        let leads = array(&leads, "diff", "an array of leads")?;
         let mut diff = Diff::new(self.core(), proposed.core(), changes);
         for (i, lead) in leads.iter().enumerate() {
             // Read once, bound for each agreement.
             let read = read_lead(&lead);
             let decide = |a: &Agreement| {
-                let bound = a.bind(&read, opts.bad_values(), &mut Keep::default());
+                let bound = a.bind(&read, opts.bad_values());
                 a.core().decide(i, &bound, &opts)
             };
             diff.add(&decide(self), &decide(proposed));

@@ -9,12 +9,11 @@
 // for byte (tests/fastpath.test.mjs), and the caller's code (getters,
 // proxies, iterators) runs the same number of times in the same order:
 //
-// - options and the array of leads are read by the module (__prepare), as
-//   before, then each lead in order, as Agreement::bind reads it:
-//   Array.isArray, Reflect.getPrototypeOf, instanceof Date, instanceof Map,
-//   then Object.entries, and for each declared key's array value
-//   Array.from. Undeclared keys' values are not looked at (nor are they
-//   by the per-lead reader).
+// - options and the array of leads are read as the per-lead path reads
+//   them (src/args.js), then each lead in order, as the per-lead reader of src/args.js
+//   reads it (leadgateShape, then Object.entries), and for each declared
+//   key's array value Array.from. Undeclared keys' values are not looked at
+//   (nor are they by the per-lead reader).
 // - A lead goes as JSON when its prototype is Object.prototype or null and
 //   each declared key's value is null, undefined (left out, as missing), a
 //   boolean, a well-formed string without U+FFFD, a finite number other
@@ -25,13 +24,13 @@
 //   A key that is the name of a field reading another key (`from "..."`)
 //   goes into the copy as null, so that the core notes it as it does for the
 //   per-lead reader (a console warning; decisions do not change).
-// - Any other lead is scored at its turn by __scoreOne, told what the walk
+// - Any other lead is scored at its turn by __scoreOne, given what the walk
 //   has read of it so that nothing is read twice: a plain object is handed
 //   over as its Object.entries pairs from the first value JSON cannot
 //   carry (NaN, a bigint, a Date, a nested array, a lone surrogate, ...).
 //   It gives [decision text, error kind].
-// - The kinds of lead errors come back beside the decisions and are set on
-//   the decision objects (not enumerable), as the per-lead path does.
+// - The kinds of lead errors are set on the decision objects (not
+//   enumerable) by leadgateAppend, as on the per-lead path.
 // - The environment: the whole batch takes the per-lead path when
 //   Object.prototype has an accessor or read-only property named as a
 //   declared key (copy[key] = value would call or skip it), or when a
@@ -48,21 +47,17 @@
 //   (src/pieces.rs). So no text grows with the batch: a million leads would
 //   otherwise make texts over a gigabyte, past what a JS string or a wasm32
 //   String can hold.
-const LEADGATE_FOUND = { unread: 0, unreadable: 1, date: 2, map: 3, object: 4, walked: 5 };
 // `f(self, ...args)` for a method `self.f(...args)`, as node's primordials.
 const leadgateUncurry = Function.prototype.bind.bind(Function.prototype.call);
 const leadgateObjectPrototype = Object.prototype;
 const leadgateArrayPrototype = Array.prototype;
 const leadgateStringify = JSON.stringify;
-const leadgateParse = JSON.parse;
 const leadgateEncoder = new TextEncoder();
 const leadgateEncode = leadgateUncurry(TextEncoder.prototype.encode);
 const leadgateCreate = Object.create;
-const leadgateDefineProperty = Object.defineProperty;
 const leadgateIsArray = Array.isArray;
 const leadgateGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const leadgateIncludes = leadgateUncurry(String.prototype.includes);
-const leadgateSplit = leadgateUncurry(String.prototype.split);
 const leadgateIsWellFormed = typeof String.prototype.isWellFormed === 'function'
     ? leadgateUncurry(String.prototype.isWellFormed) : null;
 const leadgateRegExpTest = leadgateUncurry(RegExp.prototype.test);
@@ -145,36 +140,10 @@ function leadgateDeclared(agreement) {
  * JSON cannot carry, what __scoreOne gives for it ([text, kind]).
  */
 function leadgateRead(agreement, keys, lead, index, opts) {
-    if (lead === null || typeof lead !== 'object') return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, opts);
-    try {
-        if (Array.isArray(lead)) return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, opts);
-    } catch (_) {
-        return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, opts);
-    }
-    let proto;
-    try {
-        proto = Reflect.getPrototypeOf(lead);
-    } catch (e) {
-        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, opts);
-    }
-    // As wasm-bindgen's `instanceof` checks: a throw reads as false.
-    let date = false;
-    try {
-        date = lead instanceof Date;
-    } catch (_) { /* false */ }
-    if (date) return agreement.__scoreOne(lead, LEADGATE_FOUND.date, undefined, index, opts);
-    let map = false;
-    try {
-        map = lead instanceof Map;
-    } catch (_) { /* false */ }
-    if (map) return agreement.__scoreOne(lead, LEADGATE_FOUND.map, undefined, index, opts);
-    if (proto !== leadgateObjectPrototype && proto !== null) return agreement.__scoreOne(lead, LEADGATE_FOUND.object, undefined, index, opts);
-    let pairs;
-    try {
-        pairs = Object.entries(lead);
-    } catch (e) {
-        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, opts);
-    }
+    const shape = leadgateShape(lead);
+    if (shape !== LEADGATE_PLAIN) return agreement.__scoreOne(leadgateLead(lead, shape), index, opts);
+    const pairs = leadgateLead(lead, shape);
+    if (typeof pairs === 'string') return agreement.__scoreOne(pairs, index, opts);
     const copy = {};
     let bytes = 2;
     for (let j = 0; j < pairs.length; j++) {
@@ -197,30 +166,30 @@ function leadgateRead(agreement, keys, lead, index, opts) {
             try {
                 array = Array.isArray(value);
             } catch (_) {
-                return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
+                return agreement.__scoreOne(pairs, index, opts);
             }
             if (array) {
                 let items;
                 try {
                     items = Array.from(value);
                 } catch (_) {
-                    pairs[j] = [key, undefined, 'u'];
-                    return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
+                    pairs[j] = [key, LEADGATE_UNREADABLE_ARRAY];
+                    return agreement.__scoreOne(pairs, index, opts);
                 }
-                pairs[j] = [key, items, 'a'];
+                pairs[j] = [key, items];
                 bytes += keyBytes + 2;
                 for (let t = 0; t < items.length; t++) {
-                    if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
+                    if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, index, opts);
                     bytes += leadgateJsonBytes(items[t]) + 1;
                 }
                 copy[key] = items;
                 continue;
             }
         }
-        return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
+        return agreement.__scoreOne(pairs, index, opts);
     }
     // Too large for a chunk of its own: read per lead, from the pairs.
-    if (bytes > LEADGATE_CHUNK_BYTES) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
+    if (bytes > LEADGATE_CHUNK_BYTES) return agreement.__scoreOne(pairs, index, opts);
     leadgateCopyBytes = bytes;
     return copy;
 }
@@ -229,10 +198,10 @@ function leadgateBatch(perLead, lines) {
     return function (leads, options) {
         const keys = leadgateDeclared(this);
         if (keys === null) return leadgateApply(perLead, this, [leads, options]);
-        const prepared = this.__prepare(leads, options);
-        // The options, read once, as an object of the module's making.
-        const opts = prepared[0];
-        const items = prepared[1];
+        // The options, read once ([asOf, missing, explain]), then the leads,
+        // as the per-lead path reads them.
+        const opts = leadgateOptions(options, '');
+        const items = leadgateArray(leads, 'scoreMany', 'an array of leads');
         const n = items.length;
         let out = [];
         for (let start = 0; start < n;) {
@@ -259,18 +228,8 @@ function leadgateBatch(perLead, lines) {
                 ? '' : leadgateStringify(json);
             const scored = this.__scoreBatch(leadgateEncode(leadgateEncoder, text), slots, opts, lines, start);
             const pieces = scored[0];
-            for (let p = 0; p < pieces.length; p++) {
-                const part = lines ? leadgateSplit(pieces[p], '\n') : leadgateParse(pieces[p]);
-                if (out.length === 0) {
-                    out = part;
-                } else {
-                    for (let d = 0; d < part.length; d++) out[out.length] = part[d];
-                }
-            }
             const kinds = scored[1];
-            for (let r = 0; r < kinds.length; r += 2) {
-                leadgateDefineProperty(out[start + kinds[r]].error, 'kind', { __proto__: null, value: kinds[r + 1] });
-            }
+            for (let p = 0; p < pieces.length; p++) out = leadgateAppend(out, pieces[p], kinds[p], lines);
             start += k;
         }
         return out;

@@ -81,9 +81,27 @@ for (const key of Reflect.ownKeys(Agreement.prototype)) {
     if (typeof d.get === 'function') d.get = leadgateGuard(d.get, 'method');
     Object.defineProperty(Agreement.prototype, key, d);
 }
+// compile() of a text a live agreement has shares that agreement's compiled
+// agreement (__share) instead of compiling a second copy. The wasm memory an
+// agreement holds is invisible to the garbage collector and only reclaimed by
+// wasm-bindgen's FinalizationRegistry, whose callbacks run once the event
+// loop turns: a synchronous loop that compiles the same agreement again and
+// again (per request, per render) without free() would otherwise take a new
+// copy each time (about 180 KB for the b2b example, 4.7 MB for 10,000
+// rules) until the instance's 4 GiB ran out. Weakly, by text: the last
+// agreement of a compiled agreement, freed or finalized, drops it as before.
+const leadgateByText = new Map();
 const leadgateCompile = compile;
 compile = leadgateGuard(function (text) {
-    const agreement = leadgateCompile(text);
+    leadgateText(text);
+    let shared;
+    for (const [t, ref] of leadgateByText) {
+        const a = ref.deref();
+        if (a === undefined || !leadgateLive.has(a)) leadgateByText.delete(t);
+        else if (t === text) shared = a;
+    }
+    const agreement = shared === undefined ? leadgateCompile(text) : shared.__share();
+    leadgateByText.set(text, new WeakRef(agreement));
     leadgateLive.add(agreement);
     return agreement;
 }, 'function');

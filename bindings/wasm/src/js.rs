@@ -1,30 +1,62 @@
-//! Reading JS values without letting a JS exception through: `instanceof`
-//! and `Array.isArray` throw on revoked proxies, getters and proxies throw
-//! anywhere. A lead is read once into its `[key, value]` pairs ([`Read`]),
-//! then its values go to the core's `LeadBuilder` ([`fill`]), the coercion
-//! every front uses.
+//! JS values into the core. The arguments are read in JS (`src/args.js`,
+//! in the glue): the options, arrays, and a lead's `[key, value]` pairs;
+//! here the pairs' values go to the core's `LeadBuilder`, the coercion
+//! every front uses, without letting a JS exception through (a getter, a
+//! proxy or an `instanceof` may throw).
 
 use std::borrow::Cow;
 
-use js_sys::{Array, JSON};
-use leadgate::{LeadBuilder, LeadErrorKind, Raw};
+use js_sys::Array;
+use leadgate::{LeadBuilder, LeadErrorKind, OnBadValue, Raw, ScoreOptions, Timestamp};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::shared::Compiled;
+#[wasm_bindgen]
+extern "C" {
+    // The arguments' declared types (types/), as the methods take them.
+    #[wasm_bindgen(typescript_type = "LeadInput")]
+    pub type LeadInput;
+    #[wasm_bindgen(typescript_type = "ReadonlyArray<LeadInput>")]
+    pub type Leads;
+    #[wasm_bindgen(typescript_type = "ScoreOptions")]
+    pub type Options;
+    #[wasm_bindgen(typescript_type = "ReadonlyArray<string>")]
+    pub type Header;
+    #[wasm_bindgen(typescript_type = "ReadonlyArray<Row>")]
+    pub type Rows;
+    #[wasm_bindgen(typescript_type = "RowsOptions")]
+    pub type RowsOptions;
+    #[wasm_bindgen(typescript_type = "ReportOptions")]
+    pub type ReportOptions;
+    #[wasm_bindgen(typescript_type = "DiffOptions")]
+    pub type DiffOptions;
+}
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
-    pub(crate) fn object_entries(value: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
-    pub(crate) fn array_from(value: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    pub(crate) fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = defineProperty)]
-    fn define_property(object: &JsValue, key: &str, descriptor: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = create)]
-    fn object_create(prototype: &JsValue) -> JsValue;
+    // src/args.js: each throws the call's clear Error.
+    #[wasm_bindgen(catch, js_name = leadgateOptions)]
+    fn options(options: &JsValue, extra: &str) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = leadgateArray)]
+    pub(crate) fn array(value: &JsValue, call: &str, what: &str) -> Result<Array, JsValue>;
+    /// A lead's pairs, or "KIND\nMESSAGE" for a value that is no lead.
+    #[wasm_bindgen(js_name = leadgateReadLead)]
+    pub(crate) fn read_lead(lead: &JsValue) -> JsValue;
+    /// A row's cells, or "KIND\nMESSAGE" for a value that is no row.
+    #[wasm_bindgen(js_name = leadgateRow)]
+    pub(crate) fn read_row(row: &JsValue) -> JsValue;
+    /// The value of the last pair of `read` (a lead's pairs) keyed `key`.
+    #[wasm_bindgen(js_name = leadgateFind)]
+    pub(crate) fn find(read: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = leadgateNamedError)]
+    pub(crate) fn named_error(message: &str, name: &str, key: &str, value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = leadgateMarkKind)]
+    pub(crate) fn mark_kind(decision: &JsValue, kind: &str);
+    #[wasm_bindgen(js_name = leadgateAppend)]
+    pub(crate) fn append(out: &JsValue, text: &str, kinds: &Array, lines: bool) -> JsValue;
+    /// A value that is an object: its items, its time (a Date), or what it is.
+    #[wasm_bindgen(js_name = leadgateObject)]
+    fn object(value: &JsValue, nested: bool) -> JsValue;
     #[wasm_bindgen(js_namespace = console)]
     pub(crate) fn warn(message: &str);
     /// A JS string.
@@ -32,112 +64,52 @@ extern "C" {
     // Throws where String.prototype.isWellFormed is missing (before ES2024).
     #[wasm_bindgen(catch, method, structural, js_name = isWellFormed)]
     fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
-    /// A `Date`, or an object that says it is one (`instanceof Date`).
-    type DateLike;
-    // Throws for `Object.create(Date.prototype)`, or an own getTime that throws.
-    #[wasm_bindgen(catch, method, structural, js_name = getTime)]
-    fn get_time(this: &DateLike) -> Result<f64, JsValue>;
-    /// A thrown value that is `instanceof Error`.
-    type Thrown;
-    // A getter, or a proxy, may throw; the message may be any value.
-    #[wasm_bindgen(catch, method, structural, getter)]
-    fn message(this: &Thrown) -> Result<JsValue, JsValue>;
 }
 
-/// A `Date`'s time in ms since the epoch: None when reading it throws.
-pub(crate) fn date_ms(date: &JsValue) -> Option<f64> {
-    date.unchecked_ref::<DateLike>().get_time().ok()
+/// What `leadgateObject` says a value is.
+const OBJECTS: [&str; 6] = [
+    "an array",
+    "an unreadable array",
+    "an invalid Date",
+    "an unreadable Date",
+    "an object",
+    "an unreadable object",
+];
+
+/// Internal, for `src/args.js`: a date text (`asOf`) as ms since the epoch.
+#[wasm_bindgen(js_name = __parseInstant, skip_typescript)]
+pub fn parse_instant(text: &str) -> Option<f64> {
+    Timestamp::parse(text).map(|t| t.unix_ms() as f64)
 }
 
-/// How an object can be read.
-pub(crate) enum Shape {
-    Array,
-    Date,
-    Map,
-    Plain,
+/// Reads `options`: the scoring options, and the values of the call's own
+/// options `extra` (comma-separated; `undefined` when not given).
+pub(crate) fn read_options(
+    options: Option<&JsValue>,
+    extra: &str,
+) -> Result<(ScoreOptions, Array), JsValue> {
+    let read = self::options(options.unwrap_or(&JsValue::UNDEFINED), extra)?;
+    Ok((score_options(&read), read))
 }
 
-pub(crate) fn shape(value: &JsValue) -> Result<Shape, JsValue> {
-    if is_array(value)? {
-        return Ok(Shape::Array);
-    }
-    // After this succeeds, `instanceof` does not throw.
-    js_sys::Reflect::get_prototype_of(value)?;
-    if value.is_instance_of::<js_sys::Date>() {
-        return Ok(Shape::Date);
-    }
-    if value.dyn_ref::<js_sys::Map>().is_some() {
-        return Ok(Shape::Map);
-    }
-    Ok(Shape::Plain)
+/// The scoring options `leadgateOptions` read.
+pub(crate) fn score_options(read: &Array) -> ScoreOptions {
+    let on_bad = match read.get(1).is_truthy() {
+        true => OnBadValue::Missing,
+        false => OnBadValue::Error,
+    };
+    let ms = read.get(0).as_f64().unwrap_or_default() as i64;
+    ScoreOptions::at(Timestamp::from_unix_ms(ms))
+        .on_bad_value(on_bad)
+        .explain(read.get(2).is_truthy())
 }
 
 pub(crate) fn error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
 
-/// What a JS value is, for error messages.
-pub(crate) fn kind(value: &JsValue) -> &'static str {
-    if value.is_null() {
-        "null"
-    } else if value.is_undefined() {
-        "undefined"
-    } else if value.is_string() {
-        "a string"
-    } else if value.as_bool().is_some() {
-        "a boolean"
-    } else if value.as_f64().is_some() {
-        "a number"
-    } else if value.is_bigint() {
-        "a bigint"
-    } else if value.is_symbol() {
-        "a symbol"
-    } else if value.is_function() {
-        "a function"
-    } else if is_array(value).unwrap_or(false) {
-        "an array"
-    } else {
-        "an object"
-    }
-}
-
-/// A JS value shown in a message: strings quoted and cut, others by kind.
-pub(crate) fn show(value: &JsValue) -> String {
-    match value.as_string() {
-        Some(s) => format!("\"{}\"", s.chars().take(60).collect::<String>()),
-        None => kind(value).to_string(),
-    }
-}
-
-/// The message of a caught JS exception.
-pub(crate) fn js_message(e: &JsValue) -> String {
-    if e.is_object()
-        && js_sys::Reflect::get_prototype_of(e).is_ok()
-        && e.is_instance_of::<js_sys::Error>()
-    {
-        return match e.unchecked_ref::<Thrown>().message() {
-            Ok(m) => m
-                .as_string()
-                .unwrap_or_else(|| format!("an Error whose message is {}", kind(&m))),
-            Err(_) => "an Error whose message cannot be read".to_string(),
-        };
-    }
-    e.as_string()
-        .unwrap_or_else(|| format!("a thrown {}", kind(e)))
-}
-
 pub(crate) fn parse_json(text: &str) -> Result<JsValue, JsValue> {
-    JSON::parse(text).map_err(|e| error(&format!("internal error: {}", js_message(&e))))
-}
-
-/// Sets a parsed rejected decision's `error.kind`, not enumerable: the
-/// object keeps the canonical shape (for `JSON.stringify` and deep equality).
-pub(crate) fn mark_kind(decision: &JsValue, kind: &JsValue) -> Result<(), JsValue> {
-    let error = js_sys::Reflect::get(decision, &JsValue::from_str("error"))?;
-    // Without a prototype: nothing inherited changes the descriptor.
-    let descriptor = object_create(&JsValue::NULL);
-    js_sys::Reflect::set(&descriptor, &JsValue::from_str("value"), kind)?;
-    define_property(&error, "kind", &descriptor)
+    js_sys::JSON::parse(text).map_err(|_| error("internal error: a JSON text the module wrote"))
 }
 
 /// Reads a JS value as the core's raw input value. `nested`: inside an
@@ -180,104 +152,48 @@ pub(crate) fn raw(value: &JsValue, nested: bool) -> Raw<'static> {
     if value.is_function() {
         return Raw::Other("a function");
     }
-    match shape(value) {
-        Ok(Shape::Array) if nested => Raw::Other("an array"),
-        Ok(Shape::Array) => match array_from(value) {
-            Ok(items) => raw_items(&items),
-            Err(_) => Raw::Other(UNREADABLE_ARRAY),
-        },
-        Ok(Shape::Date) => match date_ms(value) {
-            Some(ms) if ms.is_finite() => Raw::DateMs(ms as i64),
-            Some(_) => Raw::Other("an invalid Date"),
-            None => Raw::Other("an unreadable Date"),
-        },
-        Ok(Shape::Map | Shape::Plain) => Raw::Other("an object"),
-        Err(_) => Raw::Other("an unreadable object"),
+    let read = object(value, nested);
+    if let Some(ms) = read.as_f64() {
+        return Raw::DateMs(ms as i64);
+    }
+    match read.as_string() {
+        Some(what) => Raw::Other(
+            OBJECTS
+                .into_iter()
+                .find(|o| *o == what)
+                .unwrap_or("an object"),
+        ),
+        None => Raw::Array(
+            read.unchecked_ref::<Array>()
+                .iter()
+                .map(|item| raw(&item, true))
+                .collect(),
+        ),
     }
 }
 
-pub(crate) const UNREADABLE_ARRAY: &str = "an unreadable array";
-
-/// An array's items, already read with `Array.from`, as a list.
-pub(crate) fn raw_items(items: &Array) -> Raw<'static> {
-    Raw::Array(items.iter().map(|item| raw(&item, true)).collect())
+/// Rejects the lead of `b` when `read` (what `src/args.js` read) is the
+/// text "KIND\nMESSAGE" of a value that is no lead (or row).
+pub(crate) fn rejected(b: &mut LeadBuilder<'_>, read: &JsValue) -> bool {
+    let Some(reject) = read.as_string() else {
+        return false;
+    };
+    let (kind, message) = reject.split_once('\n').unwrap_or_default();
+    let kind = match kind {
+        "unreadable" => LeadErrorKind::Unreadable,
+        _ => LeadErrorKind::NotAnObject,
+    };
+    b.reject(kind, message);
+    true
 }
 
-/// A JS lead, read once.
-pub(crate) enum Read {
-    /// Its `[key, value]` pairs: a Map's entries, or an object's own
-    /// enumerable string keys (what `JSON.stringify` would write).
-    Pairs(Array),
-    /// Pairs the fast path's JS walk has read in part (`src/fast.js`): a
-    /// pair `[key, items, "a"]` holds an array value already read with
-    /// `Array.from`, `[key, _, "u"]` one `Array.from` threw on. The walk's
-    /// own arrays, so reading them runs no code of the caller.
-    #[cfg_attr(not(feature = "batch-json"), allow(dead_code))]
-    Walked(Array),
-    /// Not a lead: why.
-    Reject(LeadErrorKind, String),
-}
-
-/// Reads a lead whose shape is known (found here, or by the JS walk).
-pub(crate) fn read_shaped(value: &JsValue, shape: Result<Shape, JsValue>) -> Read {
-    let pairs = |pairs: Result<Array, JsValue>| match pairs {
-        Ok(pairs) => Read::Pairs(pairs),
-        Err(e) => unreadable(&e),
-    };
-    let not_object = |what| {
-        Read::Reject(
-            LeadErrorKind::NotAnObject,
-            format!("expected an object, got {what}"),
-        )
-    };
-    match shape {
-        Err(e) => unreadable(&e),
-        Ok(Shape::Array) => not_object("an array"),
-        Ok(Shape::Date) => not_object("a Date"),
-        Ok(Shape::Map) => pairs(array_from(value)),
-        Ok(Shape::Plain) => pairs(object_entries(value)),
+/// Sets a lead read by `src/args.js` into `b`: its pairs, or why it is no
+/// lead.
+pub(crate) fn fill(b: &mut LeadBuilder<'_>, read: &JsValue) {
+    if rejected(b, read) {
+        return;
     }
-}
-
-fn unreadable(e: &JsValue) -> Read {
-    Read::Reject(
-        LeadErrorKind::Unreadable,
-        format!("cannot read the lead: {}", js_message(e)),
-    )
-}
-
-/// Reads one JS value (a plain object or a Map) as a lead.
-pub(crate) fn read_lead(value: &JsValue) -> Read {
-    if !value.is_object() || value.is_function() {
-        return Read::Reject(
-            LeadErrorKind::NotAnObject,
-            format!("expected an object, got {}", kind(value)),
-        );
-    }
-    read_shaped(value, shape(value))
-}
-
-/// The values of keys a caller wants from each lead besides its fields (a
-/// report's `by` and `outcome`), caught while the lead is read.
-#[derive(Default)]
-pub(crate) struct Keep {
-    pub(crate) keys: Vec<Option<String>>,
-    pub(crate) values: Vec<Option<JsValue>>,
-}
-
-/// Sets a read lead's values into `b`. A key that is the name of a field
-/// reading another key (`from "…"`), in a lead without a value under that
-/// key, gets a console warning, once per agreement.
-pub(crate) fn fill(b: &mut LeadBuilder<'_>, read: &Read, shared: &Compiled, keep: &mut Keep) {
-    keep.values.clear();
-    keep.values.resize(keep.keys.len(), None);
-    let pairs = match read {
-        Read::Reject(kind, message) => return b.reject(*kind, message.as_str()),
-        Read::Pairs(pairs) | Read::Walked(pairs) => pairs,
-    };
-    let walked = matches!(read, Read::Walked(_));
-    let mut misnamed = Vec::new();
-    for pair in pairs.iter() {
+    for pair in read.unchecked_ref::<Array>().iter() {
         // A Map subclass's iterator may yield anything.
         let item = |i| {
             if pair.is_object() {
@@ -289,46 +205,10 @@ pub(crate) fn fill(b: &mut LeadBuilder<'_>, read: &Read, shared: &Compiled, keep
         let Some(key) = item(0).and_then(|k| k.as_string()) else {
             continue;
         };
-        for (k, v) in keep.keys.iter().zip(&mut keep.values) {
-            if k.as_deref() == Some(key.as_str()) {
-                *v = item(1);
-            }
-        }
         let Some(slot) = b.slot(&key) else {
-            misnamed.extend(shared.renamed(&key));
+            b.unknown_key(&key);
             continue;
         };
-        let value = item(1).unwrap_or(JsValue::UNDEFINED);
-        let tag = if walked {
-            item(2).and_then(|t| t.as_string())
-        } else {
-            None
-        };
-        b.set(
-            slot,
-            match tag.as_deref() {
-                Some("a") => raw_items(value.unchecked_ref::<Array>()),
-                Some("u") => Raw::Other(UNREADABLE_ARRAY),
-                _ => raw(&value, false),
-            },
-        );
-    }
-    // Rare (a key named like such a field): whether the field's own key has a value.
-    let given = |key: &str| {
-        pairs.iter().any(|pair| {
-            let get = |i| js_sys::Reflect::get_u32(&pair, i).ok();
-            pair.is_object()
-                && get(0).and_then(|k| k.as_string()).as_deref() == Some(key)
-                && get(1).is_some_and(|v| {
-                    !v.is_null_or_undefined() && v.as_string().is_none_or(|s| !s.trim().is_empty())
-                })
-        })
-    };
-    for slot in misnamed {
-        if let Some(field) = shared.core.fields().get(slot as usize) {
-            if !given(field.key()) {
-                shared.warn_misnamed(field);
-            }
-        }
+        b.set(slot, raw(&item(1).unwrap_or(JsValue::UNDEFINED), false));
     }
 }

@@ -2,12 +2,12 @@
 //! spreadsheet rows, explain a decision, report on many, diff two
 //! agreements.
 //!
-//! A thin layer over the `leadgate` crate's public API. A JS value is read
-//! into the core's `LeadBuilder` (`js.rs`), the coercion every front uses;
-//! a decision leaves as the core's canonical JSON, parsed once by the JS
-//! engine, so JS sees exactly the shape of docs/language.md ("The
-//! decision"). The shapes that cross are declared in `types/` (TypeScript
-//! generated from them).
+//! A thin layer over the `leadgate` crate's public API. The arguments are
+//! read in JS (`src/args.js`), a lead's values into the core's
+//! `LeadBuilder` (`js.rs`), the coercion every front uses; a decision
+//! leaves as the core's canonical JSON, parsed once by the JS engine, so JS
+//! sees exactly the shape of docs/language.md ("The decision"). The shapes
+//! that cross are declared in `types/` (TypeScript generated from them).
 //!
 //! Nothing here should panic: every failure becomes a thrown `Error`, and
 //! every call into JS that could throw (getters, proxies) is caught and
@@ -20,7 +20,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, JsString};
+use js_sys::Array;
 use leadgate::{Agreement as Core, Decision, Lead, OnBadValue, ScoreOptions};
 use leadgate_wasm_types as types;
 use serde::Serialize;
@@ -31,14 +31,17 @@ mod analysis;
 #[cfg(feature = "batch-json")]
 mod batch;
 mod js;
-mod options;
+#[cfg(feature = "batch-json")]
 mod pieces;
 mod rows;
 mod shared;
 
-use js::{error, is_array, js_message, kind, mark_kind, parse_json, read_lead, Keep, Read};
-use options::read_options;
+use js::{error, mark_kind, named_error, parse_json, read_lead, read_options};
+use js::{LeadInput, Leads, Options};
 use shared::Compiled;
+
+/// What a method returns to JS, or throws.
+type JsResult = Result<JsValue, JsValue>;
 
 leadgate_wasm_types::declarations!();
 
@@ -79,7 +82,7 @@ pub fn panic_for_test(message: String) {
 }
 
 /// A value of the declared types (`types/`) as a JS value.
-fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
+fn to_js(value: &impl Serialize) -> JsResult {
     let text =
         leadgate::to_canonical_json(value).map_err(|e| error(&format!("internal error: {e}")))?;
     parse_json(&text)
@@ -93,15 +96,6 @@ pub(crate) struct Rendered<'a, T: Serialize> {
     pub(crate) html: Option<String>,
     #[serde(flatten)]
     pub(crate) data: &'a T,
-}
-
-/// An `Error` named `name`, with the property `key` set to `value`.
-fn error_with(message: &str, name: &str, key: &str, value: &JsValue) -> JsValue {
-    let err = js_sys::Error::new(message);
-    err.set_name(name);
-    // A fresh Error: setting an own property cannot fail.
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), value);
-    err.into()
 }
 
 fn diagnostic<'a>(d: &'a leadgate::Diagnostic, source: &str) -> types::DiagnosticInfo<'a> {
@@ -120,22 +114,12 @@ fn diagnostic<'a>(d: &'a leadgate::Diagnostic, source: &str) -> types::Diagnosti
 /// `diagnostics` lists every problem, with line and column) when it does
 /// not compile.
 #[wasm_bindgen]
-pub fn compile(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-) -> Result<Agreement, JsValue> {
+pub fn compile(text: String) -> Result<Agreement, JsValue> {
     install_panic_hook();
-    let Some(source) = text.as_string() else {
-        return Err(error(&format!(
-            "compile: expected the agreement text as a string, got {}",
-            kind(&text)
-        )));
-    };
-    if let Some(inner) = shared::find(&source) {
-        return Ok(Agreement { inner });
-    }
+    let source = text;
     match Core::compile(&source) {
         Ok(core) => Ok(Agreement {
-            inner: shared::share(core),
+            inner: Rc::new(Compiled::new(core)),
         }),
         Err(e) => {
             // The first line of the core's summary, then every diagnostic
@@ -151,7 +135,7 @@ pub fn compile(
                 .iter()
                 .map(|d| diagnostic(d, &source))
                 .collect();
-            Err(error_with(
+            Err(named_error(
                 &message,
                 "CompileError",
                 "diagnostics",
@@ -174,47 +158,67 @@ impl Agreement {
         &self.inner.core
     }
 
-    /// Binds a lead read from JS.
-    fn bind(&self, read: &Read, on_bad: OnBadValue, keep: &mut Keep) -> Lead {
+    /// Binds a lead `src/args.js` read.
+    fn bind(&self, read: &JsValue, on_bad: OnBadValue) -> Lead {
         let mut b = self.core().lead_builder(on_bad);
-        js::fill(&mut b, read, &self.inner, keep);
-        b.finish()
+        js::fill(&mut b, read);
+        let lead = b.finish();
+        self.inner.warn_misnamed(&lead);
+        lead
     }
 
     /// Reads, binds and scores one JS lead.
     fn decide(&self, index: usize, lead: &JsValue, opts: &ScoreOptions) -> Decision {
-        let lead = self.bind(&read_lead(lead), opts.bad_values(), &mut Keep::default());
+        let read = read_lead(lead);
+        let lead = self.bind(&read, opts.bad_values());
         self.core().decide(index, &lead, opts)
     }
 
-    /// An array argument of `call`, read with `Array.from`.
-    fn array(value: &JsValue, call: &str, what: &str) -> Result<Array, JsValue> {
-        if !is_array(value).unwrap_or(false) {
-            return Err(error(&format!(
-                "{call}: expected {what}, got {}",
-                kind(value)
-            )));
-        }
-        js::array_from(value).map_err(|e| error(&format!("{call}: {}", js_message(&e))))
-    }
-
     fn leads(value: &JsValue) -> Result<Array, JsValue> {
-        Self::array(value, "scoreMany", "an array of leads")
+        js::array(value, "scoreMany", "an array of leads")
     }
 }
 
 /// A decision as a JS object: its canonical JSON, parsed, with the kind of
 /// its lead error (not enumerable).
-fn decision_object(d: &Decision) -> Result<JsValue, JsValue> {
+fn decision_object(d: &Decision) -> JsResult {
     let object = parse_json(&d.to_json())?;
     if let Some(e) = d.error() {
-        mark_kind(&object, &JsValue::from_str(e.kind().as_str()))?;
+        mark_kind(&object, e.kind().as_str());
     }
     Ok(object)
 }
 
+/// Decides each of `items` (`decide(index, item)`): the decisions as
+/// objects, or (`lines`) canonical texts.
+fn decide_all(
+    items: &Array,
+    lines: bool,
+    mut decide: impl FnMut(usize, &JsValue) -> Decision,
+) -> JsResult {
+    let out = Array::new();
+    for (i, item) in items.iter().enumerate() {
+        let d = decide(i, &item);
+        out.push(&if lines {
+            d.to_json().into()
+        } else {
+            decision_object(&d)?
+        });
+    }
+    Ok(out.into())
+}
+
 #[wasm_bindgen]
 impl Agreement {
+    /// Internal, for `src/guard.js`: another `Agreement` of this one's
+    /// compiled agreement (`compile` of the same text).
+    #[wasm_bindgen(js_name = __share, skip_typescript)]
+    pub fn share(&self) -> Agreement {
+        Agreement {
+            inner: Rc::clone(&self.inner),
+        }
+    }
+
     /// The agreement's name (`agreement "NAME"`).
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {
@@ -236,66 +240,44 @@ impl Agreement {
     /// Scores and routes one lead (a plain object). A bad lead is not thrown:
     /// it comes back as `{index, id, error}`.
     #[wasm_bindgen(unchecked_return_type = "Decision")]
-    pub fn score(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let (opts, _) = read_options(options.as_ref(), &[])?;
+    pub fn score(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
+        let (opts, _) = read_options(options.as_deref(), "")?;
         decision_object(&self.decide(0, &lead, &opts))
     }
 
     /// Scores many leads, in order; a rejected lead keeps its place.
     #[wasm_bindgen(js_name = scoreMany, unchecked_return_type = "Decision[]")]
-    pub fn score_many(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let (opts, _) = read_options(options.as_ref(), &[])?;
-        pieces::objects(&Self::leads(&leads)?, |i, lead| self.decide(i, lead, &opts))
+    pub fn score_many(&self, leads: Leads, options: Option<Options>) -> JsResult {
+        let (opts, _) = read_options(options.as_deref(), "")?;
+        let leads = Self::leads(&leads)?;
+        decide_all(&leads, false, |i, lead| self.decide(i, lead, &opts))
     }
 
     /// As `score`, but returns the canonical JSON text of docs/language.md,
     /// byte for byte what the CLI and the other bindings print.
     #[wasm_bindgen(js_name = scoreJson)]
-    pub fn score_json(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
-    ) -> Result<String, JsValue> {
-        let (opts, _) = read_options(options.as_ref(), &[])?;
+    pub fn score_json(&self, lead: LeadInput, options: Option<Options>) -> Result<String, JsValue> {
+        let (opts, _) = read_options(options.as_deref(), "")?;
         Ok(self.decide(0, &lead, &opts).to_json())
     }
 
     /// As `scoreMany`, but returns one canonical JSON text per lead.
     #[wasm_bindgen(js_name = scoreManyJson, unchecked_return_type = "string[]")]
-    pub fn score_many_json(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<LeadInput>")] leads: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
-    ) -> Result<Array, JsValue> {
-        let (opts, _) = read_options(options.as_ref(), &[])?;
+    pub fn score_many_json(&self, leads: Leads, options: Option<Options>) -> JsResult {
+        let (opts, _) = read_options(options.as_deref(), "")?;
         let leads = Self::leads(&leads)?;
-        let out = Array::new();
-        let mut line = String::with_capacity(512);
-        for (i, lead) in leads.iter().enumerate() {
-            line.clear();
-            self.decide(i, &lead, &opts).write_json(&mut line);
-            out.push(&JsString::from(line.as_str()));
-        }
-        Ok(out)
+        decide_all(&leads, true, |i, lead| self.decide(i, lead, &opts))
     }
 
     /// The declared fields, in declaration order: what a form must collect.
     #[wasm_bindgen(unchecked_return_type = "FieldInfo[]")]
-    pub fn fields(&self) -> Result<JsValue, JsValue> {
-        let fields: Vec<_> = (self.core().fields().iter().enumerate())
-            .map(|(slot, f)| types::FieldInfo {
+    pub fn fields(&self) -> JsResult {
+        let fields: Vec<_> = (self.core().fields().iter())
+            .map(|f| types::FieldInfo {
                 name: f.name(),
                 ty: f.field_type().as_str(),
                 required: f.is_required(),
-                id: self.inner.id_slot() == Some(slot),
+                id: f.is_id(),
                 key: f.key(),
             })
             .collect();
@@ -304,7 +286,7 @@ impl Agreement {
 
     /// Runs the agreement's own `example` blocks and lists its warnings.
     #[wasm_bindgen(unchecked_return_type = "CheckReport")]
-    pub fn check(&self) -> Result<JsValue, JsValue> {
+    pub fn check(&self) -> JsResult {
         let results = self.core().run_examples();
         let source = self.core().source();
         to_js(&types::CheckReport {
@@ -330,13 +312,10 @@ impl Agreement {
     /// with its rules, decay and range, the grades, the route rules in
     /// order. `text` is what `leadgate explain` prints.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
-    pub fn explain(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "LeadInput")] lead: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let (opts, _) = read_options(options.as_ref(), &[])?;
-        let bound = self.bind(&read_lead(&lead), opts.bad_values(), &mut Keep::default());
+    pub fn explain(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
+        let (opts, _) = read_options(options.as_deref(), "")?;
+        let read = read_lead(&lead);
+        let bound = self.bind(&read, opts.bad_values());
         let explanation = self.core().explain(0, &bound, &opts);
         let object = to_js(&Rendered {
             text: explanation.text(),
@@ -345,7 +324,7 @@ impl Agreement {
         })?;
         if let Some(e) = explanation.decision().error() {
             let decision = js_sys::Reflect::get(&object, &JsValue::from_str("decision"))?;
-            mark_kind(&decision, &JsValue::from_str(e.kind().as_str()))?;
+            mark_kind(&decision, e.kind().as_str());
         }
         Ok(object)
     }

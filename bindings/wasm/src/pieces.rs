@@ -7,9 +7,7 @@
 
 use js_sys::Array;
 use leadgate::Decision;
-use wasm_bindgen::{JsCast, JsValue};
-
-use crate::js::{mark_kind, parse_json};
+use wasm_bindgen::JsValue;
 
 /// A piece ends after this many decisions...
 pub(crate) const PIECE_LEADS: u32 = 8192;
@@ -24,14 +22,15 @@ pub(crate) struct Pieces {
     /// Decisions in the pieces ended before this one.
     done: u32,
     lines: bool,
-    /// The rejected decisions of the piece (by position in it) and their
-    /// error kinds, for the objects made of it (not for lines).
-    kinds: Vec<(u32, JsValue)>,
+    /// The positions (from the first decision of all the pieces) and error
+    /// kinds of the piece's rejected decisions, for the objects made of it
+    /// (not for lines).
+    kinds: Array,
 }
 
 impl Pieces {
-    /// For a batch of `n` leads.
-    pub(crate) fn new(n: u32, lines: bool) -> Self {
+    /// For a batch of `n` leads, appended after `done` decisions.
+    pub(crate) fn new(n: u32, lines: bool, done: u32) -> Self {
         let guess = (n.min(PIECE_LEADS) as usize).saturating_mul(512);
         let mut text = String::with_capacity(guess.min(PIECE_BYTES) + 2);
         if !lines {
@@ -40,9 +39,9 @@ impl Pieces {
         Pieces {
             text,
             count: 0,
-            done: 0,
+            done,
             lines,
-            kinds: Vec::new(),
+            kinds: Array::new(),
         }
     }
 
@@ -52,7 +51,8 @@ impl Pieces {
             self.text.push(if self.lines { '\n' } else { ',' });
         }
         if let (Some(kind), false) = (kind, self.lines) {
-            self.kinds.push((self.count, kind));
+            self.kinds.push(&JsValue::from(self.done + self.count));
+            self.kinds.push(&kind);
         }
         self.count += 1;
         &mut self.text
@@ -65,7 +65,6 @@ impl Pieces {
     }
 
     /// Appends a decision's text, with the kind of its lead error if any.
-    #[cfg(feature = "batch-json")]
     pub(crate) fn push_text(&mut self, json: &str, kind: Option<JsValue>) {
         self.next(kind).push_str(json);
     }
@@ -74,78 +73,22 @@ impl Pieces {
         self.count >= PIECE_LEADS || self.text.len() >= PIECE_BYTES
     }
 
-    /// Ends the piece (when it holds a decision) and starts the next one.
-    fn end(
-        &mut self,
-        hand: impl FnOnce(&str, &[(u32, JsValue)], u32) -> Result<(), JsValue>,
-    ) -> Result<(), JsValue> {
+    /// Ends the piece (when it holds a decision), handing its text and the
+    /// kinds of its rejected decisions to `hand`, and starts the next one.
+    pub(crate) fn end(&mut self, hand: impl FnOnce(&str, &Array)) {
         if self.count == 0 {
-            return Ok(());
+            return;
         }
         if !self.lines {
             self.text.push(']');
         }
-        hand(&self.text, &self.kinds, self.done)?;
+        hand(&self.text, &self.kinds);
         self.text.clear();
-        self.kinds.clear();
+        self.kinds = Array::new();
         if !self.lines {
             self.text.push('[');
         }
         self.done += self.count;
         self.count = 0;
-        Ok(())
     }
-
-    /// Ends the piece as a text of its own, pushed onto `texts`; the
-    /// positions (from the first decision of all the pieces) and kinds of
-    /// its rejected decisions go onto `kinds`.
-    #[cfg(feature = "batch-json")]
-    pub(crate) fn end_text(&mut self, texts: &Array, kinds: &Array) -> Result<(), JsValue> {
-        self.end(|text, rejected, done| {
-            texts.push(&js_sys::JsString::from(text));
-            for (i, kind) in rejected {
-                kinds.push(&JsValue::from(done + i));
-                kinds.push(kind);
-            }
-            Ok(())
-        })
-    }
-
-    /// Ends the piece as decision objects, appended to `out` (the first
-    /// piece becomes `out`).
-    pub(crate) fn end_parsed(&mut self, out: &mut Option<Array>) -> Result<(), JsValue> {
-        self.end(|text, rejected, _| {
-            let piece: Array = parse_json(text)?.unchecked_into();
-            for (i, kind) in rejected {
-                mark_kind(&piece.get(*i), kind)?;
-            }
-            match out {
-                None => *out = Some(piece),
-                Some(out) => {
-                    for decision in piece.iter() {
-                        out.push(&decision);
-                    }
-                }
-            }
-            Ok(())
-        })
-    }
-}
-
-/// Decides each of `items` (`decide(index, item)`) and returns the decisions
-/// as objects, made piece by piece.
-pub(crate) fn objects(
-    items: &Array,
-    mut decide: impl FnMut(usize, &JsValue) -> Decision,
-) -> Result<JsValue, JsValue> {
-    let mut pieces = Pieces::new(items.length(), false);
-    let mut out = None;
-    for (i, item) in items.iter().enumerate() {
-        pieces.push(&decide(i, &item));
-        if pieces.full() {
-            pieces.end_parsed(&mut out)?;
-        }
-    }
-    pieces.end_parsed(&mut out)?;
-    Ok(out.unwrap_or_default().into())
 }

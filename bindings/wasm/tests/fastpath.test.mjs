@@ -21,9 +21,9 @@ const AS_OF = { asOf: '2026-11-23' };
 function bothPaths(agreement, leads, options = AS_OF) {
   const perLead = [];
   const scoreOne = Agreement.prototype.__scoreOne;
-  Agreement.prototype.__scoreOne = function (lead, found, thrown, index, token) {
+  Agreement.prototype.__scoreOne = function (read, index, options) {
     perLead.push(index);
-    return scoreOne.call(this, lead, found, thrown, index, token);
+    return scoreOne.call(this, read, index, options);
   };
   let fast;
   let fastObjects;
@@ -288,10 +288,10 @@ test('2,000 random leads of hostile and plain values: both paths agree', () => {
 function chunked(agreement, leads, options = AS_OF) {
   const chunks = [];
   const scoreBatch = Agreement.prototype.__scoreBatch;
-  Agreement.prototype.__scoreBatch = function (bytes, slots, token, lines, base) {
-    const pieces = scoreBatch.call(this, bytes, slots, token, lines, base);
-    chunks.push({ base, leads: slots.length, bytes: bytes.length, pieces: pieces.map((p) => p.length) });
-    return pieces;
+  Agreement.prototype.__scoreBatch = function (bytes, slots, options, lines, base) {
+    const scored = scoreBatch.call(this, bytes, slots, options, lines, base);
+    chunks.push({ base, leads: slots.length, bytes: bytes.length, pieces: scored[0].map((p) => p.length) });
+    return scored;
   };
   let perLead;
   try {

@@ -23,8 +23,8 @@ test('the public declarations have no `any`, and no internals', () => {
   for (const target of ['web', 'node']) {
     const dts = fs.readFileSync(path.join(wasmDir, 'pkg', target, 'leadgate_wasm.d.ts'), 'utf8');
     assert.doesNotMatch(dts, /\bany\b(?![^\n]*\*)/, `${target}: ${dts.match(/.*\bany\b.*/)?.[0]}`);
-    assert.match(dts, /score\(lead: LeadInput, options\?: ScoreOptions\): Decision;/);
-    assert.match(dts, /scoreRows\(header: ReadonlyArray<string>, rows: ReadonlyArray<Row>, options\?: RowsOptions\): Decision\[\];/);
+    assert.match(dts, /score\(lead: LeadInput, options\?: ScoreOptions \| null\): Decision;/);
+    assert.match(dts, /scoreRows\(header: ReadonlyArray<string>, rows: ReadonlyArray<Row>, options\?: RowsOptions \| null\): Decision\[\];/);
     assert.match(dts, /export function compile\(text: string\): Agreement;/);
     // Generated from the Rust types (bindings/wasm/types), doc comments included.
     assert.match(dts, /export type Decision = ScoredDecision \| RejectedDecision;/);

@@ -186,25 +186,22 @@ impl Staffing {
                 Some(id) => hrw::key_of_id(id),
                 None => hrw::key_of_values(&lead.values),
             };
-            let starts: SmallVec<[Option<i64>; 8]> = q
+            // Everyone who comes on duty within the wait, earliest first;
+            // at the same instant, by rendezvous score (then roster order).
+            let mut ranked: SmallVec<[(i64, f64, u16); 8]> = q
                 .members
                 .iter()
-                .map(|m| m.cal.next_on_duty(arrived, false))
+                .enumerate()
+                .filter_map(|(i, m)| {
+                    let t = m.cal.next_on_duty(arrived, false)?;
+                    Some((t, hrw::score(m.seed, key, m.weight), i as u16))
+                })
                 .collect();
-            let start = starts.iter().flatten().min().copied();
-            match start {
-                Some(s) => {
-                    let mut ranked: SmallVec<[(f64, u16); 8]> = starts
-                        .iter()
-                        .zip(&q.members)
-                        .enumerate()
-                        .filter(|(_, (t, _))| **t == Some(s))
-                        .map(|(i, (_, m))| (hrw::score(m.seed, key, m.weight), i as u16))
-                        .collect();
-                    // Highest score first; equal scores by roster order.
-                    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                    pending.start = Some(s);
-                    pending.ranked = ranked.iter().map(|(_, i)| *i).collect();
+            ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            match ranked.first() {
+                Some(first) => {
+                    pending.start = Some(first.0);
+                    pending.ranked = ranked.iter().map(|(t, _, i)| (*t, *i)).collect();
                 }
                 None => {
                     let back = q
@@ -223,9 +220,10 @@ impl Staffing {
         d
     }
 
-    /// Picks each decision's assignee, in order: the best-ranked person on
-    /// duty who has room under their `per_day` on that local day (counted
-    /// in `load`, which each assignment adds to); nobody when all are full.
+    /// Picks each decision's assignee, in order: the first person to be on
+    /// duty (at the same instant, the best by rendezvous score) who has room
+    /// under their `per_day` on that local day (counted in `load`, which each
+    /// assignment adds to); nobody when all are full.
     /// Decisions already settled, or not made by this staffing, are left.
     pub fn settle(&self, decisions: &mut [Decision], load: &mut Load) {
         for d in decisions {
@@ -244,10 +242,9 @@ impl Staffing {
             else {
                 continue;
             };
-            let start = p.start.unwrap_or(p.arrived);
             let people = &self.inner.roster.inner.people;
             let mut state = State::Unassigned(Unassigned::AtCapacity);
-            for &i in &p.ranked {
+            for &(start, i) in &p.ranked {
                 let Some(m) = q.members.get(i as usize) else {
                     continue;
                 };
@@ -258,6 +255,7 @@ impl Staffing {
                 }
                 load.take(person, day);
                 state = State::Assigned(i);
+                p.start = Some(start);
                 break;
             }
             p.state = state;
@@ -271,6 +269,38 @@ impl Staffing {
         let mut d = self.decide(0, &lead, opts);
         self.settle(std::slice::from_mut(&mut d), load);
         d
+    }
+
+    /// Scores, assigns and explains one bound lead; the text says who takes
+    /// it and by when, or why nobody does.
+    pub fn explain(
+        &self,
+        index: usize,
+        lead: &Lead,
+        opts: &ScoreOptions,
+        load: &mut Load,
+    ) -> crate::Explanation {
+        let opts = opts.explain(true);
+        let mut d = self.decide(index, lead, &opts);
+        self.settle(std::slice::from_mut(&mut d), load);
+        self.inner.agreement.explanation(lead, d, &opts)
+    }
+
+    /// The most bytes one decision's canonical JSON can take with this
+    /// roster, apart from its `id` (see
+    /// [`Agreement::max_decision_bytes`]).
+    pub fn max_decision_bytes(&self) -> usize {
+        let longest = self
+            .inner
+            .roster
+            .inner
+            .people
+            .iter()
+            .map(|p| p.len())
+            .max()
+            .unwrap_or(0);
+        // Names escaped at most 6 bytes a byte; keys, reason and deadline.
+        self.inner.agreement.max_decision_bytes() + 6 * longest + 128
     }
 
     /// Scores many items in parallel, then assigns them in input order

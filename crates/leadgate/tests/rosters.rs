@@ -70,6 +70,7 @@ fn run_case(path: &Path, threads: &Threads) -> Vec<String> {
     for t in &case.load {
         load.set(&t.person, &t.date, t.count).unwrap();
     }
+    #[allow(clippy::borrowed_box)] // decide_batch hands over &T, T = Box<RawValue>
     let lead_opts = |lead: &Box<RawValue>| -> ScoreOptions {
         let v: serde_json::Value = serde_json::from_str(lead.get()).unwrap();
         match case.as_of_key.as_deref().and_then(|k| v.get(k)?.as_str()) {

@@ -52,10 +52,12 @@ pub(crate) struct Pending {
     pub queue: Option<u32>,
     /// The instant the lead was scored at (its arrival).
     pub arrived: i64,
-    /// The first instant someone in the queue is on duty.
+    /// When the lead is assigned: the first instant someone in the queue is
+    /// on duty; once settled, when its assignee is.
     pub start: Option<i64>,
-    /// The members on duty at `start`, best first.
-    pub ranked: SmallVec<[u16; 4]>,
+    /// (first instant on duty, member) for everyone on duty within the
+    /// wait: earliest first, then by rendezvous score.
+    pub ranked: SmallVec<[(i64, u16); 4]>,
     pub state: State,
 }
 
@@ -83,13 +85,13 @@ pub struct Assignment<'a> {
     pub unassigned: Option<Unassigned>,
     /// When the lead arrived (the instant it was scored at).
     pub arrived: Timestamp,
-    /// When it was assigned: its arrival, or when someone next came on duty.
-    pub assigned_at: Option<Timestamp>,
-    /// The follow-up deadline: `within` of the assignee's working time after
-    /// `assigned_at` (`None` without `within` or an assignee).
-    pub follow_up_by: Option<Timestamp>,
-    /// The UTC offset of the assignee's time zone at `follow_up_by`, in seconds.
-    pub follow_up_offset_s: Option<i32>,
+    /// When it was assigned — its arrival, or when someone next came on
+    /// duty — as RFC 3339 in the assignee's time zone.
+    pub assigned_at: Option<String>,
+    /// The follow-up deadline, `within` of the assignee's working time after
+    /// `assigned_at`, as RFC 3339 in their time zone (`None` without
+    /// `within` or an assignee).
+    pub follow_up_by: Option<String>,
 }
 
 impl Pending {
@@ -119,15 +121,16 @@ impl Pending {
     }
 
     pub(crate) fn view(&self, within_s: Option<i64>) -> Assignment<'_> {
-        let deadline = self.deadline(within_s);
+        let member = self.member();
         Assignment {
             queue: self.queue().map(|q| q.name.as_str()),
-            assignee: self.member().map(|m| &*m.name),
+            assignee: member.map(|m| &*m.name),
             unassigned: self.unassigned(),
             arrived: Timestamp::from_unix_ms(self.arrived),
-            assigned_at: self.member().and(self.start).map(Timestamp::from_unix_ms),
-            follow_up_by: deadline.map(|(t, _)| Timestamp::from_unix_ms(t)),
-            follow_up_offset_s: deadline.map(|(_, o)| o),
+            assigned_at: member
+                .zip(self.start)
+                .and_then(|(m, t)| rfc3339(t, m.cal.offset_s(t))),
+            follow_up_by: self.deadline(within_s).and_then(|(t, o)| rfc3339(t, o)),
         }
     }
 }

@@ -25,8 +25,9 @@ pub(crate) struct StaffingInner {
 ///
 /// Route rules map to roster queues by their `queue`; a rule without one
 /// goes to the roster queue named after its destination (`sales`,
-/// `telemarketing`, `nurture`), and a `nurture` rule with no such queue
-/// needs no person.
+/// `telemarketing`, `nurture`). A `sales` or `telemarketing` rule whose
+/// queue the roster lacks is an error; a `nurture` rule whose queue the
+/// roster lacks needs no person.
 ///
 /// ```
 /// # let agreement = leadgate::Agreement::compile(r#"agreement "A"
@@ -65,6 +66,11 @@ impl Roster {
         for r in agreement.routes() {
             let dest = r.destination().as_str();
             let found = match r.queue() {
+                // Nurture needs no person unless the roster staffs its queue.
+                Some(q) if r.destination() == Destination::Nurture && find(q).is_none() => {
+                    route_queue.push(None);
+                    continue;
+                }
                 Some(q) => find(q).ok_or_else(|| {
                     format!(
                         "the route rule {} sends leads to the queue \"{q}\", which the roster does not have",

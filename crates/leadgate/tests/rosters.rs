@@ -229,6 +229,12 @@ fn a_roster_is_checked_against_the_agreement() {
     assert_eq!(s.route_queues().collect::<Vec<_>>(), [Some("emea"), None]);
     let w: Vec<String> = s.warnings().iter().map(|w| w.to_string()).collect();
     assert_eq!(w, ["9:3: warning: queues.callbox: no route rule of \"A\" sends leads to the queue \"callbox\""]);
+    // A nurture queue the roster does not staff needs no person either.
+    let a = agreement(
+        "sales queue \"emea\" \"Big lead\" when s >= 1\nnurture queue \"drip\" otherwise",
+    );
+    let s = roster.staff(&a).unwrap();
+    assert_eq!(s.route_queues().collect::<Vec<_>>(), [Some("emea"), None]);
     let a = agreement("telemarketing \"Big lead\" when s >= 1\nnurture otherwise");
     let r = Roster::parse(&GOOD.replace("callbox:  ", "telemarketing:")).unwrap();
     let s = r.staff(&a).unwrap();

@@ -209,7 +209,7 @@ const HEAT_DAYS: usize = 92;
 
 pub(super) fn html(body: &mut String, t: &RosterTally, esc: fn(&str) -> String) {
     let sla = t.followed_up.is_some();
-    body.push_str("<h2>Assignment (roster)</h2>");
+    body.push_str("<h2 id=assignment>Assignment (roster)</h2>");
     let leads: u64 = t.queues.values().map(|q| q.leads).sum();
     let assigned: u64 = t.queues.values().map(|q| q.assigned).sum();
     let _ = write!(

@@ -381,7 +381,8 @@ fn the_replay_report_shows_load_capacity_and_sla() {
     assert_eq!(code, 3);
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(
-        page.contains("<h2 id=assignment>Assignment (roster)</h2>") && page.contains("Leads per person per day")
+        page.contains("<h2 id=assignment>Assignment (roster)</h2>")
+            && page.contains("Leads per person per day")
     );
     // --followed-up-at needs a roster.
     let (code, _, _) = run(&[

@@ -243,3 +243,99 @@ fn a_roster_is_checked_against_the_agreement() {
         [Some("telemarketing"), None]
     );
 }
+
+/// A report with a roster is mergeable like the rest: parts sent as state
+/// and merged in any order give one pass's text, JSON and page; parts of
+/// another roster or of none do not merge.
+#[test]
+fn roster_reports_merge_to_one_pass() {
+    use leadgate::Report;
+    let agreement = Agreement::compile(
+        "agreement \"R\"\nfields { ref : text id from \"id\"  size : number }\nscore s { +1 \"Big\" when size > 10 }\nroute {\n  sales within 2h \"Big lead\" when s >= 1\n  nurture otherwise\n}\n",
+    )
+    .unwrap();
+    let roster = Roster::parse(
+        "timezone: Europe/Berlin\nholidays: [2026-12-24]\nqueues:\n  sales:\n    hours: Mon-Fri 09:00-18:00\n    members:\n      - { name: Ana, weight: 2, per_day: 9 }\n      - { name: Ben, timezone: Europe/London, per_day: 12 }\n",
+    )
+    .unwrap();
+    let staffing = roster.staff(&agreement).unwrap();
+    let base = Timestamp::parse("2026-12-14T06:00:00Z").unwrap().unix_ms();
+    let leads: Vec<(String, i64, Option<Timestamp>)> = (0..300)
+        .map(|i| {
+            let at = base + i * 47 * 60_000;
+            let followed = (i % 5 != 0).then(|| Timestamp::from_unix_ms(at + (i % 7) * 3_600_000));
+            (
+                format!(r#"{{"id": "R-{i}", "size": {}}}"#, i % 23),
+                at,
+                followed,
+            )
+        })
+        .collect();
+    let mut load = Load::new();
+    let opts = ScoreOptions::at(Timestamp::from_unix_ms(base));
+    let decisions = staffing.decide_batch(
+        &leads,
+        0,
+        |(_, at, _)| opts.with_as_of(Timestamp::from_unix_ms(*at)),
+        &Threads::calling(),
+        |(l, _, _)| agreement.bind_json(l, opts.bad_values()),
+        &mut load,
+    );
+    let report = |range: std::ops::Range<usize>| {
+        let mut r = Report::new(&agreement, None, None).with_roster(&staffing, Some("Followed up"));
+        for i in range {
+            assert!(r.add_followed_up(&decisions[i], None, None, leads[i].2));
+        }
+        r
+    };
+    let whole = report(0..300);
+    let json = whole.to_json("t", 5);
+    let a = &json["assignment"];
+    assert_eq!(a["people"].as_array().unwrap().len(), 2);
+    assert!(
+        a["queues"][0]["unassigned"]["everyone at capacity"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{a}"
+    );
+    let mut merged =
+        Report::new(&agreement, None, None).with_roster(&staffing, Some("Followed up"));
+    for part in [200..300, 0..70, 70..200] {
+        let back = Report::from_state(&agreement, &report(part).to_state()).unwrap();
+        assert!(merged.merge(&back));
+    }
+    assert_eq!(merged.to_json("t", 5), json);
+    assert_eq!(merged.to_text("t", 5), whole.to_text("t", 5));
+    assert_eq!(merged.to_html("t", 5), whole.to_html("t", 5));
+    // Another roster, or none, does not merge.
+    let other = Roster::parse(&roster.source().replace("per_day: 9", "per_day: 8")).unwrap();
+    let mut r = Report::new(&agreement, None, None)
+        .with_roster(&other.staff(&agreement).unwrap(), Some("Followed up"));
+    assert!(!r.merge(&whole));
+    assert!(!Report::new(&agreement, None, None).merge(&whole));
+}
+
+/// A YAML alias bomb (10^12 strings) is refused at once: the schema (or
+/// serde_yaml's repetition limit) stops it before it expands.
+#[test]
+fn alias_bombs_are_refused() {
+    let mut y = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        y.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+            p = i - 1
+        ));
+    }
+    y.push_str("timezone: UTC\nqueues: {}\n");
+    // And as a value the roster reads.
+    let inside = format!(
+        "timezone: UTC\nholidays: *a11\nqueues: {{}}\n{}",
+        y.lines().take(12).map(|l| format!("x{l}\n")).collect::<String>()
+    );
+    assert!(Roster::parse(&inside).is_err());
+    let started = std::time::Instant::now();
+    let e = Roster::parse(&y).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(!e.to_string().is_empty());
+}

@@ -96,11 +96,7 @@ impl AsOfColumn {
                 self.key
             ));
         }
-        let instant = match &self.roster {
-            Some(r) => r.instant(t),
-            None => Timestamp::parse(t)
-                .or_else(|| Timestamp::parse(&format!("{}Z", t.replacen(' ', "T", 1)))),
-        };
+        let instant = leadgate::read_instant(t, self.roster.as_ref());
         instant.map(Some).ok_or_else(|| {
             format!(
                 "\"{}\" holds \"{}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)",

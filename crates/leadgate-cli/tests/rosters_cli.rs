@@ -277,6 +277,20 @@ fn each_lead_at_its_own_instant_and_unreadable_ones_in_place() {
     ]);
     let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
     assert_eq!(last["follow_up_by"], "2026-12-22T11:00:00+01:00");
+    // Without a roster, times without an offset are UTC.
+    let (_, out, _) = run(&[
+        "explain",
+        p(&a),
+        p(&l),
+        "--index",
+        "1",
+        "--as-of-column",
+        "Created",
+        "--format",
+        "json",
+    ]);
+    let e: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(e["as_of"], "2026-12-21T10:05:00Z");
     // A column that is not there is a usage error naming the columns.
     let (code, _, err) = run(&["score", p(&a), p(&l), "--as-of-column", "Arrived"]);
     assert_eq!(code, 2);

@@ -86,7 +86,9 @@ pub use format::{format, is_formatted, FormatError};
 pub use options::{ScoreOptions, Timestamp};
 pub use read::{read_agreement, ReadError};
 pub use report::{parse_outcome, Report, StateError};
-pub use roster::{Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned};
+pub use roster::{
+    read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
+};
 pub use schema::{MissingColumn, MissingColumns};
 pub use staffing::Staffing;
 pub use syntax::ast::{Destination, FieldType};

@@ -331,7 +331,10 @@ fn alias_bombs_are_refused() {
     // And as a value the roster reads.
     let inside = format!(
         "timezone: UTC\nholidays: *a11\nqueues: {{}}\n{}",
-        y.lines().take(12).map(|l| format!("x{l}\n")).collect::<String>()
+        y.lines()
+            .take(12)
+            .map(|l| format!("x{l}\n"))
+            .collect::<String>()
     );
     assert!(Roster::parse(&inside).is_err());
     let started = std::time::Instant::now();

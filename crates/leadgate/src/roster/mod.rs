@@ -358,6 +358,22 @@ impl Roster {
     }
 }
 
+/// Reads a lead's instant (an arrival column): a date, a date-time without
+/// an offset (`2026-11-23 10:30[:00]`, or with `T`) — both in the roster's
+/// time zone, or UTC without a roster — or an RFC 3339 timestamp. `None`
+/// for anything else.
+///
+/// ```
+/// let t = leadgate::read_instant("2026-11-23 10:30", None).unwrap();
+/// assert_eq!(t.to_string(), "2026-11-23T10:30:00Z");
+/// ```
+pub fn read_instant(text: &str, roster: Option<&Roster>) -> Option<crate::Timestamp> {
+    match roster {
+        Some(r) => r.instant(text),
+        None => local_instant(text, &TimeZone::UTC),
+    }
+}
+
 /// Reads an instant; dates and date-times without an offset are local to `tz`.
 pub(crate) fn local_instant(text: &str, tz: &TimeZone) -> Option<crate::Timestamp> {
     let t = text.trim();

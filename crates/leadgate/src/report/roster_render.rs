@@ -67,9 +67,15 @@ fn busiest(t: &RosterTally, n: usize) -> Vec<(String, u64)> {
     v
 }
 
+/// Leads to roster queues, and of them assigned.
+fn totals(t: &RosterTally) -> (u64, u64) {
+    let leads = t.queues.values().map(|q| q.leads).sum();
+    let assigned = t.queues.values().map(|q| q.assigned).sum();
+    (leads, assigned)
+}
+
 pub(super) fn text(out: &mut String, t: &RosterTally, top: usize) {
-    let leads: u64 = t.queues.values().map(|q| q.leads).sum();
-    let assigned: u64 = t.queues.values().map(|q| q.assigned).sum();
+    let (leads, assigned) = totals(t);
     let _ = writeln!(
         out,
         "\nAssignment (roster): {leads} leads to roster queues, {assigned} assigned ({}), {} unassigned; {} need no person",
@@ -77,77 +83,9 @@ pub(super) fn text(out: &mut String, t: &RosterTally, top: usize) {
         leads - assigned,
         t.no_person
     );
-    let sla = t.followed_up.is_some();
-    let _ = writeln!(
-        out,
-        "  {:<16}{:>7}{:>10}{:>8}  {:<28}{:>15}{:>20}{}",
-        "queue",
-        "leads",
-        "assigned",
-        "waited",
-        "unassigned",
-        "clock outside",
-        "per day (mean/max)",
-        if sla { "  SLA" } else { "" }
-    );
-    for (name, q) in &t.queues {
-        let _ = writeln!(
-            out,
-            "  {:<16}{:>7}{:>10}{:>8}  {:<28}{:>15}{:>20}{}",
-            name,
-            q.leads,
-            q.assigned,
-            q.waited,
-            unassigned_text(q),
-            q.clock_outside_hours,
-            format!("{} / {}", mean(q), q.max_per_day()),
-            if sla {
-                format!("  {}", sla_text(&q.sla))
-            } else {
-                String::new()
-            }
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\n  {:<18}{:<18}{:>7}{:>6}{:>10}{:>6}{:>10}{:>11}{:>10}{}",
-        "person",
-        "queues",
-        "leads",
-        "days",
-        "mean/day",
-        "max",
-        "capacity",
-        "days full",
-        "used",
-        if sla { "  SLA" } else { "" }
-    );
-    for (name, p) in &t.people {
-        let cap = t.capacity.get(name).copied();
-        let queues = t
-            .person_queues
-            .get(name)
-            .map(|q| q.join(", "))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {:<18}{:<18}{:>7}{:>6}{:>10}{:>6}{:>10}{:>11}{:>10}{}",
-            name,
-            queues,
-            p.assigned,
-            p.per_day.len(),
-            mean(p),
-            p.max_per_day(),
-            cap.map_or("-".into(), |c| c.to_string()),
-            days_full(p, cap).map_or("-".into(), |d| d.to_string()),
-            capacity_used(p, cap).map_or("-".into(), |u| format!("{:.0}%", 100.0 * u)),
-            if sla {
-                format!("  {}", sla_text(&p.sla))
-            } else {
-                String::new()
-            }
-        );
-    }
+    table_text(out, &queue_table(t));
+    out.push('\n');
+    table_text(out, &people_table(t));
     let days = busiest(t, top.min(10));
     if !days.is_empty() {
         let _ = writeln!(out, "\n  Busiest days (leads assigned, per person)");
@@ -164,6 +102,162 @@ pub(super) fn text(out: &mut String, t: &RosterTally, top: usize) {
         out,
         "  waited: assigned when someone next came on duty; clock outside: deadlines that arrival + `within` on the plain clock would put outside working hours"
     );
+}
+
+/// A table both renderers show: the header, then rows of cells; the first
+/// `left` columns are text (left-aligned), the rest figures.
+struct Table {
+    head: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+    left: usize,
+}
+
+fn with_sla<'t>(
+    t: &'t RosterTally,
+    mut table: Table,
+    sla: impl Fn(&str) -> Option<&'t Sla>,
+) -> Table {
+    if t.followed_up.is_some() {
+        table.head.push("SLA");
+        for row in &mut table.rows {
+            let s = row
+                .first()
+                .and_then(|name| sla(name))
+                .map_or("-".into(), sla_text);
+            row.push(s);
+        }
+    }
+    table
+}
+
+fn queue_table(t: &RosterTally) -> Table {
+    let rows = t
+        .queues
+        .iter()
+        .map(|(name, q)| {
+            vec![
+                name.clone(),
+                unassigned_text(q),
+                q.leads.to_string(),
+                q.assigned.to_string(),
+                q.waited.to_string(),
+                q.clock_outside_hours.to_string(),
+                mean(q),
+                q.max_per_day().to_string(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        head: vec![
+            "queue",
+            "unassigned",
+            "leads",
+            "assigned",
+            "waited",
+            "clock outside",
+            "mean/day",
+            "max/day",
+        ],
+        rows,
+        left: 2,
+    };
+    with_sla(t, table, |n| t.queues.get(n).map(|q| &q.sla))
+}
+
+fn people_table(t: &RosterTally) -> Table {
+    let rows = t
+        .people
+        .iter()
+        .map(|(name, p)| {
+            let cap = t.capacity.get(name).copied();
+            vec![
+                name.clone(),
+                t.person_queues
+                    .get(name)
+                    .map(|q| q.join(", "))
+                    .unwrap_or_default(),
+                p.assigned.to_string(),
+                p.per_day.len().to_string(),
+                mean(p),
+                p.max_per_day().to_string(),
+                cap.map_or("-".into(), |c| c.to_string()),
+                days_full(p, cap).map_or("-".into(), |d| d.to_string()),
+                capacity_used(p, cap).map_or("-".into(), |u| format!("{:.0}%", 100.0 * u)),
+            ]
+        })
+        .collect();
+    let table = Table {
+        head: vec![
+            "person",
+            "queues",
+            "leads",
+            "days",
+            "mean/day",
+            "max/day",
+            "capacity",
+            "days full",
+            "used",
+        ],
+        rows,
+        left: 2,
+    };
+    with_sla(t, table, |n| t.people.get(n).map(|p| &p.sla))
+}
+
+/// A table as aligned text; the SLA column, last, unpadded.
+fn table_text(out: &mut String, table: &Table) {
+    let cols = table.head.len();
+    let width = |i: usize| {
+        table
+            .rows
+            .iter()
+            .filter_map(|r| r.get(i))
+            .map(|c| c.chars().count())
+            .chain(table.head.get(i).map(|h| h.len()))
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..cols).map(width).collect();
+    let line = |cells: Vec<&str>| {
+        let mut l = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            l.push_str("  ");
+            if i + 1 == cols && table.head.get(i) == Some(&"SLA") {
+                l.push_str(c);
+            } else if i < table.left {
+                let _ = write!(l, "{c:<w$}");
+            } else {
+                let _ = write!(l, "{c:>w$}");
+            }
+        }
+        l.trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", line(table.head.clone()));
+    for row in &table.rows {
+        let _ = writeln!(out, "{}", line(row.iter().map(String::as_str).collect()));
+    }
+}
+
+/// A table as HTML.
+fn table_html(body: &mut String, table: &Table, esc: fn(&str) -> String) {
+    body.push_str("<table class=roster><tr>");
+    for h in &table.head {
+        let _ = write!(body, "<th>{}</th>", esc(h));
+    }
+    body.push_str("</tr>");
+    for row in &table.rows {
+        body.push_str("<tr>");
+        for (i, c) in row.iter().enumerate() {
+            let align = if i < table.left || table.head.get(i) == Some(&"SLA") {
+                "left"
+            } else {
+                "right"
+            };
+            let _ = write!(body, "<td style=\"text-align:{align}\">{}</td>", esc(c));
+        }
+        body.push_str("</tr>");
+    }
+    body.push_str("</table>");
 }
 
 fn sla_json(s: &Sla) -> Json {
@@ -208,10 +302,8 @@ pub(super) fn json(t: &RosterTally) -> Json {
 const HEAT_DAYS: usize = 92;
 
 pub(super) fn html(body: &mut String, t: &RosterTally, esc: fn(&str) -> String) {
-    let sla = t.followed_up.is_some();
     body.push_str("<h2 id=assignment>Assignment (roster)</h2>");
-    let leads: u64 = t.queues.values().map(|q| q.leads).sum();
-    let assigned: u64 = t.queues.values().map(|q| q.assigned).sum();
+    let (leads, assigned) = totals(t);
     let _ = write!(
         body,
         "<p>{leads} leads to roster queues: {assigned} assigned ({}), {} unassigned; {} need no person. <i>Waited</i>: assigned when someone next came on duty. <i>Clock outside</i>: deadlines that arrival + <code>within</code> on the plain clock would put outside working hours.</p>",
@@ -219,50 +311,9 @@ pub(super) fn html(body: &mut String, t: &RosterTally, esc: fn(&str) -> String) 
         leads - assigned,
         t.no_person
     );
-    let _ = write!(
-        body,
-        "<table><tr><th>queue</th><th>leads</th><th>assigned</th><th>waited</th><th>unassigned</th><th>clock outside</th><th>mean/day</th><th>max/day</th>{}</tr>",
-        if sla { "<th>SLA</th>" } else { "" }
-    );
-    for (name, q) in &t.queues {
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
-            esc(name),
-            q.leads,
-            q.assigned,
-            q.waited,
-            esc(&unassigned_text(q)),
-            q.clock_outside_hours,
-            mean(q),
-            q.max_per_day(),
-            if sla { format!("<td>{}</td>", esc(&sla_text(&q.sla))) } else { String::new() }
-        );
-    }
-    body.push_str("</table>");
-    let _ = write!(
-        body,
-        "<h3>People</h3><table><tr><th>person</th><th>queues</th><th>leads</th><th>days</th><th>mean/day</th><th>max/day</th><th>capacity</th><th>days full</th><th>used</th>{}</tr>",
-        if sla { "<th>SLA</th>" } else { "" }
-    );
-    for (name, p) in &t.people {
-        let cap = t.capacity.get(name).copied();
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
-            esc(name),
-            esc(&t.person_queues.get(name).map(|q| q.join(", ")).unwrap_or_default()),
-            p.assigned,
-            p.per_day.len(),
-            mean(p),
-            p.max_per_day(),
-            cap.map_or("-".into(), |c| c.to_string()),
-            days_full(p, cap).map_or("-".into(), |d| d.to_string()),
-            capacity_used(p, cap).map_or("-".into(), |u| format!("{:.0}%", 100.0 * u)),
-            if sla { format!("<td>{}</td>", esc(&sla_text(&p.sla))) } else { String::new() }
-        );
-    }
-    body.push_str("</table>");
+    table_html(body, &queue_table(t), esc);
+    body.push_str("<h3>People</h3>");
+    table_html(body, &people_table(t), esc);
     heat(body, t, esc);
 }
 

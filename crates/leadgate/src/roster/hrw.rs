@@ -71,8 +71,8 @@ mod tests {
 
     #[test]
     fn scores_are_fixed_bits() {
-        // Pinned: a change of hash, seed or formula would move leads
-        // between people on every front.
+        // Deterministic bits; the roster conformance cases pin the people
+        // they choose (a change of hash, seed or formula fails them).
         assert_eq!(seed("Ana Lopez"), xxh3_64(b"Ana Lopez"));
         let s = score(seed("Ana Lopez"), key_of_id("L-1"), 2.0);
         assert!(s > 0.0 && s.is_finite());

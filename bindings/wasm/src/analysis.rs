@@ -47,11 +47,7 @@ impl Agreement {
         let leads = array(&leads, "report", "an array of leads")?;
         let mut report = Report::new(self.core(), by.as_deref(), outcome.as_deref());
         // A field's name reads the field's input key.
-        let key = |name: &Option<String>| {
-            name.as_deref()
-                .map(|n| self.core().column_for(n).to_string())
-        };
-        let keys = [key(&by), key(&outcome)];
+        let keys = [&by, &outcome].map(|n| n.as_deref().map(|n| self.core().column_for(n)));
         let mut unreadable: Vec<String> = Vec::new();
         for (i, lead) in leads.iter().enumerate() {
             let read = read_lead(&lead);

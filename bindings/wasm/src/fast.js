@@ -44,7 +44,7 @@
 //   UTF-16 unit of a text at most 6 bytes, a number at most 24), about
 //   LEADGATE_CHUNK_BYTES; a lead whose own bound is over that is read per
 //   lead. The decisions come back in pieces bounded the same way
-//   (src/pieces.rs). So no text grows with the batch: a million leads would
+//   (src/batch.rs, `Pieces`). So no text grows with the batch: a million leads would
 //   otherwise make texts over a gigabyte, past what a JS string or a wasm32
 //   String can hold.
 // `f(self, ...args)` for a method `self.f(...args)`, as node's primordials.

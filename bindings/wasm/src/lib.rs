@@ -1,23 +1,18 @@
 //! leadgate for JavaScript: compile an agreement, score plain objects and
 //! spreadsheet rows, explain a decision, report on many, diff two
-//! agreements.
+//! agreements. A thin layer over the `leadgate` crate's public API: the
+//! arguments are read in JS (`src/args.js`), a lead's values go into the
+//! core's `LeadBuilder` (`js.rs`); what leaves is the core's canonical JSON
+//! (or its `Serialize` data and renderings), parsed once by the JS engine,
+//! in the shapes declared in `types/` (TypeScript generated from them).
 //!
-//! A thin layer over the `leadgate` crate's public API. The arguments are
-//! read in JS (`src/args.js`), a lead's values into the core's
-//! `LeadBuilder` (`js.rs`), the coercion every front uses; a decision
-//! leaves as the core's canonical JSON, parsed once by the JS engine, so JS
-//! sees exactly the shape of docs/language.md ("The decision"). The shapes
-//! that cross are declared in `types/` (TypeScript generated from them).
-//!
-//! Nothing here should panic: every failure becomes a thrown `Error`, and
-//! every call into JS that could throw (getters, proxies) is caught and
-//! reported. Should the engine panic all the same, the panic boundary takes
-//! over: on wasm32 a panic cannot unwind, so [`panic_hook`] throws an `Error`
-//! "internal error in leadgate: …" out of the module instead of trapping, and
-//! the JS wrapper appended to the glue (`src/guard.js`, by `build.sh`) turns
-//! any other trap into such an `Error` too and stops the module: after one,
+//! Every failure becomes a thrown `Error`; should the engine panic all the
+//! same, [`panic_hook`] throws "internal error in leadgate: …" instead of
+//! trapping, and `src/guard.js` (appended to the glue by `build.sh`) turns
+//! any other trap into such an `Error` and stops the module: after one,
 //! every call throws (docs/reliability.md, section 3).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Array;
@@ -31,14 +26,10 @@ mod analysis;
 #[cfg(feature = "batch-json")]
 mod batch;
 mod js;
-#[cfg(feature = "batch-json")]
-mod pieces;
 mod rows;
-mod shared;
 
 use js::{error, mark_kind, named_error, parse_json, read_lead, read_options};
 use js::{LeadInput, Leads, Options};
-use shared::Compiled;
 
 /// What a method returns to JS, or throws.
 type JsResult = Result<JsValue, JsValue>;
@@ -58,13 +49,10 @@ fn install_panic_hook() {
 /// module's state is left as the panic found it, so `src/guard.js` marks
 /// the module stopped when this error passes.
 fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
-    let payload = info.payload();
-    let message = match payload.downcast_ref::<&str>() {
-        Some(s) => s,
-        None => payload
-            .downcast_ref::<String>()
-            .map_or("a panic without a message", String::as_str),
-    };
+    let p = info.payload();
+    let message = (p.downcast_ref::<&str>().copied())
+        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message");
     let err = js_sys::Error::new(&format!(
         "internal error in leadgate: {message} (this is a bug in leadgate; please report it)"
     ));
@@ -116,30 +104,24 @@ fn diagnostic<'a>(d: &'a leadgate::Diagnostic, source: &str) -> types::Diagnosti
 #[wasm_bindgen]
 pub fn compile(text: String) -> Result<Agreement, JsValue> {
     install_panic_hook();
-    let source = text;
-    match Core::compile(&source) {
+    match Core::compile(&text) {
         Ok(core) => Ok(Agreement {
-            inner: Rc::new(Compiled::new(core)),
+            inner: Rc::new((core, RefCell::default())),
         }),
         Err(e) => {
             // The first line of the core's summary, then every diagnostic
-            // with its source line and a caret.
+            // with its source line and a caret (the core's renderer).
             let summary = e.to_string();
-            let message = format!(
-                "{}\n\n{}",
-                summary.lines().next().unwrap_or_default(),
-                e.render().trim_end()
-            );
-            let diagnostics: Vec<_> = e
-                .diagnostics()
-                .iter()
-                .map(|d| diagnostic(d, &source))
+            let head = summary.lines().next().unwrap_or_default();
+            let message = format!("{head}\n\n{}", e.render().trim_end());
+            let list: Vec<_> = (e.diagnostics().iter())
+                .map(|d| diagnostic(d, &text))
                 .collect();
             Err(named_error(
                 &message,
                 "CompileError",
                 "diagnostics",
-                &to_js(&diagnostics)?,
+                &to_js(&list)?,
             ))
         }
     }
@@ -149,13 +131,32 @@ pub fn compile(text: String) -> Result<Agreement, JsValue> {
 /// let the garbage collector's finalizer do it).
 #[wasm_bindgen]
 pub struct Agreement {
-    /// Shared with every other `Agreement` of the same text (`shared.rs`).
-    inner: Rc<Compiled>,
+    /// The compiled agreement, and the fields warned about (`warn_misnamed`):
+    /// immutable, so `compile` of a text a live `Agreement` holds shares it
+    /// (`__share`, called by `src/guard.js`, which says why).
+    inner: Rc<(Core, RefCell<Vec<String>>)>,
 }
 
 impl Agreement {
     fn core(&self) -> &Core {
-        &self.inner.core
+        &self.inner.0
+    }
+
+    /// Warns, once per agreement and field, of each field `lead` was keyed
+    /// by the name of rather than the key it reads (the core's
+    /// `misnamed_keys`; decisions do not change: keys match exactly).
+    fn warn_misnamed(&self, lead: &Lead) {
+        for field in self.core().misnamed_keys(lead) {
+            // Not borrowed while console.warn (the caller's code) runs.
+            if !self.inner.1.borrow().iter().any(|w| w == field.name()) {
+                self.inner.1.borrow_mut().push(field.name().to_string());
+                js::warn(&format!(
+                    "leadgate: a lead has the key \"{name}\" but no \"{key}\": the field {name} reads \"{key}\", so it is missing in that lead (did you mean \"{key}\"?); said once per agreement",
+                    name = field.name(),
+                    key = field.key()
+                ));
+            }
+        }
     }
 
     /// Binds a lead `src/args.js` read.
@@ -163,19 +164,21 @@ impl Agreement {
         let mut b = self.core().lead_builder(on_bad);
         js::fill(&mut b, read);
         let lead = b.finish();
-        self.inner.warn_misnamed(&lead);
+        self.warn_misnamed(&lead);
         lead
     }
 
     /// Reads, binds and scores one JS lead.
     fn decide(&self, index: usize, lead: &JsValue, opts: &ScoreOptions) -> Decision {
-        let read = read_lead(lead);
-        let lead = self.bind(&read, opts.bad_values());
+        let lead = self.bind(&read_lead(lead), opts.bad_values());
         self.core().decide(index, &lead, opts)
     }
 
-    fn leads(value: &JsValue) -> Result<Array, JsValue> {
-        js::array(value, "scoreMany", "an array of leads")
+    /// `scoreMany`, or (`lines`) `scoreManyJson`.
+    fn many(&self, leads: &JsValue, options: Option<&JsValue>, lines: bool) -> JsResult {
+        let (opts, _) = read_options(options, "")?;
+        let leads = js::array(leads, "scoreMany", "an array of leads")?;
+        decide_all(&leads, lines, |i, lead| self.decide(i, lead, &opts))
     }
 }
 
@@ -248,9 +251,7 @@ impl Agreement {
     /// Scores many leads, in order; a rejected lead keeps its place.
     #[wasm_bindgen(js_name = scoreMany, unchecked_return_type = "Decision[]")]
     pub fn score_many(&self, leads: Leads, options: Option<Options>) -> JsResult {
-        let (opts, _) = read_options(options.as_deref(), "")?;
-        let leads = Self::leads(&leads)?;
-        decide_all(&leads, false, |i, lead| self.decide(i, lead, &opts))
+        self.many(&leads, options.as_deref(), false)
     }
 
     /// As `score`, but returns the canonical JSON text of docs/language.md,
@@ -264,9 +265,7 @@ impl Agreement {
     /// As `scoreMany`, but returns one canonical JSON text per lead.
     #[wasm_bindgen(js_name = scoreManyJson, unchecked_return_type = "string[]")]
     pub fn score_many_json(&self, leads: Leads, options: Option<Options>) -> JsResult {
-        let (opts, _) = read_options(options.as_deref(), "")?;
-        let leads = Self::leads(&leads)?;
-        decide_all(&leads, true, |i, lead| self.decide(i, lead, &opts))
+        self.many(&leads, options.as_deref(), true)
     }
 
     /// The declared fields, in declaration order: what a form must collect.
@@ -291,10 +290,7 @@ impl Agreement {
         let source = self.core().source();
         to_js(&types::CheckReport {
             ok: results.iter().all(|r| r.passed()),
-            warnings: self
-                .core()
-                .warnings()
-                .iter()
+            warnings: (self.core().warnings().iter())
                 .map(|d| diagnostic(d, source))
                 .collect(),
             examples: (results.iter())
@@ -314,8 +310,7 @@ impl Agreement {
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
         let (opts, _) = read_options(options.as_deref(), "")?;
-        let read = read_lead(&lead);
-        let bound = self.bind(&read, opts.bad_values());
+        let bound = self.bind(&read_lead(&lead), opts.bad_values());
         let explanation = self.core().explain(0, &bound, &opts);
         let object = to_js(&Rendered {
             text: explanation.text(),

@@ -1,6 +1,6 @@
 // A million leads through one scoreMany call (issue 17): the batch is read,
 // sent and answered in pieces bounded by leads and by bytes (src/fast.js,
-// src/pieces.rs), so no text grows with the batch. Before, the decisions of
+// src/batch.rs), so no text grows with the batch. Before, the decisions of
 // a million realistic leads were one text past what a wasm32 String holds
 // ("internal error in leadgate: capacity overflow", and the module stopped
 // for good), and 600,000 leads' past what a JS string holds. Each build runs

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Builds the leadgate WebAssembly package into bindings/wasm/pkg/:
-#   pkg/web/   ES module with a default `init` export (browsers, bundlers)
-#   pkg/node/  CommonJS module that loads the .wasm synchronously (node)
-#   pkg/package.json  one package, `exports` picking node or web
+#   pkg/index.js  the default entry outside node: an ES module with the
+#              .wasm inlined, instantiated on import (top-level await), so
+#              Vite, esbuild, webpack and a plain <script type=module> need
+#              no init() and no plugin or loader for the .wasm
+#   pkg/web/   ES module with a default `init` export, the .wasm beside it
+#              (`leadgate/web`: for pages that want it fetched and streamed)
+#   pkg/node/  CommonJS module that loads the .wasm synchronously (node,
+#              by require or import; `leadgate/node`)
+#   pkg/package.json  one package, `exports` picking node or index.js
 # then optimises the .wasm with npm binaryen's wasm-opt, copies the web build
 # and the example agreement into demo/ (so demo/ is a self-contained static
 # site), and prints the sizes.
@@ -42,8 +48,9 @@ cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profi
 WEB_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
 NODE_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-node/leadgate_wasm.wasm"
 
+# test.sh installs it (project-local, target/tools) and sets WASM_BINDGEN.
 WASM_BINDGEN="${WASM_BINDGEN:-wasm-bindgen}"
-command -v "$WASM_BINDGEN" >/dev/null || WASM_BINDGEN="$HOME/.cargo/bin/wasm-bindgen"
+command -v "$WASM_BINDGEN" >/dev/null || WASM_BINDGEN="$ROOT/target/tools/bin/wasm-bindgen"
 WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || { echo "wasm-opt from npm binaryen is missing: run 'npm ci' in bindings/wasm" >&2; exit 1; }
 
@@ -71,9 +78,11 @@ NODE_WASM="$PKG/node/leadgate_wasm_bg.wasm"
 "$WASM_OPT" "${NODE_OPT[@]}" "${FEATURES[@]}" "$NODE_WASM" -o "$NODE_WASM.opt"
 mv "$WEB_WASM.opt" "$WEB_WASM"
 mv "$NODE_WASM.opt" "$NODE_WASM"
-# What init() resolves to (InitOutput, web build) is the module's raw export
-# table, wasm-bindgen's internals: only its memory is declared.
-perl -0pi -e 's/(export interface InitOutput \{\n\s*readonly memory: WebAssembly\.Memory;\n).*?\n\}/$1}/s' "$PKG/web/leadgate_wasm.d.ts"
+# What init() and initSync() give (InitOutput, web build) is the module's raw
+# export table, wasm-bindgen's internals: not declared, they give nothing a
+# caller may use.
+perl -0pi -e 's/export interface InitOutput \{.*?\n\}\n\n//s; s/Promise<InitOutput>/Promise<void>/g; s/\): InitOutput;/): void;/g; s/ \* \@returns \{InitOutput\}\n//g' "$PKG/web/leadgate_wasm.d.ts"
+if grep -q InitOutput "$PKG/web/leadgate_wasm.d.ts"; then echo "build.sh: InitOutput is still declared" >&2; exit 1; fi
 # The JS side of the binding, appended to the glue (in its scope): src/args.js
 # reads the arguments (the module imports its functions); the batch fast
 # path of scoreMany and scoreManyJson, node only: src/fast.js (see its
@@ -85,10 +94,34 @@ perl -0pi -e 's/(export interface InitOutput \{\n\s*readonly memory: WebAssembly
 { echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
   sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$PKG/web/leadgate_wasm.js"
 { cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
-# wasm-bindgen writes a package.json / .gitignore per target; the package is one.
-rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json
+# wasm-bindgen writes a package.json / .gitignore per target; the package is
+# one. It also declares the raw exports of each .wasm (leadgate_wasm_bg.wasm.d.ts):
+# internals, which no public declaration refers to.
+rm -f "$PKG"/web/.gitignore "$PKG"/node/.gitignore "$PKG"/web/package.json "$PKG"/node/package.json \
+  "$PKG"/web/leadgate_wasm_bg.wasm.d.ts "$PKG"/node/leadgate_wasm_bg.wasm.d.ts
 echo '{"type": "commonjs"}' > "$PKG/node/package.json"
 echo '{"type": "module"}' > "$PKG/web/package.json"
+
+# The default entry (index.js): the web build with its .wasm inlined as
+# base64 and instantiated on import, re-exporting the web build's public
+# names (those its declarations export, less init's).
+NAMES="$(sed -n 's/^export \(declare \)\{0,1\}\(class\|function\) \([A-Za-z_]*\).*/\3/p' "$PKG/web/leadgate_wasm.d.ts" | grep -vx 'initSync' | sort -u | paste -sd, -)"
+TYPES="$(sed -n 's/^export \(interface\|type\) \([A-Za-z_]*\).*/\2/p' "$PKG/web/leadgate_wasm.d.ts" | grep -vx 'InitInput\|SyncInitInput' | sort -u | paste -sd, -)"
+{
+  echo '// leadgate: the web build (./web/leadgate_wasm.js) with its .wasm inlined,'
+  echo '// instantiated when this module is imported: no init() to call.'
+  echo "import init from './web/leadgate_wasm.js';"
+  echo "export { ${NAMES//,/, } } from './web/leadgate_wasm.js';"
+  printf 'const WASM = "%s";\n' "$(base64 -w0 "$WEB_WASM")"
+  echo 'const text = atob(WASM);'
+  echo 'const bytes = new Uint8Array(text.length);'
+  echo 'for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);'
+  echo 'await init({ module_or_path: bytes });'
+} > "$PKG/index.js"
+{
+  echo "export { ${NAMES//,/, } } from './web/leadgate_wasm.js';"
+  echo "export type { ${TYPES//,/, } } from './web/leadgate_wasm.js';"
+} > "$PKG/index.d.ts"
 VERSION="$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)"
 cat > "$PKG/package.json" <<EOF
 {
@@ -96,9 +129,10 @@ cat > "$PKG/package.json" <<EOF
   "version": "$VERSION",
   "description": "Score and route sales leads by a reviewable agreement, in the browser or in node",
   "license": "MIT OR Apache-2.0",
-  "types": "./web/leadgate_wasm.d.ts",
+  "type": "module",
+  "types": "./index.d.ts",
   "main": "./node/leadgate_wasm.js",
-  "module": "./web/leadgate_wasm.js",
+  "module": "./index.js",
   "exports": {
     ".": {
       "node": {
@@ -106,17 +140,28 @@ cat > "$PKG/package.json" <<EOF
         "default": "./node/leadgate_wasm.js"
       },
       "default": {
-        "types": "./web/leadgate_wasm.d.ts",
-        "default": "./web/leadgate_wasm.js"
+        "types": "./index.d.ts",
+        "default": "./index.js"
       }
     },
-    "./leadgate_wasm_bg.wasm": "./web/leadgate_wasm_bg.wasm"
+    "./web": {
+      "types": "./web/leadgate_wasm.d.ts",
+      "default": "./web/leadgate_wasm.js"
+    },
+    "./node": {
+      "types": "./node/leadgate_wasm.d.ts",
+      "default": "./node/leadgate_wasm.js"
+    },
+    "./leadgate_wasm_bg.wasm": "./web/leadgate_wasm_bg.wasm",
+    "./package.json": "./package.json"
   },
-  "files": ["web", "node"],
-  "sideEffects": false
+  "files": ["index.js", "index.d.ts", "web", "node", "LICENSE-MIT", "LICENSE-APACHE"],
+  "engines": { "node": ">=18" },
+  "sideEffects": ["./index.js", "./web/leadgate_wasm.js", "./node/leadgate_wasm.js"]
 }
 EOF
-cp "$ROOT/docs/wasm.md" "$PKG/README.md" 2>/dev/null || true
+cp "$ROOT/docs/wasm.md" "$PKG/README.md"
+cp "$HERE/LICENSE-MIT" "$HERE/LICENSE-APACHE" "$PKG/"
 
 # The demo: a static site, self-contained once these are copied in.
 DEMO="$HERE/demo"

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The wasm package's tests: installs what it needs (idempotently), builds the
 # package, runs the node tests and the headless-Chromium end-to-end test of
-# the demo, and prints the gzipped bundle size. Exits non-zero on failure.
+# the demo, packs the npm package and tests the tarball in esbuild, Vite,
+# webpack and node apps, and prints the gzipped bundle and tarball sizes.
+# Exits non-zero on failure.
 #
 # Installs, each only when missing: the rustup target wasm32-unknown-unknown,
-# wasm-bindgen-cli at exactly the version pinned in Cargo.toml, node and npm
-# (Debian), the npm dev dependencies from package-lock.json (binaryen's
-# wasm-opt — never Debian's binaryen, too old for Rust's wasm output —,
-# playwright-core, typescript), and Debian's chromium.
+# wasm-bindgen-cli at exactly the version pinned in Cargo.toml (into
+# target/tools, project-local), node and npm (Debian), the npm dev
+# dependencies from package-lock.json (binaryen's wasm-opt — never Debian's
+# binaryen, too old for Rust's wasm output —, playwright-core, typescript,
+# esbuild, vite, webpack), and Debian's chromium.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -29,14 +32,23 @@ fi
 WB_VERSION="$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' Cargo.toml)"
 [ -n "$WB_VERSION" ] || { echo "cannot read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
 export PATH="$HOME/.cargo/bin:$PATH"
-if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
-  echo "installing wasm-bindgen-cli $WB_VERSION"
-  # The registry mirror here can miss the newest versions the tool's lock
-  # names (webpki-roots 1.0.11): fall back to an unlocked install of the
-  # same pinned version.
-  cargo install --locked --force wasm-bindgen-cli --version "$WB_VERSION" ||
-    cargo install --force wasm-bindgen-cli --version "$WB_VERSION"
+# Project-local: target/tools/bin/wasm-bindgen, unless the one on PATH is
+# already the pinned version.
+TOOLS="${CARGO_TARGET_DIR:-$ROOT/target}/tools"
+export WASM_BINDGEN="$TOOLS/bin/wasm-bindgen"
+if [ "$("$WASM_BINDGEN" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
+  if [ "$(wasm-bindgen --version 2>/dev/null || true)" = "wasm-bindgen $WB_VERSION" ]; then
+    WASM_BINDGEN="$(command -v wasm-bindgen)"
+  else
+    echo "installing wasm-bindgen-cli $WB_VERSION into $TOOLS"
+    # The registry here can miss the newest versions the tool's lock names
+    # (webpki-roots 1.0.11): fall back to an unlocked install of the same
+    # pinned version.
+    cargo install --root "$TOOLS" --locked --force wasm-bindgen-cli --version "$WB_VERSION" ||
+      cargo install --root "$TOOLS" --force wasm-bindgen-cli --version "$WB_VERSION"
+  fi
 fi
+echo "== wasm: $("$WASM_BINDGEN" --version) ($WASM_BINDGEN)"
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
@@ -67,5 +79,16 @@ node --test tests/
 echo "== wasm: end-to-end test of the demo in headless Chromium"
 node --test tests-e2e/demo.e2e.mjs
 
+echo "== wasm: the npm package (npm pack), in esbuild, Vite, webpack and node apps"
+mkdir -p test-output
+rm -f test-output/leadgate-*.tgz
+TARBALL="$HERE/test-output/$(npm pack ./pkg --silent --pack-destination test-output)"
+export LEADGATE_TARBALL="$TARBALL"
+node --test tests-e2e/package.e2e.mjs
+
 GZ="$(cat pkg/.bundle-gzip-bytes)"
 echo "== wasm: gzipped bundle (wasm + JS glue): $GZ bytes ($((GZ / 1024)) KiB); browser timing in test-output/browser-timing.json"
+INDEX_GZ="$(gzip -9 -c pkg/index.js | wc -c)"
+echo "== wasm: the default entry index.js (.wasm inlined, with the glue it imports): $((INDEX_GZ + $(gzip -9 -c pkg/web/leadgate_wasm.js | wc -c))) bytes gzipped"
+TB="$(wc -c < "$TARBALL")"
+echo "== wasm: npm tarball $(basename "$TARBALL"): $TB bytes ($((TB / 1024)) KiB)"

@@ -8,14 +8,12 @@
 // `leadgate` binary; default: `cargo run -p leadgate-cli`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { cli } from '../tests/helpers.mjs';
+import { cli, serve } from '../tests/helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wasmDir = path.resolve(here, '..');
@@ -32,31 +30,6 @@ let baseUrl;
 const offsite = [];
 const pageErrors = [];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the demo server did not start at ${url}`);
-}
-
 /** The CLI's canonical decision lines for `leads` (the reference). */
 function cliDecisions(leads) {
   fs.mkdirSync(outDir, { recursive: true });
@@ -72,13 +45,8 @@ function cliExplain(lead) {
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(demoDir, 'pkg', 'leadgate_wasm_bg.wasm')), 'run build.sh first');
-  const port = await freePort();
-  server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port)], {
-    cwd: demoDir,
-    stdio: 'ignore',
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
-  await waitForServer(`${baseUrl}/index.html`);
+  server = await serve(demoDir);
+  baseUrl = server.base;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'leadgate-e2e-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -103,7 +71,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  server?.kill();
+  server?.stop();
 });
 
 /** What the page shows. */

@@ -1,5 +1,6 @@
 // Shared by the node tests: the node build of the package, and paths.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
@@ -85,4 +86,34 @@ export function cli(args, input) {
     : spawnSync('cargo', ['run', '--locked', '-q', '-p', 'leadgate-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', input, maxBuffer: 1 << 30 });
   if (r.status !== 0 && r.status !== 3) throw new Error(`leadgate ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
+}
+
+/**
+ * Serves `dir` on 127.0.0.1 with Python's http.server (which serves .wasm
+ * as application/wasm) once its index.html answers: `{ base, stop }`.
+ */
+export async function serve(dir) {
+  const port = await new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port: p } = s.address();
+      s.close(() => resolve(p));
+    });
+  });
+  const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port)], { cwd: dir, stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  const end = Date.now() + 10000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/index.html`)).ok) return { base, stop: () => server.kill() };
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) {
+      server.kill();
+      throw new Error(`no server at ${base} for ${dir}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

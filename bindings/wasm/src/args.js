@@ -74,7 +74,11 @@ const LEADGATE_OPTIONS = ['asOf', 'onBadValue', 'explain'];
 const LEADGATE_OPTION_TYPES = {
     __proto__: null, by: 'text', outcome: 'text', title: 'text', top: 'count',
     changes: 'count', oldName: 'text', newName: 'text', inputName: 'text', allowMissingColumns: 'flag',
+    roster: 'roster', asOfColumn: 'text', load: 'load',
 };
+// The scoring calls' own options (src/lib.rs knows them too): the roster's
+// in the node build, where the module exports Roster (src/roster.rs).
+const LEADGATE_SCORE_EXTRA = typeof Roster === 'function' ? 'roster,asOfColumn,load' : '';
 const LEADGATE_HINTS = {
     __proto__: null, as_of: 'asOf', asof: 'asOf', date: 'asOf', now: 'asOf',
     on_bad_value: 'onBadValue', onbadvalue: 'onBadValue', allow_missing_columns: 'allowMissingColumns',
@@ -108,6 +112,8 @@ function leadgateAsOf(value) {
 
 /** A call's own option of type `type`, checked. */
 function leadgateOption(name, type, value) {
+    if (type === 'roster') return leadgateRosterId(value);
+    if (type === 'load') return leadgateLoad(value);
     const ok = type === 'text' ? typeof value === 'string'
         : type === 'flag' ? typeof value === 'boolean'
             : typeof value === 'number' && value >= 0 && value % 1 === 0 && value <= 4294967295;
@@ -116,15 +122,47 @@ function leadgateOption(name, type, value) {
     throw new Error(`${name}: expected ${what}, got ${leadgateShow(value)}`);
 }
 
+/** A `roster` option: a live Roster's id. */
+function leadgateRosterId(value) {
+    let id;
+    try {
+        if (value instanceof Roster) id = value.__id;
+    } catch (_) {
+        throw new Error('roster: this Roster was freed');
+    }
+    if (typeof id !== 'number') throw new Error(`roster: expected a Roster (Roster.parse), got ${leadgateKind(value)}`);
+    return id;
+}
+
+/** A `load` option: [{person, date, count}, …] as [person, date, count, …]. */
+function leadgateLoad(value) {
+    const items = leadgateArray(value, 'load', 'an array of {person, date, count}');
+    const out = [];
+    for (let i = 0; i < items.length; i++) {
+        let person, date, count;
+        try {
+            ({ person, date, count } = items[i]);
+        } catch (e) {
+            throw new Error(`load[${i}]: ${leadgateMessage(e)}`);
+        }
+        if (typeof person !== 'string' || typeof date !== 'string') {
+            throw new Error(`load[${i}]: expected {person: "…", date: "YYYY-MM-DD", count: N}`);
+        }
+        out.push(person, date, leadgateOption(`load[${i}].count`, 'count', count));
+    }
+    return out;
+}
+
 /**
  * Reads `options` (`extra`: the call's own option names, joined by commas): returns
  * [asOf ms since the epoch, read bad values as missing, explain, ...the
- * values of `extra`, undefined when not given].
+ * values of `extra`, undefined when not given, whether asOf was given].
  */
 function leadgateOptions(options, names) {
     const extra = names === '' ? [] : names.split(',');
     const out = [Date.now(), false, true];
     for (let i = 0; i < extra.length; i++) out[3 + i] = undefined;
+    out[3 + extra.length] = false;
     if (options === undefined || options === null) return out;
     let array = true;
     try {
@@ -142,7 +180,10 @@ function leadgateOptions(options, names) {
     for (let i = 0; i < entries.length; i++) {
         const [key, value] = entries[i];
         if (value === undefined) continue;
-        if (key === 'asOf') out[0] = leadgateAsOf(value);
+        if (key === 'asOf') {
+            out[0] = leadgateAsOf(value);
+            out[3 + extra.length] = true;
+        }
         else if (key === 'onBadValue') {
             if (value !== 'error' && value !== 'missing') {
                 throw new Error(`onBadValue: expected "error" or "missing", got ${leadgateShow(value)}`);

@@ -200,7 +200,11 @@ function leadgateBatch(perLead, lines) {
         if (keys === null) return leadgateApply(perLead, this, [leads, options]);
         // The options, read once ([asOf, missing, explain]), then the leads,
         // as the per-lead path reads them.
-        const opts = leadgateOptions(options, '');
+        const opts = leadgateOptions(options, LEADGATE_SCORE_EXTRA);
+        // A roster assigns in order, after scoring: the per-lead path.
+        if (LEADGATE_SCORE_EXTRA !== '' && (opts[3] !== undefined || opts[4] !== undefined)) {
+            return leadgateApply(perLead, this, [leads, options]);
+        }
         const items = leadgateArray(leads, 'scoreMany', 'an array of leads');
         const n = items.length;
         let out = [];

@@ -106,3 +106,17 @@ compile = leadgateGuard(function (text) {
     return agreement;
 }, 'function');
 __panicForTest = leadgateGuard(__panicForTest, 'function');
+// Rosters (node build, src/roster.rs): behind the panic boundary too.
+if (typeof Roster === 'function') {
+    const leadgateParseRoster = Roster.parse;
+    Roster.parse = leadgateGuard(function (text) {
+        if (typeof text !== 'string') {
+            throw new Error(`Roster.parse: expected the roster (YAML) as a string, got ${leadgateKind(text)}`);
+        }
+        return leadgateParseRoster(text);
+    }, 'function');
+    Roster.prototype.queues = leadgateGuard(Roster.prototype.queues, 'function');
+    const d = Object.getOwnPropertyDescriptor(Roster.prototype, 'timezone');
+    d.get = leadgateGuard(d.get, 'function');
+    Object.defineProperty(Roster.prototype, 'timezone', d);
+}

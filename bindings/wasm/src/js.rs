@@ -18,8 +18,6 @@ extern "C" {
     pub type LeadInput;
     #[wasm_bindgen(typescript_type = "ReadonlyArray<LeadInput>")]
     pub type Leads;
-    #[wasm_bindgen(typescript_type = "ScoreOptions")]
-    pub type Options;
     #[wasm_bindgen(typescript_type = "ReadonlyArray<string>")]
     pub type Header;
     #[wasm_bindgen(typescript_type = "ReadonlyArray<Row>")]
@@ -30,6 +28,20 @@ extern "C" {
     pub type ReportOptions;
     #[wasm_bindgen(typescript_type = "DiffOptions")]
     pub type DiffOptions;
+}
+
+// The scoring options; the node build's take a roster (src/roster.rs).
+#[cfg(feature = "rosters")]
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "ScoreOptions & RosterOptions")]
+    pub type Options;
+}
+#[cfg(not(feature = "rosters"))]
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "ScoreOptions")]
+    pub type Options;
 }
 
 #[wasm_bindgen]
@@ -59,6 +71,9 @@ extern "C" {
     fn object(value: &JsValue, nested: bool) -> JsValue;
     #[wasm_bindgen(js_namespace = console)]
     pub(crate) fn warn(message: &str);
+    /// A JS value shown in a message: a text quoted and cut, others by kind.
+    #[wasm_bindgen(js_name = leadgateShow)]
+    pub(crate) fn show(value: &JsValue) -> String;
     /// A JS string.
     type Text;
     // Throws where String.prototype.isWellFormed is missing (before ES2024).

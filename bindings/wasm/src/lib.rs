@@ -26,6 +26,8 @@ mod analysis;
 #[cfg(feature = "batch-json")]
 mod batch;
 mod js;
+#[cfg(feature = "rosters")]
+mod roster;
 mod rows;
 
 use js::{error, mark_kind, named_error, parse_json, read_lead, read_options};
@@ -33,6 +35,12 @@ use js::{LeadInput, Leads, Options};
 
 /// What a method returns to JS, or throws.
 type JsResult = Result<JsValue, JsValue>;
+
+/// The scoring calls' own options (`src/args.js` knows them too).
+const SCORE_OPTIONS: &str = match cfg!(feature = "rosters") {
+    true => "roster,asOfColumn,load",
+    false => "",
+};
 
 leadgate_wasm_types::declarations!();
 
@@ -174,11 +182,31 @@ impl Agreement {
         self.core().decide(index, &lead, opts)
     }
 
-    /// `scoreMany`, or (`lines`) `scoreManyJson`.
-    fn many(&self, leads: &JsValue, options: Option<&JsValue>, lines: bool) -> JsResult {
-        let (opts, _) = read_options(options, "")?;
-        let leads = js::array(leads, "scoreMany", "an array of leads")?;
-        decide_all(&leads, lines, |i, lead| self.decide(i, lead, &opts))
+    /// `score`, or with `many` `scoreMany`; `lines`: as canonical texts.
+    fn scored(
+        &self,
+        leads: &JsValue,
+        options: Option<&JsValue>,
+        many: bool,
+        lines: bool,
+    ) -> JsResult {
+        let (opts, _extra) = read_options(options, SCORE_OPTIONS)?;
+        let leads = match many {
+            true => js::array(leads, "scoreMany", "an array of leads")?,
+            false => Array::of1(leads),
+        };
+        #[cfg(feature = "rosters")]
+        if let Some(mut a) = roster::Assign::new(self, &_extra)? {
+            let read = |(i, lead)| a.decide(self, i, &read_lead(&lead), &opts);
+            let mut ds: Vec<_> = leads.iter().enumerate().map(read).collect();
+            a.settle(&mut ds);
+            return output(ds.into_iter(), many, lines);
+        }
+        let ds = leads
+            .iter()
+            .enumerate()
+            .map(|(i, lead)| self.decide(i, &lead, &opts));
+        output(ds, many, lines)
     }
 }
 
@@ -192,23 +220,17 @@ fn decision_object(d: &Decision) -> JsResult {
     Ok(object)
 }
 
-/// Decides each of `items` (`decide(index, item)`): the decisions as
-/// objects, or (`lines`) canonical texts.
-fn decide_all(
-    items: &Array,
-    lines: bool,
-    mut decide: impl FnMut(usize, &JsValue) -> Decision,
-) -> JsResult {
+/// The decisions as objects, or (`lines`) canonical texts: in an array, or
+/// (not `many`) the first.
+fn output(decisions: impl Iterator<Item = Decision>, many: bool, lines: bool) -> JsResult {
     let out = Array::new();
-    for (i, item) in items.iter().enumerate() {
-        let d = decide(i, &item);
-        out.push(&if lines {
-            d.to_json().into()
-        } else {
-            decision_object(&d)?
+    for d in decisions {
+        out.push(&match lines {
+            true => d.to_json().into(),
+            false => decision_object(&d)?,
         });
     }
-    Ok(out.into())
+    Ok(if many { out.into() } else { out.get(0) })
 }
 
 #[wasm_bindgen]
@@ -244,28 +266,26 @@ impl Agreement {
     /// it comes back as `{index, id, error}`.
     #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn score(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
-        let (opts, _) = read_options(options.as_deref(), "")?;
-        decision_object(&self.decide(0, &lead, &opts))
+        self.scored(&lead, options.as_deref(), false, false)
     }
 
     /// Scores many leads, in order; a rejected lead keeps its place.
     #[wasm_bindgen(js_name = scoreMany, unchecked_return_type = "Decision[]")]
     pub fn score_many(&self, leads: Leads, options: Option<Options>) -> JsResult {
-        self.many(&leads, options.as_deref(), false)
+        self.scored(&leads, options.as_deref(), true, false)
     }
 
     /// As `score`, but returns the canonical JSON text of docs/language.md,
     /// byte for byte what the CLI and the other bindings print.
-    #[wasm_bindgen(js_name = scoreJson)]
-    pub fn score_json(&self, lead: LeadInput, options: Option<Options>) -> Result<String, JsValue> {
-        let (opts, _) = read_options(options.as_deref(), "")?;
-        Ok(self.decide(0, &lead, &opts).to_json())
+    #[wasm_bindgen(js_name = scoreJson, unchecked_return_type = "string")]
+    pub fn score_json(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
+        self.scored(&lead, options.as_deref(), false, true)
     }
 
     /// As `scoreMany`, but returns one canonical JSON text per lead.
     #[wasm_bindgen(js_name = scoreManyJson, unchecked_return_type = "string[]")]
     pub fn score_many_json(&self, leads: Leads, options: Option<Options>) -> JsResult {
-        self.many(&leads, options.as_deref(), true)
+        self.scored(&leads, options.as_deref(), true, true)
     }
 
     /// The declared fields, in declaration order: what a form must collect.
@@ -309,18 +329,30 @@ impl Agreement {
     /// order. `text` is what `leadgate explain` prints.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
-        let (opts, _) = read_options(options.as_deref(), "")?;
-        let bound = self.bind(&read_lead(&lead), opts.bad_values());
-        let explanation = self.core().explain(0, &bound, &opts);
-        let object = to_js(&Rendered {
-            text: explanation.text(),
-            html: None,
-            data: &explanation,
-        })?;
-        if let Some(e) = explanation.decision().error() {
-            let decision = js_sys::Reflect::get(&object, &JsValue::from_str("decision"))?;
-            mark_kind(&decision, e.kind().as_str());
+        let (opts, _extra) = read_options(options.as_deref(), SCORE_OPTIONS)?;
+        let read = read_lead(&lead);
+        #[cfg(feature = "rosters")]
+        if let Some(mut a) = roster::Assign::new(self, &_extra)? {
+            return explained(&a.explain(self, &read, &opts));
         }
-        Ok(object)
+        explained(
+            &self
+                .core()
+                .explain(0, &self.bind(&read, opts.bad_values()), &opts),
+        )
     }
+}
+
+/// An explanation as a JS object: its text and data.
+fn explained(explanation: &leadgate::Explanation) -> JsResult {
+    let object = to_js(&Rendered {
+        text: explanation.text(),
+        html: None,
+        data: explanation,
+    })?;
+    if let Some(e) = explanation.decision().error() {
+        let decision = js_sys::Reflect::get(&object, &JsValue::from_str("decision"))?;
+        mark_kind(&decision, e.kind().as_str());
+    }
+    Ok(object)
 }

@@ -83,8 +83,8 @@ impl Agreement {
                 _ => {}
             }
         }
-        crate::decide_all(&rows, false, |index, row| {
-            let cells = read_row(row);
+        let decide = |(index, row): (usize, JsValue)| {
+            let cells = read_row(&row);
             if !rejected(&mut b, &cells) {
                 let cells: &Array = cells.unchecked_ref();
                 for (col, slot) in &columns {
@@ -94,6 +94,7 @@ impl Agreement {
             let fresh = self.core().lead_builder(opts.bad_values());
             self.core()
                 .decide(index, &std::mem::replace(&mut b, fresh).finish(), &opts)
-        })
+        };
+        crate::output(rows.iter().enumerate().map(decide), true, false)
     }
 }

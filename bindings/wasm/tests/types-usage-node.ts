@@ -21,3 +21,20 @@ export function usage(text: string, proposedText: string, leads: object[]): stri
   agreement.diff('proposed.lead', leads);
   return [conversion, page, sales, dist, moved, changed, why, report.text, diff.text].join(' ');
 }
+
+// Rosters (node build): Roster.parse, and the roster options of the scoring calls.
+import { Roster, type RosterOptions } from '../pkg/node/leadgate_wasm.js';
+
+export function staffed(text: string, rosterText: string, leads: object[]): Array<string | null> {
+  const agreement = compile(text);
+  const roster = Roster.parse(rosterText);
+  const options: RosterOptions = { roster, asOfColumn: 'created', load: [{ person: 'Ana', date: '2026-12-01', count: 1 }] };
+  const decisions: Decision[] = agreement.scoreMany(leads, { ...options, asOf: '2026-12-01' });
+  const zone: string = roster.timezone;
+  const queues: string[] = roster.queues();
+  // @ts-expect-error a roster is a Roster, not its text
+  agreement.score({}, { roster: rosterText });
+  roster.free();
+  agreement.free();
+  return decisions.map((d) => ('error' in d ? null : (d.assignee ?? null))).concat(zone, ...queues);
+}

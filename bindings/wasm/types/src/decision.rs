@@ -84,6 +84,23 @@ pub struct ScoredDecision {
     pub rule: Option<String>,
     /// The agreed follow-up time in seconds (`within`), or null.
     pub follow_up_within_s: Option<i64>,
+    /// With a roster (`roster` option, node build): the person the lead is
+    /// assigned to, or null.
+    #[tsify(optional)]
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// With a roster: why nobody takes the lead, or null.
+    #[tsify(
+        optional,
+        type = "\"everyone away\" | \"closed\" | \"everyone at capacity\" | null"
+    )]
+    #[serde(default)]
+    pub unassigned: Option<String>,
+    /// With a roster: the follow-up deadline in the assignee's working
+    /// hours (RFC 3339 at their offset), or null.
+    #[tsify(optional)]
+    #[serde(default)]
+    pub follow_up_by: Option<String>,
     /// Every score's value, by name.
     pub scores: HashMap<String, f64>,
     /// The sum of the scores.

@@ -15,6 +15,15 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
+/// The files of `dir` (under tests/conformance) whose names end with `suffix`.
+fn corpus(dir: &str, suffix: &str) -> Vec<PathBuf> {
+    let dir = root().join("tests/conformance").join(dir);
+    let paths = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path());
+    paths
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect()
+}
+
 fn read<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> T {
     serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{what}: {e}\n{value:#}"))
 }
@@ -31,13 +40,8 @@ fn as_js(d: &Decision) -> Value {
 
 #[test]
 fn every_conformance_decision_is_a_declared_decision() {
-    let dir = root().join("tests/conformance/cases");
     let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("json") {
-            continue;
-        }
+    for path in corpus("cases", ".json") {
         let spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let expected = std::fs::read_to_string(path.with_extension("expected.jsonl")).unwrap();
         let a = Agreement::compile(spec["agreement"].as_str().unwrap()).unwrap();
@@ -57,6 +61,24 @@ fn every_conformance_decision_is_a_declared_decision() {
         }
     }
     assert!(n > 100, "{n} decisions");
+}
+
+#[test]
+fn every_roster_decision_is_a_declared_decision() {
+    let mut n = 0;
+    for path in corpus("rosters", ".expected.jsonl") {
+        for (i, line) in std::fs::read_to_string(&path).unwrap().lines().enumerate() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let what = format!("{} line {}", path.display(), i + 1);
+            assert!(
+                v.get("assignee").is_some() || v.get("error").is_some(),
+                "{what}"
+            );
+            read::<types::Decision>(v, &what);
+            n += 1;
+        }
+    }
+    assert!(n > 20, "{n} decisions");
 }
 
 fn b2b() -> (Agreement, Vec<String>) {

@@ -33,18 +33,18 @@ fn group_text(value: &JsValue) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-#[wasm_bindgen]
 impl Agreement {
-    /// The funnel of many leads (routes, queues, grades, score
-    /// distributions, rules, data gaps; per `by` group; against an
-    /// `outcome` as a backtest): `leadgate report`'s JSON, text and page.
-    #[wasm_bindgen(unchecked_return_type = "Report")]
-    pub fn report(&self, leads: Leads, options: Option<ReportOptions>) -> JsResult {
-        let (opts, extra) = read_options(options.as_deref(), "by,outcome,title,top")?;
+    /// The report of `leads`, with its title and `top`.
+    fn reported(
+        &self,
+        leads: &JsValue,
+        options: Option<&JsValue>,
+    ) -> Result<(Report, String, usize), JsValue> {
+        let (opts, extra) = read_options(options, "by,outcome,title,top")?;
         let [by, outcome, title] = [3, 4, 5].map(|i| extra.get(i).as_string());
         let title = title.unwrap_or_else(|| self.core().name().into());
         let top = extra.get(6).as_f64().map_or(20, |n| n as usize);
-        let leads = array(&leads, "report", "an array of leads")?;
+        let leads = array(leads, "report", "an array of leads")?;
         let mut report = Report::new(self.core(), by.as_deref(), outcome.as_deref());
         // A field's name reads the field's input key.
         let keys = [&by, &outcome].map(|n| n.as_deref().map(|n| self.core().column_for(n)));
@@ -72,11 +72,37 @@ impl Agreement {
                 )));
             }
         }
+        Ok((report, title, top))
+    }
+}
+
+#[wasm_bindgen]
+impl Agreement {
+    /// The funnel of many leads (routes, queues, grades, score
+    /// distributions, rules, data gaps; per `by` group; against an
+    /// `outcome` as a backtest): `leadgate report`'s JSON, text and page.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn report(&self, leads: Leads, options: Option<ReportOptions>) -> JsResult {
+        let (report, title, top) = self.reported(&leads, options.as_deref())?;
         to_js(&Rendered {
             text: report.to_text(&title, top),
             html: Some(report.to_html(&title, top)),
             data: &report.to_json(&title, top),
         })
+    }
+
+    /// As `report`, its data only, as the canonical JSON text every front
+    /// writes (`leadgate report --format json`, on one line): byte for byte,
+    /// `1.0` included, which a JS number cannot keep.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(
+        &self,
+        leads: Leads,
+        options: Option<ReportOptions>,
+    ) -> Result<String, JsValue> {
+        let (report, title, top) = self.reported(&leads, options.as_deref())?;
+        leadgate::to_canonical_json(&report.to_json(&title, top))
+            .map_err(|e| error(&format!("internal error: {e}")))
     }
 
     /// This agreement (in force) against `proposed` over the same leads:

@@ -329,17 +329,39 @@ impl Agreement {
     /// order. `text` is what `leadgate explain` prints.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
-        let (opts, _extra) = read_options(options.as_deref(), SCORE_OPTIONS)?;
-        let read = read_lead(&lead);
+        explained(&self.explanation(&lead, options.as_deref())?)
+    }
+
+    /// As `explain`, its data only, as the canonical JSON text every front
+    /// writes (`leadgate explain --format json`, on one line): byte for
+    /// byte, `1e+16` included, which a JS number cannot keep.
+    #[wasm_bindgen(js_name = explainJson)]
+    pub fn explain_json(
+        &self,
+        lead: LeadInput,
+        options: Option<Options>,
+    ) -> Result<String, JsValue> {
+        let explanation = self.explanation(&lead, options.as_deref())?;
+        leadgate::to_canonical_json(&explanation)
+            .map_err(|e| error(&format!("internal error: {e}")))
+    }
+}
+
+impl Agreement {
+    fn explanation(
+        &self,
+        lead: &JsValue,
+        options: Option<&JsValue>,
+    ) -> Result<leadgate::Explanation, JsValue> {
+        let (opts, _extra) = read_options(options, SCORE_OPTIONS)?;
+        let read = read_lead(lead);
         #[cfg(feature = "rosters")]
         if let Some(mut a) = roster::Assign::new(self, &_extra)? {
-            return explained(&a.explain(self, &read, &opts));
+            return Ok(a.explain(self, &read, &opts));
         }
-        explained(
-            &self
-                .core()
-                .explain(0, &self.bind(&read, opts.bad_values()), &opts),
-        )
+        Ok(self
+            .core()
+            .explain(0, &self.bind(&read, opts.bad_values()), &opts))
     }
 }
 

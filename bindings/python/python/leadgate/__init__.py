@@ -18,26 +18,13 @@ Entry points: :func:`compile`, :func:`load`, :class:`Agreement` (``score``,
 
 from __future__ import annotations
 
+import json
 import os
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
-from ._leadgate import (
-    Agreement as _NativeAgreement,
-    AgreementError,
-    Decision,
-    Diagnostic,
-    Diff,
-    ExampleResult,
-    Explanation,
-    Field,
-    LeadError,
-    LeadgateError,
-    MissingColumnsError,
-    Report,
-    __version__,
-    _read_agreement,
-)
-
+from ._leadgate import Agreement as _NativeAgreement, Decision, __version__, _read_agreement
+from ._errors import AgreementError, LeadError, LeadgateError, MissingColumnsError
+from ._model import Diagnostic, Diff, ExampleResult, Explanation, Field, Report
 from .types import AsOf, OnBadValue
 
 __all__ = [
@@ -70,6 +57,33 @@ class Agreement(_NativeAgreement):
 
     def __reduce__(self) -> Any:
         return (_from_pickle, (self.source, self.file_name))
+
+    def __repr__(self) -> str:
+        version = "" if self.version is None else f" version {json.dumps(self.version)}"
+        return (
+            f"<Agreement {json.dumps(self.name)}{version} fields={len(self.fields)} "
+            f"scores={len(self.scores)} grades={len(self.grades)} routes={len(self.routes)}>"
+        )
+
+    @property
+    def fields(self) -> List[Field]:
+        """The declared fields, in order."""
+        return [Field(*f) for f in self._fields()]
+
+    @property
+    def warnings(self) -> List[Diagnostic]:
+        """Warnings found while compiling (unused fields, rules that never fire, …)."""
+        return [Diagnostic.from_dict(d) for d in self._warnings()]
+
+    def check(self) -> List[ExampleResult]:
+        """Runs the agreement's ``example`` blocks and returns one result each."""
+        return [ExampleResult(*r) for r in self._check()]
+
+    def explain(
+        self, lead: Mapping[str, Any], *, as_of: AsOf = None, on_bad_value: OnBadValue = "error"
+    ) -> Explanation:
+        """Scores one lead and explains the decision for a person (``leadgate explain``)."""
+        return Explanation(*self._explain(lead, as_of, on_bad_value))
 
     def score_pandas(
         self,
@@ -127,7 +141,7 @@ class Agreement(_NativeAgreement):
         )
         return pl.from_arrow(out)  # type: ignore[return-value]
 
-    def report(  # type: ignore[override]
+    def report(
         self,
         data: Any,
         *,
@@ -150,21 +164,12 @@ class Agreement(_NativeAgreement):
         if _is_frame(data):
             extra = [self.column_for(c) for c in (by, outcome) if c is not None]
             data = self._to_arrow(data, allow_missing_columns, extra)
-        report = super().report(
-            data,
-            by=by,
-            outcome=outcome,
-            as_of=as_of,
-            threads=threads,
-            on_bad_value=on_bad_value,
-            allow_missing_columns=allow_missing_columns,
-            title=title,
-            top=top,
-        )
+        native = self._report(data, by, outcome, as_of, threads, on_bad_value, allow_missing_columns)
+        report = Report(native, self, self.name if title is None else title, top)
         _check_outcome(report, outcome)
         return report
 
-    def diff(  # type: ignore[override]
+    def diff(
         self,
         other: "Agreement",
         data: Any,
@@ -185,16 +190,9 @@ class Agreement(_NativeAgreement):
             table = self._to_arrow(data, allow_missing_columns, other.input_keys)
             columns = dict(zip(table.column_names, table.columns))
             data = _with_nulls(columns, other.input_keys, table.num_rows)
-        return super().diff(
-            other,
-            data,
-            changes=changes,
-            as_of=as_of,
-            threads=threads,
-            on_bad_value=on_bad_value,
-            allow_missing_columns=allow_missing_columns,
-            input_name=input_name,
-        )
+        return Diff(*self._diff(
+            other, data, changes, as_of, threads, on_bad_value, allow_missing_columns, input_name
+        ))
 
     def _to_arrow(self, df: Any, allow_missing: bool, extra: Iterable[str] = ()) -> Any:
         """A pandas or polars frame as an Arrow table of the columns the

@@ -26,9 +26,10 @@ profile() { # NAME OPT-LEVEL
 }
 WEB_OPT_LEVEL='"z"'
 NODE_OPT_LEVEL="${WASM_NODE_OPT_LEVEL:-3}"
-# WASM_FEATURES=regex-perf trades ~100 KiB gzipped for faster regex matching.
+# WASM_FEATURES=regex-perf trades ~100 KiB gzipped for faster regex matching;
+# WASM_FEATURES=analysis adds report() and diff() to the web build (~80 KiB).
 WEB_FEATURES="${WASM_FEATURES:-}"
-NODE_FEATURES="batch-json,regex-perf"
+NODE_FEATURES="batch-json,regex-perf,analysis,look-alikes"
 cd "$ROOT"
 echo "== wasm: cargo build (wasm32-unknown-unknown, web: profile wasm-release, opt-level $WEB_OPT_LEVEL${WEB_FEATURES:+, features $WEB_FEATURES})"
 # shellcheck disable=SC2046 # profile() prints separate arguments, none with spaces
@@ -72,8 +73,11 @@ mv "$WEB_WASM.opt" "$WEB_WASM"
 mv "$NODE_WASM.opt" "$NODE_WASM"
 # Options are optional: wasm-bindgen prints unchecked parameter types as given.
 for d in "$PKG"/web/leadgate_wasm.d.ts "$PKG"/node/leadgate_wasm.d.ts; do
-  sed -i 's/options: ScoreOptions)/options?: ScoreOptions)/g' "$d"
+  sed -i 's/options: \([A-Za-z]*Options\))/options?: \1)/g' "$d"
 done
+# What init() resolves to (InitOutput, web build) is the module's raw export
+# table, wasm-bindgen's internals: only its memory is declared.
+perl -0pi -e 's/(export interface InitOutput \{\n\s*readonly memory: WebAssembly\.Memory;\n).*?\n\}/$1}/s' "$PKG/web/leadgate_wasm.d.ts"
 # The batch fast path of scoreMany and scoreManyJson, node only: src/fast.js
 # (see its header). Then the panic boundary: src/guard.js wraps compile and every
 # Agreement method of the glue, fast.js's included (see its header); the

@@ -53,13 +53,19 @@ fi
 
 ./build.sh
 
+echo "== wasm: the declared shapes against the core's outputs (types/tests/shapes.rs)"
+(cd "$ROOT" && cargo test --locked -q -p leadgate-wasm-types)
+
+# The CLI is the reference some node tests and the browser test compare with.
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+(cd "$ROOT" && cargo build --locked -q -p leadgate-cli)
+export LEADGATE_CLI="$TARGET_DIR/debug/leadgate"
+
 echo "== wasm: node tests"
 node --test tests/
 
 echo "== wasm: end-to-end test of the demo in headless Chromium"
-TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-(cd "$ROOT" && cargo build --locked -q -p leadgate-cli)
-LEADGATE_CLI="$TARGET_DIR/debug/leadgate" node --test tests-e2e/demo.e2e.mjs
+node --test tests-e2e/demo.e2e.mjs
 
 GZ="$(cat pkg/.bundle-gzip-bytes)"
 echo "== wasm: gzipped bundle (wasm + JS glue): $GZ bytes ($((GZ / 1024)) KiB); browser timing in test-output/browser-timing.json"

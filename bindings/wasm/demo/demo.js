@@ -138,6 +138,8 @@ function update() {
   const json = agreement.scoreJson(lead, { asOf });
   const micros = (performance.now() - t0) * 1000;
   $('decision-json').textContent = json;
+  // The core's explanation, the same text on every front.
+  $('explanation').textContent = agreement.explain(lead, { asOf }).text;
   show(JSON.parse(json), lead, micros);
 }
 

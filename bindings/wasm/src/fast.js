@@ -22,10 +22,16 @@
 //   exactly: serde_json reads floats correctly rounded), or an array of
 //   those. The JSON is of a copy holding only those values, so getters and
 //   toJSON methods of the lead are not called again.
+//   A key that is the name of a field reading another key (`from "..."`)
+//   goes into the copy as null, so that the core notes it as it does for the
+//   per-lead reader (a console warning; decisions do not change).
 // - Any other lead is scored at its turn by __scoreOne, told what the walk
 //   has read of it so that nothing is read twice: a plain object is handed
 //   over as its Object.entries pairs from the first value JSON cannot
 //   carry (NaN, a bigint, a Date, a nested array, a lone surrogate, ...).
+//   It gives [decision text, error kind].
+// - The kinds of lead errors come back beside the decisions and are set on
+//   the decision objects (not enumerable), as the per-lead path does.
 // - The environment: the whole batch takes the per-lead path when
 //   Object.prototype has an accessor or read-only property named as a
 //   declared key (copy[key] = value would call or skip it), or when a
@@ -52,6 +58,8 @@ const leadgateParse = JSON.parse;
 const leadgateEncoder = new TextEncoder();
 const leadgateEncode = leadgateUncurry(TextEncoder.prototype.encode);
 const leadgateCreate = Object.create;
+const leadgateDefineProperty = Object.defineProperty;
+const leadgateIsArray = Array.isArray;
 const leadgateGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const leadgateIncludes = leadgateUncurry(String.prototype.includes);
 const leadgateSplit = leadgateUncurry(String.prototype.split);
@@ -64,9 +72,11 @@ const LEADGATE_CHUNK_LEADS = 8192;
 const LEADGATE_CHUNK_BYTES = 16 * 1024 * 1024;
 // The bound of the JSON text of the copy leadgateRead last returned.
 let leadgateCopyBytes = 0;
-// Per agreement: its input keys as an array, and as a prototype-less
-// object (a lookup that runs no code) giving the bytes of each key in the
-// JSON text (`"key":` and a comma), or null for "per-lead path".
+// Per agreement: its input keys (and the names of fields that read another
+// key) as an array, and as a prototype-less object (a lookup that runs no
+// code) giving the bytes of each key in the JSON text (`"key":` and a
+// comma; negative for such a name, sent as null), or null for "per-lead
+// path".
 const leadgateKeys = new WeakMap();
 const leadgateWeakGet = leadgateUncurry(WeakMap.prototype.get);
 const leadgateWeakSet = leadgateUncurry(WeakMap.prototype.set);
@@ -109,14 +119,16 @@ function leadgateDeclared(agreement) {
     if (keys === undefined) {
         const fields = agreement.fields();
         keys = { list: [], has: leadgateCreate(null) };
-        for (let i = 0; i < fields.length; i++) {
+        const bytes = (k) => leadgateEncode(leadgateEncoder, leadgateStringify(k)).length + 2;
+        for (let i = 0; i < fields.length && keys !== null; i++) {
             const k = fields[i].key;
-            if (leadgateIncludes(k, '\uFFFD')) {
-                keys = null;
-                break;
-            }
-            keys.list[i] = k;
-            keys.has[k] = leadgateEncode(leadgateEncoder, leadgateStringify(k)).length + 2;
+            if (leadgateIncludes(k, '\uFFFD')) keys = null;
+            else keys.has[(keys.list[keys.list.length] = k)] = bytes(k);
+        }
+        for (let i = 0; i < fields.length && keys !== null; i++) {
+            const name = fields[i].name;
+            if (leadgateIncludes(name, '\uFFFD')) keys = null;
+            else if (keys.has[name] === undefined) keys.has[(keys.list[keys.list.length] = name)] = -bytes(name);
         }
         leadgateWeakSet(leadgateKeys, agreement, keys);
     }
@@ -130,38 +142,38 @@ function leadgateDeclared(agreement) {
 
 /**
  * Reads lead `index`: returns its copy for the JSON text, or, for a lead
- * JSON cannot carry, the decision text __scoreOne gives for it.
+ * JSON cannot carry, what __scoreOne gives for it ([text, kind]).
  */
-function leadgateRead(agreement, keys, lead, index, token) {
-    if (lead === null || typeof lead !== 'object') return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
+function leadgateRead(agreement, keys, lead, index, opts) {
+    if (lead === null || typeof lead !== 'object') return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, opts);
     try {
-        if (Array.isArray(lead)) return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
+        if (Array.isArray(lead)) return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, opts);
     } catch (_) {
-        return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, token);
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unread, undefined, index, opts);
     }
     let proto;
     try {
         proto = Reflect.getPrototypeOf(lead);
     } catch (e) {
-        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, token);
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, opts);
     }
     // As wasm-bindgen's `instanceof` checks: a throw reads as false.
     let date = false;
     try {
         date = lead instanceof Date;
     } catch (_) { /* false */ }
-    if (date) return agreement.__scoreOne(lead, LEADGATE_FOUND.date, undefined, index, token);
+    if (date) return agreement.__scoreOne(lead, LEADGATE_FOUND.date, undefined, index, opts);
     let map = false;
     try {
         map = lead instanceof Map;
     } catch (_) { /* false */ }
-    if (map) return agreement.__scoreOne(lead, LEADGATE_FOUND.map, undefined, index, token);
-    if (proto !== leadgateObjectPrototype && proto !== null) return agreement.__scoreOne(lead, LEADGATE_FOUND.object, undefined, index, token);
+    if (map) return agreement.__scoreOne(lead, LEADGATE_FOUND.map, undefined, index, opts);
+    if (proto !== leadgateObjectPrototype && proto !== null) return agreement.__scoreOne(lead, LEADGATE_FOUND.object, undefined, index, opts);
     let pairs;
     try {
         pairs = Object.entries(lead);
     } catch (e) {
-        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, token);
+        return agreement.__scoreOne(lead, LEADGATE_FOUND.unreadable, e, index, opts);
     }
     const copy = {};
     let bytes = 2;
@@ -169,6 +181,11 @@ function leadgateRead(agreement, keys, lead, index, token) {
         const key = pairs[j][0];
         const keyBytes = keys[key];
         if (keyBytes === undefined) continue;
+        if (keyBytes < 0) {
+            copy[key] = null;
+            bytes += 4 - keyBytes;
+            continue;
+        }
         const value = pairs[j][1];
         if (leadgateJsonValue(value)) {
             if (value !== undefined) copy[key] = value;
@@ -180,7 +197,7 @@ function leadgateRead(agreement, keys, lead, index, token) {
             try {
                 array = Array.isArray(value);
             } catch (_) {
-                return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+                return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
             }
             if (array) {
                 let items;
@@ -188,22 +205,22 @@ function leadgateRead(agreement, keys, lead, index, token) {
                     items = Array.from(value);
                 } catch (_) {
                     pairs[j] = [key, undefined, 'u'];
-                    return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+                    return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
                 }
                 pairs[j] = [key, items, 'a'];
                 bytes += keyBytes + 2;
                 for (let t = 0; t < items.length; t++) {
-                    if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+                    if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
                     bytes += leadgateJsonBytes(items[t]) + 1;
                 }
                 copy[key] = items;
                 continue;
             }
         }
-        return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+        return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
     }
     // Too large for a chunk of its own: read per lead, from the pairs.
-    if (bytes > LEADGATE_CHUNK_BYTES) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, token);
+    if (bytes > LEADGATE_CHUNK_BYTES) return agreement.__scoreOne(pairs, LEADGATE_FOUND.walked, undefined, index, opts);
     leadgateCopyBytes = bytes;
     return copy;
 }
@@ -213,7 +230,8 @@ function leadgateBatch(perLead, lines) {
         const keys = leadgateDeclared(this);
         if (keys === null) return leadgateApply(perLead, this, [leads, options]);
         const prepared = this.__prepare(leads, options);
-        const token = prepared[0];
+        // The options, read once, as an object of the module's making.
+        const opts = prepared[0];
         const items = prepared[1];
         const n = items.length;
         let out = [];
@@ -225,11 +243,11 @@ function leadgateBatch(perLead, lines) {
             // and the texts of decisions already made (3 bytes a unit).
             let bytes = 0;
             while (start + k < n && k < LEADGATE_CHUNK_LEADS && bytes < LEADGATE_CHUNK_BYTES) {
-                const read = leadgateRead(this, keys, items[start + k], start + k, token);
+                const read = leadgateRead(this, keys, items[start + k], start + k, opts);
                 slots[k] = read;
-                if (typeof read === 'string') {
+                if (leadgateIsArray(read)) {
                     json[k] = 0;
-                    bytes += 3 * read.length;
+                    bytes += 3 * read[0].length;
                 } else {
                     json[k] = read;
                     bytes += leadgateCopyBytes;
@@ -239,7 +257,8 @@ function leadgateBatch(perLead, lines) {
             // A toJSON the copies would inherit: read them as JS objects instead.
             const text = 'toJSON' in leadgateObjectPrototype || 'toJSON' in leadgateArrayPrototype
                 ? '' : leadgateStringify(json);
-            const pieces = this.__scoreBatch(leadgateEncode(leadgateEncoder, text), slots, token, lines, start);
+            const scored = this.__scoreBatch(leadgateEncode(leadgateEncoder, text), slots, opts, lines, start);
+            const pieces = scored[0];
             for (let p = 0; p < pieces.length; p++) {
                 const part = lines ? leadgateSplit(pieces[p], '\n') : leadgateParse(pieces[p]);
                 if (out.length === 0) {
@@ -247,6 +266,10 @@ function leadgateBatch(perLead, lines) {
                 } else {
                     for (let d = 0; d < part.length; d++) out[out.length] = part[d];
                 }
+            }
+            const kinds = scored[1];
+            for (let r = 0; r < kinds.length; r += 2) {
+                leadgateDefineProperty(out[start + kinds[r]].error, 'kind', { __proto__: null, value: kinds[r + 1] });
             }
             start += k;
         }

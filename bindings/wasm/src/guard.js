@@ -42,8 +42,9 @@ function leadgateFree() {
     wasm.__wbg_agreement_free(this.__destroy_into_raw(), 1);
 }
 
-// kind: 'free', 'method' (of an agreement), or 'function'.
-function leadgateGuard(f, kind) {
+// kind: 'free', 'method' (of an agreement), or 'function'. `takesAgreement`:
+// the first argument must be a live agreement too (diff's proposed one).
+function leadgateGuard(f, kind, takesAgreement) {
     return function (...args) {
         if (leadgateStopped !== null) {
             if (kind === 'free') return undefined;
@@ -57,6 +58,9 @@ function leadgateGuard(f, kind) {
             call = leadgateFree;
         } else if (kind === 'method' && !leadgateLive.has(this)) {
             throw leadgateNotLive(this);
+        }
+        if (takesAgreement && !leadgateLive.has(args[0])) {
+            throw new Error(`${leadgateNotLive(args[0]).message} (the agreement to compare with)`);
         }
         try {
             return call.apply(this, args);
@@ -73,7 +77,7 @@ for (const key of Reflect.ownKeys(Agreement.prototype)) {
     if (key === 'constructor' || key === '__destroy_into_raw') continue;
     const d = Object.getOwnPropertyDescriptor(Agreement.prototype, key);
     const kind = key === 'free' || key === Symbol.dispose ? 'free' : 'method';
-    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, kind);
+    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, kind, key === 'diff');
     if (typeof d.get === 'function') d.get = leadgateGuard(d.get, 'method');
     Object.defineProperty(Agreement.prototype, key, d);
 }

@@ -1,19 +1,21 @@
 // End to end: serve demo/ on 127.0.0.1, fill the sign-up form in headless
 // Chromium as a visitor would, and check that the route, scores and the
-// canonical decision shown equal what the CLI decides for the same lead.
+// canonical decision shown equal what the CLI decides for the same lead,
+// and the explanation shown is what `leadgate explain` prints for it.
 // Leaves a screenshot and the browser timing in test-output/.
 //
 // Env: CHROMIUM (default /usr/bin/chromium), LEADGATE_CLI (a built
 // `leadgate` binary; default: `cargo run -p leadgate-cli`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { cli } from '../tests/helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wasmDir = path.resolve(here, '..');
@@ -60,13 +62,12 @@ function cliDecisions(leads) {
   fs.mkdirSync(outDir, { recursive: true });
   const input = path.join(outDir, 'e2e-leads.jsonl');
   fs.writeFileSync(input, leads.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  const args = ['score', AGREEMENT, input, '--as-of', AS_OF];
-  const cli = process.env.LEADGATE_CLI;
-  const r = cli
-    ? spawnSync(cli, args, { encoding: 'utf8' })
-    : spawnSync('cargo', ['run', '--locked', '-q', '-p', 'leadgate-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8' });
-  assert.ok(r.status === 0 || r.status === 3, `CLI failed (${r.status}): ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l.trim() !== '');
+  return cli(['score', AGREEMENT, input, '--as-of', AS_OF]).split('\n').filter((l) => l.trim() !== '');
+}
+
+/** What `leadgate explain` prints for `lead`. */
+function cliExplain(lead) {
+  return cli(['explain', AGREEMENT, '--lead', JSON.stringify(lead), '--as-of', AS_OF]);
 }
 
 before(async () => {
@@ -118,6 +119,7 @@ async function shown() {
     promise: await page.textContent('#promise'),
     scores,
     canonical: await page.textContent('#decision-json'),
+    explanation: await page.textContent('#explanation'),
     lead: JSON.parse(await page.textContent('#lead-json')),
   };
 }
@@ -173,6 +175,11 @@ test('the demo loads the agreement and scores as the visitor types, like the CLI
   assert.deepEqual(s.scores, cli.scores);
   assert.equal(s.total, cli.total);
   assert.match(s.promise, /EMEA sales desk will call you within the hour/);
+  // The explanation shown is the CLI's, line for line.
+  assert.equal(s.explanation.trimEnd(), cliExplain(s.lead).trimEnd());
+  assert.match(s.explanation, /=> SALES \(queue "emea"\), follow up within 1h by route rule 3 of 11: "Hot lead, EMEA"/);
+  await page.click('#explanation-block summary');
+  assert.ok(await page.isVisible('#explanation'));
 
   fs.mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: path.join(outDir, 'demo-sales.png'), fullPage: true });
@@ -196,6 +203,7 @@ test('changing answers re-routes: a student with a free mailbox goes to nurture'
   assert.equal(s.route, 'nurture');
   assert.deepEqual(s.scores, cli.scores);
   assert.match(s.promise, /self-serve guide/);
+  assert.equal(s.explanation.trimEnd(), cliExplain(s.lead).trimEnd());
   await page.screenshot({ path: path.join(outDir, 'demo-nurture.png'), fullPage: true });
 });
 
@@ -206,6 +214,7 @@ test('a lead that cannot be scored shows its error, as the CLI reports it', asyn
   assert.equal(await page.textContent('#decision-json'), reference);
   assert.ok(await page.isVisible('#rejected'));
   assert.match(await page.textContent('#rejected'), /email: required field is missing/);
+  assert.equal((await page.textContent('#explanation')).trimEnd(), cliExplain(lead).trimEnd());
   await page.fill('#f-email', 'maria.student@gmail.com');
   assert.ok(await page.isHidden('#rejected'));
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { leadgate, repoRoot } from './helpers.mjs';
+import { leadgate, readCsv, repoRoot } from './helpers.mjs';
 
 const { compile, Agreement } = leadgate;
 const AS_OF = { asOf: '2026-11-23' };
@@ -43,40 +43,9 @@ function bothPaths(agreement, leads, options = AS_OF) {
   return [...new Set(perLead)].sort((a, b) => a - b);
 }
 
-/** RFC 4180 CSV: rows of strings (quoted fields may hold commas, quotes, newlines). */
+/** A CSV's rows as objects keyed by its header. */
 function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  const [header, ...body] = rows;
+  const [header, ...body] = readCsv(text);
   return body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j] ?? ''])));
 }
 

@@ -1,4 +1,5 @@
 // Shared by the node tests: the node build of the package, and paths.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs from 'node:fs';
@@ -29,4 +30,59 @@ export async function loadWeb() {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A small CSV reader (RFC 4180: quoted fields, doubled quotes, CRLF), as
+ * spreadsheet libraries give a sheet: an array of rows of text cells.
+ */
+export function readCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
+
+/** Runs `f` with console.warn captured; returns [f's result, the warnings]. */
+export function withWarnings(f) {
+  const warn = console.warn;
+  const seen = [];
+  console.warn = (...args) => seen.push(args.join(' '));
+  try {
+    return [f(), seen];
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** The CLI's canonical decision lines for `args` (LEADGATE_CLI, else cargo run). */
+export function cli(args, input) {
+  const bin = process.env.LEADGATE_CLI;
+  const r = bin
+    ? spawnSync(bin, args, { encoding: 'utf8', input, maxBuffer: 1 << 30 })
+    : spawnSync('cargo', ['run', '--locked', '-q', '-p', 'leadgate-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', input, maxBuffer: 1 << 30 });
+  if (r.status !== 0 && r.status !== 3) throw new Error(`leadgate ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
 }

@@ -1,4 +1,4 @@
-// The deepest expressions the core accepts (SPEC limits: 256 levels of
+// The deepest expressions the core accepts (docs/language.md, "Limits": 256 levels of
 // operators, 64 of brackets and prefix operators) compile and score inside
 // the JS engine's stack, even fully optimised (V8's TurboFan, which uses
 // bigger frames than the baseline tier) and with half of V8's default stack

@@ -16,6 +16,26 @@ impl leadgate::CsvRow for Row<'_> {
     }
 }
 
+/// The position of column `key` in a CSV header (names trimmed, a BOM
+/// dropped); else why not, naming the columns there are.
+pub fn find_column(header: &csv::ByteRecord, key: &str) -> Result<usize, String> {
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_string()
+        })
+        .collect();
+    names.iter().position(|n| n == key.trim()).ok_or_else(|| {
+        format!(
+            "the input has no column \"{key}\"; its columns are: {}",
+            names.join(", ")
+        )
+    })
+}
+
 /// Finds `--by` / `--outcome` values in input records.
 pub struct Extract {
     keys: Vec<Option<String>>,
@@ -35,25 +55,13 @@ impl Extract {
         if self.columns.is_some() {
             return Ok(());
         }
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_string()
-            })
-            .collect();
         let mut cols = Vec::new();
         for key in &self.keys {
             cols.push(match key {
                 None => None,
-                Some(k) => Some(names.iter().position(|n| n == k.trim()).ok_or_else(|| {
-                    Failure::usage(format!(
-                        "error: the input has no column \"{k}\"; its columns are: {}",
-                        names.join(", ")
-                    ))
-                })?),
+                Some(k) => Some(
+                    find_column(header, k).map_err(|e| Failure::usage(format!("error: {e}")))?,
+                ),
             });
         }
         self.columns = Some(cols);

@@ -1,7 +1,11 @@
 //! What the commands share: the scoring options and the report format.
 
+use std::path::{Path, PathBuf};
+
 use clap::Args;
-use leadgate::{Agreement, OnBadValue, ScoreOptions, Threads, Timestamp};
+use leadgate::{Agreement, Load, OnBadValue, ScoreOptions, Staffing, Threads, Timestamp};
+
+use crate::roster::AsOfColumn;
 
 use crate::input::InputFormat;
 use crate::Failure;
@@ -37,6 +41,32 @@ pub struct ScoringArgs {
     /// `score --format csv` writes with it too.
     #[arg(long, default_value = ",")]
     pub delimiter: String,
+    /// A roster (YAML, docs/rosters.md): assign each lead to a person of
+    /// its queue, with a follow-up deadline in working hours.
+    #[arg(long)]
+    pub roster: Option<PathBuf>,
+    /// Score each lead as of its own arrival: the column (or JSON key)
+    /// holding a date or timestamp, e.g. Created (for replays, and decay in
+    /// backtests). Without an offset, times are read in the roster's time
+    /// zone (UTC without a roster).
+    #[arg(long)]
+    pub as_of_column: Option<String>,
+}
+
+/// What scoring needs beyond the options: each agreement's roster, the
+/// leads each person has taken (capacity across the whole input), and the
+/// column with each lead's own instant.
+pub struct Plan {
+    pub staffing: Vec<Option<Staffing>>,
+    pub loads: Vec<Load>,
+    pub as_of: Option<AsOfColumn>,
+}
+
+impl Plan {
+    /// Whether leads are scored as they are, with one instant and no roster.
+    pub fn is_plain(&self) -> bool {
+        self.as_of.is_none() && self.staffing.iter().all(Option::is_none)
+    }
 }
 
 impl ScoringArgs {
@@ -65,7 +95,8 @@ impl ScoringArgs {
             })?,
             None => {
                 let now = Timestamp::now();
-                if agreements.iter().any(|a| a.uses_time()) {
+                let timed = self.roster.is_some() || agreements.iter().any(|a| a.uses_time());
+                if timed && self.as_of_column.is_none() {
                     crate::output::note(format_args!(
                         "note: scoring as of now, {now}; pass --as-of for results that do not change with time"
                     ));
@@ -77,5 +108,32 @@ impl ScoringArgs {
         let threads =
             Threads::new(self.threads).map_err(|e| Failure::usage(format!("error: {e}")))?;
         Ok((opts, threads))
+    }
+
+    /// Loads `--roster` for each agreement (`rosters` overrides it per
+    /// agreement: `diff --roster-new`) and `--as-of-column`.
+    pub fn plan(
+        &self,
+        agreements: &[&Agreement],
+        rosters: &[Option<&Path>],
+    ) -> Result<Plan, Failure> {
+        let mut staffing = Vec::with_capacity(agreements.len());
+        for (i, a) in agreements.iter().enumerate() {
+            let path = rosters.get(i).copied().flatten().or(self.roster.as_deref());
+            staffing.push(match path {
+                Some(p) => Some(crate::roster::load(p, a)?),
+                None => None,
+            });
+        }
+        let first = staffing.iter().flatten().next().map(Staffing::roster);
+        let as_of = self
+            .as_of_column
+            .as_deref()
+            .map(|key| AsOfColumn::new(key, first, self.as_of.is_some()));
+        Ok(Plan {
+            loads: staffing.iter().map(|_| Load::new()).collect(),
+            staffing,
+            as_of,
+        })
     }
 }

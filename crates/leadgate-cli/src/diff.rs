@@ -23,18 +23,18 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
+    /// With --roster (the old agreement's roster): the new agreement's
+    /// roster, to see how many leads change hands.
+    #[arg(long, requires = "roster")]
+    pub roster_new: Option<PathBuf>,
     #[command(flatten)]
     pub scoring: ScoringArgs,
 }
 
-fn build(
-    old: &Agreement,
-    new: &Agreement,
-    input: &str,
-    scoring: &ScoringArgs,
-    changes: usize,
-) -> Result<Diff, Failure> {
+fn build(old: &Agreement, new: &Agreement, args: &DiffArgs) -> Result<Diff, Failure> {
+    let (input, scoring, changes) = (args.input.as_str(), &args.scoring, args.changes);
     let (opts, threads) = scoring.options(&[old, new])?;
+    let mut plan = scoring.plan(&[old, new], &[None, args.roster_new.as_deref()])?;
     let mut diff = Diff::new(old, new, changes);
     crate::stream::stream_many(
         &[old, new],
@@ -42,6 +42,7 @@ fn build(
         scoring,
         &opts,
         &threads,
+        &mut plan,
         |_, _, decisions| {
             if let [o, n] = decisions {
                 for (od, nd) in o.iter().zip(n) {
@@ -57,7 +58,7 @@ fn build(
 pub fn run(args: &DiffArgs) -> Result<u8, Failure> {
     let (old, _) = load_agreement(&args.old)?;
     let (new, _) = load_agreement(&args.new)?;
-    let diff = build(&old, &new, &args.input, &args.scoring, args.changes)?;
+    let diff = build(&old, &new, args)?;
     let (old_name, new_name) = (
         args.old.display().to_string(),
         args.new.display().to_string(),

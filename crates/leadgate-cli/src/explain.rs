@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
-use leadgate::{Agreement, Lead};
+use leadgate::{Agreement, Lead, Load, ScoreOptions};
 
 use crate::common::{ReportFormat, ScoringArgs};
 use crate::input::{self, Record};
-use crate::stream::{bind, csv_binders, CHUNK};
+use crate::roster::AsOfColumn;
+use crate::stream::{bind_at, csv_binders, CHUNK};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 
 #[derive(Args)]
@@ -35,21 +36,36 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
     let (agreement, _) = load_agreement(&args.agreement)?;
     let (opts, _) = args.scoring.options(&[&agreement])?;
-    let (lead, index) = match (&args.lead, args.index, &args.input) {
+    let plan = args.scoring.plan(&[&agreement], &[])?;
+    let as_of = plan.as_of.as_ref();
+    let ((lead, opts), index) = match (&args.lead, args.index, &args.input) {
         (Some(json), _, _) if json == "-" => {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
                 .map_err(|e| Failure::usage(format!("error: cannot read stdin: {e}")))?;
-            (agreement.bind_json(&text, opts.bad_values()), 0)
+            (
+                bind_at(&agreement, None, &Record::Json(text), &opts, as_of),
+                0,
+            )
         }
-        (Some(json), _, _) => (agreement.bind_json(json, opts.bad_values()), 0),
-        (None, Some(i), Some(input)) => (read_lead(&agreement, input, &args.scoring, i)?, i),
+        (Some(json), _, _) => (
+            bind_at(&agreement, None, &Record::Json(json.clone()), &opts, as_of),
+            0,
+        ),
+        (None, Some(i), Some(input)) => (
+            read_lead(&agreement, input, &args.scoring, i, &opts, as_of)?,
+            i,
+        ),
         _ => return Err(Failure::usage("error: give --lead JSON or --index N INPUT")),
     };
     let notes = crate::stream::KeyNotes::default();
     notes.note(&agreement, &lead);
     notes.warn();
-    let explanation = agreement.explain(index, &lead, &opts);
+    let explanation = match plan.staffing.first().and_then(Option::as_ref) {
+        // One lead: nobody has taken any lead yet (capacity is not in play).
+        Some(s) => s.explain(index, &lead, &opts, &mut Load::new()),
+        None => agreement.explain(index, &lead, &opts),
+    };
     match args.format {
         ReportFormat::Text => crate::output::print_for_people(&explanation.text())?,
         ReportFormat::Json => crate::output::print(&format!(
@@ -70,13 +86,19 @@ fn read_lead(
     input: &str,
     scoring: &ScoringArgs,
     index: usize,
-) -> Result<Lead, Failure> {
+    opts: &ScoreOptions,
+    as_of: Option<&AsOfColumn>,
+) -> Result<(Lead, ScoreOptions), Failure> {
     let fmt = input::detect(input, scoring.input_format)?;
     let mut source = input::open(input, fmt, scoring.delimiter()?, None)?;
     let binder = match source.csv_header() {
         Some(h) => csv_binders(&[agreement], h, scoring.allow_missing_columns)?.pop(),
         None => None,
     };
+    let mut as_of = as_of.cloned();
+    if let (Some(column), Some(h)) = (as_of.as_mut(), source.csv_header()) {
+        column.resolve(h)?;
+    }
     let mut seen = 0usize;
     let mut records: Vec<Record> = Vec::new();
     loop {
@@ -84,7 +106,14 @@ fn read_lead(
         let more = source.next_chunk(CHUNK, &mut records)?;
         if index < seen + records.len() {
             let r = &records[index - seen];
-            return Ok(bind(agreement, binder.as_ref(), r, scoring.on_bad_value));
+            let opts = opts.on_bad_value(scoring.on_bad_value);
+            return Ok(bind_at(
+                agreement,
+                binder.as_ref(),
+                r,
+                &opts,
+                as_of.as_ref(),
+            ));
         }
         seen += records.len();
         if !more {

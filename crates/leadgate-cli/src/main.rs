@@ -10,6 +10,7 @@ mod input;
 mod output;
 mod progress;
 mod report;
+mod roster;
 mod score;
 mod stream;
 

@@ -31,23 +31,39 @@ pub struct ReportArgs {
     /// How many groups of --by to list (largest first); the rest are summed up.
     #[arg(long, default_value = "20")]
     pub top: usize,
+    /// With --roster: the column / key of each lead's follow-up timestamp,
+    /// for SLA adherence per queue and person (empty: not followed up).
+    #[arg(long, requires = "roster")]
+    pub followed_up_at: Option<String>,
     #[command(flatten)]
     pub scoring: ScoringArgs,
 }
 
 /// Scores `input` and builds the report.
-fn build(
-    agreement: &Agreement,
-    input: &str,
-    by: Option<&str>,
-    outcome: Option<&str>,
-    scoring: &ScoringArgs,
-) -> Result<Report, Failure> {
+fn build(agreement: &Agreement, args: &ReportArgs) -> Result<Report, Failure> {
+    let (input, by, outcome, scoring) = (
+        args.input.as_str(),
+        args.by.as_deref(),
+        args.outcome.as_deref(),
+        &args.scoring,
+    );
     let (opts, threads) = scoring.options(&[agreement])?;
+    let mut plan = scoring.plan(&[agreement], &[])?;
+    let staffing = plan.staffing.first().cloned().flatten();
+    let followed = args.followed_up_at.as_deref();
     let mut report = Report::new(agreement, by, outcome);
+    if let Some(s) = &staffing {
+        report = report.with_roster(s, followed);
+    }
     // A field's name reads the field's input column.
     let column = |name: &str| agreement.column_for(name).to_string();
-    let mut extract = Extract::new(vec![by.map(column), outcome.map(column)]);
+    let mut extract = Extract::new(vec![
+        by.map(column),
+        outcome.map(column),
+        followed.map(String::from),
+    ]);
+    // Follow-up timestamps that cannot be read, a few of them.
+    let mut bad_follow_ups: std::collections::BTreeSet<String> = Default::default();
     // Outcome values that are neither truthy nor falsy, a few of them.
     let mut unreadable: std::collections::BTreeSet<String> = Default::default();
     crate::stream::stream(
@@ -56,6 +72,7 @@ fn build(
         scoring,
         &opts,
         &threads,
+        &mut plan,
         |header, records, decisions| {
             for (r, d) in records.iter().zip(decisions) {
                 let vals = extract.values(header, r)?;
@@ -65,7 +82,15 @@ fn build(
                         unreadable.insert(v.to_string());
                     }
                 }
-                report.add(d, vals[0].as_deref(), o);
+                let followed_at = vals[2].as_deref().and_then(|t| {
+                    let roster = staffing.as_ref().map(leadgate::Staffing::roster);
+                    let at = roster.and_then(|r| r.instant(t));
+                    if at.is_none() && bad_follow_ups.len() < 10 {
+                        bad_follow_ups.insert(t.to_string());
+                    }
+                    at
+                });
+                report.add_followed_up(d, vals[0].as_deref(), o, followed_at);
             }
             Ok(())
         },
@@ -83,6 +108,13 @@ fn build(
             )));
         }
     }
+    if let (Some(name), false) = (followed, bad_follow_ups.is_empty()) {
+        let seen: Vec<String> = bad_follow_ups.iter().map(|v| format!("\"{v}\"")).collect();
+        crate::output::note(format_args!(
+            "warning: --followed-up-at {name}: some values are not timestamps and count as not followed up: {}",
+            seen.join(", ")
+        ));
+    }
     Ok(report)
 }
 
@@ -96,13 +128,7 @@ pub fn run(args: &ReportArgs) -> Result<u8, Failure> {
         None => None,
     };
     let (agreement, _) = load_agreement(&args.agreement)?;
-    let report = build(
-        &agreement,
-        &args.input,
-        args.by.as_deref(),
-        args.outcome.as_deref(),
-        &args.scoring,
-    )?;
+    let report = build(&agreement, args)?;
     let title = format!("{} on {}", args.agreement.display(), args.input);
     match args.format {
         ReportFormat::Text => crate::output::print_for_people(&report.to_text(&title, args.top))?,

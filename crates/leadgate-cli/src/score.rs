@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use leadgate::{Agreement, Decision, Destination, ScoreOptions, Threads};
 
+use crate::common::Plan;
 use crate::input::{self, Record};
-use crate::stream::{bind, chunk_len, csv_binders, stream, KeyNotes};
+use crate::stream::{bind, bind_at, chunk_len, csv_binders, decide, stream, KeyNotes};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,8 +16,9 @@ pub enum OutputFormat {
     /// Canonical decision JSON, one per line.
     Jsonl,
     /// Every input column, then route, queue, route_rule,
-    /// follow_up_within_s, total, one column per score and grade, fired (a
-    /// JSON array of rule names) and error.
+    /// follow_up_within_s (with --roster: assignee, unassigned,
+    /// follow_up_by), total, one column per score and grade, fired (a JSON
+    /// array of rule names) and error.
     Csv,
 }
 
@@ -41,35 +43,43 @@ pub struct ScoreArgs {
 }
 
 pub fn run(args: &ScoreArgs) -> Result<u8, Failure> {
-    let inputs = [args.agreement.as_path(), std::path::Path::new(&args.input)];
+    let mut inputs = vec![args.agreement.as_path(), std::path::Path::new(&args.input)];
+    inputs.extend(args.scoring.roster.as_deref());
     if let Some(path) = &args.output {
         crate::output::refuse_overwriting_input(path, &inputs)?;
     }
     let (agreement, _) = load_agreement(&args.agreement)?;
     let (opts, threads) = args.scoring.options(&[&agreement])?;
+    let mut plan = args.scoring.plan(&[&agreement], &[])?;
+    let job = Job {
+        agreement: &agreement,
+        opts: &opts,
+        threads: &threads,
+    };
     match &args.output {
         Some(path) => {
             let mut file = crate::output::OutputFile::create(path, &inputs)?;
-            let code = write(args, &agreement, &opts, &threads, &mut file)?;
+            let code = write(args, &job, &mut plan, &mut file)?;
             file.commit()?;
             Ok(code)
         }
-        None => write(args, &agreement, &opts, &threads, std::io::stdout().lock()),
+        None => write(args, &job, &mut plan, std::io::stdout().lock()),
     }
 }
 
-fn write(
-    args: &ScoreArgs,
-    agreement: &Agreement,
-    opts: &ScoreOptions,
-    threads: &Threads,
-    out: impl Write,
-) -> Result<u8, Failure> {
+/// What every lead is scored with.
+struct Job<'a> {
+    agreement: &'a Agreement,
+    opts: &'a ScoreOptions,
+    threads: &'a Threads,
+}
+
+fn write(args: &ScoreArgs, job: &Job<'_>, plan: &mut Plan, out: impl Write) -> Result<u8, Failure> {
     let out = std::io::BufWriter::with_capacity(1 << 16, out);
     if args.format == OutputFormat::Csv {
-        return run_csv(args, agreement, opts, threads, out);
+        return run_csv(args, job, plan, out);
     }
-    run_jsonl(args, agreement, opts, threads, out)
+    run_jsonl(args, job, plan, out)
 }
 
 /// Leads per run: a run is bound, scored and rendered on one thread.
@@ -80,11 +90,15 @@ const RUN: usize = 128;
 /// calling thread only writes the buffers out, in order.
 fn run_jsonl(
     args: &ScoreArgs,
-    agreement: &Agreement,
-    opts: &ScoreOptions,
-    threads: &Threads,
+    job: &Job<'_>,
+    plan: &mut Plan,
     mut out: impl Write,
 ) -> Result<u8, Failure> {
+    let Job {
+        agreement,
+        opts,
+        threads,
+    } = *job;
     let fmt = input::detect(&args.input, args.scoring.input_format)?;
     let progress = crate::progress::Progress::start(&args.input);
     let source = input::open(
@@ -97,6 +111,13 @@ fn run_jsonl(
         Some(h) => csv_binders(&[agreement], h, args.scoring.allow_missing_columns)?.pop(),
         None => None,
     };
+    let mut as_of = plan.as_of.clone();
+    if let (Some(column), Some(h)) = (as_of.as_mut(), source.csv_header()) {
+        column.resolve(h)?;
+    }
+    let staffing = plan.staffing.first().cloned().flatten();
+    let plain = plan.is_plain();
+    let mut load = plan.loads.pop().unwrap_or_default();
     let io_err = crate::output::write_failure;
     let notes = KeyNotes::default();
     let render = |first: usize, run: &[Record]| {
@@ -117,10 +138,46 @@ fn run_jsonl(
     // Smaller chunks (large decisions) are still shared by every thread.
     let chunk = chunk_len(&[agreement]);
     let run_len = (chunk / (threads.count() * 4)).clamp(1, RUN);
+    // With a roster or per-lead instants: score runs in parallel, assign in
+    // input order (capacity), then render runs in parallel.
+    let decide_run = |first: usize, run: &[Record]| -> Vec<Decision> {
+        run.iter()
+            .enumerate()
+            .map(|(i, record)| {
+                let (lead, o) = bind_at(agreement, binder.as_ref(), record, opts, as_of.as_ref());
+                notes.note(agreement, &lead);
+                decide(agreement, staffing.as_ref(), first + i, &lead, &o)
+            })
+            .collect()
+    };
+    let render_decided = |_: usize, run: &[Decision]| {
+        let mut text = String::with_capacity(run.len() * 512);
+        let mut tally = Tally::default();
+        for d in run {
+            tally.add(d);
+            d.write_json(&mut text);
+            text.push('\n');
+        }
+        (text, tally)
+    };
     source.for_each_chunk(chunk, !threads.is_sequential(), |records| {
-        let runs = threads.map_runs(records, run_len, |first, run| {
-            render(next_index + first, run)
-        });
+        let runs = if plain {
+            threads.map_runs(records, run_len, |first, run| {
+                render(next_index + first, run)
+            })
+        } else {
+            let mut decisions: Vec<Decision> = threads
+                .map_runs(records, run_len, |first, run| {
+                    decide_run(next_index + first, run)
+                })
+                .into_iter()
+                .flatten()
+                .collect();
+            if let Some(s) = &staffing {
+                s.settle(&mut decisions, &mut load);
+            }
+            threads.map_runs(&decisions, run_len, render_decided)
+        };
         next_index += records.len();
         for (text, t) in &runs {
             tally.merge(t);
@@ -204,11 +261,15 @@ fn finish(tally: &Tally) -> Result<u8, Failure> {
 
 fn run_csv(
     args: &ScoreArgs,
-    agreement: &Agreement,
-    opts: &ScoreOptions,
-    threads: &Threads,
+    job: &Job<'_>,
+    plan: &mut Plan,
     out: impl Write,
 ) -> Result<u8, Failure> {
+    let Job {
+        agreement,
+        opts,
+        threads,
+    } = *job;
     let io_err = crate::output::csv_write_failure;
     let mut w = csv::WriterBuilder::new()
         .flexible(true)
@@ -218,9 +279,11 @@ fn run_csv(
     let mut header_written = false;
     let mut input_width = 0usize;
     let mut cells: Vec<String> = Vec::new();
-    let columns = agreement
-        .decision_columns(&args.prefix)
-        .map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let columns = match plan.staffing.first().and_then(Option::as_ref) {
+        Some(s) => s.decision_columns(&args.prefix),
+        None => agreement.decision_columns(&args.prefix),
+    }
+    .map_err(|e| Failure::usage(format!("error: {e}")))?;
     let decision_header: Vec<String> = columns.names().map(String::from).collect();
 
     // JSON input has no fixed columns: write the keys the agreement reads.
@@ -237,6 +300,7 @@ fn run_csv(
         &args.scoring,
         opts,
         threads,
+        plan,
         |csv_header, records, decisions| {
             if !header_written {
                 header_written = true;

@@ -3,12 +3,13 @@
 //! score (score, explain, report, diff).
 
 use leadgate::{
-    Agreement, CsvBinder, Decision, Lead, LeadBuilder, LeadErrorKind, OnBadValue, ScoreOptions,
-    Threads,
+    Agreement, CsvBinder, Decision, Lead, LeadBuilder, LeadError, LeadErrorKind, OnBadValue,
+    ScoreOptions, Staffing, Threads,
 };
 
-use crate::common::ScoringArgs;
+use crate::common::{Plan, ScoringArgs};
 use crate::input::{self, Record};
+use crate::roster::AsOfColumn;
 use crate::Failure;
 
 /// Records scored per parallel chunk, at most.
@@ -45,6 +46,44 @@ pub fn bind(
 fn reject(mut b: LeadBuilder<'_>, msg: &str) -> Lead {
     b.reject(LeadErrorKind::Unreadable, msg);
     b.finish()
+}
+
+/// Binds one record with its options: with `--as-of-column`, its own
+/// instant; a lead without a readable one is rejected in its place.
+pub fn bind_at(
+    agreement: &Agreement,
+    binder: Option<&CsvBinder>,
+    record: &Record,
+    opts: &ScoreOptions,
+    as_of: Option<&AsOfColumn>,
+) -> (Lead, ScoreOptions) {
+    let mut lead = bind(agreement, binder, record, opts.bad_values());
+    let Some(column) = as_of else {
+        return (lead, *opts);
+    };
+    match column.instant(record) {
+        Ok(Some(t)) => (lead, opts.with_as_of(t)),
+        Ok(None) => (lead, *opts),
+        Err(msg) => {
+            lead.reject(LeadError::new(LeadErrorKind::BadValue, None, &msg));
+            (lead, *opts)
+        }
+    }
+}
+
+/// Scores one bound lead, ranked for its roster's people if there is one
+/// (assigned by `Staffing::settle`, in input order).
+pub fn decide(
+    agreement: &Agreement,
+    staffing: Option<&Staffing>,
+    index: usize,
+    lead: &Lead,
+    opts: &ScoreOptions,
+) -> Decision {
+    match staffing {
+        Some(s) => s.decide(index, lead, opts),
+        None => agreement.decide(index, lead, opts),
+    }
 }
 
 /// Maps a CSV header to each agreement's fields. A declared field with no
@@ -112,6 +151,7 @@ pub fn stream(
     scoring: &ScoringArgs,
     opts: &ScoreOptions,
     threads: &Threads,
+    plan: &mut Plan,
     mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Decision]) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     stream_many(
@@ -120,6 +160,7 @@ pub fn stream(
         scoring,
         opts,
         threads,
+        plan,
         |header, records, decisions| match decisions.first() {
             Some(d) => sink(header, records, d),
             None => Ok(()),
@@ -135,6 +176,7 @@ pub fn stream_many(
     scoring: &ScoringArgs,
     opts: &ScoreOptions,
     threads: &Threads,
+    plan: &mut Plan,
     mut sink: impl FnMut(Option<&csv::ByteRecord>, &[Record], &[Vec<Decision>]) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let fmt = input::detect(input, scoring.input_format)?;
@@ -147,6 +189,10 @@ pub fn stream_many(
             .collect(),
         None => agreements.iter().map(|_| None).collect(),
     };
+    let mut as_of = plan.as_of.clone();
+    if let (Some(column), Some(h)) = (as_of.as_mut(), source.csv_header()) {
+        column.resolve(h)?;
+    }
     let notes = KeyNotes::default();
     let mut next_index = 0usize;
     let chunk = chunk_len(agreements);
@@ -157,12 +203,17 @@ pub fn stream_many(
         let decisions: Vec<Vec<Decision>> = agreements
             .iter()
             .zip(&binders)
-            .map(|(agreement, binder)| {
-                agreement.decide_batch(&records, next_index, opts, threads, |r| {
-                    let lead = bind(agreement, binder.as_ref(), r, opts.bad_values());
+            .zip(plan.staffing.iter().zip(plan.loads.iter_mut()))
+            .map(|((agreement, binder), (staffing, load))| {
+                let mut decisions = threads.map(&records, |i, r| {
+                    let (lead, o) = bind_at(agreement, binder.as_ref(), r, opts, as_of.as_ref());
                     notes.note(agreement, &lead);
-                    lead
-                })
+                    decide(agreement, staffing.as_ref(), next_index + i, &lead, &o)
+                });
+                if let Some(s) = staffing {
+                    s.settle(&mut decisions, load);
+                }
+                decisions
             })
             .collect();
         next_index += records.len();

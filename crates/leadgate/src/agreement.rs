@@ -264,6 +264,17 @@ impl Agreement {
     /// Scores a bound lead and explains the decision for a person.
     pub fn explain(&self, index: usize, lead: &Lead, opts: &ScoreOptions) -> Explanation {
         let decision = self.decide(index, lead, &opts.explain(true));
+        self.explanation(lead, decision, opts)
+    }
+
+    /// Explains a decision already made for `lead` (with a roster, by
+    /// [`Staffing::explain`](crate::Staffing::explain)).
+    pub(crate) fn explanation(
+        &self,
+        lead: &Lead,
+        decision: Decision,
+        opts: &ScoreOptions,
+    ) -> Explanation {
         Explanation::new(&self.inner, lead, decision, opts.as_of())
     }
 

@@ -4,6 +4,7 @@
 
 use crate::bind::LeadError;
 use crate::check::Model;
+use crate::roster::Pending;
 use crate::value::write_number;
 use crate::verdict::Verdict;
 
@@ -241,6 +242,22 @@ fn write_missing(out: &mut String, json: &JsonParts, missing: &[u32]) {
     out.push(']');
 }
 
+/// How every route head ends.
+const SCORES_OPEN: &str = ", \"scores\": {";
+
+/// `, "assignee": …, "unassigned": …, "follow_up_by": …`
+fn write_assignment(out: &mut String, p: &Pending, within_s: Option<i64>) {
+    out.push_str(", \"assignee\": ");
+    write_opt_str(out, p.member().map(|m| &*m.name));
+    out.push_str(", \"unassigned\": ");
+    write_opt_str(out, p.unassigned().map(|u| u.as_str()));
+    out.push_str(", \"follow_up_by\": ");
+    let by = p
+        .deadline(within_s)
+        .and_then(|(t, o)| crate::roster::rfc3339(t, o));
+    write_opt_str(out, by.as_deref());
+}
+
 /// Appends the canonical JSON of a decision (one line, no newline).
 pub(crate) fn write_decision(
     out: &mut String,
@@ -248,6 +265,7 @@ pub(crate) fn write_decision(
     index: usize,
     id: Option<&str>,
     outcome: &Result<Verdict, LeadError>,
+    assignment: Option<(&Pending, Option<i64>)>,
 ) {
     out.push_str("{\"index\": ");
     out.push_str(itoa::Buffer::new().format(index));
@@ -264,7 +282,17 @@ pub(crate) fn write_decision(
             return;
         }
     };
-    out.push_str(part(&json.route_head, v.route));
+    let head = part(&json.route_head, v.route);
+    match assignment {
+        None => out.push_str(head),
+        Some((p, within_s)) => {
+            // The roster's keys go right after `follow_up_within_s`.
+            let scores = head.len().saturating_sub(SCORES_OPEN.len());
+            out.push_str(head.get(..scores).unwrap_or(head));
+            write_assignment(out, p, within_s);
+            out.push_str(SCORES_OPEN);
+        }
+    }
     for (i, value) in v.scores.iter().enumerate() {
         out.push_str(part(&json.score_key, i as u32));
         write_number(out, *value);

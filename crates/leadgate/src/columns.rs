@@ -72,10 +72,24 @@ pub struct DuplicateColumn(pub String);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionColumns {
     columns: Vec<DecisionColumn>,
+    roster: bool,
 }
 
 impl DecisionColumns {
     pub(crate) fn new(agreement: &Agreement, prefix: &str) -> Result<Self, DuplicateColumn> {
+        Self::build(agreement, prefix, false)
+    }
+
+    /// With a roster: `assignee`, `unassigned` and `follow_up_by` after
+    /// `follow_up_within_s`.
+    pub(crate) fn with_roster(
+        agreement: &Agreement,
+        prefix: &str,
+    ) -> Result<Self, DuplicateColumn> {
+        Self::build(agreement, prefix, true)
+    }
+
+    fn build(agreement: &Agreement, prefix: &str, roster: bool) -> Result<Self, DuplicateColumn> {
         let col = |name: &str, column_type| DecisionColumn {
             name: format!("{prefix}{name}"),
             column_type,
@@ -85,8 +99,13 @@ impl DecisionColumns {
             col("queue", ColumnType::Text),
             col("route_rule", ColumnType::Text),
             col("follow_up_within_s", ColumnType::Integer),
-            col("total", ColumnType::Number),
         ];
+        if roster {
+            columns.push(col("assignee", ColumnType::Text));
+            columns.push(col("unassigned", ColumnType::Text));
+            columns.push(col("follow_up_by", ColumnType::Text));
+        }
+        columns.push(col("total", ColumnType::Number));
         columns.extend(
             agreement
                 .scores()
@@ -105,7 +124,7 @@ impl DecisionColumns {
         if let Some(c) = columns.iter().find(|c| !seen.insert(c.name.as_str())) {
             return Err(DuplicateColumn(c.name.clone()));
         }
-        Ok(DecisionColumns { columns })
+        Ok(DecisionColumns { columns, roster })
     }
 
     /// The columns, in order.
@@ -130,6 +149,11 @@ impl DecisionColumns {
         out.push(text(d.queue()));
         out.push(text(d.rule()));
         out.push(d.follow_up_within_s().map_or(Cell::Null, Cell::Integer));
+        if self.roster {
+            out.push(text(d.assignee()));
+            out.push(text(d.unassigned().map(|u| u.as_str())));
+            out.push(d.follow_up_by().map_or(Cell::Null, Cell::OwnedText));
+        }
         out.push(d.total().map_or(Cell::Null, Cell::Number));
         out.extend(d.scores().map(|(_, x)| Cell::Number(x)));
         out.extend(d.grades().map(|(_, l)| Cell::Text(l)));

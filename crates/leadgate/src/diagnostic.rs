@@ -491,6 +491,8 @@ pub(crate) mod codes {
     pub const UNUSED_LIST: Code = Code::UnusedList;
     pub const NEVER_FIRES: Code = Code::NeverFires;
     pub const SHADOWED: Code = Code::Shadowed;
+    #[cfg(feature = "look-alikes")]
     pub const MIXED_SCRIPT: Code = Code::MixedScript;
+    #[cfg(feature = "look-alikes")]
     pub const CONFUSABLE: Code = Code::Confusable;
 }

@@ -51,7 +51,9 @@ mod options;
 mod present;
 mod read;
 mod report;
+mod roster;
 mod schema;
+mod staffing;
 mod syntax;
 mod value;
 mod verdict;
@@ -60,6 +62,7 @@ mod verdict;
 /// `E0017`), documented in `docs/language.md`.
 pub mod limits {
     pub use crate::batch::MAX_THREADS;
+    pub use crate::roster::MAX_ROSTER_BYTES;
     pub use crate::syntax::limits::{
         MAX_AGREEMENT_BYTES, MAX_EXPR_DEPTH, MAX_NESTING, MAX_PREFIX_RUN, MAX_REGEX_BYTES,
         MAX_REGEX_TOTAL_BYTES,
@@ -83,6 +86,10 @@ pub use format::{format, is_formatted, FormatError};
 pub use options::{ScoreOptions, Timestamp};
 pub use read::{read_agreement, ReadError};
 pub use report::{parse_outcome, Report, StateError};
+pub use roster::{
+    read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
+};
 pub use schema::{MissingColumn, MissingColumns};
+pub use staffing::Staffing;
 pub use syntax::ast::{Destination, FieldType};
 pub use value::format_number;

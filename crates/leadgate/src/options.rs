@@ -90,6 +90,21 @@ impl ScoreOptions {
         ScoreOptions::at(Timestamp::now())
     }
 
+    /// The same options at another instant: for scoring each lead as of its
+    /// own arrival (replays, backtests with decay), per call.
+    ///
+    /// ```
+    /// use leadgate::{ScoreOptions, Timestamp};
+    /// let batch = ScoreOptions::at(Timestamp::parse("2026-11-23").unwrap()).explain(false);
+    /// let lead = batch.with_as_of(Timestamp::parse("2026-01-05T09:30:00Z").unwrap());
+    /// assert_eq!(lead.as_of().to_string(), "2026-01-05T09:30:00Z");
+    /// assert!(!lead.explains());
+    /// ```
+    pub fn with_as_of(mut self, instant: Timestamp) -> ScoreOptions {
+        self.as_of = instant;
+        self
+    }
+
     /// What a value that does not fit its field does (default: reject the lead).
     pub fn on_bad_value(mut self, on_bad_value: OnBadValue) -> ScoreOptions {
         self.on_bad_value = on_bad_value;

@@ -186,6 +186,14 @@ impl Lead {
     pub fn error(&self) -> Option<&LeadError> {
         self.error.as_ref().map(|(_, e)| e)
     }
+
+    /// Rejects a bound lead for a reason of the host's (an arrival time it
+    /// cannot read), unless it is rejected already; its `id` is kept.
+    pub fn reject(&mut self, error: LeadError) {
+        if self.error.is_none() {
+            self.error = Some((u32::MAX, error));
+        }
+    }
 }
 
 /// Fills a lead value by value: how hosts (Python dicts, JavaScript objects,

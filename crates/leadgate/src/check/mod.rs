@@ -4,6 +4,7 @@
 mod expr;
 pub mod model;
 mod names;
+#[cfg(feature = "look-alikes")]
 mod scripts;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -72,6 +73,7 @@ pub(crate) fn check(file: &ast::File, sink: &mut Sink<'_>) -> Option<Model> {
     let grades = c.check_grades(file);
     let routes = c.check_routes(file);
     c.check_rule_names(&rules, &routes);
+    #[cfg(feature = "look-alikes")]
     c.script_warnings(file);
     let uses_time_before_examples = c.uses_time;
     let examples = c.check_examples(file, &rules, &routes, uses_time_before_examples);

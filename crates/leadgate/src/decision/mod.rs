@@ -13,6 +13,7 @@ use crate::bind::{Lead, LeadError, LeadWarning};
 use crate::check::Model;
 use crate::compiled::Compiled;
 use crate::options::ScoreOptions;
+use crate::roster::{Assignment, Pending, Unassigned};
 use crate::value::Value;
 use crate::verdict::Verdict;
 use crate::Destination;
@@ -48,6 +49,8 @@ pub struct Decision {
     pub(crate) index: usize,
     pub(crate) id: Option<Arc<str>>,
     pub(crate) outcome: Result<Verdict, LeadError>,
+    /// With a roster only: the lead's queue, assignee and deadline.
+    pub(crate) assignment: Option<Box<Pending>>,
 }
 
 /// A score rule that fired: its name, its score, and its signed points
@@ -160,6 +163,38 @@ impl Decision {
         self.route_rule()?.within_s
     }
 
+    /// With a roster ([`Staffing`](crate::Staffing)): the lead's roster
+    /// queue, assignee (or why it has none) and follow-up deadline. `None`
+    /// without a roster and for a rejected lead.
+    pub fn assignment(&self) -> Option<Assignment<'_>> {
+        self.verdict()?;
+        Some(self.assignment.as_deref()?.view(self.follow_up_within_s()))
+    }
+
+    /// Who takes the lead (with a roster).
+    pub fn assignee(&self) -> Option<&str> {
+        self.verdict()?;
+        self.assignment.as_deref()?.member().map(|m| &*m.name)
+    }
+
+    /// Why a lead that needs a person has none (with a roster).
+    pub fn unassigned(&self) -> Option<Unassigned> {
+        self.verdict()?;
+        self.assignment.as_deref()?.unassigned()
+    }
+
+    /// The follow-up deadline as RFC 3339 in the assignee's time zone
+    /// (`2026-11-30T09:30:00+01:00`): `within` of their working time after
+    /// the lead was assigned. With a roster, a `within` and an assignee only.
+    pub fn follow_up_by(&self) -> Option<String> {
+        self.verdict()?;
+        let (t, offset) = self
+            .assignment
+            .as_deref()?
+            .deadline(self.follow_up_within_s())?;
+        crate::roster::rfc3339(t, offset)
+    }
+
     /// Every score's value, by name, in declaration order (empty for a
     /// rejected lead).
     pub fn scores(&self) -> impl ExactSizeIterator<Item = (&str, f64)> + '_ {
@@ -270,6 +305,9 @@ impl Decision {
             self.index,
             self.id.as_deref(),
             &self.outcome,
+            self.assignment
+                .as_deref()
+                .map(|p| (p, self.follow_up_within_s())),
         );
     }
 
@@ -286,6 +324,7 @@ impl PartialEq for Decision {
             && self.index == other.index
             && self.id == other.id
             && self.outcome == other.outcome
+            && self.assignment == other.assignment
     }
 }
 
@@ -320,5 +359,6 @@ pub(crate) fn decide(
         index,
         id,
         outcome,
+        assignment: None,
     }
 }

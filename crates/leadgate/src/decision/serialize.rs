@@ -101,6 +101,11 @@ impl Serialize for Decision {
         map.serialize_entry("queue", &self.queue())?;
         map.serialize_entry("rule", &self.rule())?;
         map.serialize_entry("follow_up_within_s", &self.follow_up_within_s())?;
+        if self.assignment.is_some() {
+            map.serialize_entry("assignee", &self.assignee())?;
+            map.serialize_entry("unassigned", &self.unassigned().map(|u| u.as_str()))?;
+            map.serialize_entry("follow_up_by", &self.follow_up_by())?;
+        }
         map.serialize_entry("scores", &pairs(self.scores()))?;
         map.serialize_entry("total", &self.total().map(Number))?;
         map.serialize_entry("grades", &GradePairs(self))?;

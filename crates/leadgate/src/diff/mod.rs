@@ -57,6 +57,33 @@ pub(crate) struct Tally {
     pub changes: Vec<String>,
     pub changes_json: Vec<Json>,
     pub rejected: u64,
+    /// With rosters only: leads changing hands.
+    pub hands: Option<Hands>,
+}
+
+/// Who takes each lead under the old and the new roster.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Hands {
+    /// Leads scored under both, with a roster on either side.
+    pub leads: u64,
+    /// Leads whose assignee differs (to or from nobody included).
+    pub changed: u64,
+    /// (old assignee, new assignee) → leads; `None` is nobody.
+    pub moves: HashMap<(Option<String>, Option<String>), u64>,
+}
+
+impl Hands {
+    fn add(&mut self, od: &Decision, nd: &Decision) {
+        self.leads += 1;
+        let (a, b) = (od.assignee(), nd.assignee());
+        if a != b {
+            self.changed += 1;
+            *self
+                .moves
+                .entry((a.map(String::from), b.map(String::from)))
+                .or_default() += 1;
+        }
+    }
 }
 
 fn fired_map(a: &Agreement, v: &Verdict) -> BTreeMap<String, f64> {
@@ -128,6 +155,9 @@ impl Tally {
         }
         if so != sn {
             self.moved += 1;
+        }
+        if (od.assignment.is_some() || nd.assignment.is_some()) && so != 3 && sn != 3 {
+            self.hands.get_or_insert_with(Hands::default).add(od, nd);
         }
         let (ov, nv) = match (od.outcome.as_ref().ok(), nd.outcome.as_ref().ok()) {
             (Some(o), Some(n)) => (o, n),
@@ -323,6 +353,12 @@ impl Diff {
     /// Leads that change destination.
     pub fn moved(&self) -> u64 {
         self.tally.moved
+    }
+
+    /// Leads whose assignee differs between the old and the new roster
+    /// (`diff --roster … --roster-new …`); 0 without rosters.
+    pub fn changed_hands(&self) -> u64 {
+        self.tally.hands.as_ref().map_or(0, |h| h.changed)
     }
 
     /// Leads rejected by either agreement.

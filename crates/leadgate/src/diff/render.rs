@@ -127,6 +127,9 @@ pub(crate) fn text(
             let _ = writeln!(out, "  {e:<8}  {shown}");
         }
     }
+    if let Some(h) = &d.hands {
+        hands_text(&mut out, h);
+    }
     if !d.changes.is_empty() {
         let _ = writeln!(out, "\nChanged leads (first {})", d.changes.len());
         for c in &d.changes {
@@ -158,7 +161,31 @@ pub(crate) fn to_json(
         .iter()
         .map(|((name, ch), c)| json!({"rule": name, "change": ch.as_str(), "moved_leads": c, "edited": edited.get(name)}))
         .collect();
-    json!({"leads": d.leads, "moved": d.moved, "requeued": d.requeued, "rejected": d.rejected,
+    let mut out = json!({"leads": d.leads, "moved": d.moved, "requeued": d.requeued, "rejected": d.rejected,
         "matrix": matrix, "route_rule_transitions": trans, "explained_by": exp,
-        "edited_rules": edited, "changes": d.changes_json})
+        "edited_rules": edited, "changes": d.changes_json});
+    // With rosters only: a diff without them keeps its keys.
+    if let Some(h) = &d.hands {
+        let moves: Vec<Json> = sorted(&h.moves)
+            .iter()
+            .map(|((a, b), n)| json!({"old_assignee": a, "new_assignee": b, "leads": n}))
+            .collect();
+        out["hands"] = json!({"leads": h.leads, "changed": h.changed, "moves": moves});
+    }
+    out
+}
+
+/// Leads changing hands between the old and the new roster.
+fn hands_text(out: &mut String, h: &super::Hands) {
+    let _ = writeln!(
+        out,
+        "\nLeads changing hands: {} of {} ({})",
+        h.changed,
+        h.leads,
+        pct(h.changed, h.leads)
+    );
+    for ((a, b), n) in sorted(&h.moves).iter().take(20) {
+        let who = |p: &Option<String>| p.clone().unwrap_or_else(|| "(nobody)".into());
+        let _ = writeln!(out, "  {:<24} -> {:<24}{:>8}", who(a), who(b), n);
+    }
 }

@@ -76,6 +76,7 @@ pub(super) fn render(e: &Explanation) -> String {
                 .unwrap_or_default()
         );
     }
+    assignment(&mut out, e);
     scores(&mut out, e);
     grades(&mut out, e);
     routes(&mut out, e);
@@ -146,6 +147,48 @@ fn scores(out: &mut String, e: &Explanation) {
         }
     }
     let _ = writeln!(out, "  total = {}", num(e.decision.total().unwrap_or(0.0)));
+}
+
+/// With a roster: who takes the lead and by when, or why nobody does.
+fn assignment(out: &mut String, e: &Explanation) {
+    let Some(a) = e.decision.assignment() else {
+        return;
+    };
+    let Some(queue) = a.queue else {
+        let _ = writeln!(
+            out,
+            "   no person needed: the roster has no queue for this route"
+        );
+        return;
+    };
+    let by = e.decision.follow_up_by();
+    match (a.assignee, a.unassigned) {
+        (Some(person), _) => {
+            let waited = a.assigned_at.as_ref().filter(|_| {
+                e.decision
+                    .assignment
+                    .as_deref()
+                    .is_some_and(|p| p.start > Some(p.arrived))
+            });
+            let _ = writeln!(
+                out,
+                "   assigned to {person} (roster queue \"{queue}\"){}{}",
+                waited
+                    .map(|t| format!(", from {} when the queue next opens (the lead arrived outside working hours)", t))
+                    .unwrap_or_default(),
+                by.map(|b| format!("; follow up by {b}, counted in working hours"))
+                    .unwrap_or_default()
+            );
+        }
+        (None, Some(why)) => {
+            let _ = writeln!(
+                out,
+                "   NOT ASSIGNED: {} (roster queue \"{queue}\"); nobody is due to follow up",
+                why.as_str()
+            );
+        }
+        (None, None) => {}
+    }
 }
 
 fn grades(out: &mut String, e: &Explanation) {

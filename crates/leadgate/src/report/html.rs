@@ -461,6 +461,9 @@ pub fn page(ctx: &Context) -> String {
         );
     }
     body.push_str("</table>");
+    if let Some(t) = ctx.roster {
+        super::roster_render::html(&mut body, t, esc);
+    }
 
     format!(
         r#"<!DOCTYPE html>

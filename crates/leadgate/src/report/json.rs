@@ -117,11 +117,16 @@ pub fn to_json(ctx: &Context) -> Json {
             "sales_precision": p, "sales_recall": rc, "calibration": cal,
             "min_known_to_judge": super::MIN_KNOWN})
     });
-    json!({
+    let mut out = json!({
         "agreement": m.name, "version": m.version,
         "leads": r.leads, "scored": scored, "rejected": r.rejected,
         "routes": routes, "queues": queues, "route_rules": route_rules,
         "grades": grades, "scores": scores, "rules": rules, "data_gaps": gaps,
         "rejections": errors, "by": ctx.by, "groups": groups, "backtest": backtest,
-    })
+    });
+    // With a roster only: a report without one keeps its keys.
+    if let Some(t) = ctx.roster {
+        out["assignment"] = super::roster_render::json(t);
+    }
+    out
 }

@@ -6,6 +6,8 @@
 mod dist;
 mod html;
 mod json;
+mod roster;
+mod roster_render;
 mod text;
 
 pub(crate) use dist::{Dist, RELATIVE_ERROR};
@@ -13,7 +15,8 @@ pub(crate) use dist::{Dist, RELATIVE_ERROR};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::{Agreement, Decision, Destination};
+use crate::{Agreement, Decision, Destination, Staffing, Timestamp};
+use roster::RosterTally;
 
 /// Destinations in display order.
 pub(crate) const DESTS: [Destination; 3] = [
@@ -121,6 +124,9 @@ pub(crate) struct Tally {
     pub outcome: Outcome,
     /// Leads whose outcome value is neither truthy nor falsy (or missing).
     pub outcome_unknown: u64,
+    /// With a roster only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<RosterTally>,
 }
 
 fn add_all(a: &mut [u64], b: &[u64]) {
@@ -175,6 +181,9 @@ impl Tally {
         }
         self.outcome.merge(&other.outcome);
         self.outcome_unknown += other.outcome_unknown;
+        if let (Some(a), Some(b)) = (&mut self.roster, &other.roster) {
+            a.merge(b);
+        }
     }
 
     fn new(agreement: &Agreement) -> Tally {
@@ -319,6 +328,7 @@ pub(crate) struct Context<'a> {
     pub outcome: Option<&'a str>,
     pub top: usize,
     pub title: &'a str,
+    pub roster: Option<&'a RosterTally>,
 }
 
 impl Context<'_> {
@@ -407,12 +417,40 @@ impl Report {
     /// outcome (when the report has `outcome`; `None` when unknown). A
     /// decision of another agreement is not counted and returns `false`.
     pub fn add(&mut self, decision: &Decision, group: Option<&str>, outcome: Option<bool>) -> bool {
+        self.add_followed_up(decision, group, outcome, None)
+    }
+
+    /// With a roster: the report also shows each queue's and person's
+    /// leads per day, capacity used, leads left unassigned and why, and
+    /// deadlines the plain clock would put outside working hours; with
+    /// `followed_up` (the column of follow-up timestamps), SLA adherence
+    /// per queue and person. Add decisions made by `staffing`, with
+    /// [`add_followed_up`](Self::add_followed_up).
+    pub fn with_roster(mut self, staffing: &Staffing, followed_up: Option<&str>) -> Report {
+        self.tally.roster = Some(RosterTally::new(staffing, followed_up));
+        self
+    }
+
+    /// [`add`](Self::add), with when the lead was followed up (`None`: not
+    /// recorded), for a report [`with_roster`](Self::with_roster) and a
+    /// follow-up column.
+    pub fn add_followed_up(
+        &mut self,
+        decision: &Decision,
+        group: Option<&str>,
+        outcome: Option<bool>,
+        followed_up_at: Option<Timestamp>,
+    ) -> bool {
         if !self.agreement.made(decision) {
             return false;
         }
         let group = self.by.as_ref().map(|_| group.unwrap_or("(missing)"));
         let outcome = self.outcome.as_ref().map(|_| outcome);
         self.tally.add(&self.agreement, decision, group, outcome);
+        if let Some(r) = &mut self.tally.roster {
+            let followed = r.followed_up.as_ref().map(|_| followed_up_at);
+            r.add(decision, followed);
+        }
         true
     }
 
@@ -422,9 +460,16 @@ impl Report {
     /// and in whatever order parts are merged. A report of another agreement
     /// or other settings is not added (`false`).
     pub fn merge(&mut self, other: &Report) -> bool {
+        let roster = |r: &Report| {
+            r.tally
+                .roster
+                .as_ref()
+                .map(|t| (t.roster.clone(), t.followed_up.clone()))
+        };
         if self.agreement.fingerprint() != other.agreement.fingerprint()
             || self.by != other.by
             || self.outcome != other.outcome
+            || roster(self) != roster(other)
         {
             return false;
         }
@@ -501,6 +546,7 @@ impl Report {
             outcome: self.outcome.as_deref(),
             top,
             title,
+            roster: self.tally.roster.as_ref(),
         }
     }
 

@@ -261,6 +261,9 @@ pub fn text(ctx: &Context) -> String {
             super::MIN_KNOWN
         );
     }
+    if let Some(t) = ctx.roster {
+        super::roster_render::text(&mut out, t, ctx.top);
+    }
     out
 }
 

@@ -1,0 +1,129 @@
+//! `--roster` and `--as-of-column`: the roster file checked against an
+//! agreement, and each lead's own instant read from its data.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use leadgate::{Agreement, Roster, Staffing, Timestamp};
+use serde_json::value::RawValue;
+
+use crate::input::Record;
+use crate::Failure;
+
+/// Reads a roster file and checks it against `agreement`; its problems go
+/// to stderr, located (`team.yaml:7:31: error: …`). A bad roster ends the
+/// command with exit 1, as a bad agreement does.
+pub fn load(path: &Path, agreement: &Agreement) -> Result<Staffing, Failure> {
+    let name = path.display().to_string();
+    let cannot = |e: std::io::Error| Failure::usage(format!("error: cannot read {name}: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(leadgate::limits::MAX_ROSTER_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::agreement(format!("error: {name} is not UTF-8 text")))?;
+    let bad = |e: leadgate::RosterError| {
+        let e = e.with_file_name(&name);
+        crate::output::note_text(&format!("{e}\n"));
+        let n = e.diagnostics().len();
+        Failure::agreement(format!("error: {name} cannot be used: {n} error(s)"))
+    };
+    let staffing = Roster::parse(&text)
+        .map_err(bad)?
+        .staff(agreement)
+        .map_err(bad)?;
+    for w in staffing.warnings() {
+        crate::output::note(format_args!("{name}:{w}"));
+    }
+    Ok(staffing)
+}
+
+/// `--as-of-column`: the column (or JSON key) holding each lead's arrival.
+#[derive(Clone)]
+pub struct AsOfColumn {
+    key: String,
+    /// The CSV column, once the header is read.
+    column: Option<usize>,
+    /// Dates and date-times without an offset are read in the roster's
+    /// time zone, else in UTC.
+    roster: Option<Roster>,
+    /// With `--as-of`: a lead whose cell is empty is scored as of it;
+    /// without, such a lead is rejected (never silently "now").
+    fallback: bool,
+}
+
+impl AsOfColumn {
+    pub fn new(key: &str, roster: Option<&Roster>, fallback: bool) -> AsOfColumn {
+        AsOfColumn {
+            key: key.to_string(),
+            column: None,
+            roster: roster.cloned(),
+            fallback,
+        }
+    }
+
+    /// Finds the column in a CSV header: a missing column is an error
+    /// naming the columns there are.
+    pub fn resolve(&mut self, header: &csv::ByteRecord) -> Result<(), Failure> {
+        let column = crate::columns::find_column(header, &self.key)
+            .map_err(|e| Failure::usage(format!("error: --as-of-column {}: {e}", self.key)))?;
+        self.column = Some(column);
+        Ok(())
+    }
+
+    /// The lead's instant (`None`: empty, scored as of `--as-of`), or why
+    /// it has none (a lead error in its place).
+    pub fn instant(&self, record: &Record) -> Result<Option<Timestamp>, String> {
+        let text = match record {
+            Record::Csv(row) => self
+                .column
+                .and_then(|c| row.get(c))
+                .map(|b| String::from_utf8_lossy(b).into_owned()),
+            Record::Json(json) => json_text(json, &self.key)?,
+            // Bound as a lead error already; any instant will do.
+            Record::Bad(_) => return Ok(None),
+        };
+        let text = text.unwrap_or_default();
+        let t = text.trim();
+        if t.is_empty() {
+            if self.fallback {
+                return Ok(None);
+            }
+            return Err(format!(
+                "no arrival time: \"{}\" is empty or missing (pass --as-of to score such leads as of that instant)",
+                self.key
+            ));
+        }
+        let instant = leadgate::read_instant(t, self.roster.as_ref());
+        instant.map(Some).ok_or_else(|| {
+            format!(
+                "\"{}\" holds \"{}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)",
+                self.key,
+                t.chars().take(60).collect::<String>()
+            )
+        })
+    }
+}
+
+/// A JSON object's value at `key`, as text (`None` when absent or null).
+fn json_text(json: &str, key: &str) -> Result<Option<String>, String> {
+    // Keys without escapes borrow; a key with escapes falls back to owning.
+    let value = match serde_json::from_str::<HashMap<&str, &RawValue>>(json) {
+        Ok(map) => map.get(key).map(|v| v.get().to_string()),
+        Err(_) => match serde_json::from_str::<HashMap<String, &RawValue>>(json) {
+            Ok(map) => map.get(key).map(|v| v.get().to_string()),
+            // Not an object: the binding has rejected it already.
+            Err(_) => return Ok(None),
+        },
+    };
+    Ok(match value {
+        None => None,
+        Some(v) if v == "null" => None,
+        Some(v) => match serde_json::from_str::<String>(&v) {
+            Ok(s) => Some(s),
+            Err(_) => return Err(format!("\"{key}\" holds {v}, not a date or timestamp text")),
+        },
+    })
+}

@@ -14,7 +14,7 @@ use pyo3::IntoPyObjectExt;
 use crate::analysis;
 use crate::block::KeySet;
 use crate::decision::PyDecision;
-use crate::errors::{agreement_error, diagnostics, guard, lead_error, value_error};
+use crate::errors::{agreement_error, diagnostics, guard, lead_error, require, value_error};
 use crate::output::{self, Output};
 use crate::report::PyReport;
 use crate::run::{check_columns, Data, Part, Run};
@@ -279,6 +279,7 @@ impl PyAgreement {
         allow_missing_columns: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
+            require(py, "pyarrow", "arrow")?;
             let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
             let columns = self.inner.decision_columns(prefix);
             let columns = columns.map_err(|e| value_error(e.to_string()))?;

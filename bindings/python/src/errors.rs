@@ -76,6 +76,13 @@ pub fn missing_columns_error(py: Python<'_>, missing: &MissingColumns, hint: &st
     }
 }
 
+/// Imports the optional dependency `module`, or raises the `ImportError`
+/// naming the extra that installs it (`leadgate._errors.require`).
+pub fn require(py: Python<'_>, module: &str, extra: &str) -> PyResult<()> {
+    let errors = py.import("leadgate._errors")?;
+    errors.call_method1("require", (module, extra)).map(drop)
+}
+
 pub fn value_error(message: impl Into<String>) -> PyErr {
     PyValueError::new_err(message.into())
 }

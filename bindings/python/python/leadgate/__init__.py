@@ -23,7 +23,7 @@ import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 from ._leadgate import Agreement as _NativeAgreement, Decision, __version__, _read_agreement
-from ._errors import AgreementError, LeadError, LeadgateError, MissingColumnsError
+from ._errors import AgreementError, LeadError, LeadgateError, MissingColumnsError, require
 from ._model import Diagnostic, Diff, ExampleResult, Explanation, Field, Report
 from .types import AsOf, OnBadValue
 
@@ -105,9 +105,8 @@ class Agreement(_NativeAgreement):
         A declared field without a column is a :class:`MissingColumnsError`
         unless ``allow_missing_columns`` (then a warning).
         """
-        import pandas as pd
-        import pyarrow as pa
-
+        pd = require("pandas", "pandas")
+        pa = require("pyarrow", "pandas")
         table = self._to_arrow(df, allow_missing_columns)
         out = self.score_arrow(
             table, as_of=as_of, threads=threads, on_bad_value=on_bad_value, prefix=prefix
@@ -130,8 +129,8 @@ class Agreement(_NativeAgreement):
         through Arrow and returns a polars DataFrame of decision columns, row
         for row. Polars nulls are missing values; a float NaN is a value (and
         rejected for a number field)."""
-        import polars as pl
-
+        pl = require("polars", "polars")
+        require("pyarrow", "polars")
         out = self.score_arrow(
             self._to_arrow(df, allow_missing_columns),
             as_of=as_of,
@@ -198,6 +197,7 @@ class Agreement(_NativeAgreement):
         """A pandas or polars frame as an Arrow table of the columns the
         agreement reads (and `extra` ones), after checking its columns; a
         missing one (allowed) is a column of nulls."""
+        require("pyarrow", _module(df) if _is_frame(df) else "arrow")
         self.check_columns(_columns(df), allow_missing_columns=allow_missing)
         wanted = list(dict.fromkeys([*self.input_keys, *extra]))
         if _module(df) == "polars":

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Dict, List, Optional, Sequence
 
 from ._model import Diagnostic
 from .types import LeadErrorKind, MissingColumn
 
-__all__ = ["LeadgateError", "AgreementError", "LeadError", "MissingColumnsError"]
+__all__ = ["LeadgateError", "AgreementError", "LeadError", "MissingColumnsError", "require"]
+
+
+def require(module: str, extra: str) -> Any:
+    """Imports the optional dependency ``module``, or raises ImportError
+    naming the extra that installs it (``pip install 'leadgate[pandas]'``).
+    ``leadgate`` itself needs none of them."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        top = module.split(".")[0]
+        raise ImportError(
+            f"{top} is needed for this and is not installed (or does not import): "
+            f"pip install 'leadgate[{extra}]'",
+            name=top,
+        ) from e
 
 
 class LeadgateError(Exception):

@@ -10,7 +10,9 @@ TABLES = ["routes", "queues", "route_rules", "scores", "rules", "data_gaps", "re
 
 
 def report_tables(report: Mapping[str, Any]) -> Dict[str, Any]:
-    import pandas as pd
+    from ._errors import require
+
+    pd = require("pandas", "pandas")
 
     def table(rows: Any, **kwargs: Any) -> Any:
         return pd.json_normalize(rows or [], **kwargs)

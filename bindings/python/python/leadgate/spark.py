@@ -60,7 +60,9 @@ def decision_fields(agreement: "Agreement", prefix: str = "") -> List["StructFie
     core's decision columns: ``route``, ``queue``, ``route_rule``,
     ``follow_up_within_s``, ``total``, one per score (double) and grade
     (string), ``fired`` (array<string>), ``error``."""
-    from pyspark.sql import types as T
+    from ._errors import require
+
+    T = require("pyspark.sql.types", "spark")
 
     def spark_type(kind: str) -> Any:
         if kind == "text_list":
@@ -93,6 +95,7 @@ def score(
     Decision column names are prefixed with ``prefix``; a name that clashes
     with an input column is an error.
     """
+    _require_spark()
     compiled, as_of = _on_driver(agreement, as_of)
     text = compiled.source
     # On the driver, not in every task: the options, the prefix, a column
@@ -162,6 +165,7 @@ def report(
     decision is collected to the driver."""
     from . import Report, _check_outcome
 
+    _require_spark()
     compiled, as_of = _on_driver(agreement, as_of)
     text = compiled.source
     args = (by, outcome, as_of, threads, on_bad_value)
@@ -188,6 +192,13 @@ def report(
         merged.merge(Report.from_state(compiled, row["state"]))
     _check_outcome(merged, outcome)
     return merged
+
+
+def _require_spark() -> None:
+    from ._errors import require
+
+    require("pyspark", "spark")
+    require("pyarrow", "spark")
 
 
 def _no_rows(columns: List[str]) -> Any:

@@ -17,22 +17,26 @@ use crate::decision::PyDecision;
 use crate::errors::{agreement_error, diagnostics, guard, lead_error, require, value_error};
 use crate::output::{self, Output};
 use crate::report::PyReport;
-use crate::run::{check_columns, Data, Part, Run};
+use crate::roster::{PyLoad, PyRoster};
+use crate::run::{check_columns, Data, Part, Run, Staffed};
 use crate::stream::Batches;
 
 /// A compiled agreement. Immutable and thread-safe.
 #[pyclass(module = "leadgate._leadgate", name = "Agreement", subclass, frozen)]
 pub struct PyAgreement {
     pub(crate) inner: Agreement,
+    #[pyo3(get)]
     file_name: String,
     /// The input keys the agreement reads, as dicts are looked up.
     pub(crate) keys: KeySet,
 }
 
-/// What a scoring call was asked for: the options and the thread pool.
+/// What a scoring call was asked for: the options, the thread pool, the rosters.
 pub(crate) struct Call {
     pub(crate) opts: ScoreOptions,
     pub(crate) pool: Arc<Threads>,
+    pub(crate) staffed: Staffed,
+    as_of_given: bool,
 }
 
 impl Call {
@@ -53,7 +57,45 @@ impl Call {
             None => Arc::new(Threads::calling()),
         };
         let opts = opts.on_bad_value(on_bad).explain(explain);
-        Ok(Call { opts, pool })
+        let as_of_given = as_of.is_some_and(|a| !a.is_none());
+        let staffed = Staffed::default();
+        Ok(Call {
+            opts,
+            pool,
+            staffed,
+            as_of_given,
+        })
+    }
+
+    /// With `rosters` (one per agreement, checked against it), `load` (the
+    /// first agreement's counts; None: nobody has taken a lead) and
+    /// `as_of_column`, the `at`th other key the call reads.
+    pub(crate) fn staff(
+        mut self,
+        py: Python<'_>,
+        agreements: &[&Agreement],
+        rosters: &[Option<PyRef<'_, PyRoster>>],
+        load: Option<&Bound<'_, PyLoad>>,
+        as_of_column: Option<(usize, &str)>,
+    ) -> PyResult<Self> {
+        if rosters.iter().any(Option::is_some) {
+            for (i, (a, r)) in agreements.iter().zip(rosters).enumerate() {
+                let staffing = r.as_ref().map(|r| r.staff(py, a)).transpose()?;
+                self.staffed.staffing.push(staffing);
+                let given = load.filter(|_| i == 0).map(|l| l.get().0.clone());
+                self.staffed.loads.push(given.unwrap_or_default());
+            }
+        }
+        let fallback = self.as_of_given;
+        self.staffed.as_of = as_of_column.map(|(at, key)| (at, key.to_string(), fallback));
+        Ok(self)
+    }
+}
+
+impl PyAgreement {
+    /// The keys the agreement reads and `extra` (None: [`Self::keys`] will do).
+    fn keys_with(&self, py: Python<'_>, extra: Option<&str>) -> Option<KeySet> {
+        extra.map(|k| KeySet::new(py, &[&self.inner], &[k]))
     }
 }
 
@@ -79,11 +121,6 @@ impl PyAgreement {
     #[getter]
     fn source(&self) -> &str {
         self.inner.source()
-    }
-
-    #[getter]
-    fn file_name(&self) -> &str {
-        &self.file_name
     }
 
     #[getter]
@@ -211,20 +248,43 @@ impl PyAgreement {
     }
 
     /// Scores one lead (a dict or any Mapping). Raises `LeadError` if it is rejected.
-    #[pyo3(signature = (lead, *, as_of = None, on_bad_value = "error", explain = true))]
+    #[pyo3(signature = (lead, *, as_of = None, on_bad_value = "error", explain = true, roster = None, as_of_column = None, load = None))]
+    #[allow(clippy::too_many_arguments)]
     fn score(
         slf: &Bound<'_, Self>,
         lead: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
         on_bad_value: &str,
         explain: bool,
+        roster: Option<PyRef<'_, PyRoster>>,
+        as_of_column: Option<&str>,
+        load: Option<&Bound<'_, PyLoad>>,
     ) -> PyResult<PyDecision> {
         let (py, this) = (slf.py(), slf.get());
         guard(py, || {
-            let call = Call::new(as_of, on_bad_value, explain, None)?;
             let agreements = [&this.inner];
-            let lead = Run::new(&agreements, &this.keys, &call.opts).one(py, lead)?;
-            let d = this.inner.decide(0, &lead, &call.opts);
+            let call = Call::new(as_of, on_bad_value, explain, None)?;
+            let call = call.staff(
+                py,
+                &agreements,
+                &[roster],
+                load,
+                as_of_column.map(|c| (0, c)),
+            )?;
+            let keys = this.keys_with(py, as_of_column);
+            let run = Run::new(
+                &agreements,
+                keys.as_ref().unwrap_or(&this.keys),
+                &call.opts,
+                &call.staffed,
+            );
+            let one = |part: Part<'_>| {
+                run.parts(part, 1, 1, &call.pool, &|p: &Part<'_>, _| p.decide(0, 0))
+            };
+            let d = run
+                .one(py, lead, one)?
+                .pop()
+                .ok_or_else(|| value_error("no decision"))?;
             if let Some(e) = d.error() {
                 return Err(lead_error(py, e, d.index(), d.id()));
             }
@@ -234,7 +294,8 @@ impl PyAgreement {
 
     /// Scores many leads in parallel (the GIL released), in order. A rejected
     /// lead keeps its place as a decision with `error` set.
-    #[pyo3(signature = (leads, *, as_of = None, threads = None, on_bad_value = "error", explain = true))]
+    #[pyo3(signature = (leads, *, as_of = None, threads = None, on_bad_value = "error", explain = true, roster = None, as_of_column = None, load = None))]
+    #[allow(clippy::too_many_arguments)]
     fn score_many<'py>(
         slf: &Bound<'py, Self>,
         leads: &Bound<'py, PyAny>,
@@ -242,12 +303,28 @@ impl PyAgreement {
         threads: Option<&Bound<'py, PyAny>>,
         on_bad_value: &str,
         explain: bool,
+        roster: Option<PyRef<'py, PyRoster>>,
+        as_of_column: Option<&str>,
+        load: Option<&Bound<'py, PyLoad>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let (py, this) = (slf.py(), slf.get());
         guard(py, || {
-            let call = Call::new(as_of, on_bad_value, explain, Some(threads))?;
             let agreements = [&this.inner];
-            let run = Run::new(&agreements, &this.keys, &call.opts);
+            let call = Call::new(as_of, on_bad_value, explain, Some(threads))?;
+            let call = call.staff(
+                py,
+                &agreements,
+                &[roster],
+                load,
+                as_of_column.map(|c| (0, c)),
+            )?;
+            let keys = this.keys_with(py, as_of_column);
+            let run = Run::new(
+                &agreements,
+                keys.as_ref().unwrap_or(&this.keys),
+                &call.opts,
+                &call.staffed,
+            );
             let mut out = Vec::with_capacity(leads.len().unwrap_or(0));
             let data = Data::Dicts(leads.try_iter()?);
             let chunk = |part: &Part<'_>, rows: Range<usize>| {
@@ -266,7 +343,7 @@ impl PyAgreement {
     /// Scores Arrow data (a table, a record batch or reader, anything with
     /// `__arrow_c_stream__` or `__arrow_c_array__`) into a `pyarrow.Table`
     /// of decision columns, one row per input row.
-    #[pyo3(signature = (data, *, as_of = None, threads = None, on_bad_value = "error", prefix = "", allow_missing_columns = false))]
+    #[pyo3(signature = (data, *, as_of = None, threads = None, on_bad_value = "error", prefix = "", allow_missing_columns = false, roster = None, as_of_column = None, load = None))]
     #[allow(clippy::too_many_arguments)]
     fn score_arrow<'py>(
         &self,
@@ -277,15 +354,34 @@ impl PyAgreement {
         on_bad_value: &str,
         prefix: &str,
         allow_missing_columns: bool,
+        roster: Option<PyRef<'py, PyRoster>>,
+        as_of_column: Option<&str>,
+        load: Option<&Bound<'py, PyLoad>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             require(py, "pyarrow", "arrow")?;
+            let agreements = [&self.inner];
             let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
-            let columns = self.inner.decision_columns(prefix);
+            let call = call.staff(
+                py,
+                &agreements,
+                &[roster],
+                load,
+                as_of_column.map(|c| (0, c)),
+            )?;
+            let columns = match call.staffed.staffing.first() {
+                Some(Some(s)) => s.decision_columns(prefix),
+                _ => self.inner.decision_columns(prefix),
+            };
             let columns = columns.map_err(|e| value_error(e.to_string()))?;
             let schema = output::schema(&columns);
-            let agreements = [&self.inner];
-            let run = Run::new(&agreements, &self.keys, &call.opts);
+            let keys = self.keys_with(py, as_of_column);
+            let run = Run::new(
+                &agreements,
+                keys.as_ref().unwrap_or(&self.keys),
+                &call.opts,
+                &call.staffed,
+            );
             let data = Data::Arrow(Batches::new(data)?);
             let building = |e| value_error(format!("building decisions: {e}"));
             let mut out = Vec::new();
@@ -314,25 +410,34 @@ impl PyAgreement {
     }
 
     /// (decision, text, canonical JSON) of one lead's explanation.
+    #[pyo3(signature = (lead, as_of, on_bad_value, roster = None))]
     fn _explain(
         slf: &Bound<'_, Self>,
         lead: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
         on_bad_value: &str,
+        roster: Option<PyRef<'_, PyRoster>>,
     ) -> PyResult<(PyDecision, String, String)> {
         let (py, this) = (slf.py(), slf.get());
         guard(py, || {
-            let call = Call::new(as_of, on_bad_value, true, None)?;
             let agreements = [&this.inner];
-            let lead = Run::new(&agreements, &this.keys, &call.opts).one(py, lead)?;
-            let e = py.detach(|| this.inner.explain(0, &lead, &call.opts));
+            let call = Call::new(as_of, on_bad_value, true, None)?;
+            let call = call.staff(py, &agreements, &[roster], None, None)?;
+            let run = Run::new(&agreements, &this.keys, &call.opts, &call.staffed);
+            let lead = run.one(py, lead, |part| part.bind(0, 0))?;
+            let e = py.detach(|| match call.staffed.staffing.first() {
+                Some(Some(s)) => s.explain(0, &lead, &call.opts, &mut Default::default()),
+                _ => this.inner.explain(0, &lead, &call.opts),
+            });
             let json = leadgate::to_canonical_json(&e).map_err(|e| value_error(e.to_string()))?;
             let decision = PyDecision::new(slf.clone().unbind(), e.decision().clone());
             Ok((decision, e.text(), json))
         })
     }
 
-    /// The native report of Arrow data or mappings (`by`, `outcome`: a field or a column).
+    /// The native report of Arrow data or mappings (`by`, `outcome`: a
+    /// field or a column; `followed_up_at`, `as_of_column`: a column).
+    #[pyo3(signature = (data, by, outcome, as_of, threads, on_bad_value, allow_missing_columns, roster = None, as_of_column = None, followed_up_at = None))]
     #[allow(clippy::too_many_arguments)]
     fn _report(
         &self,
@@ -344,23 +449,27 @@ impl PyAgreement {
         threads: Option<&Bound<'_, PyAny>>,
         on_bad_value: &str,
         allow_missing_columns: bool,
+        roster: Option<PyRef<'_, PyRoster>>,
+        as_of_column: Option<&str>,
+        followed_up_at: Option<&str>,
     ) -> PyResult<PyReport> {
         guard(py, || {
             let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
+            // The other keys read: by, outcome, followed_up_at, as_of_column.
+            let before = [by, outcome, followed_up_at].iter().flatten().count();
+            let at = as_of_column.map(|c| (before, c));
+            let call = call.staff(py, &[&self.inner], &[roster], None, at)?;
             let data = Data::new(data)?;
-            let report = analysis::report(
-                py,
-                &self.inner,
-                data,
-                [by, outcome],
-                &call,
-                allow_missing_columns,
-            )?;
+            let columns = [by, outcome, followed_up_at, as_of_column];
+            let report =
+                analysis::report(py, &self.inner, data, columns, &call, allow_missing_columns)?;
             Ok(PyReport(report))
         })
     }
 
-    /// (leads, moved, rejected, text, JSON) of this agreement and `other` over the same leads.
+    /// (leads, moved, rejected, text, JSON) of this agreement and `other`
+    /// (each with its roster, if any) over the same leads.
+    #[pyo3(signature = (other, data, changes, as_of, threads, on_bad_value, allow_missing_columns, input_name, roster = None, roster_new = None, as_of_column = None))]
     #[allow(clippy::too_many_arguments)]
     fn _diff(
         &self,
@@ -373,16 +482,24 @@ impl PyAgreement {
         on_bad_value: &str,
         allow_missing_columns: bool,
         input_name: &str,
+        roster: Option<PyRef<'_, PyRoster>>,
+        roster_new: Option<PyRef<'_, PyRoster>>,
+        as_of_column: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
         guard(py, || {
-            let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
             let new = other.get();
+            let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
+            let rosters = [roster, roster_new];
+            let at = as_of_column.map(|c| (0, c));
+            let call = call.staff(py, &[&self.inner, &new.inner], &rosters, None, at)?;
             let data = Data::new(data)?;
+            let agreements = [&self.inner, &new.inner];
             let diff = analysis::diff(
                 py,
-                [&self.inner, &new.inner],
+                agreements,
                 data,
                 changes,
+                as_of_column,
                 &call,
                 allow_missing_columns,
             )?;

@@ -3,11 +3,12 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use leadgate::{Agreement, Decision, Diff, Raw, Report};
+use leadgate::{Agreement, Decision, Diff, Raw, Report, Staffing};
 use pyo3::prelude::*;
 
 use crate::agreement::Call;
 use crate::block::KeySet;
+use crate::roster::instant;
 use crate::run::{Data, Part, Run};
 
 /// A `by` or `outcome` value as text (as a CSV cell reads): trimmed, `None`
@@ -29,32 +30,46 @@ fn text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
 }
 
 /// The funnel report of `data` by the columns of `[by, outcome]` (a
-/// field's name reads the field's input column).
+/// field's name reads the field's input column); with a roster, its
+/// assignment part, with the follow-up instants of `followed_up_at`; each
+/// lead as of its `as_of_column` value if asked.
 pub(crate) fn report(
     py: Python<'_>,
     a: &Agreement,
     data: Data<'_>,
-    [by, outcome]: [Option<&str>; 2],
+    [by, outcome, followed_up_at, as_of_column]: [Option<&str>; 4],
     call: &Call,
     allow_missing: bool,
 ) -> PyResult<Report> {
-    let columns: Vec<&str> = [by, outcome]
-        .into_iter()
-        .flatten()
-        .map(|n| a.column_for(n))
-        .collect();
+    let named = [
+        by.map(|n| a.column_for(n)),
+        outcome.map(|n| a.column_for(n)),
+        followed_up_at,
+        as_of_column,
+    ];
+    let columns: Vec<&str> = named.iter().flatten().copied().collect();
+    // The place of each among the other keys read.
+    let mut next = 0;
+    let place = named.map(|c| c.map(|_| (next, next += 1).0));
     let keys = KeySet::new(py, &[a], &columns);
     let agreements = [a];
-    let run = Run::new(&agreements, &keys, &call.opts);
-    let mut report = Report::new(a, by, outcome);
+    let run = Run::new(&agreements, &keys, &call.opts, &call.staffed);
+    let staffing = call.staffed.staffing.first().and_then(Option::as_ref);
+    let new_report = || match staffing {
+        Some(s) => Report::new(a, by, outcome).with_roster(s, followed_up_at),
+        None => Report::new(a, by, outcome),
+    };
+    let mut report = new_report();
     let chunk = |part: &Part<'_>, rows: Range<usize>| {
-        let mut r = Report::new(a, by, outcome);
+        let mut r = new_report();
         for row in rows {
-            let mut extra = (0..columns.len()).map(|k| part.extra(row, k));
-            let [g, o] = [by, outcome].map(|c| c.and_then(|_| extra.next()));
+            let value = |i: usize| place[i].map(|k| part.extra(row, k));
+            let (g, o) = (value(0), value(1));
             let (g, o) = (g.as_ref().and_then(text), o.as_ref().and_then(text));
             let known = o.and_then(|o| leadgate::parse_outcome(&o));
-            r.add(&part.decide(0, row), g.as_deref(), known);
+            let roster = staffing.map(Staffing::roster);
+            let followed = value(2).and_then(|v| instant(v, "", roster, true).ok().flatten());
+            r.add_followed_up(&part.decide(0, row), g.as_deref(), known, followed);
         }
         r
     };
@@ -71,12 +86,13 @@ pub(crate) fn diff(
     agreements: [&Agreement; 2],
     data: Data<'_>,
     changes: usize,
+    as_of_column: Option<&str>,
     call: &Call,
     allow_missing: bool,
 ) -> PyResult<Diff> {
     // Each lead is read once, with the keys of both agreements.
-    let keys = KeySet::new(py, &agreements, &[]);
-    let run = Run::new(&agreements, &keys, &call.opts);
+    let keys = KeySet::new(py, &agreements, as_of_column.as_slice());
+    let run = Run::new(&agreements, &keys, &call.opts, &call.staffed);
     let mut diff = Diff::new(agreements[0], agreements[1], changes);
     let chunk = |part: &Part<'_>, rows: Range<usize>| -> Vec<(Decision, Decision)> {
         rows.map(|row| (part.decide(0, row), part.decide(1, row)))

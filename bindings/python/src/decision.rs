@@ -82,6 +82,9 @@ fn live(py: Python<'_>, d: &Decision, name: &str) -> PyResult<Py<PyAny>> {
         "rule" => d.rule().into_py_any(py),
         "follow_up_within_s" => d.follow_up_within_s().into_py_any(py),
         "total" => d.total().into_py_any(py),
+        "assignee" => d.assignee().into_py_any(py),
+        "unassigned" => d.unassigned().map(|u| u.as_str()).into_py_any(py),
+        "follow_up_by" => d.follow_up_by().into_py_any(py),
         _ if !d.is_scored() => Ok(py.None()),
         "scores" => pairs(py, d.scores()),
         "potentials" => pairs(py, d.potentials()),
@@ -120,8 +123,8 @@ macro_rules! decision_methods {
 }
 
 decision_methods! {
-    [index, id, ok, error, route, queue, rule, follow_up_within_s, scores, potentials, total,
-     grades, fired, unknown, undecided, warnings]
+    [index, id, ok, error, route, queue, rule, follow_up_within_s, assignee, unassigned,
+     follow_up_by, scores, potentials, total, grades, fired, unknown, undecided, warnings]
 
     /// The agreement that made the decision.
     #[getter]

@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use leadgate::{CompileError, Diagnostic, MissingColumns};
+use leadgate::{CompileError, Diagnostic, MissingColumns, RosterError};
 use pyo3::call::PyCallArgs;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -66,12 +66,24 @@ pub fn lead_error(
 
 /// `MissingColumnsError`: the core's text, then what to do about it.
 pub fn missing_columns_error(py: Python<'_>, missing: &MissingColumns, hint: &str) -> PyErr {
-    match pythonize(py, &missing.missing) {
-        Ok(list) => raise(
-            py,
-            "MissingColumnsError",
-            (format!("{missing}\n  {hint}"), list),
-        ),
+    let text = format!("{missing}\n  {hint}");
+    with_list(py, "MissingColumnsError", text, &missing.missing)
+}
+
+/// `RosterError`: the core's text and its located diagnostics.
+pub fn roster_error(py: Python<'_>, e: &RosterError) -> PyErr {
+    with_list(py, "RosterError", e.to_string(), e.diagnostics())
+}
+
+/// The exception class `name` made with `text` and `list` as Python objects.
+fn with_list<T: serde::Serialize + ?Sized>(
+    py: Python<'_>,
+    name: &str,
+    text: String,
+    list: &T,
+) -> PyErr {
+    match pythonize(py, list) {
+        Ok(list) => raise(py, name, (text, list)),
         Err(e) => e.into(),
     }
 }

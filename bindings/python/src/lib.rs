@@ -22,6 +22,7 @@ mod many;
 mod output;
 mod pool;
 mod report;
+mod roster;
 mod run;
 mod stream;
 
@@ -101,5 +102,7 @@ fn _leadgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<agreement::PyAgreement>()?;
     m.add_class::<decision::PyDecision>()?;
     m.add_class::<report::PyReport>()?;
+    m.add_class::<roster::PyRoster>()?;
+    m.add_class::<roster::PyLoad>()?;
     Ok(())
 }

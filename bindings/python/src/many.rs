@@ -4,7 +4,6 @@
 //! overlap: while the pool scores a block, the calling thread reads the next
 //! one and makes the Decisions of the last one.
 
-use std::ops::Range;
 use std::sync::mpsc;
 
 use leadgate::Threads;
@@ -47,18 +46,18 @@ impl Reader<'_, '_, '_> {
     }
 }
 
-/// Reads every lead `leads` yields, block by block, and hands each chunk
-/// of a block to `chunk` on the pool; `emit` gets the results of each
-/// block's chunks, in order, on the calling thread.
+/// Reads every lead `leads` yields, block by block, and hands each block
+/// to `score` (which scores it on the pool); `emit` gets the results of
+/// each block, in order, on the calling thread.
 pub(crate) fn run<'py, T: Send>(
     py: Python<'py>,
     leads: Bound<'py, PyIterator>,
     keys: &mut Keys<'_, 'py>,
     pool: &Threads,
-    chunk: impl Fn(&Block, Range<usize>) -> T + Sync + Send,
+    score: impl Fn(&Block) -> Vec<T> + Sync + Send,
     mut emit_all: impl FnMut(Vec<T>) -> PyResult<()>,
 ) -> PyResult<()> {
-    let score = |block: &Block| pool.map_ranges(block.leads, 64, |range| chunk(block, range));
+    let score = &score;
     let mut reader = Reader {
         leads,
         keys,

@@ -4,15 +4,18 @@
 //! released, and its results handed back in order with the GIL held.
 
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions, Threads};
+use leadgate::{
+    Agreement, Decision, Lead, LeadError, LeadErrorKind, Load, Raw, ScoreOptions, Staffing, Threads,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
 use crate::arrow::{column, Column};
 use crate::block::{Block, KeySet, Keys};
 use crate::errors::{missing_columns_error, value_error};
+use crate::roster::instant;
 use crate::stream::{self, Batches};
 
 /// Leads: Arrow data, or an iterable of mappings.
@@ -37,7 +40,19 @@ pub(crate) struct Run<'a> {
     pub(crate) agreements: &'a [&'a Agreement],
     pub(crate) keys: &'a KeySet,
     pub(crate) opts: &'a ScoreOptions,
+    staffed: &'a Staffed,
     misnamed: Misnamed,
+}
+
+/// A call's rosters (docs/rosters.md): per agreement its staffing (None:
+/// no roster) and the counts its `per_day` is checked against; and
+/// `as_of_column`: its place among the call's other keys, its name, and
+/// whether a lead without a value is scored as of `as_of` (else rejected).
+#[derive(Default)]
+pub(crate) struct Staffed {
+    pub(crate) staffing: Vec<Option<Staffing>>,
+    pub(crate) loads: Vec<Arc<Mutex<Load>>>,
+    pub(crate) as_of: Option<(usize, String, bool)>,
 }
 
 /// Some leads of a call as the pool reads them: an Arrow slice's columns
@@ -47,6 +62,8 @@ pub(crate) struct Part<'a> {
     source: Source<'a>,
     /// The index of the part's first lead in the input.
     first: usize,
+    /// With a roster: per agreement, the part's decisions, assigned.
+    settled: Vec<Vec<Decision>>,
 }
 
 enum Source<'a> {
@@ -77,10 +94,39 @@ impl Part<'_> {
         lead
     }
 
-    /// Lead `row` bound to agreement `which` and scored.
+    /// Lead `row` bound to agreement `which`, with its options: its own
+    /// instant (`as_of_column`), or rejected for the lack of one.
+    pub(crate) fn lead(&self, which: usize, row: usize) -> (Lead, ScoreOptions) {
+        let (run, mut lead) = (self.run, self.bind(which, row));
+        let Some((k, key, fallback)) = &run.staffed.as_of else {
+            return (lead, *run.opts);
+        };
+        let roster = run.staffed.staffing.iter().flatten().next();
+        match instant(
+            self.extra(row, *k),
+            key,
+            roster.map(Staffing::roster),
+            *fallback,
+        ) {
+            Ok(Some(t)) => return (lead, run.opts.with_as_of(t)),
+            Ok(None) => {}
+            Err(msg) => lead.reject(LeadError::new(LeadErrorKind::BadValue, None, msg)),
+        }
+        (lead, *run.opts)
+    }
+
+    /// Lead `row` bound to agreement `which` and scored (and, with a
+    /// roster, assigned: see [`Run::parts`]).
     pub(crate) fn decide(&self, which: usize, row: usize) -> Decision {
-        let lead = self.bind(which, row);
-        self.run.agreements[which].decide(self.first + row, &lead, self.run.opts)
+        if let Some(d) = self.settled.get(which).and_then(|s| s.get(row)) {
+            return d.clone();
+        }
+        let (lead, opts) = self.lead(which, row);
+        let index = self.first + row;
+        match self.run.staffed.staffing.get(which) {
+            Some(Some(s)) => s.decide(index, &lead, &opts),
+            _ => self.run.agreements[which].decide(index, &lead, &opts),
+        }
     }
 
     /// The value of the `k`th other key asked for (a report's `by`, `outcome`).
@@ -103,30 +149,72 @@ impl<'a> Run<'a> {
         agreements: &'a [&'a Agreement],
         keys: &'a KeySet,
         opts: &'a ScoreOptions,
+        staffed: &'a Staffed,
     ) -> Self {
         Run {
             agreements,
             keys,
             opts,
+            staffed,
             misnamed: Misnamed::default(),
         }
     }
 
-    /// Reads one mapping and binds it to the first agreement.
-    pub(crate) fn one(&self, py: Python<'_>, lead: &Bound<'_, PyAny>) -> PyResult<Lead> {
+    /// Reads one mapping as the only lead of a part, handed to `f`.
+    pub(crate) fn one<T>(
+        &self,
+        py: Python<'_>,
+        lead: &Bound<'_, PyAny>,
+        f: impl FnOnce(Part<'_>) -> T,
+    ) -> PyResult<T> {
         let mut keys = Keys::new(py, self.keys);
         let mut block = Block::new();
         block.clear(0, 1, keys.len());
         block.read(lead, &mut keys)?;
-        let source = Source::Block(&block);
-        let lead = Part {
+        let out = f(self.part(Source::Block(&block), 0));
+        self.misnamed.warn(py)?;
+        Ok(out)
+    }
+
+    fn part<'p>(&'p self, source: Source<'p>, first: usize) -> Part<'p> {
+        Part {
             run: self,
             source,
-            first: 0,
+            first,
+            settled: Vec::new(),
         }
-        .bind(0, 0);
-        self.misnamed.warn(py)?;
-        Ok(lead)
+    }
+
+    /// The results of `chunk` over the `n` leads of `part`, in order, on
+    /// `pool`. With a roster, the leads are first scored on the pool, then
+    /// assigned in input order (`per_day` makes an assignment depend on the
+    /// ones before), and `chunk` reads the assigned decisions.
+    pub(crate) fn parts<T: Send>(
+        &self,
+        mut part: Part<'_>,
+        n: usize,
+        grain: usize,
+        pool: &Threads,
+        chunk: &(impl Fn(&Part<'_>, Range<usize>) -> T + Sync),
+    ) -> Vec<T> {
+        let staffed = self.staffed;
+        for (which, s) in staffed.staffing.iter().enumerate() {
+            let mut decided: Vec<Decision> = pool
+                .map_ranges(n, grain, |rows| {
+                    rows.map(|r| part.decide(which, r)).collect::<Vec<_>>()
+                })
+                .into_iter()
+                .flatten()
+                .collect();
+            if let (Some(s), Some(load)) = (s, staffed.loads.get(which)) {
+                s.settle(
+                    &mut decided,
+                    &mut load.lock().unwrap_or_else(PoisonError::into_inner),
+                );
+            }
+            part.settled.push(decided);
+        }
+        pool.map_ranges(n, grain, |rows| chunk(&part, rows))
     }
 
     /// Reads every lead of `data` and hands each chunk of leads to `chunk`
@@ -167,29 +255,17 @@ impl<'a> Run<'a> {
                         };
                         let columns = keys.slots.iter().map(own).collect();
                         let extra = keys.extra.iter().map(|&at| read(at)).collect();
-                        let source = Source::Arrow(columns, extra);
-                        let part = Part {
-                            run: self,
-                            source,
-                            first,
-                        };
-                        pool.map_ranges(batch.num_rows(), 256, |rows| chunk(&part, rows))
+                        let part = self.part(Source::Arrow(columns, extra), first);
+                        self.parts(part, batch.num_rows(), 256, pool, &chunk)
                     });
                     emit(parts)
                 })
             }
             Data::Dicts(leads) => {
                 let mut keys = Keys::new(py, self.keys);
-                let read = |block: &Block, rows| {
-                    let (source, first) = (Source::Block(block), block.first);
-                    chunk(
-                        &Part {
-                            run: self,
-                            source,
-                            first,
-                        },
-                        rows,
-                    )
+                let read = |block: &Block| {
+                    let part = self.part(Source::Block(block), block.first);
+                    self.parts(part, block.leads, 64, pool, &chunk)
                 };
                 crate::many::run(py, leads, &mut keys, pool, read, emit)?;
                 self.misnamed.warn(py)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 from typing import Any, Dict, List, Optional, Sequence
 
-from ._model import Diagnostic
+from ._model import Diagnostic, RosterDiagnostic
 from .types import LeadErrorKind, MissingColumn
 
-__all__ = ["LeadgateError", "AgreementError", "LeadError", "MissingColumnsError", "require"]
+__all__ = ["LeadgateError", "AgreementError", "LeadError", "MissingColumnsError", "RosterError", "require"]
 
 
 def require(module: str, extra: str) -> Any:
@@ -83,3 +83,17 @@ class MissingColumnsError(LeadgateError):
     def __init__(self, text: str, missing: Sequence[MissingColumn] = ()) -> None:
         super().__init__(text, list(missing))
         self.missing = list(missing)
+
+
+class RosterError(LeadgateError):
+    """The roster cannot be used: it does not parse, or does not fit the
+    agreement (a queue a route rule sends leads to is missing). ``str()``
+    lists every problem as ``file:line:column: error: key: message`` (the
+    CLI's text); ``.diagnostics`` lists them (severity, line, column, key,
+    message)."""
+
+    diagnostics: List[RosterDiagnostic]
+
+    def __init__(self, text: str, diagnostics: Sequence[Dict[str, Any]] = ()) -> None:
+        super().__init__(text, list(diagnostics))
+        self.diagnostics = [RosterDiagnostic(**d) for d in diagnostics]

@@ -27,6 +27,8 @@ __all__ = [
     "_Report",
     "Agreement",
     "Decision",
+    "Load",
+    "Roster",
 ]
 
 __version__: str
@@ -54,6 +56,15 @@ class Decision:
     def rule(self) -> Optional[str]: ...
     @property
     def follow_up_within_s(self) -> Optional[int]: ...
+    @property
+    def assignee(self) -> Optional[str]:
+        """With a roster: the person the lead is assigned to (None: nobody, see ``unassigned``)."""
+    @property
+    def unassigned(self) -> Optional[Literal["everyone away", "closed", "everyone at capacity"]]:
+        """With a roster: why nobody takes the lead (None: assigned, or no person needed)."""
+    @property
+    def follow_up_by(self) -> Optional[str]:
+        """With a roster: the deadline in the assignee's working hours (RFC 3339)."""
     @property
     def scores(self) -> Optional[Dict[str, float]]: ...
     @property
@@ -85,6 +96,34 @@ class _Report:
     def render(self, what: Literal["text", "html", "json", "dict"], title: str, top: int) -> Any: ...
     def to_state(self) -> str: ...
     def merge(self, other: _Report) -> None: ...
+
+@disjoint_base
+class Roster:
+    """A parsed roster (native part; ``leadgate.Roster`` adds ``load`` and ``parse``)."""
+
+    def __new__(cls, text: str, *, file_name: Optional[str] = None) -> Self: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def queues(self) -> List[str]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def file_name(self) -> str: ...
+    def members(self, queue: str) -> Optional[List[str]]:
+        """The members of ``queue``, in file order; None if the roster has no such queue."""
+
+@final
+class Load:
+    """Leads each person has taken per local day, which ``per_day`` is
+    checked against. Pass the same ``Load`` to successive calls (one lead at
+    a time, as an API or a CRM hook scores): every assignment adds one."""
+
+    def __new__(cls) -> Self: ...
+    def set(self, person: str, date: str, count: int) -> None:
+        """Says that ``person`` has taken ``count`` leads on ``date`` (YYYY-MM-DD, their local day)."""
+    def get(self, person: str, date: str) -> Optional[int]:
+        """The leads ``person`` has taken on ``date`` (None: none counted)."""
 
 @disjoint_base
 class Agreement:
@@ -130,8 +169,13 @@ class Agreement:
         as_of: AsOf = None,
         on_bad_value: OnBadValue = "error",
         explain: bool = True,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> Decision:
-        """Scores one lead; raises LeadError if it is rejected."""
+        """Scores one lead; raises LeadError if it is rejected. With a
+        ``roster``, assigns it (``load``: the counts ``per_day`` is checked
+        against); ``as_of_column``: the key holding the lead's own instant."""
     def score_many(
         self,
         leads: Iterable[Mapping[str, Any]],
@@ -140,6 +184,9 @@ class Agreement:
         threads: Optional[int] = None,
         on_bad_value: OnBadValue = "error",
         explain: bool = True,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> List[Decision]:
         """Scores many leads in parallel, in order; rejected leads stay in place."""
     def score_arrow(
@@ -151,11 +198,18 @@ class Agreement:
         on_bad_value: OnBadValue = "error",
         prefix: str = "",
         allow_missing_columns: bool = False,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> Any:
         """Scores a pyarrow Table / RecordBatch (or any Arrow PyCapsule
         producer) and returns a pyarrow.Table of decision columns."""
     def _explain(
-        self, lead: Mapping[str, Any], as_of: AsOf, on_bad_value: OnBadValue
+        self,
+        lead: Mapping[str, Any],
+        as_of: AsOf,
+        on_bad_value: OnBadValue,
+        roster: Optional[Roster] = None,
     ) -> Tuple[Decision, str, str]:
         """(decision, text, canonical JSON) of ``Agreement.explain``."""
     def _report(
@@ -167,6 +221,9 @@ class Agreement:
         threads: Optional[int],
         on_bad_value: OnBadValue,
         allow_missing_columns: bool,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        followed_up_at: Optional[str] = None,
     ) -> _Report:
         """The native report of ``Agreement.report`` (outcomes not checked)."""
     def _diff(
@@ -179,6 +236,9 @@ class Agreement:
         on_bad_value: OnBadValue,
         allow_missing_columns: bool,
         input_name: str,
+        roster: Optional[Roster] = None,
+        roster_new: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
     ) -> Tuple[int, int, int, str, str]:
         """(leads, moved, rejected, text, JSON) of ``Agreement.diff``."""
 

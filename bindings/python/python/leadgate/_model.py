@@ -14,7 +14,7 @@ from .types import ReportDict
 if TYPE_CHECKING:  # pragma: no cover
     from . import Agreement, Decision
 
-__all__ = ["Field", "Diagnostic", "ExampleResult", "Report", "Diff", "Explanation"]
+__all__ = ["Field", "Diagnostic", "RosterDiagnostic", "ExampleResult", "Report", "Diff", "Explanation"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,21 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return self.rendered
+
+
+@dataclass(frozen=True)
+class RosterDiagnostic:
+    """One problem with a roster, located."""
+
+    severity: Literal["error", "warning"]
+    #: 1-based line.
+    line: int
+    #: 1-based column, in characters.
+    column: int
+    #: The key path of the value (``queues.emea.members[1].timezone``); empty
+    #: when the problem is the file's.
+    key: str
+    message: str
 
 
 @dataclass(frozen=True)

@@ -409,14 +409,16 @@ impl PyAgreement {
         })
     }
 
-    /// (decision, text, canonical JSON) of one lead's explanation.
-    #[pyo3(signature = (lead, as_of, on_bad_value, roster = None))]
+    /// (decision, text, canonical JSON) of one lead's explanation (the
+    /// lead is the `index`th of its input).
+    #[pyo3(signature = (lead, as_of, on_bad_value, roster = None, index = 0))]
     fn _explain(
         slf: &Bound<'_, Self>,
         lead: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
         on_bad_value: &str,
         roster: Option<PyRef<'_, PyRoster>>,
+        index: usize,
     ) -> PyResult<(PyDecision, String, String)> {
         let (py, this) = (slf.py(), slf.get());
         guard(py, || {
@@ -426,8 +428,8 @@ impl PyAgreement {
             let run = Run::new(&agreements, &this.keys, &call.opts, &call.staffed);
             let lead = run.one(py, lead, |part| part.bind(0, 0))?;
             let e = py.detach(|| match call.staffed.staffing.first() {
-                Some(Some(s)) => s.explain(0, &lead, &call.opts, &mut Default::default()),
-                _ => this.inner.explain(0, &lead, &call.opts),
+                Some(Some(s)) => s.explain(index, &lead, &call.opts, &mut Default::default()),
+                _ => this.inner.explain(index, &lead, &call.opts),
             });
             let json = leadgate::to_canonical_json(&e).map_err(|e| value_error(e.to_string()))?;
             let decision = PyDecision::new(slf.clone().unbind(), e.decision().clone());
@@ -467,7 +469,7 @@ impl PyAgreement {
         })
     }
 
-    /// (leads, moved, rejected, text, JSON) of this agreement and `other`
+    /// (leads, moved, rejected, text, JSON, canonical JSON) of this agreement and `other`
     /// (each with its roster, if any) over the same leads.
     #[pyo3(signature = (other, data, changes, as_of, threads, on_bad_value, allow_missing_columns, input_name, roster = None, roster_new = None, as_of_column = None))]
     #[allow(clippy::too_many_arguments)]
@@ -505,9 +507,11 @@ impl PyAgreement {
             )?;
             let (old, new, input) = (&self.file_name, &new.file_name, input_name);
             let text = diff.to_text(&DiffNames { old, new, input });
-            let json = serde_json::to_string_pretty(&diff.to_json())
-                .map_err(|e| value_error(e.to_string()))?;
-            (diff.leads(), diff.moved(), diff.rejected(), text, json).into_py_any(py)
+            let failed = |e: serde_json::Error| value_error(e.to_string());
+            let json = serde_json::to_string_pretty(&diff.to_json()).map_err(failed)?;
+            let canonical = leadgate::to_canonical_json(&diff.to_json()).map_err(failed)?;
+            let counts = (diff.leads(), diff.moved(), diff.rejected());
+            (counts.0, counts.1, counts.2, text, json, canonical).into_py_any(py)
         })
     }
 }

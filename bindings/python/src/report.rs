@@ -26,25 +26,21 @@ impl PyReport {
         (r.leads(), r.rejected(), r.outcomes_known())
     }
 
-    /// `text`, `html`, `json` (as `leadgate report --format json` prints it) or its `dict`.
+    /// `text`, `html`, `json` (as `leadgate report --format json` prints
+    /// it), `canonical` (its canonical JSON, one line) or its `dict`.
     fn render(&self, py: Python<'_>, what: &str, title: &str, top: usize) -> PyResult<Py<PyAny>> {
-        guard(py, || match what {
-            "text" => Ok(self
-                .0
-                .to_text(title, top)
-                .into_pyobject(py)?
-                .into_any()
-                .unbind()),
-            "html" => Ok(self
-                .0
-                .to_html(title, top)
-                .into_pyobject(py)?
-                .into_any()
-                .unbind()),
-            "dict" => Ok(pythonize(py, &self.0.to_json(title, top))?.unbind()),
-            _ => serde_json::to_string_pretty(&self.0.to_json(title, top))
-                .map_err(|e| value_error(e.to_string()))
-                .and_then(|s| Ok(s.into_pyobject(py)?.into_any().unbind())),
+        guard(py, || {
+            let (r, failed) = (&self.0, |e: serde_json::Error| value_error(e.to_string()));
+            let text = match what {
+                "text" => r.to_text(title, top),
+                "html" => r.to_html(title, top),
+                "dict" => return Ok(pythonize(py, &r.to_json(title, top))?.unbind()),
+                "canonical" => {
+                    leadgate::to_canonical_json(&r.to_json(title, top)).map_err(failed)?
+                }
+                _ => serde_json::to_string_pretty(&r.to_json(title, top)).map_err(failed)?,
+            };
+            Ok(text.into_pyobject(py)?.into_any().unbind())
         })
     }
 

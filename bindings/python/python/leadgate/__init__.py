@@ -132,10 +132,12 @@ class Agreement(_NativeAgreement):
         as_of: AsOf = None,
         on_bad_value: OnBadValue = "error",
         roster: Optional[Roster] = None,
+        index: int = 0,
     ) -> Explanation:
         """Scores one lead and explains the decision for a person (``leadgate
-        explain``); with a ``roster``, who takes it and by when."""
-        return Explanation(*self._explain(lead, as_of, on_bad_value, roster))
+        explain``); with a ``roster``, who takes it and by when. ``index`` is
+        the lead's place in its input, as its decision gives it."""
+        return Explanation(*self._explain(lead, as_of, on_bad_value, roster, index))
 
     def score_pandas(
         self,

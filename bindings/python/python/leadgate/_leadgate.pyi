@@ -93,7 +93,9 @@ class _Report:
 
     def __new__(cls, agreement: Agreement, state: str) -> Self: ...
     def counts(self) -> Tuple[int, int, int]: ...
-    def render(self, what: Literal["text", "html", "json", "dict"], title: str, top: int) -> Any: ...
+    def render(
+        self, what: Literal["text", "html", "json", "canonical", "dict"], title: str, top: int
+    ) -> Any: ...
     def to_state(self) -> str: ...
     def merge(self, other: _Report) -> None: ...
 
@@ -210,6 +212,7 @@ class Agreement:
         as_of: AsOf,
         on_bad_value: OnBadValue,
         roster: Optional[Roster] = None,
+        index: int = 0,
     ) -> Tuple[Decision, str, str]:
         """(decision, text, canonical JSON) of ``Agreement.explain``."""
     def _report(
@@ -239,8 +242,8 @@ class Agreement:
         roster: Optional[Roster] = None,
         roster_new: Optional[Roster] = None,
         as_of_column: Optional[str] = None,
-    ) -> Tuple[int, int, int, str, str]:
-        """(leads, moved, rejected, text, JSON) of ``Agreement.diff``."""
+    ) -> Tuple[int, int, int, str, str, str]:
+        """(leads, moved, rejected, text, JSON, canonical JSON) of ``Agreement.diff``."""
 
 def _read_agreement(path: Union[str, os.PathLike[str]]) -> str: ...
 def _decision(agreement: Agreement, state: Dict[str, Any]) -> Decision: ...

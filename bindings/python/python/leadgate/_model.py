@@ -124,6 +124,11 @@ class Report:
         """The report's JSON, as ``leadgate report --format json`` prints it."""
         return str(self._native.render("json", self.title, self.top))
 
+    def to_canonical_json(self) -> str:
+        """The report's canonical JSON, one line, keys sorted (as the
+        conformance corpus pins it, ``tests/conformance``)."""
+        return str(self._native.render("canonical", self.title, self.top))
+
     def to_dict(self) -> ReportDict:
         """The report's JSON as a dict."""
         return self._native.render("dict", self.title, self.top)  # type: ignore[no-any-return]
@@ -178,10 +183,16 @@ class Diff:
     #: The diff as text.
     text: str = field(repr=False)
     _json: str = field(repr=False)
+    _canonical: str = field(repr=False)
 
     def to_json(self) -> str:
         """The diff's JSON, as ``leadgate diff --format json`` prints it."""
         return self._json
+
+    def to_canonical_json(self) -> str:
+        """The diff's canonical JSON, one line, keys sorted (as the
+        conformance corpus pins it, ``tests/conformance/diffs``)."""
+        return self._canonical
 
     def to_dict(self) -> Dict[str, Any]:
         """The diff's JSON as a dict."""

@@ -31,6 +31,9 @@ struct Literals {
     /// lower-cased text, which is exact only for ASCII texts.
     fold: bool,
     alternatives: Box<[Box<str>]>,
+    /// For [`Anchor::Anywhere`]: a substring searcher per alternative, built
+    /// once (`str::contains` sets one up on every call).
+    finders: Box<[memchr::memmem::Finder<'static>]>,
 }
 
 /// A compiled `matches` pattern.
@@ -101,14 +104,26 @@ impl Literals {
             (false, true) => Anchor::End,
             (false, false) => Anchor::Anywhere,
         };
+        let finders = match anchor {
+            Anchor::Anywhere => alternatives
+                .iter()
+                .map(|a| memchr::memmem::Finder::new(a.as_bytes()).into_owned())
+                .collect(),
+            _ => Box::default(),
+        };
         Some(Literals {
             anchor,
             fold,
             alternatives: alternatives.into(),
+            finders,
         })
     }
 
     fn is_match(&self, text: &str) -> bool {
+        if self.anchor == Anchor::Anywhere {
+            let hay = text.as_bytes();
+            return self.finders.iter().any(|f| f.find(hay).is_some());
+        }
         self.alternatives.iter().any(|a| match self.anchor {
             Anchor::Whole => text == &**a,
             Anchor::Start => text.starts_with(&**a),

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod agreement;
+mod analysis;
 mod batch;
 mod bind;
 mod canonical;
@@ -70,6 +71,10 @@ pub mod limits {
 }
 
 pub use agreement::Agreement;
+pub use analysis::{
+    Analysis, AnalysisOptions, Evidence, Finding, Reach, RouteReach, Subject, Undecided, Witness,
+    WitnessValue,
+};
 pub use batch::Threads;
 pub use bind::{
     CsvBinder, CsvRow, Lead, LeadBuilder, LeadError, LeadErrorKind, LeadWarning, LeadWarningKind,

@@ -66,7 +66,7 @@ fn agreements() -> Vec<PathBuf> {
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for cmd in ["check", "score", "explain", "report", "diff", "fmt"] {
+    for cmd in ["check", "score", "explain", "report", "diff", "fmt", "examples"] {
         leadgate()
             .args([cmd, "--help"])
             .assert()

@@ -120,6 +120,11 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The 1-based line of a byte offset in a text.
+pub fn line_of(source: &str, offset: usize) -> usize {
+    line_col(source, offset).0
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));

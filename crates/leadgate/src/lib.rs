@@ -83,7 +83,7 @@ pub use bind::{
 pub use check::{Field, Grade, RouteRule, Score, ScoreRule};
 pub use columns::{Cell, ColumnType, DecisionColumn, DecisionColumns, DuplicateColumn};
 pub use decision::{to_canonical_json, Decision, FiredRule, UndecidedRoute, UnknownRule};
-pub use diagnostic::{Code, CompileError, Diagnostic, Severity, Span};
+pub use diagnostic::{line_of, Code, CompileError, Diagnostic, Severity, Span};
 pub use diff::{Diff, DiffNames};
 pub use examples::{ExampleFailure, ExampleResult};
 pub use explain::Explanation;

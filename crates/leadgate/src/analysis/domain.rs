@@ -711,9 +711,9 @@ fn text_cells(u: &Uses) -> Vec<Cell> {
         let all: Vec<&str> = u.subs.iter().map(|s| s.trim()).collect();
         push_text(&mut cands, &all.join(" "));
     }
-    let mut fresh = String::from("zq other");
+    let mut fresh = String::from("sample");
     while cands.iter().any(|c| c.to_lowercase().contains(&fresh)) {
-        fresh.push('q');
+        fresh.push('z');
     }
     push_text(&mut cands, &fresh);
     let mut cells: Vec<Cell> = cands

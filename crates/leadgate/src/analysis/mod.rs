@@ -44,6 +44,7 @@ impl Default for AnalysisOptions {
 /// What a finding is about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Subject {
     /// A route rule, by position (0-based) and name.
     RouteRule {
@@ -83,6 +84,7 @@ pub enum Subject {
 /// Why a finding holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Evidence {
     /// The condition is true for no lead.
     ConditionNeverTrue,
@@ -152,9 +154,17 @@ pub struct Witness {
     pub grades: Vec<(String, String)>,
 }
 
+impl Witness {
+    /// The lead as one JSON object text, keys in field order.
+    pub fn lead_json(&self) -> String {
+        render::lead_json(&self.values)
+    }
+}
+
 /// Whether a route rule can be reached.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reach {
     /// A lead reaches it: here is one.
     Reachable {

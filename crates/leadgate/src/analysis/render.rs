@@ -37,6 +37,9 @@ fn json_value(v: &Value) -> Option<serde_json::Value> {
     Some(match v {
         Value::Missing => return None,
         Value::Text(t) => serde_json::Value::String(t.as_str().to_string()),
+        Value::Number(x) if x.fract() == 0.0 && x.abs() < 9e15 => {
+            serde_json::Value::Number(serde_json::Number::from(*x as i64))
+        }
         Value::Number(x) => serde_json::Value::Number(serde_json::Number::from_f64(*x)?),
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Date(ms) => serde_json::Value::String(instant(*ms)),

@@ -28,13 +28,21 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
         notes.push_str(&f.to_diagnostic().render(&source, &file));
         notes.push('\n');
     }
-    for u in &analysis.undecided {
+    const NOTES: usize = 10;
+    for u in analysis.undecided.iter().take(NOTES) {
         let _ = writeln!(
             notes,
             "note: {file}:{}: the analysis left {} undecided: {}",
             u.line,
             subject(&u.subject),
             u.reason
+        );
+    }
+    if analysis.undecided.len() > NOTES {
+        let _ = writeln!(
+            notes,
+            "note: {file}: and {} more left undecided",
+            analysis.undecided.len() - NOTES
         );
     }
     crate::output::note_text(&notes);
@@ -78,10 +86,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
 fn subject(s: &leadgate::Subject) -> String {
     use leadgate::Subject;
     match s {
-        Subject::RouteRule { name, .. } => format!(
-            "route rule \"{}\"",
-            name.as_deref().unwrap_or("otherwise")
-        ),
+        Subject::RouteRule { name, .. } => {
+            format!("route rule \"{}\"", name.as_deref().unwrap_or("otherwise"))
+        }
         Subject::ScoreRule { name, .. } => format!("score rule \"{name}\""),
         Subject::GradeLabel { grade, label } => format!("label `{label}` of grade `{grade}`"),
         Subject::Destination { destination } => destination.as_str().to_string(),
@@ -112,6 +119,9 @@ fn coverage(out: &mut String, agreement: &leadgate::Agreement, analysis: &leadga
             Reach::Undecided { reason } => format!("undecided: {reason}"),
             _ => "not known".to_string(),
         };
-        let _ = writeln!(out, "  not covered: route rule \"{rule}\" (line {line}): {what}");
+        let _ = writeln!(
+            out,
+            "  not covered: route rule \"{rule}\" (line {line}): {what}"
+        );
     }
 }

@@ -20,9 +20,16 @@ fn leadgate() -> Command {
 #[test]
 fn examples_pasted_back_pass_check_for_every_bundled_agreement() {
     let dir = tempfile_dir();
-    for name in ["education-admissions", "b2b-saas-inbound", "events-webinars"] {
+    for name in [
+        "education-admissions",
+        "b2b-saas-inbound",
+        "events-webinars",
+    ] {
         let path = root().join(format!("rules-examples/{name}.lead"));
-        let out = leadgate().args(["examples", path.to_str().unwrap()]).output().unwrap();
+        let out = leadgate()
+            .args(["examples", path.to_str().unwrap()])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{out:?}");
         let blocks = String::from_utf8(out.stdout).unwrap();
         let n = blocks.matches("\nexample ").count() + usize::from(blocks.starts_with("example "));
@@ -49,10 +56,16 @@ fn examples_pasted_back_pass_check_for_every_bundled_agreement() {
 #[test]
 fn coverage_lists_route_rules_no_example_reaches() {
     leadgate()
-        .args(["check", "--coverage", "rules-examples/education-admissions.lead"])
+        .args([
+            "check",
+            "--coverage",
+            "rules-examples/education-admissions.lead",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("coverage: examples reach 6 of 9 route rules"))
+        .stdout(predicate::str::contains(
+            "coverage: examples reach 6 of 9 route rules",
+        ))
         .stdout(predicate::str::contains(
             "not covered: route rule \"Engaged professional\" (line 144): reached by {",
         ));
@@ -71,7 +84,11 @@ fn check_prints_the_findings_as_located_warnings() {
         .stderr(predicate::str::contains("warning[W0008]"))
         .stderr(predicate::str::contains("warning[W0009]"));
     // The bundled agreements have nothing to report.
-    for name in ["education-admissions", "b2b-saas-inbound", "events-webinars"] {
+    for name in [
+        "education-admissions",
+        "b2b-saas-inbound",
+        "events-webinars",
+    ] {
         leadgate()
             .args(["check", &format!("rules-examples/{name}.lead")])
             .assert()

@@ -72,8 +72,8 @@ pub mod limits {
 
 pub use agreement::Agreement;
 pub use analysis::{
-    Analysis, AnalysisOptions, Evidence, Finding, Reach, RouteReach, Subject, Undecided, Witness,
-    WitnessValue,
+    Analysis, AnalysisOptions, Evidence, Finding, Reach, Region, RouteReach, RuleRef, Subject,
+    SymbolicDiff, Undecided, Witness, WitnessValue,
 };
 pub use batch::Threads;
 pub use bind::{

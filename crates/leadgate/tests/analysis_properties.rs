@@ -19,7 +19,11 @@ fn field_cond() -> impl Strategy<Value = String> {
     let n = prop::sample::select(NUM);
     let t = prop::sample::select(TXT);
     let atom = prop_oneof![
-        (prop::sample::select(vec!["a", "b"]), prop::sample::select(vec![">", ">=", "<", "==", "!="]), n.clone())
+        (
+            prop::sample::select(vec!["a", "b"]),
+            prop::sample::select(vec![">", ">=", "<", "==", "!="]),
+            n.clone()
+        )
             .prop_map(|(f, op, c)| format!("{f} {op} {c}")),
         (n.clone(), n.clone()).prop_map(|(x, y)| format!("a between {x} and {y}")),
         n.clone().prop_map(|c| format!("a + b > {c}")),
@@ -71,7 +75,11 @@ fn score_rule(i: usize) -> impl Strategy<Value = String> {
 fn route_cond() -> impl Strategy<Value = String> {
     let n = prop::sample::select(vec!["0", "5", "10", "15", "20", "30"]);
     let atom = prop_oneof![
-        (prop::sample::select(vec!["s1", "s2", "total", "potential(s1)", "potential(s2)"]), prop::sample::select(vec![">", ">=", "<", "=="]), n.clone())
+        (
+            prop::sample::select(vec!["s1", "s2", "total", "potential(s1)", "potential(s2)"]),
+            prop::sample::select(vec![">", ">=", "<", "=="]),
+            n.clone()
+        )
             .prop_map(|(x, op, c)| format!("{x} {op} {c}")),
         prop::sample::select(vec!["hi", "mid", "lo"]).prop_map(|l| format!("g is {l}")),
         n.prop_map(|c| format!("s1 + s2 >= {c}")),
@@ -139,7 +147,9 @@ fn lead_value(k: u64, field: &str) -> Option<serde_json::Value> {
     let k = k as usize;
     Some(match field {
         "a" | "b" => {
-            let xs = [-1.0, 0.0, 0.5, 1.0, 4.0, 5.0, 6.0, 9.0, 10.0, 11.0, 19.0, 20.0, 21.0, 100.0];
+            let xs = [
+                -1.0, 0.0, 0.5, 1.0, 4.0, 5.0, 6.0, 9.0, 10.0, 11.0, 19.0, 20.0, 21.0, 100.0,
+            ];
             json!(xs.get(k % (xs.len() + 2)).copied()?)
         }
         "t" => {
@@ -153,7 +163,12 @@ fn lead_value(k: u64, field: &str) -> Option<serde_json::Value> {
             json!(ms as f64 / 1000.0)
         }
         "l" => {
-            let xs = [json!([]), json!(["x"]), json!(["x", "y"]), json!(["Y", "z", "w"])];
+            let xs = [
+                json!([]),
+                json!(["x"]),
+                json!(["x", "y"]),
+                json!(["Y", "z", "w"]),
+            ];
             xs.get(k % (xs.len() + 1))?.clone()
         }
         _ => return None,
@@ -171,7 +186,11 @@ fn check(text: &str, seeds: &[u64]) -> Result<(), TestCaseError> {
     let analysis = Analysis::of(&a);
     CLAIMS.fetch_add(
         analysis.findings.len()
-            + analysis.routes.iter().filter(|r| r.reach == Reach::Unreachable).count(),
+            + analysis
+                .routes
+                .iter()
+                .filter(|r| r.reach == Reach::Unreachable)
+                .count(),
         Ordering::Relaxed,
     );
     let opts = ScoreOptions::at(Timestamp::from_unix_ms(1_795_392_000_000));
@@ -221,7 +240,10 @@ fn no_lead_contradicts_a_never() {
     runner
         .run(&strategy, |(text, seeds)| check(&text, &seeds))
         .unwrap();
-    let (claims, pairs) = (CLAIMS.load(Ordering::Relaxed), PAIRS.load(Ordering::Relaxed));
+    let (claims, pairs) = (
+        CLAIMS.load(Ordering::Relaxed),
+        PAIRS.load(Ordering::Relaxed),
+    );
     eprintln!("{claims} never-claims checked against {pairs} agreement/lead pairs");
     assert!(pairs >= 10_000, "{pairs}");
     // The generator makes agreements with something to prove.

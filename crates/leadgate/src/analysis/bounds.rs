@@ -304,7 +304,12 @@ impl<'a> Node<'a> {
                 }
             };
             let span = |a: f64, b: f64| {
-                let c = [finish(a, flo), finish(a, fhi), finish(b, flo), finish(b, fhi)];
+                let c = [
+                    finish(a, flo),
+                    finish(a, fhi),
+                    finish(b, flo),
+                    finish(b, fhi),
+                ];
                 let mn = c.iter().copied().fold(f64::INFINITY, f64::min);
                 let mx = c.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 Iv::closed(mn, mx)
@@ -776,8 +781,12 @@ impl<'a> Node<'a> {
             Cond::And(parts) => and_all(parts.iter().map(|p| self.cond(p))),
             Cond::Or(parts) => or_all(parts.iter().map(|p| self.cond(p))),
             Cond::NumCmp(op, a, b) => self.num_cmp(*op, self.num(a), self.num(b)),
-            Cond::FieldCmp(op, s, k) => self.num_cmp(*op, self.num(&Num::Field(*s)), NumA::point(*k)),
-            Cond::ScoreCmp(op, i, k) => self.num_cmp(*op, self.num(&Num::Score(*i)), NumA::point(*k)),
+            Cond::FieldCmp(op, s, k) => {
+                self.num_cmp(*op, self.num(&Num::Field(*s)), NumA::point(*k))
+            }
+            Cond::ScoreCmp(op, i, k) => {
+                self.num_cmp(*op, self.num(&Num::Score(*i)), NumA::point(*k))
+            }
             Cond::PotentialCmp(op, i, k) => {
                 self.num_cmp(*op, self.num(&Num::Potential(*i)), NumA::point(*k))
             }
@@ -954,7 +963,13 @@ mod tests {
         let open = Iv::open(0.0, 10.0);
         assert_eq!(compare(CmpOp::Gt, open, Iv::point(0.0)), Truths::T);
         assert_eq!(compare(CmpOp::Ge, open, Iv::point(10.0)), Truths::F);
-        assert_eq!(compare(CmpOp::Eq, Iv::point(3.0), Iv::point(3.0)), Truths::T);
-        assert_eq!(compare(CmpOp::Lt, Iv::closed(0.0, 5.0), Iv::point(5.0)), Truths::tf());
+        assert_eq!(
+            compare(CmpOp::Eq, Iv::point(3.0), Iv::point(3.0)),
+            Truths::T
+        );
+        assert_eq!(
+            compare(CmpOp::Lt, Iv::closed(0.0, 5.0), Iv::point(5.0)),
+            Truths::tf()
+        );
     }
 }

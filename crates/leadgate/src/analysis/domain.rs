@@ -519,7 +519,11 @@ pub(super) fn regex_samples(pattern: &str) -> Vec<String> {
     }
     body = &inner;
     let mut out = Vec::new();
-    let parts: Vec<&str> = if body.contains('(') { vec![body] } else { body.split('|').collect() };
+    let parts: Vec<&str> = if body.contains('(') {
+        vec![body]
+    } else {
+        body.split('|').collect()
+    };
     for alt in parts {
         let mut s = String::new();
         let mut chars = alt.chars().peekable();
@@ -611,7 +615,11 @@ fn samples(a: f64, b: f64) -> Vec<f64> {
         (true, true) => {
             for k in 1..8 {
                 let x = a + (b - a) * f64::from(k) / 8.0;
-                v.push(if x.round() > a && x.round() < b { x.round() } else { x });
+                v.push(if x.round() > a && x.round() < b {
+                    x.round()
+                } else {
+                    x
+                });
             }
         }
         (false, false) => v.extend([-1.0, 1.0, 10.0, 100.0]),
@@ -660,7 +668,12 @@ fn date_cells(u: &Uses, as_of: i64) -> Vec<Cell> {
             ages.push(p.saturating_add(d));
         }
     }
-    ages.extend([10 * MS_PER_DAY, 45 * MS_PER_DAY, 120 * MS_PER_DAY, 400 * MS_PER_DAY]);
+    ages.extend([
+        10 * MS_PER_DAY,
+        45 * MS_PER_DAY,
+        120 * MS_PER_DAY,
+        400 * MS_PER_DAY,
+    ]);
     ages.sort_unstable();
     ages.dedup();
     let mut cells: Vec<Cell> = ages
@@ -721,7 +734,8 @@ fn text_cells(u: &Uses) -> Vec<Cell> {
         .map(|c| Cell::Exact(Value::Text(Text::new(c))))
         .collect();
     let regexes = !u.regexes.is_empty();
-    let classes_only = !regexes && u.subs.is_empty() && u.domains.is_empty() && !u.domain_opaque && !u.relational;
+    let classes_only =
+        !regexes && u.subs.is_empty() && u.domains.is_empty() && !u.domain_opaque && !u.relational;
     if !classes_only {
         // With a regex, texts of one lower-case form can still differ:
         // the rest is every text.
@@ -818,7 +832,10 @@ pub(super) fn build(model: &Model, as_of: i64) -> Domains {
             cells.push(Cell::Missing);
         }
         cells.extend(match f.ty {
-            FieldType::Bool => vec![Cell::Exact(Value::Bool(true)), Cell::Exact(Value::Bool(false))],
+            FieldType::Bool => vec![
+                Cell::Exact(Value::Bool(true)),
+                Cell::Exact(Value::Bool(false)),
+            ],
             FieldType::Number => number_cells(u),
             FieldType::Text => text_cells(u),
             FieldType::Date => {
@@ -855,7 +872,10 @@ mod tests {
             regex_samples(r"\b(vp|head|c[eft]o)\b"),
             vec!["vp".to_string(), "head".into(), "ceo".into()]
         );
-        assert_eq!(regex_samples("^(google|bing)$"), vec!["google".to_string(), "bing".into()]);
+        assert_eq!(
+            regex_samples("^(google|bing)$"),
+            vec!["google".to_string(), "bing".into()]
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod bounds;
 mod domain;
 mod render;
 mod search;
+mod symbolic;
 
 use serde::Serialize;
 
@@ -21,6 +22,7 @@ use crate::value::Value;
 use search::{Outcome, Rng, Searcher, Target};
 
 pub use render::WitnessValue;
+pub use symbolic::{Region, RuleRef, SymbolicDiff};
 
 /// Limits of one analysis run.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +37,7 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
-            budget: 400_000_000,
+            budget: 1_000_000_000,
             samples: 3000,
         }
     }
@@ -225,7 +227,12 @@ const OPAQUE_REASON: &str =
     "a regex, text test or computed value the analysis cannot bound leaves it open";
 
 fn reason(out_of_budget: bool) -> String {
-    if out_of_budget { BUDGET_REASON } else { OPAQUE_REASON }.to_string()
+    if out_of_budget {
+        BUDGET_REASON
+    } else {
+        OPAQUE_REASON
+    }
+    .to_string()
 }
 
 /// `potential(S) OP c` tests in grades and routes, with where they are.
@@ -257,7 +264,10 @@ fn potential_tests(a: &Agreement) -> Vec<(u32, CmpOp, f64, Span)> {
         let mut found = Vec::new();
         walk(cond, &mut found);
         for (i, op, k) in found {
-            if !out.iter().any(|(j, o, x, _)| *j == i && *o == op && *x == k) {
+            if !out
+                .iter()
+                .any(|(j, o, x, _)| *j == i && *o == op && *x == k)
+            {
                 out.push((i, op, k, span));
             }
         }
@@ -333,8 +343,12 @@ fn targets(agreement: &Agreement) -> Targets {
         all.push(t);
         all.len() - 1
     };
-    let route = (0..m.routes.len() as u32).map(|r| push(Target::Route(r))).collect();
-    let fires = (0..m.rules.len() as u32).map(|k| push(Target::Fires(k))).collect();
+    let route = (0..m.routes.len() as u32)
+        .map(|r| push(Target::Route(r)))
+        .collect();
+    let fires = (0..m.rules.len() as u32)
+        .map(|k| push(Target::Fires(k)))
+        .collect();
     let labels = m
         .grades
         .iter()
@@ -367,11 +381,20 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
         + m.routes.len()
         + m.grades.iter().map(|g| g.lines.len()).sum::<usize>()
         + 1) as u64;
+    // An abstract evaluation reads each condition over the cells of the
+    // fields left open: its cost grows with both.
+    let cells = dom
+        .fields
+        .iter()
+        .map(|f| f.cells.len())
+        .max()
+        .unwrap_or(1)
+        .max(1) as u64;
     let mut s = Searcher {
         program,
         dom: &dom,
         budget: options.budget,
-        node_cost: size,
+        node_cost: size.saturating_mul(cells),
         per_search: 100_000,
     };
     let ts = targets(agreement);
@@ -385,6 +408,11 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
         if left == 0 {
             break;
         }
+        // An engine run costs about as much as reading every rule once.
+        if s.budget < size {
+            break;
+        }
+        s.budget -= size;
         let values = if n == 0 { s.base() } else { s.sample(&mut rng) };
         let run = s.run(values);
         let v = &run.verdict;
@@ -439,18 +467,19 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
     };
     let mut findings = Vec::new();
     let mut undecided = Vec::new();
-    let mut finding = |code: Code, span: Span, message: String, subject: Subject, evidence: Evidence| {
-        let (line, column) = line_col(source, span.start);
-        findings.push(Finding {
-            code,
-            message,
-            span,
-            line,
-            column,
-            subject,
-            evidence,
-        });
-    };
+    let mut finding =
+        |code: Code, span: Span, message: String, subject: Subject, evidence: Evidence| {
+            let (line, column) = line_col(source, span.start);
+            findings.push(Finding {
+                code,
+                message,
+                span,
+                line,
+                column,
+                subject,
+                evidence,
+            });
+        };
     let mut open = |subject: Subject, why: bool, span: Span| {
         undecided.push(Undecided {
             subject,
@@ -469,7 +498,10 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
     let mut routes = Vec::new();
     let mut unreachable = vec![false; m.routes.len()];
     for (r, rule) in m.routes.iter().enumerate() {
-        let o = ts.route.get(r).map_or(Outcome::Undecided(true), |i| outcome(*i));
+        let o = ts
+            .route
+            .get(r)
+            .map_or(Outcome::Undecided(true), |i| outcome(*i));
         let subject = Subject::RouteRule {
             index: r,
             name: rule.name.clone(),
@@ -522,13 +554,21 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
                             rule_name(r)
                         ),
                     };
-                    finding(Code::UnreachableRoute, rule.span, message, subject, evidence);
+                    finding(
+                        Code::UnreachableRoute,
+                        rule.span,
+                        message,
+                        subject,
+                        evidence,
+                    );
                 }
                 Reach::Unreachable
             }
             Outcome::Undecided(why) => {
                 open(subject, why, rule.span);
-                Reach::Undecided { reason: reason(why) }
+                Reach::Undecided {
+                    reason: reason(why),
+                }
             }
         };
         routes.push(RouteReach {
@@ -541,7 +581,11 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
     }
 
     // Destinations whose every rule is unreachable.
-    for dest in [Destination::Sales, Destination::Nurture, Destination::Telemarketing] {
+    for dest in [
+        Destination::Sales,
+        Destination::Nurture,
+        Destination::Telemarketing,
+    ] {
         let rules: Vec<usize> = m
             .routes
             .iter()
@@ -549,8 +593,13 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
             .filter(|(_, x)| x.destination == dest)
             .map(|(i, _)| i)
             .collect();
-        let Some(&first) = rules.first() else { continue };
-        if rules.iter().all(|r| unreachable.get(*r).copied().unwrap_or(false)) {
+        let Some(&first) = rules.first() else {
+            continue;
+        };
+        if rules
+            .iter()
+            .all(|r| unreachable.get(*r).copied().unwrap_or(false))
+        {
             let names: Vec<String> = rules.iter().map(|r| rule_name(*r)).collect();
             let span = m.routes.get(first).map_or(Span::default(), |x| x.span);
             finding(
@@ -566,7 +615,11 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
                     format!(
                         "no lead can reach {}: its route rules {} are all unreachable",
                         dest.as_str(),
-                        names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                        names
+                            .iter()
+                            .map(|n| format!("\"{n}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 },
                 Subject::Destination { destination: dest },
@@ -600,7 +653,11 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
     // Grade labels.
     for (g, grade) in m.grades.iter().enumerate() {
         for line in &grade.lines {
-            let label = grade.labels.get(line.label as usize).cloned().unwrap_or_default();
+            let label = grade
+                .labels
+                .get(line.label as usize)
+                .cloned()
+                .unwrap_or_default();
             let subject = Subject::GradeLabel {
                 grade: grade.name.clone(),
                 label: label.clone(),
@@ -614,7 +671,10 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
                 Some(Outcome::Never) if !warned(line.span) => finding(
                     Code::LabelNeverGiven,
                     line.span,
-                    format!("the label `{label}` of grade `{}` is never given: no lead gets it", grade.name),
+                    format!(
+                        "the label `{label}` of grade `{}` is never given: no lead gets it",
+                        grade.name
+                    ),
                     subject,
                     Evidence::ConditionNeverTrue,
                 ),
@@ -631,7 +691,11 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
         let Some(Target::PotDiff(si, op, k)) = ts.all.get(*i).copied() else {
             continue;
         };
-        let name = m.scores.get(si as usize).map(|x| x.name.clone()).unwrap_or_default();
+        let name = m
+            .scores
+            .get(si as usize)
+            .map(|x| x.name.clone())
+            .unwrap_or_default();
         let value = crate::value::format_number(k);
         let test = format!("potential({name}) {} {value}", op.as_str());
         let subject = Subject::PotentialTest {

@@ -237,10 +237,33 @@ impl<'a> Searcher<'a> {
             Target::BothTrue(r, i) => truth(r) && truth(i),
             Target::Fires(k) => v.fired.iter().any(|f| f.rule == k),
             Target::Label(g, l) => v.grades.get(g as usize) == Some(&l),
-            Target::PotDiff(s, op, c) => match (v.scores.get(s as usize), v.potentials.get(s as usize)) {
-                (Some(a), Some(b)) => compare_f64(op, *a, c) != compare_f64(op, *b, c),
-                _ => false,
-            },
+            Target::PotDiff(s, op, c) => {
+                match (v.scores.get(s as usize), v.potentials.get(s as usize)) {
+                    (Some(a), Some(b)) => compare_f64(op, *a, c) != compare_f64(op, *b, c),
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    /// How far a run is from the target: for a route rule, the earlier
+    /// rules that match plus one when its own condition is not true.
+    fn distance(&self, run: &Run, t: Target) -> usize {
+        match t {
+            Target::Route(r) => {
+                let truth = |i: u32| {
+                    route_truth(
+                        self.program,
+                        &run.lead,
+                        &run.verdict,
+                        self.dom.as_of,
+                        i as usize,
+                    )
+                };
+                (0..r).filter(|i| truth(*i) == Tri::True).count()
+                    + usize::from(truth(r) != Tri::True)
+            }
+            _ => usize::from(!self.reaches(run, t)),
         }
     }
 
@@ -314,7 +337,12 @@ impl<'a> Searcher<'a> {
                 .collect(),
             Target::CondTrue(r) => route(r).into_iter().collect(),
             Target::BothTrue(r, i) => route(r).into_iter().chain(route(i)).collect(),
-            Target::Fires(k) => m.rules.get(k as usize).map(|x| &x.when).into_iter().collect(),
+            Target::Fires(k) => m
+                .rules
+                .get(k as usize)
+                .map(|x| &x.when)
+                .into_iter()
+                .collect(),
             Target::Label(g, l) => m
                 .grades
                 .get(g as usize)
@@ -417,11 +445,13 @@ impl<'a> Searcher<'a> {
             return false;
         }
         let m = self.model();
-        let cond = |r: u32| m.routes.get(r as usize).map_or(Truths::NONE, |x| node.cond(&x.when));
+        let cond = |r: u32| {
+            m.routes
+                .get(r as usize)
+                .map_or(Truths::NONE, |x| node.cond(&x.when))
+        };
         match t {
-            Target::Route(r) => {
-                (0..r).all(|i| cond(i).can_pass()) && cond(r).can_true()
-            }
+            Target::Route(r) => (0..r).all(|i| cond(i).can_pass()) && cond(r).can_true(),
             Target::CondTrue(r) => cond(r).can_true(),
             Target::BothTrue(r, i) => cond(r).can_true() && cond(i).can_true(),
             Target::Fires(k) => match m.rules.get(k as usize) {
@@ -453,6 +483,9 @@ impl<'a> Searcher<'a> {
 
     /// Searches for a lead that reaches `t`.
     pub fn search(&mut self, t: Target) -> Outcome {
+        if self.budget < self.node_cost {
+            return Outcome::Undecided(true);
+        }
         let (derived_vars, fields) = self.variables(t);
         let m = self.model();
         let mut assign: Vec<Option<u16>> = vec![None; m.fields.len()];
@@ -487,11 +520,20 @@ impl<'a> Searcher<'a> {
         }
         // Random leads over the live exact cells.
         let mut rng = Rng::new(0x5eed ^ u64::from(fields.len() as u32));
+        let run_cost = self.node_cost
+            / self
+                .dom
+                .fields
+                .iter()
+                .map(|f| f.cells.len() as u64)
+                .max()
+                .unwrap_or(1)
+                .max(1);
         for _ in 0..400 {
-            if self.budget < self.node_cost {
+            if self.budget < run_cost {
                 return Outcome::Undecided(true);
             }
-            self.budget -= self.node_cost;
+            self.budget -= run_cost;
             let mut values = self.base();
             for (&f, cells) in fields.iter().zip(&live) {
                 let exact: Vec<&Cell> = cells
@@ -512,13 +554,57 @@ impl<'a> Searcher<'a> {
                 return Outcome::Witness(run.lead.values);
             }
         }
+        // Then a walk: one field changed at a time, kept unless it makes
+        // the lead farther from the target.
+        let mut current = self.run(self.base());
+        let mut distance = self.distance(&current, t);
+        for _ in 0..3000 {
+            if self.budget < run_cost {
+                return Outcome::Undecided(true);
+            }
+            self.budget -= run_cost;
+            let k = rng.below(fields.len());
+            let (Some(&f), Some(cells)) = (fields.get(k), live.get(k)) else {
+                break;
+            };
+            let cell = cells
+                .get(rng.below(cells.len()))
+                .and_then(|c| self.dom.fields.get(f as usize)?.cells.get(*c as usize));
+            let v = match cell {
+                Some(Cell::Exact(v)) => v.clone(),
+                Some(Cell::Missing) => Value::Missing,
+                _ => continue,
+            };
+            let mut values = current.lead.values.clone();
+            if let Some(slot) = values.get_mut(f as usize) {
+                *slot = v;
+            }
+            let run = self.run(values);
+            if self.reaches(&run, t) {
+                return Outcome::Witness(run.lead.values);
+            }
+            let d = self.distance(&run, t);
+            if d <= distance {
+                distance = d;
+                current = run;
+            }
+        }
         let mut st = State {
             nodes: 0,
             tainted: false,
             out_of_budget: false,
             seen: FxHashSet::default(),
         };
-        let found = self.dfs(t, &derived_vars, &fields, &live, 0, &mut assign, &mut derived, &mut st);
+        let found = self.dfs(
+            t,
+            &derived_vars,
+            &fields,
+            &live,
+            0,
+            &mut assign,
+            &mut derived,
+            &mut st,
+        );
         match found {
             Some(v) => Outcome::Witness(v),
             None if st.out_of_budget => Outcome::Undecided(true),
@@ -561,7 +647,16 @@ impl<'a> Searcher<'a> {
                 if let Some(slot) = derived.get_mut(depth) {
                     slot.1 = Some(*iv);
                 }
-                if let Some(w) = self.dfs(t, derived_vars, fields, live, depth + 1, assign, derived, st) {
+                if let Some(w) = self.dfs(
+                    t,
+                    derived_vars,
+                    fields,
+                    live,
+                    depth + 1,
+                    assign,
+                    derived,
+                    st,
+                ) {
                     return Some(w);
                 }
                 if st.out_of_budget {
@@ -581,7 +676,16 @@ impl<'a> Searcher<'a> {
             if let Some(a) = assign.get_mut(slot as usize) {
                 *a = Some(c);
             }
-            if let Some(w) = self.dfs(t, derived_vars, fields, live, depth + 1, assign, derived, st) {
+            if let Some(w) = self.dfs(
+                t,
+                derived_vars,
+                fields,
+                live,
+                depth + 1,
+                assign,
+                derived,
+                st,
+            ) {
                 return Some(w);
             }
             if st.out_of_budget {

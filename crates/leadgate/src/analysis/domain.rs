@@ -544,9 +544,22 @@ pub(super) fn regex_samples(pattern: &str) -> Vec<String> {
                     s.extend(first);
                 }
                 '{' => {
+                    // `x{3}`, `x{2,5}`: the last character as often as the minimum.
+                    let mut count = String::new();
                     for d in chars.by_ref() {
                         if d == '}' {
                             break;
+                        }
+                        count.push(d);
+                    }
+                    let min: usize = count
+                        .split(',')
+                        .next()
+                        .and_then(|n| n.trim().parse().ok())
+                        .unwrap_or(1);
+                    if let Some(last) = s.chars().last() {
+                        for _ in 1..min.min(64) {
+                            s.push(last);
                         }
                     }
                 }

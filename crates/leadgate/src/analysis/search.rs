@@ -595,16 +595,13 @@ impl<'a> Searcher<'a> {
             out_of_budget: false,
             seen: FxHashSet::default(),
         };
-        let found = self.dfs(
+        let plan = Plan {
             t,
-            &derived_vars,
-            &fields,
-            &live,
-            0,
-            &mut assign,
-            &mut derived,
-            &mut st,
-        );
+            derived_vars: &derived_vars,
+            fields: &fields,
+            live: &live,
+        };
+        let found = self.dfs(&plan, 0, &mut assign, &mut derived, &mut st);
         match found {
             Some(v) => Outcome::Witness(v),
             None if st.out_of_budget => Outcome::Undecided(true),
@@ -613,18 +610,20 @@ impl<'a> Searcher<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn dfs(
         &mut self,
-        t: Target,
-        derived_vars: &[(Derived, Vec<Iv>)],
-        fields: &[u32],
-        live: &[Vec<u16>],
+        plan: &Plan<'_>,
         depth: usize,
         assign: &mut Vec<Option<u16>>,
         derived: &mut Vec<(Derived, Option<Iv>)>,
         st: &mut State,
     ) -> Option<Vec<Value>> {
+        let Plan {
+            t,
+            derived_vars,
+            fields,
+            live,
+        } = *plan;
         if st.out_of_budget {
             return None;
         }
@@ -647,16 +646,7 @@ impl<'a> Searcher<'a> {
                 if let Some(slot) = derived.get_mut(depth) {
                     slot.1 = Some(*iv);
                 }
-                if let Some(w) = self.dfs(
-                    t,
-                    derived_vars,
-                    fields,
-                    live,
-                    depth + 1,
-                    assign,
-                    derived,
-                    st,
-                ) {
+                if let Some(w) = self.dfs(plan, depth + 1, assign, derived, st) {
                     return Some(w);
                 }
                 if st.out_of_budget {
@@ -676,16 +666,7 @@ impl<'a> Searcher<'a> {
             if let Some(a) = assign.get_mut(slot as usize) {
                 *a = Some(c);
             }
-            if let Some(w) = self.dfs(
-                t,
-                derived_vars,
-                fields,
-                live,
-                depth + 1,
-                assign,
-                derived,
-                st,
-            ) {
+            if let Some(w) = self.dfs(plan, depth + 1, assign, derived, st) {
                 return Some(w);
             }
             if st.out_of_budget {
@@ -745,6 +726,16 @@ impl<'a> Searcher<'a> {
         }
         None
     }
+}
+
+/// What one search works through: the target, the derived numbers and
+/// fields in search order, and each field's live cells.
+#[derive(Clone, Copy)]
+struct Plan<'p> {
+    t: Target,
+    derived_vars: &'p [(Derived, Vec<Iv>)],
+    fields: &'p [u32],
+    live: &'p [Vec<u16>],
 }
 
 struct State {

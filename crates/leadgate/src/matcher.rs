@@ -41,6 +41,9 @@ struct Literals {
 pub struct Matcher {
     regex: meta::Regex,
     literals: Option<Literals>,
+    /// The pattern and flags as written (the analysis reads them).
+    pattern: Box<str>,
+    flags: Box<str>,
 }
 
 /// Why a pattern did not compile.
@@ -159,6 +162,8 @@ impl Matcher {
         Ok(Matcher {
             regex,
             literals: Literals::of(pattern, flags),
+            pattern: pattern.into(),
+            flags: flags.into(),
         })
     }
 
@@ -167,6 +172,11 @@ impl Matcher {
     /// limit given to [`Matcher::build`]).
     pub fn memory_usage(&self) -> usize {
         self.regex.memory_usage()
+    }
+
+    /// The pattern as written between the slashes, and its flags.
+    pub fn source(&self) -> (&str, &str) {
+        (&self.pattern, &self.flags)
     }
 
     /// Whether the pattern matches `text` (`lower`: its lower-cased form).

@@ -161,3 +161,21 @@ def test_report_and_diff_with_rosters():
     diff = agreement.diff(agreement, case["leads"], as_of=case["as_of"], roster=roster,
                           roster_new=solo, as_of_column="created")
     assert "hands" in diff.text.lower()
+
+
+def test_pandas_and_datetime_instants_assign_as_the_dicts_do():
+    pd = pytest.importorskip("pandas")
+    import datetime as dt
+
+    case, roster, expected = _case(ROSTERS / "capacity-given.json")
+    agreement = leadgate.compile(case["agreement"])
+    want = [json.loads(line)["assignee"] for line in expected]
+    # The instants as datetime objects (aware, UTC), not text.
+    leads = [{**lead, "created": dt.datetime.fromisoformat(lead["created"].replace("Z", "+00:00"))}
+             for lead in case["leads"]]
+    ds = agreement.score_many(leads, as_of=case["as_of"], roster=roster, as_of_column="created",
+                              load=_load(case))
+    assert [d.assignee for d in ds] == want
+    frame = agreement.score_pandas(pd.DataFrame(case["leads"]), as_of=case["as_of"], roster=roster,
+                                   as_of_column="created", load=_load(case))
+    assert list(frame["assignee"].where(frame["assignee"].notna(), None)) == want

@@ -1,106 +1,42 @@
 //! `Agreement`: a compiled agreement, what it declares, and scoring with it.
+//! `leadgate.Agreement` (Python) subclasses it; the underscored methods are
+//! the native halves of its Python ones.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_pyarrow::{IntoPyArrow, Table};
-use leadgate::{Agreement, ScoreOptions, Threads};
+use leadgate::{Agreement, DiffNames, ScoreOptions, Threads};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use pyo3::IntoPyObjectExt;
 
-use crate::analysis::{self, PyDiff, PyExplanation, PyReport};
-use crate::arrow::Rows;
-use crate::block::{Block, KeySet, Keys};
+use crate::analysis;
+use crate::block::KeySet;
 use crate::decision::PyDecision;
-use crate::errors::PyDiagnostic;
-use crate::errors::{agreement_error, guard, lead_error, missing_columns_error, value_error};
-use crate::many::{self, Scorer};
+use crate::errors::{agreement_error, diagnostics, guard, lead_error, require, value_error};
 use crate::output::{self, Output};
-use crate::stream::{self, Batches};
-
-/// A declared field of an agreement.
-#[pyclass(
-    module = "leadgate",
-    name = "Field",
-    frozen,
-    get_all,
-    skip_from_py_object
-)]
-pub(crate) struct PyField {
-    /// The field's name in the agreement.
-    name: String,
-    /// `"text"`, `"number"`, `"bool"`, `"date"` or `"list"`.
-    r#type: &'static str,
-    /// The input key or column it is read from (`from "…"`, else the name).
-    key: String,
-    required: bool,
-    /// Whether it is the agreement's `id` field.
-    id: bool,
-}
-
-#[pymethods]
-impl PyField {
-    fn __repr__(&self) -> String {
-        let py_bool = |b: bool| if b { "True" } else { "False" };
-        format!(
-            "Field(name={:?}, type={:?}, key={:?}, required={}, id={})",
-            self.name,
-            self.r#type,
-            self.key,
-            py_bool(self.required),
-            py_bool(self.id),
-        )
-    }
-}
-
-/// The outcome of one of the agreement's `example` blocks.
-#[pyclass(
-    module = "leadgate",
-    name = "ExampleResult",
-    frozen,
-    get_all,
-    skip_from_py_object
-)]
-pub(crate) struct PyExampleResult {
-    name: String,
-    /// 1-based line of the `example` keyword.
-    line: usize,
-    passed: bool,
-    /// One line per failed expectation: what was expected, what came out.
-    failures: Vec<String>,
-}
-
-#[pymethods]
-impl PyExampleResult {
-    fn __repr__(&self) -> String {
-        format!(
-            "ExampleResult(name={:?}, line={}, passed={}, failures={:?})",
-            self.name,
-            self.line,
-            if self.passed { "True" } else { "False" },
-            self.failures
-        )
-    }
-
-    fn __bool__(&self) -> bool {
-        self.passed
-    }
-}
+use crate::report::PyReport;
+use crate::roster::{PyLoad, PyRoster};
+use crate::run::{check_columns, Data, Part, Run, Staffed};
+use crate::stream::Batches;
 
 /// A compiled agreement. Immutable and thread-safe.
-///
-/// Build one with `leadgate.compile(text)` or `leadgate.load(path)`.
 #[pyclass(module = "leadgate._leadgate", name = "Agreement", subclass, frozen)]
 pub struct PyAgreement {
     pub(crate) inner: Agreement,
+    #[pyo3(get)]
     file_name: String,
     /// The input keys the agreement reads, as dicts are looked up.
     pub(crate) keys: KeySet,
 }
 
-/// What a scoring call was asked for: the options and the thread pool.
+/// What a scoring call was asked for: the options, the thread pool, the rosters.
 pub(crate) struct Call {
     pub(crate) opts: ScoreOptions,
     pub(crate) pool: Arc<Threads>,
+    pub(crate) staffed: Staffed,
+    as_of_given: bool,
 }
 
 impl Call {
@@ -120,82 +56,47 @@ impl Call {
             Some(threads) => crate::pool::pool(threads)?,
             None => Arc::new(Threads::calling()),
         };
+        let opts = opts.on_bad_value(on_bad).explain(explain);
+        let as_of_given = as_of.is_some_and(|a| !a.is_none());
+        let staffed = Staffed::default();
         Ok(Call {
-            opts: opts.on_bad_value(on_bad).explain(explain),
+            opts,
             pool,
+            staffed,
+            as_of_given,
         })
+    }
+
+    /// With `rosters` (one per agreement, checked against it), `load` (the
+    /// first agreement's counts; None: nobody has taken a lead) and
+    /// `as_of_column`, the `at`th other key the call reads.
+    pub(crate) fn staff(
+        mut self,
+        py: Python<'_>,
+        agreements: &[&Agreement],
+        rosters: &[Option<PyRef<'_, PyRoster>>],
+        load: Option<&Bound<'_, PyLoad>>,
+        as_of_column: Option<(usize, &str)>,
+    ) -> PyResult<Self> {
+        if rosters.iter().any(Option::is_some) {
+            for (i, (a, r)) in agreements.iter().zip(rosters).enumerate() {
+                let staffing = r.as_ref().map(|r| r.staff(py, a)).transpose()?;
+                self.staffed.staffing.push(staffing);
+                let given = load.filter(|_| i == 0).map(|l| l.get().0.clone());
+                self.staffed.loads.push(given.unwrap_or_default());
+            }
+        }
+        let fallback = self.as_of_given;
+        self.staffed.as_of = as_of_column.map(|(at, key)| (at, key.to_string(), fallback));
+        Ok(self)
     }
 }
 
 impl PyAgreement {
-    pub(crate) fn scorer<'a>(&'a self, call: &'a Call) -> Scorer<'a> {
-        Scorer {
-            agreement: &self.inner,
-            slots: &self.keys.slots,
-            offset: 0,
-            opts: &call.opts,
-        }
+    /// The keys the agreement reads and `extra` (None: [`Self::keys`] will do).
+    fn keys_with(&self, py: Python<'_>, extra: Option<&str>) -> Option<KeySet> {
+        extra.map(|k| KeySet::new(py, &[&self.inner], &[k]))
     }
-
-    /// Checks that `columns` has a column for every declared field: a
-    /// `MissingColumnsError` naming each missing one, or with
-    /// `allow_missing` a `UserWarning`.
-    pub(crate) fn check_columns_of(
-        &self,
-        py: Python<'_>,
-        columns: &[String],
-        allow_missing: bool,
-    ) -> PyResult<()> {
-        match self.inner.check_columns(columns) {
-            Ok(()) => Ok(()),
-            Err(missing) if allow_missing => warn(py, &missing.to_string()),
-            Err(missing) => Err(missing_columns_error(
-                py,
-                &missing,
-                "pass allow_missing_columns=True to score with those fields missing in every lead",
-            )),
-        }
-    }
-
-    /// Reads and binds one lead (a mapping), warning about misnamed keys.
-    fn bind_one(
-        &self,
-        py: Python<'_>,
-        lead: &Bound<'_, PyAny>,
-        call: &Call,
-    ) -> PyResult<leadgate::Lead> {
-        let mut keys = Keys::new(py, &self.keys);
-        let mut block = Block::new(0, keys.len());
-        block.read(lead, &mut keys)?;
-        keys.warn(py)?;
-        Ok(self.scorer(call).bind(&block, 0))
-    }
-}
-
-/// The position of the `id` field: the core tells a lead's id, so each
-/// text field is given its own position as its value.
-fn id_slot(a: &Agreement) -> Option<usize> {
-    let mut b = a.lead_builder(leadgate::OnBadValue::Missing);
-    for (i, f) in a.fields().iter().enumerate() {
-        if f.field_type() == leadgate::FieldType::Text {
-            b.set(
-                u32::try_from(i).ok()?,
-                leadgate::Raw::Str(i.to_string().into()),
-            );
-        }
-    }
-    a.lead_id(&b.finish())?.parse().ok()
-}
-
-/// A `UserWarning`.
-pub(crate) fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
-    let message = std::ffi::CString::new(message.replace('\0', " "))?;
-    PyErr::warn(
-        py,
-        &py.get_type::<pyo3::exceptions::PyUserWarning>(),
-        &message,
-        1,
-    )
 }
 
 #[pymethods]
@@ -203,12 +104,12 @@ impl PyAgreement {
     #[new]
     #[pyo3(signature = (text, *, file_name = None))]
     fn new(py: Python<'_>, text: &str, file_name: Option<String>) -> PyResult<Self> {
-        guard(|| {
+        guard(py, || {
             let file_name = file_name.unwrap_or_else(|| "<agreement>".into());
             let inner = py
                 .detach(|| Agreement::compile(text))
                 .map_err(|e| agreement_error(py, &e, text, &file_name))?;
-            let keys = KeySet::new(py, &inner);
+            let keys = KeySet::new(py, &[&inner], &[]);
             Ok(PyAgreement {
                 inner,
                 file_name,
@@ -217,73 +118,41 @@ impl PyAgreement {
         })
     }
 
-    /// The agreement text it was compiled from.
     #[getter]
     fn source(&self) -> &str {
         self.inner.source()
     }
 
-    /// The file name used in diagnostics (`<agreement>` for text).
-    #[getter]
-    fn file_name(&self) -> &str {
-        &self.file_name
-    }
-
-    /// The agreement's name (`agreement "NAME"`).
     #[getter]
     fn name(&self) -> &str {
         self.inner.name()
     }
 
-    /// The agreement's version, or None.
     #[getter]
     fn version(&self) -> Option<&str> {
         self.inner.version()
     }
 
-    /// Whether decisions depend on `as_of` (decay, `within`, `days_since`).
     #[getter]
     fn uses_time(&self) -> bool {
         self.inner.uses_time()
     }
 
-    /// A fingerprint of the agreement's text (16 hex digits).
     #[getter]
     fn fingerprint(&self) -> &str {
         self.inner.fingerprint()
     }
 
-    /// The declared fields, in order.
-    #[getter]
-    fn fields(&self) -> Vec<PyField> {
-        let id = id_slot(&self.inner);
-        self.inner
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| PyField {
-                name: f.name().to_string(),
-                r#type: f.field_type().as_str(),
-                key: f.key().to_string(),
-                required: f.is_required(),
-                id: id == Some(i),
-            })
-            .collect()
-    }
-
-    /// The input keys (dict keys, column names) the agreement reads.
     #[getter]
     fn input_keys(&self) -> Vec<String> {
         self.keys.names.clone()
     }
 
-    /// The score names, in declaration order.
     #[getter]
     fn scores(&self) -> Vec<&str> {
         self.inner.scores().iter().map(|s| s.name()).collect()
     }
 
-    /// The grades and their labels: `{grade: [label, ...]}`, in declaration order.
     #[getter]
     fn grades<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -293,7 +162,6 @@ impl PyAgreement {
         Ok(d)
     }
 
-    /// The route rules in order: `[{"route", "queue", "rule", "follow_up_within_s"}]`.
     #[getter]
     fn routes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
@@ -308,45 +176,65 @@ impl PyAgreement {
         Ok(out)
     }
 
-    /// Warnings found while compiling (unused fields, rules that never fire, …).
-    #[getter]
-    fn warnings(&self) -> Vec<PyDiagnostic> {
-        let source = self.inner.source();
-        self.inner
-            .warnings()
-            .iter()
-            .map(|d| PyDiagnostic::new(d, source, &self.file_name))
-            .collect()
-    }
-
-    /// The input column a report reads for `name`: the input key of the
-    /// field called `name`, else `name` itself.
-    fn column_for<'a>(&'a self, name: &'a str) -> &'a str {
-        self.inner.column_for(name)
-    }
-
-    /// The flat decision columns `score_arrow` writes, in order, with their
-    /// types: `[(name, "text" | "integer" | "number" | "text_list")]`.
-    #[pyo3(signature = (prefix = ""))]
-    fn decision_columns(&self, py: Python<'_>, prefix: &str) -> PyResult<Vec<(String, String)>> {
-        let columns = self
-            .inner
-            .decision_columns(prefix)
-            .map_err(|e| value_error(e.to_string()))?;
-        columns
-            .columns()
-            .iter()
-            .map(|c| {
-                Ok((
-                    c.name.clone(),
-                    pythonize::pythonize(py, &c.column_type)?.extract()?,
-                ))
+    /// (name, type, key, required, id) of each field.
+    fn _fields(&self) -> Vec<(&str, &str, &str, bool, bool)> {
+        let fields = self.inner.fields().iter();
+        fields
+            .map(|f| {
+                (
+                    f.name(),
+                    f.field_type().as_str(),
+                    f.key(),
+                    f.is_required(),
+                    f.is_id(),
+                )
             })
             .collect()
     }
 
-    /// Checks that column-wise input with these column names has a column
-    /// for every declared field (see `MissingColumnsError`).
+    /// The compile warnings, as `AgreementError` carries diagnostics.
+    fn _warnings<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        diagnostics(
+            py,
+            self.inner.warnings(),
+            self.inner.source(),
+            &self.file_name,
+        )
+    }
+
+    /// (name, line, passed, failures) of each `example` block.
+    fn _check(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let results = py.detach(|| self.inner.run_examples());
+            let result = |r: leadgate::ExampleResult| {
+                let failures: Vec<_> = r.failures.iter().map(|f| f.message.clone()).collect();
+                (r.name.clone(), r.line, r.passed(), failures)
+            };
+            results
+                .into_iter()
+                .map(result)
+                .collect::<Vec<_>>()
+                .into_py_any(py)
+        })
+    }
+
+    fn column_for<'a>(&'a self, name: &'a str) -> &'a str {
+        self.inner.column_for(name)
+    }
+
+    #[pyo3(signature = (prefix = ""))]
+    fn decision_columns(&self, py: Python<'_>, prefix: &str) -> PyResult<Vec<(String, String)>> {
+        let columns = self.inner.decision_columns(prefix);
+        let columns = columns.map_err(|e| value_error(e.to_string()))?;
+        let column = |c: &leadgate::DecisionColumn| -> PyResult<(String, String)> {
+            Ok((
+                c.name.clone(),
+                pythonize::pythonize(py, &c.column_type)?.extract()?,
+            ))
+        };
+        columns.columns().iter().map(column).collect()
+    }
+
     #[pyo3(signature = (columns, *, allow_missing_columns = false))]
     fn check_columns(
         &self,
@@ -354,45 +242,49 @@ impl PyAgreement {
         columns: &Bound<'_, PyAny>,
         allow_missing_columns: bool,
     ) -> PyResult<()> {
-        let columns = columns
-            .try_iter()?
-            .map(|c| c?.str()?.extract())
-            .collect::<PyResult<Vec<String>>>()?;
-        self.check_columns_of(py, &columns, allow_missing_columns)
-    }
-
-    /// Runs the agreement's `example` blocks and returns one result each.
-    fn check(&self, py: Python<'_>) -> PyResult<Vec<PyExampleResult>> {
-        guard(|| {
-            let inner = self.inner.clone();
-            Ok(py
-                .detach(move || inner.run_examples())
-                .into_iter()
-                .map(|r| PyExampleResult {
-                    passed: r.passed(),
-                    failures: r.failures.iter().map(|f| f.message.clone()).collect(),
-                    name: r.name,
-                    line: r.line,
-                })
-                .collect())
-        })
+        let columns = columns.try_iter()?.map(|c| c?.str()?.extract());
+        let columns = columns.collect::<PyResult<Vec<String>>>()?;
+        check_columns(py, &self.inner, &columns, allow_missing_columns)
     }
 
     /// Scores one lead (a dict or any Mapping). Raises `LeadError` if it is rejected.
-    #[pyo3(signature = (lead, *, as_of = None, on_bad_value = "error", explain = true))]
+    #[pyo3(signature = (lead, *, as_of = None, on_bad_value = "error", explain = true, roster = None, as_of_column = None, load = None))]
+    #[allow(clippy::too_many_arguments)]
     fn score(
         slf: &Bound<'_, Self>,
         lead: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
         on_bad_value: &str,
         explain: bool,
+        roster: Option<PyRef<'_, PyRoster>>,
+        as_of_column: Option<&str>,
+        load: Option<&Bound<'_, PyLoad>>,
     ) -> PyResult<PyDecision> {
-        let py = slf.py();
-        let this = slf.get();
-        guard(|| {
+        let (py, this) = (slf.py(), slf.get());
+        guard(py, || {
+            let agreements = [&this.inner];
             let call = Call::new(as_of, on_bad_value, explain, None)?;
-            let lead = this.bind_one(py, lead, &call)?;
-            let d = this.inner.decide(0, &lead, &call.opts);
+            let call = call.staff(
+                py,
+                &agreements,
+                &[roster],
+                load,
+                as_of_column.map(|c| (0, c)),
+            )?;
+            let keys = this.keys_with(py, as_of_column);
+            let run = Run::new(
+                &agreements,
+                keys.as_ref().unwrap_or(&this.keys),
+                &call.opts,
+                &call.staffed,
+            );
+            let one = |part: Part<'_>| {
+                run.parts(part, 1, 1, &call.pool, &|p: &Part<'_>, _| p.decide(0, 0))
+            };
+            let d = run
+                .one(py, lead, one)?
+                .pop()
+                .ok_or_else(|| value_error("no decision"))?;
             if let Some(e) = d.error() {
                 return Err(lead_error(py, e, d.index(), d.id()));
             }
@@ -402,7 +294,8 @@ impl PyAgreement {
 
     /// Scores many leads in parallel (the GIL released), in order. A rejected
     /// lead keeps its place as a decision with `error` set.
-    #[pyo3(signature = (leads, *, as_of = None, threads = None, on_bad_value = "error", explain = true))]
+    #[pyo3(signature = (leads, *, as_of = None, threads = None, on_bad_value = "error", explain = true, roster = None, as_of_column = None, load = None))]
+    #[allow(clippy::too_many_arguments)]
     fn score_many<'py>(
         slf: &Bound<'py, Self>,
         leads: &Bound<'py, PyAny>,
@@ -410,38 +303,47 @@ impl PyAgreement {
         threads: Option<&Bound<'py, PyAny>>,
         on_bad_value: &str,
         explain: bool,
+        roster: Option<PyRef<'py, PyRoster>>,
+        as_of_column: Option<&str>,
+        load: Option<&Bound<'py, PyLoad>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let py = slf.py();
-        let this = slf.get();
-        guard(|| {
+        let (py, this) = (slf.py(), slf.get());
+        guard(py, || {
+            let agreements = [&this.inner];
             let call = Call::new(as_of, on_bad_value, explain, Some(threads))?;
-            let scorer = this.scorer(&call);
-            let mut out = Vec::with_capacity(leads.len().unwrap_or(0));
-            let mut keys = Keys::new(py, &this.keys);
-            many::run(
+            let call = call.staff(
                 py,
-                leads.try_iter()?,
-                &mut keys,
-                &call.pool,
-                |block, range| scorer.decisions(block, range),
-                |decided| {
-                    for d in decided {
-                        out.push(Bound::new(py, PyDecision::new(slf.clone().unbind(), d))?);
-                    }
-                    Ok(())
-                },
+                &agreements,
+                &[roster],
+                load,
+                as_of_column.map(|c| (0, c)),
             )?;
-            keys.warn(py)?;
+            let keys = this.keys_with(py, as_of_column);
+            let run = Run::new(
+                &agreements,
+                keys.as_ref().unwrap_or(&this.keys),
+                &call.opts,
+                &call.staffed,
+            );
+            let mut out = Vec::with_capacity(leads.len().unwrap_or(0));
+            let data = Data::Dicts(leads.try_iter()?);
+            let chunk = |part: &Part<'_>, rows: Range<usize>| {
+                rows.map(|row| part.decide(0, row)).collect::<Vec<_>>()
+            };
+            run.each(py, data, &call.pool, false, chunk, |parts| {
+                for d in parts.into_iter().flatten() {
+                    out.push(Bound::new(py, PyDecision::new(slf.clone().unbind(), d))?);
+                }
+                Ok(())
+            })?;
             PyList::new(py, out)
         })
     }
 
-    /// Scores an Arrow table or record batch (anything with
-    /// `__arrow_c_stream__` or `__arrow_c_array__`) through the Arrow C data
-    /// interface, and returns a `pyarrow.Table` of decision columns, one row
-    /// per input row. A declared field without a column is a
-    /// `MissingColumnsError` unless `allow_missing_columns` (then a warning).
-    #[pyo3(signature = (data, *, as_of = None, threads = None, on_bad_value = "error", prefix = "", allow_missing_columns = false))]
+    /// Scores Arrow data (a table, a record batch or reader, anything with
+    /// `__arrow_c_stream__` or `__arrow_c_array__`) into a `pyarrow.Table`
+    /// of decision columns, one row per input row.
+    #[pyo3(signature = (data, *, as_of = None, threads = None, on_bad_value = "error", prefix = "", allow_missing_columns = false, roster = None, as_of_column = None, load = None))]
     #[allow(clippy::too_many_arguments)]
     fn score_arrow<'py>(
         &self,
@@ -452,64 +354,96 @@ impl PyAgreement {
         on_bad_value: &str,
         prefix: &str,
         allow_missing_columns: bool,
+        roster: Option<PyRef<'py, PyRoster>>,
+        as_of_column: Option<&str>,
+        load: Option<&Bound<'py, PyLoad>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
+        guard(py, || {
+            require(py, "pyarrow", "arrow")?;
+            let agreements = [&self.inner];
             let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
-            let columns = self
-                .inner
-                .decision_columns(prefix)
-                .map_err(|e| value_error(e.to_string()))?;
+            let call = call.staff(
+                py,
+                &agreements,
+                &[roster],
+                load,
+                as_of_column.map(|c| (0, c)),
+            )?;
+            let columns = match call.staffed.staffing.first() {
+                Some(Some(s)) => s.decision_columns(prefix),
+                _ => self.inner.decision_columns(prefix),
+            };
+            let columns = columns.map_err(|e| value_error(e.to_string()))?;
             let schema = output::schema(&columns);
-            let batches = Batches::new(data)?;
-            self.check_columns_of(py, &batches.columns(), allow_missing_columns)?;
+            let keys = self.keys_with(py, as_of_column);
+            let run = Run::new(
+                &agreements,
+                keys.as_ref().unwrap_or(&self.keys),
+                &call.opts,
+                &call.staffed,
+            );
+            let data = Data::Arrow(Batches::new(data)?);
+            let building = |e| value_error(format!("building decisions: {e}"));
             let mut out = Vec::new();
-            stream::slices(py, batches, |part, first| {
-                let scored = py.detach(|| {
-                    let rows = Rows::new(&self.keys, part, first);
-                    let parts = call.pool.map_ranges(part.num_rows(), 256, |range| {
-                        let mut o = Output::new(&columns, range.len());
-                        for row in range {
-                            o.push(&rows.decide(&self.inner, row, &call.opts));
-                        }
-                        o.finish()
-                    });
-                    output::join(&schema, parts)
-                });
-                out.push(scored.map_err(|e| value_error(format!("building decisions: {e}")))?);
-                Ok(())
-            })?;
-            Table::try_new(out, schema)
-                .map_err(|e| value_error(format!("building decisions: {e}")))?
-                .into_pyarrow(py)
+            let chunk = |part: &Part<'_>, rows: Range<usize>| {
+                let mut o = Output::new(&columns, rows.len());
+                rows.for_each(|row| o.push(&part.decide(0, row)));
+                o.finish(&schema)
+            };
+            run.each(
+                py,
+                data,
+                &call.pool,
+                allow_missing_columns,
+                chunk,
+                |parts| {
+                    let parts = parts.into_iter().collect::<Result<Vec<_>, _>>();
+                    let batch =
+                        parts.and_then(|p| arrow_select::concat::concat_batches(&schema, &p));
+                    out.push(batch.map_err(building)?);
+                    Ok(())
+                },
+            )?;
+            let table = Table::try_new(out, schema).map_err(building)?;
+            table.into_pyarrow(py)
         })
     }
 
-    /// Scores one lead and explains the decision for a person.
-    #[pyo3(signature = (lead, *, as_of = None, on_bad_value = "error"))]
-    fn explain(
+    /// (decision, text, canonical JSON) of one lead's explanation (the
+    /// lead is the `index`th of its input).
+    #[pyo3(signature = (lead, as_of, on_bad_value, roster = None, index = 0))]
+    fn _explain(
         slf: &Bound<'_, Self>,
         lead: &Bound<'_, PyAny>,
         as_of: Option<&Bound<'_, PyAny>>,
         on_bad_value: &str,
-    ) -> PyResult<PyExplanation> {
+        roster: Option<PyRef<'_, PyRoster>>,
+        index: usize,
+    ) -> PyResult<(PyDecision, String, String)> {
         let (py, this) = (slf.py(), slf.get());
-        guard(|| {
+        guard(py, || {
+            let agreements = [&this.inner];
             let call = Call::new(as_of, on_bad_value, true, None)?;
-            let lead = this.bind_one(py, lead, &call)?;
-            let explanation = py.detach(|| this.inner.explain(0, &lead, &call.opts));
-            Ok(PyExplanation {
-                agreement: slf.clone().unbind(),
-                explanation,
-            })
+            let call = call.staff(py, &agreements, &[roster], None, None)?;
+            let run = Run::new(&agreements, &this.keys, &call.opts, &call.staffed);
+            let lead = run.one(py, lead, |part| part.bind(0, 0))?;
+            let e = py.detach(|| match call.staffed.staffing.first() {
+                Some(Some(s)) => s.explain(index, &lead, &call.opts, &mut Default::default()),
+                _ => this.inner.explain(index, &lead, &call.opts),
+            });
+            let json = leadgate::to_canonical_json(&e).map_err(|e| value_error(e.to_string()))?;
+            let decision = PyDecision::new(slf.clone().unbind(), e.decision().clone());
+            Ok((decision, e.text(), json))
         })
     }
 
-    /// The funnel report of Arrow data or an iterable of mappings; `by`
-    /// and `outcome` name a field or a column.
-    #[pyo3(signature = (data, *, by = None, outcome = None, as_of = None, threads = None, on_bad_value = "error", allow_missing_columns = false, title = None, top = 20))]
+    /// The native report of Arrow data or mappings (`by`, `outcome`: a
+    /// field or a column; `followed_up_at`, `as_of_column`: a column).
+    #[pyo3(signature = (data, by, outcome, as_of, threads, on_bad_value, allow_missing_columns, roster = None, as_of_column = None, followed_up_at = None))]
     #[allow(clippy::too_many_arguments)]
-    fn report(
-        slf: &Bound<'_, Self>,
+    fn _report(
+        &self,
+        py: Python<'_>,
         data: &Bound<'_, PyAny>,
         by: Option<&str>,
         outcome: Option<&str>,
@@ -517,25 +451,29 @@ impl PyAgreement {
         threads: Option<&Bound<'_, PyAny>>,
         on_bad_value: &str,
         allow_missing_columns: bool,
-        title: Option<String>,
-        top: usize,
+        roster: Option<PyRef<'_, PyRoster>>,
+        as_of_column: Option<&str>,
+        followed_up_at: Option<&str>,
     ) -> PyResult<PyReport> {
-        let (py, this) = (slf.py(), slf.get());
-        guard(|| {
+        guard(py, || {
             let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
-            let data = analysis::Data::new(data)?;
+            // The other keys read: by, outcome, followed_up_at, as_of_column.
+            let before = [by, outcome, followed_up_at].iter().flatten().count();
+            let at = as_of_column.map(|c| (before, c));
+            let call = call.staff(py, &[&self.inner], &[roster], None, at)?;
+            let data = Data::new(data)?;
+            let columns = [by, outcome, followed_up_at, as_of_column];
             let report =
-                analysis::report(py, this, data, by, outcome, &call, allow_missing_columns)?;
-            let title = title.unwrap_or_else(|| this.inner.name().to_string());
-            Ok(PyReport::new(slf.clone().unbind(), report, title, top))
+                analysis::report(py, &self.inner, data, columns, &call, allow_missing_columns)?;
+            Ok(PyReport(report))
         })
     }
 
-    /// This agreement (the one in force) and `other` (the proposed one)
-    /// over the same leads; `changes` lists up to that many moved leads.
-    #[pyo3(signature = (other, data, *, changes = 0, as_of = None, threads = None, on_bad_value = "error", allow_missing_columns = false, input_name = "data"))]
+    /// (leads, moved, rejected, text, JSON, canonical JSON) of this agreement and `other`
+    /// (each with its roster, if any) over the same leads.
+    #[pyo3(signature = (other, data, changes, as_of, threads, on_bad_value, allow_missing_columns, input_name, roster = None, roster_new = None, as_of_column = None))]
     #[allow(clippy::too_many_arguments)]
-    fn diff(
+    fn _diff(
         &self,
         py: Python<'_>,
         other: &Bound<'_, PyAgreement>,
@@ -546,33 +484,34 @@ impl PyAgreement {
         on_bad_value: &str,
         allow_missing_columns: bool,
         input_name: &str,
-    ) -> PyResult<PyDiff> {
-        guard(|| {
-            let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
-            let data = analysis::Data::new(data)?;
+        roster: Option<PyRef<'_, PyRoster>>,
+        roster_new: Option<PyRef<'_, PyRoster>>,
+        as_of_column: Option<&str>,
+    ) -> PyResult<Py<PyAny>> {
+        guard(py, || {
             let new = other.get();
-            let diff = analysis::diff(py, self, new, data, changes, &call, allow_missing_columns)?;
-            let names = [
-                self.file_name.clone(),
-                new.file_name.clone(),
-                input_name.to_string(),
-            ];
-            Ok(PyDiff { diff, names })
+            let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
+            let rosters = [roster, roster_new];
+            let at = as_of_column.map(|c| (0, c));
+            let call = call.staff(py, &[&self.inner, &new.inner], &rosters, None, at)?;
+            let data = Data::new(data)?;
+            let agreements = [&self.inner, &new.inner];
+            let diff = analysis::diff(
+                py,
+                agreements,
+                data,
+                changes,
+                as_of_column,
+                &call,
+                allow_missing_columns,
+            )?;
+            let (old, new, input) = (&self.file_name, &new.file_name, input_name);
+            let text = diff.to_text(&DiffNames { old, new, input });
+            let failed = |e: serde_json::Error| value_error(e.to_string());
+            let json = serde_json::to_string_pretty(&diff.to_json()).map_err(failed)?;
+            let canonical = leadgate::to_canonical_json(&diff.to_json()).map_err(failed)?;
+            let counts = (diff.leads(), diff.moved(), diff.rejected());
+            (counts.0, counts.1, counts.2, text, json, canonical).into_py_any(py)
         })
-    }
-
-    fn __repr__(&self) -> String {
-        let a = &self.inner;
-        format!(
-            "<Agreement {:?}{} fields={} scores={} grades={} routes={}>",
-            a.name(),
-            a.version()
-                .map(|v| format!(" version {v:?}"))
-                .unwrap_or_default(),
-            a.fields().len(),
-            a.scores().len(),
-            a.grades().len(),
-            a.routes().len(),
-        )
     }
 }

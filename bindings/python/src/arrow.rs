@@ -11,9 +11,8 @@ use arrow_array::{
     StringArray, StringViewArray,
 };
 use arrow_schema::{DataType, TimeUnit};
-use leadgate::{Agreement, Decision, Raw, ScoreOptions};
+use leadgate::Raw;
 
-use crate::block::KeySet;
 use crate::dates::PERIOD;
 
 /// Reads the raw value of one row of a column.
@@ -230,44 +229,6 @@ impl<'a> Column<'a> {
             Column::Other(get) => get(i),
             _ => Raw::Null,
         }
-    }
-}
-
-/// A record batch's columns as an agreement reads them: each of its input
-/// keys that the batch has, with the field slot it fills. The first
-/// column of a name is read, as everywhere.
-pub(crate) struct Rows<'a> {
-    columns: Vec<(u32, Column<'a>)>,
-    /// The index of the batch's first row in its input.
-    first: usize,
-}
-
-impl<'a> Rows<'a> {
-    pub(crate) fn new(keys: &KeySet, batch: &'a RecordBatch, first: usize) -> Self {
-        let columns = keys
-            .names
-            .iter()
-            .zip(&keys.slots)
-            .filter_map(|(key, slot)| Some((*slot, column(batch, key)?)))
-            .collect();
-        Rows { columns, first }
-    }
-
-    /// Binds and scores row `row`.
-    pub(crate) fn decide(
-        &self,
-        agreement: &Agreement,
-        row: usize,
-        opts: &ScoreOptions,
-    ) -> Decision {
-        let mut b = agreement.lead_builder(opts.bad_values());
-        for (slot, column) in &self.columns {
-            let raw = column.read(row);
-            if !matches!(raw, Raw::Null) {
-                b.set(*slot, raw);
-            }
-        }
-        agreement.decide(self.first + row, &b.finish(), opts)
     }
 }
 

@@ -1,62 +1,64 @@
 //! Leads read from Python mappings into blocks that own all they hold, so
 //! that they can be bound and scored on any thread.
 
-use leadgate::{Agreement, LeadErrorKind, Raw};
+use leadgate::{Agreement, LeadBuilder, LeadErrorKind, OnBadValue, Raw};
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
 
 use crate::convert::{rejects, Val};
 
-/// A field that reads another key (`from "…"`): a lead keyed by the
-/// field's name instead is warned about.
-pub(crate) struct Renamed {
-    name: Py<PyString>,
-    /// The position of the key the field reads in [`KeySet::names`].
-    key: usize,
-    message: String,
-}
-
-/// The keys a call reads from each lead, in order: the agreement's input
-/// keys, each with the field slot it fills, then any other keys the call
-/// asks for (a report's `by` and `outcome` columns).
+/// The keys a call reads from each lead, in order: the input keys of its
+/// agreements (each once), then any other keys it asks for (a report's
+/// `by` and `outcome` columns).
 pub(crate) struct KeySet {
     pub(crate) names: Vec<String>,
     /// The same keys as interned Python strings (their hash is computed once).
     interned: Vec<Py<PyString>>,
-    /// The field slot of each of the agreement's keys, the first `slots.len()`.
-    pub(crate) slots: Vec<u32>,
-    renamed: Vec<Renamed>,
+    /// Per agreement: the position in `names` and the field slot of each key it reads.
+    pub(crate) slots: Vec<Vec<(usize, u32)>>,
+    /// The positions of the other keys asked for, in order.
+    pub(crate) extra: Vec<usize>,
+    /// Names of fields that read another key (`from "…"`), with the
+    /// position of that key: a lead keyed by the name instead is told to
+    /// the core ([`LeadBuilder::unknown_key`]), which warns if it matters.
+    renamed: Vec<(String, Py<PyString>, usize)>,
+}
+
+fn position(names: &mut Vec<String>, key: &str) -> usize {
+    names.iter().position(|k| k == key).unwrap_or_else(|| {
+        names.push(key.to_string());
+        names.len() - 1
+    })
 }
 
 impl KeySet {
-    pub(crate) fn new(py: Python<'_>, agreement: &Agreement) -> Self {
-        let probe = agreement.lead_builder(leadgate::OnBadValue::Error);
-        let mut names: Vec<String> = Vec::new();
+    pub(crate) fn new(py: Python<'_>, agreements: &[&Agreement], extra: &[&str]) -> Self {
+        let mut names = Vec::new();
         let mut slots = Vec::new();
-        for f in agreement.fields() {
-            if let (false, Some(slot)) = (names.iter().any(|k| k == f.key()), probe.slot(f.key())) {
-                names.push(f.key().to_string());
-                slots.push(slot);
+        for a in agreements {
+            let probe = a.lead_builder(OnBadValue::Error);
+            let mut own: Vec<(usize, u32)> = Vec::new();
+            for f in a.fields() {
+                if let Some(slot) = probe.slot(f.key()) {
+                    let at = position(&mut names, f.key());
+                    if !own.iter().any(|(p, _)| *p == at) {
+                        own.push((at, slot));
+                    }
+                }
             }
+            slots.push(own);
         }
-        let renamed = agreement
-            .fields()
+        let renamed = agreements
             .iter()
+            .flat_map(|a| a.fields())
             .filter(|f| f.name() != f.key() && !names.iter().any(|k| k == f.name()))
             .filter_map(|f| {
-                Some(Renamed {
-                    name: PyString::intern(py, f.name()).unbind(),
-                    key: names.iter().position(|k| k == f.key())?,
-                    message: format!(
-                        "have the key \"{name}\" but no \"{key}\": the field {name} reads \
-                         \"{key}\", so it is missing in them (did you mean \"{key}\"?)",
-                        name = f.name(),
-                        key = f.key()
-                    ),
-                })
+                let at = names.iter().position(|k| k == f.key())?;
+                Some((f.name().into(), PyString::intern(py, f.name()).unbind(), at))
             })
             .collect();
+        let extra = extra.iter().map(|k| position(&mut names, k)).collect();
         let interned = names
             .iter()
             .map(|k| PyString::intern(py, k).unbind())
@@ -65,27 +67,13 @@ impl KeySet {
             names,
             interned,
             slots,
+            extra,
             renamed,
-        }
-    }
-
-    /// The same keys and then `extra` ones (not fields).
-    pub(crate) fn with_extra(&self, py: Python<'_>, extra: &[&str]) -> Self {
-        let mut names = self.names.clone();
-        names.extend(extra.iter().map(|k| k.to_string()));
-        KeySet {
-            interned: names
-                .iter()
-                .map(|k| PyString::intern(py, k).unbind())
-                .collect(),
-            names,
-            slots: self.slots.clone(),
-            renamed: Vec::new(),
         }
     }
 }
 
-/// The key objects a batch looks leads up with, and what it noticed.
+/// The key objects a batch looks leads up with.
 ///
 /// A dict lookup first compares key objects by identity and only then by
 /// value; the leads of a batch usually share their key objects (one
@@ -99,21 +87,15 @@ pub(crate) struct Keys<'a, 'py> {
     lookup: Vec<Bound<'py, PyAny>>,
     /// Whether to take the key objects of the next dict read.
     pub(crate) adopt: bool,
-    /// Leads keyed by a renamed field's name, per [`KeySet::renamed`].
-    misnamed: Vec<u64>,
 }
 
 impl<'a, 'py> Keys<'a, 'py> {
     pub(crate) fn new(py: Python<'py>, set: &'a KeySet) -> Self {
+        let lookup = set.interned.iter().map(|k| k.bind(py).clone().into_any());
         Keys {
             set,
-            lookup: set
-                .interned
-                .iter()
-                .map(|k| k.bind(py).clone().into_any())
-                .collect(),
+            lookup: lookup.collect(),
             adopt: true,
-            misnamed: vec![0; set.renamed.len()],
         }
     }
 
@@ -140,16 +122,6 @@ impl<'a, 'py> Keys<'a, 'py> {
     pub(crate) fn len(&self) -> usize {
         self.set.names.len()
     }
-
-    /// One `UserWarning` per renamed field some leads were keyed by its name.
-    pub(crate) fn warn(&self, py: Python<'_>) -> PyResult<()> {
-        for (r, n) in self.set.renamed.iter().zip(&self.misnamed) {
-            if *n > 0 {
-                crate::agreement::warn(py, &format!("{n} lead(s) {}", r.message))?;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Leads read from Python objects: one [`Val`] per key and lead, their
@@ -164,18 +136,21 @@ pub(crate) struct Block {
     values: Vec<Val>,
     text: String,
     /// (position in the block, why the record is unusable).
-    pub(crate) errors: Vec<(usize, LeadErrorKind, String)>,
+    errors: Vec<(usize, LeadErrorKind, String)>,
+    /// (position in the block, renamed field) of leads keyed by a renamed field's name.
+    misnamed: Vec<(usize, usize)>,
 }
 
 impl Block {
-    pub(crate) fn new(first: usize, width: usize) -> Self {
+    pub(crate) fn new() -> Self {
         Block {
-            first,
+            first: 0,
             leads: 0,
-            width,
+            width: 0,
             values: Vec::new(),
             text: String::new(),
             errors: Vec::new(),
+            misnamed: Vec::new(),
         }
     }
 
@@ -189,13 +164,50 @@ impl Block {
         self.values.reserve(leads * width);
         self.text.clear();
         self.errors.clear();
+        self.misnamed.clear();
     }
 
-    /// The raw values of lead `i`, one per key.
-    pub(crate) fn values(&self, i: usize) -> impl Iterator<Item = Raw<'_>> {
+    /// The values of lead `i`, one per key.
+    fn row(&self, i: usize) -> &[Val] {
         let w = self.width;
-        let values = self.values.get(i * w..(i + 1) * w).unwrap_or(&[]);
-        values.iter().map(|v| v.raw(&self.text))
+        self.values.get(i * w..(i + 1) * w).unwrap_or(&[])
+    }
+
+    /// The raw value of key `at` in lead `i`.
+    pub(crate) fn value(&self, i: usize, at: usize) -> Raw<'_> {
+        match self.row(i).get(at) {
+            Some(v) => v.raw(&self.text),
+            None => Raw::Null,
+        }
+    }
+
+    /// Sets lead `i`'s values of the keys `slots` in `b` (or rejects it).
+    pub(crate) fn bind(
+        &self,
+        b: &mut LeadBuilder<'_>,
+        i: usize,
+        slots: &[(usize, u32)],
+        set: &KeySet,
+    ) {
+        if let Ok(e) = self.errors.binary_search_by_key(&i, |(j, _, _)| *j) {
+            if let Some((_, kind, message)) = self.errors.get(e) {
+                b.reject(*kind, message.clone());
+            }
+            return;
+        }
+        let row = self.row(i);
+        for &(at, slot) in slots {
+            match row.get(at) {
+                None | Some(Val::Absent) => {}
+                Some(v) => b.set(slot, v.raw(&self.text)),
+            }
+        }
+        let from = self.misnamed.partition_point(|(j, _)| *j < i);
+        for (_, r) in self.misnamed.iter().skip(from).take_while(|(j, _)| *j == i) {
+            if let Some((name, _, _)) = set.renamed.get(*r) {
+                b.unknown_key(name);
+            }
+        }
     }
 
     /// Reads the keys from `lead` (a `dict` or any `Mapping`) as the
@@ -238,10 +250,10 @@ impl Block {
                 };
                 self.values.push(val);
             }
-            for (r, n) in keys.set.renamed.iter().zip(keys.misnamed.iter_mut()) {
-                let absent = matches!(self.values.get(start + r.key), Some(Val::Absent));
-                if absent && dict.contains(r.name.bind(py)).unwrap_or(false) {
-                    *n += 1;
+            for (r, (_, name, at)) in keys.set.renamed.iter().enumerate() {
+                let absent = matches!(self.values.get(start + at), Some(Val::Absent));
+                if absent && dict.contains(name.bind(py)).unwrap_or(false) {
+                    self.misnamed.push((self.leads, r));
                 }
             }
             return Ok(Ok(()));
@@ -260,8 +272,7 @@ impl Block {
         let what = lead
             .get_type()
             .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "an object".into());
+            .map_or("an object".into(), |n| n.to_string());
         Ok(Err((
             LeadErrorKind::NotAnObject,
             format!("expected a mapping of field values, got {what}"),

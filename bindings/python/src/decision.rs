@@ -1,8 +1,8 @@
-//! `Decision`: one lead's outcome, read from the core's typed decision, and
-//! its canonical JSON. A decision pickles as its agreement and its values;
-//! read back, it answers the same (it no longer holds a core decision).
+//! `Decision`: one lead's outcome, read from the core's typed decision. A
+//! decision pickles as its agreement and its attributes; read back, it
+//! answers the same from them (it no longer holds a core decision).
 
-use leadgate::{Decision, LeadError};
+use leadgate::Decision;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
@@ -10,31 +10,12 @@ use pyo3::IntoPyObjectExt;
 use pythonize::pythonize;
 
 use crate::agreement::PyAgreement;
-use crate::errors::{guard, lead_error, lead_error_kind};
-
-/// The attributes a pickled decision keeps, beside its canonical JSON.
-const KEPT: [&str; 15] = [
-    "index",
-    "id",
-    "route",
-    "queue",
-    "rule",
-    "follow_up_within_s",
-    "scores",
-    "potentials",
-    "total",
-    "grades",
-    "fired",
-    "unknown",
-    "undecided",
-    "warnings",
-    "kind",
-];
+use crate::errors::{guard, lead_error};
 
 enum Held {
     /// Made by scoring.
     Live(Box<Decision>),
-    /// Read back from a pickle: the attributes (as [`KEPT`] names them) and `json`.
+    /// Read back from a pickle: the attributes by name, and `json`.
     Stored(Py<PyDict>),
 }
 
@@ -50,104 +31,100 @@ pub struct PyDecision {
 
 impl PyDecision {
     pub fn new(agreement: Py<PyAgreement>, decision: Decision) -> Self {
-        PyDecision {
-            agreement,
-            held: Held::Live(Box::new(decision)),
-        }
+        let held = Held::Live(Box::new(decision));
+        PyDecision { agreement, held }
     }
 
-    /// The attribute `name`: from the decision, or as pickled.
-    fn get<'py, T: IntoPyObject<'py>>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        live: impl FnOnce(&Decision) -> PyResult<T>,
-    ) -> PyResult<Py<PyAny>> {
+    /// The attribute `name`, a new object on every call.
+    fn attr(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
         match &self.held {
-            Held::Live(d) => live(d)?.into_py_any(py),
+            Held::Live(d) => live(py, d, name),
             Held::Stored(state) => match state.bind(py).get_item(name)? {
-                Some(v) => Ok(deep_copy(&v)?.unbind()),
+                Some(v) => {
+                    static DEEPCOPY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+                    let copy = DEEPCOPY.import(py, "copy", "deepcopy")?.call1((v,))?;
+                    Ok(copy.unbind())
+                }
                 None => Ok(py.None()),
             },
         }
     }
-
-    /// An outcome attribute: None for a rejected lead.
-    fn outcome<'py, T: IntoPyObject<'py>>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        live: impl FnOnce(&Decision) -> PyResult<T>,
-    ) -> PyResult<Py<PyAny>> {
-        self.get(py, name, |d| d.is_scored().then(|| live(d)).transpose())
-    }
-
-    fn lead_error(&self, py: Python<'_>) -> PyResult<Option<LeadError>> {
-        match &self.held {
-            Held::Live(d) => Ok(d.error().cloned()),
-            Held::Stored(state) => {
-                let state = state.bind(py);
-                let Some(kind) = state.get_item("kind")?.filter(|k| !k.is_none()) else {
-                    return Ok(None);
-                };
-                let error = self.to_dict(py)?.get_item("error")?;
-                Ok(Some(LeadError::new(
-                    lead_error_kind(&kind.extract::<String>()?)?,
-                    error.get_item("field")?.extract()?,
-                    error.get_item("message")?.extract::<String>()?,
-                )))
-            }
-        }
-    }
 }
 
-fn deep_copy<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    static DEEPCOPY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    DEEPCOPY
-        .import(value.py(), "copy", "deepcopy")?
-        .call1((value,))
+/// The attribute `name` of a decision (the outcome ones None for a rejected lead).
+fn live(py: Python<'_>, d: &Decision, name: &str) -> PyResult<Py<PyAny>> {
+    fn serde<T: serde::Serialize + ?Sized>(py: Python<'_>, v: &T) -> PyResult<Py<PyAny>> {
+        Ok(pythonize(py, v)?.unbind())
+    }
+    fn pairs<'a, V>(
+        py: Python<'_>,
+        items: impl Iterator<Item = (&'a str, V)>,
+    ) -> PyResult<Py<PyAny>>
+    where
+        V: for<'py> IntoPyObject<'py>,
+    {
+        let dict = PyDict::new(py);
+        for (k, v) in items {
+            dict.set_item(k, v)?;
+        }
+        Ok(dict.into_any().unbind())
+    }
+    match name {
+        "index" => d.index().into_py_any(py),
+        "id" => d.id().into_py_any(py),
+        "ok" => d.error().is_none().into_py_any(py),
+        "error" => d
+            .error()
+            .map(|e| lead_error(py, e, d.index(), d.id()).into_value(py))
+            .into_py_any(py),
+        "route" => d.route().map(|r| r.as_str()).into_py_any(py),
+        "queue" => d.queue().into_py_any(py),
+        "rule" => d.rule().into_py_any(py),
+        "follow_up_within_s" => d.follow_up_within_s().into_py_any(py),
+        "total" => d.total().into_py_any(py),
+        "assignee" => d.assignee().into_py_any(py),
+        "unassigned" => d.unassigned().map(|u| u.as_str()).into_py_any(py),
+        "follow_up_by" => d.follow_up_by().into_py_any(py),
+        _ if !d.is_scored() => Ok(py.None()),
+        "scores" => pairs(py, d.scores()),
+        "potentials" => pairs(py, d.potentials()),
+        "grades" => pairs(py, d.grades()),
+        "fired" => serde(py, &d.fired().collect::<Vec<_>>()),
+        "unknown" => serde(py, &d.unknown().collect::<Vec<_>>()),
+        "undecided" => serde(py, &d.undecided().collect::<Vec<_>>()),
+        _ => serde(py, d.warnings()),
+    }
 }
 
 /// A decision from its pickle (see `Decision.__reduce__`).
 #[pyfunction(name = "_decision")]
 pub fn from_pickle(agreement: Py<PyAgreement>, state: Py<PyDict>) -> PyDecision {
-    PyDecision {
-        agreement,
-        held: Held::Stored(state),
-    }
+    let held = Held::Stored(state);
+    PyDecision { agreement, held }
 }
 
-#[pymethods]
-impl PyDecision {
-    /// The lead's 0-based position in its batch (0 for a single lead).
-    #[getter]
-    fn index(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.get(py, "index", |d| Ok(d.index()))
-    }
+/// The attributes (documented in `_leadgate.pyi`), each a getter of
+/// [`PyDecision::attr`] under its name, and the other methods.
+macro_rules! decision_methods {
+    ([$($name:ident),*] $($methods:tt)*) => {
+        const ATTRIBUTES: &[&str] = &[$(stringify!($name)),*];
 
-    /// The value of the agreement's `id` field, or None.
-    #[getter]
-    fn id(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.get(py, "id", |d| Ok(d.id().map(str::to_string)))
-    }
+        #[pymethods]
+        impl PyDecision {
+            $(
+                #[getter]
+                fn $name(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                    self.attr(py, stringify!($name))
+                }
+            )*
+            $($methods)*
+        }
+    };
+}
 
-    /// True when the lead was scored, False when it was rejected.
-    #[getter]
-    fn ok(&self, py: Python<'_>) -> PyResult<bool> {
-        Ok(self.lead_error(py)?.is_none())
-    }
-
-    /// The `LeadError` that rejected the lead, or None.
-    #[getter]
-    fn error(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        let Some(e) = self.lead_error(py)? else {
-            return Ok(None);
-        };
-        let index: usize = self.index(py)?.extract(py)?;
-        let id: Option<String> = self.id(py)?.extract(py)?;
-        let err = lead_error(py, &e, index, id.as_deref());
-        Ok(Some(err.value(py).clone().into_any().unbind()))
-    }
+decision_methods! {
+    [index, id, ok, error, route, queue, rule, follow_up_within_s, assignee, unassigned,
+     follow_up_by, scores, potentials, total, grades, fired, unknown, undecided, warnings]
 
     /// The agreement that made the decision.
     #[getter]
@@ -155,87 +132,9 @@ impl PyDecision {
         self.agreement.clone_ref(py)
     }
 
-    /// `"sales"`, `"nurture"` or `"telemarketing"`.
-    #[getter]
-    fn route(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.get(py, "route", |d| Ok(d.route().map(|r| r.as_str())))
-    }
-
-    /// The route rule's `queue`, or None.
-    #[getter]
-    fn queue(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.get(py, "queue", |d| Ok(d.queue().map(str::to_string)))
-    }
-
-    /// The name of the route rule that decided (None for an unnamed `otherwise`).
-    #[getter]
-    fn rule(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.get(py, "rule", |d| Ok(d.rule().map(str::to_string)))
-    }
-
-    /// The agreed follow-up time in seconds (`within`), or None.
-    #[getter]
-    fn follow_up_within_s(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.get(py, "follow_up_within_s", |d| Ok(d.follow_up_within_s()))
-    }
-
-    /// Every score, in declaration order: `{name: value}`.
-    #[getter]
-    fn scores(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.outcome(py, "scores", |d| pairs(py, d.scores()))
-    }
-
-    /// `potential(score)` for every score: its value if every unknown `+` rule had fired.
-    #[getter]
-    fn potentials(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.outcome(py, "potentials", |d| pairs(py, d.potentials()))
-    }
-
-    /// The sum of all scores.
-    #[getter]
-    fn total(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.get(py, "total", |d| Ok(d.total()))
-    }
-
-    /// Every grade's label: `{grade: label}`.
-    #[getter]
-    fn grades(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.outcome(py, "grades", |d| pairs(py, d.grades()))
-    }
-
-    /// The score rules that fired, in declaration order:
-    /// `[{"rule", "score", "points"}]` (signed points, before decay and range).
-    #[getter]
-    fn fired(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.outcome(py, "fired", |d| serde(py, &d.fired().collect::<Vec<_>>()))
-    }
-
-    /// Score rules that could not be decided: `[{"rule", "score", "missing": [field, ...]}]`.
-    #[getter]
-    fn unknown(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.outcome(py, "unknown", |d| {
-            serde(py, &d.unknown().collect::<Vec<_>>())
-        })
-    }
-
-    /// Route rules passed over because their condition was unknown:
-    /// `[{"rule", "route", "missing": [field, ...]}]`.
-    #[getter]
-    fn undecided(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.outcome(py, "undecided", |d| {
-            serde(py, &d.undecided().collect::<Vec<_>>())
-        })
-    }
-
-    /// Notes on the lead (values read as missing in lenient mode, …): `[{"field", "message"}]`.
-    #[getter]
-    fn warnings(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.outcome(py, "warnings", |d| serde(py, d.warnings()))
-    }
-
     /// The canonical decision JSON, one line, exactly as the CLI writes it.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        guard(|| match &self.held {
+        guard(py, || match &self.held {
             Held::Live(d) => Ok(d.to_json()),
             Held::Stored(state) => state.bind(py).as_any().get_item("json")?.extract(),
         })
@@ -243,28 +142,18 @@ impl PyDecision {
 
     /// The canonical decision JSON as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| match &self.held {
+        guard(py, || match &self.held {
             Held::Live(d) => Ok(pythonize(py, &**d)?),
-            Held::Stored(_) => py
-                .import("json")?
-                .call_method1("loads", (self.to_json(py)?,)),
+            Held::Stored(_) => py.import("json")?.call_method1("loads", (self.to_json(py)?,)),
         })
     }
 
-    /// Pickles as the agreement (its text) and the decision's values.
+    /// Pickles as the agreement (its text) and the decision's attributes.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let this = slf.get();
+        let (py, this) = (slf.py(), slf.get());
         let state = PyDict::new(py);
-        for name in KEPT {
-            let value = match name {
-                "kind" => this
-                    .lead_error(py)?
-                    .map(|e| e.kind().as_str())
-                    .into_py_any(py)?,
-                _ => slf.getattr(name)?.unbind(),
-            };
-            state.set_item(name, value)?;
+        for name in ATTRIBUTES {
+            state.set_item(name, this.attr(py, name)?)?;
         }
         state.set_item("json", this.to_json(py)?)?;
         let make = py.import("leadgate._leadgate")?.getattr("_decision")?;
@@ -278,65 +167,8 @@ impl PyDecision {
         }
     }
 
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        guard(|| {
-            Ok(repr(
-                &serde_json::from_str(&self.to_json(py)?).unwrap_or_default(),
-            ))
-        })
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let model = slf.py().import("leadgate._model")?;
+        model.call_method1("decision_repr", (slf,))?.extract()
     }
-}
-
-/// (name, value) pairs as a dict, in order.
-fn pairs<'py, 'a, V: IntoPyObject<'py>>(
-    py: Python<'py>,
-    items: impl Iterator<Item = (&'a str, V)>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    for (k, v) in items {
-        d.set_item(k, v.into_py_any(py)?)?;
-    }
-    Ok(d)
-}
-
-fn serde<'py, T: serde::Serialize + ?Sized>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
-    Ok(pythonize(py, v)?)
-}
-
-/// `<Decision index=0 id="L-17" route="sales" … scores(fit=45) grades(tier=hot) …>`
-/// from the canonical JSON.
-fn repr(d: &serde_json::Value) -> String {
-    use serde_json::Value;
-    let text = |v: &Value| match v {
-        Value::String(s) => format!("{s:?}"),
-        Value::Null => "None".into(),
-        other => other.to_string(),
-    };
-    let mut out = format!("<Decision index={} id={}", d["index"], text(&d["id"]));
-    if let Some(e) = d.get("error") {
-        let (field, message) = (text(&e["field"]), text(&e["message"]));
-        return format!("{out} error=LeadError(field={field}, message={message})>");
-    }
-    for key in ["route", "queue", "rule", "total"] {
-        out.push_str(&format!(" {key}={}", text(&d[key])));
-    }
-    for (key, label) in [("scores", "scores"), ("grades", "grades")] {
-        let items: Vec<String> = d[key]
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| {
-                        format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.push_str(&format!(" {label}({})", items.join(", ")));
-    }
-    let count = |key: &str| d[key].as_array().map_or(0, Vec::len);
-    format!(
-        "{out} fired={} unknown={}>",
-        count("fired"),
-        count("unknown")
-    )
 }

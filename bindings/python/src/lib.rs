@@ -21,6 +21,9 @@ mod errors;
 mod many;
 mod output;
 mod pool;
+mod report;
+mod roster;
+mod run;
 mod stream;
 
 // mimalloc for every allocation of the extension (the core's too): binding
@@ -59,7 +62,7 @@ fn read_agreement(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> 
 #[pyo3(name = "_panic_for_test")]
 #[allow(clippy::panic)]
 fn panic_for_test(py: Python<'_>, place: &str) -> PyResult<()> {
-    guard(|| match place {
+    guard(py, || match place {
         "gil" => panic!("test panic with the GIL held"),
         "detached" => py.detach(|| panic!("test panic with the GIL released")),
         "pool" => {
@@ -92,25 +95,14 @@ fn panic_for_test(py: Python<'_>, place: &str) -> PyResult<()> {
 /// The native part of the `leadgate` package; use `leadgate` itself.
 #[pymodule]
 fn _leadgate(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(read_agreement, m)?)?;
     m.add_function(wrap_pyfunction!(decision::from_pickle, m)?)?;
     m.add_class::<agreement::PyAgreement>()?;
     m.add_class::<decision::PyDecision>()?;
-    m.add_class::<agreement::PyField>()?;
-    m.add_class::<agreement::PyExampleResult>()?;
-    m.add_class::<errors::PyDiagnostic>()?;
-    m.add_class::<analysis::PyReport>()?;
-    m.add_class::<analysis::PyDiff>()?;
-    m.add_class::<analysis::PyExplanation>()?;
-    m.add("LeadgateError", py.get_type::<errors::LeadgateError>())?;
-    m.add("AgreementError", py.get_type::<errors::AgreementError>())?;
-    m.add("LeadError", py.get_type::<errors::LeadError>())?;
-    m.add(
-        "MissingColumnsError",
-        py.get_type::<errors::MissingColumnsError>(),
-    )?;
+    m.add_class::<report::PyReport>()?;
+    m.add_class::<roster::PyRoster>()?;
+    m.add_class::<roster::PyLoad>()?;
     Ok(())
 }

@@ -4,10 +4,9 @@
 //! overlap: while the pool scores a block, the calling thread reads the next
 //! one and makes the Decisions of the last one.
 
-use std::ops::Range;
 use std::sync::mpsc;
 
-use leadgate::{Agreement, Decision, Lead, Raw, ScoreOptions, Threads};
+use leadgate::Threads;
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
@@ -15,48 +14,6 @@ use crate::block::{Block, Keys};
 
 /// How many leads a block holds.
 pub(crate) const BLOCK: usize = 2048;
-
-/// Binds and scores the leads of blocks.
-pub(crate) struct Scorer<'a> {
-    pub(crate) agreement: &'a Agreement,
-    /// The field slot of each of a block's values from `offset` on.
-    pub(crate) slots: &'a [u32],
-    pub(crate) offset: usize,
-    pub(crate) opts: &'a ScoreOptions,
-}
-
-impl Scorer<'_> {
-    /// Binds lead `i` of `block`: each present value set in its field's slot.
-    pub(crate) fn bind(&self, block: &Block, i: usize) -> Lead {
-        let mut b = self.agreement.lead_builder(self.opts.bad_values());
-        match block.errors.binary_search_by_key(&i, |(j, _, _)| *j) {
-            Ok(e) => {
-                if let Some((_, kind, message)) = block.errors.get(e) {
-                    b.reject(*kind, message.clone());
-                }
-            }
-            Err(_) => {
-                for (slot, raw) in self.slots.iter().zip(block.values(i).skip(self.offset)) {
-                    if !matches!(raw, Raw::Null) {
-                        b.set(*slot, raw);
-                    }
-                }
-            }
-        }
-        b.finish()
-    }
-
-    /// Binds and scores lead `i` of `block`.
-    pub(crate) fn decide(&self, block: &Block, i: usize) -> Decision {
-        let lead = self.bind(block, i);
-        self.agreement.decide(block.first + i, &lead, self.opts)
-    }
-
-    /// The decisions of the leads `range` of `block`, in order.
-    pub(crate) fn decisions(&self, block: &Block, range: Range<usize>) -> Vec<Decision> {
-        range.map(|i| self.decide(block, i)).collect()
-    }
-}
 
 /// Reads the leads of a batch, block by block.
 struct Reader<'k, 'a, 'py> {
@@ -75,7 +32,7 @@ impl Reader<'_, '_, '_> {
         // Ctrl-C and other signals are handled here, between two blocks
         // (a block takes milliseconds): the call ends with the exception.
         self.leads.py().check_signals()?;
-        let mut block = self.spare.pop().unwrap_or_else(|| Block::new(0, 0));
+        let mut block = self.spare.pop().unwrap_or_else(Block::new);
         block.clear(self.read, BLOCK, self.keys.len());
         self.keys.adopt = true;
         while block.leads < BLOCK {
@@ -89,20 +46,18 @@ impl Reader<'_, '_, '_> {
     }
 }
 
-/// Reads every lead `leads` yields, block by block, and hands each chunk
-/// of a block to `chunk` on the pool; `emit` gets each chunk's result, in
-/// order, on the calling thread.
+/// Reads every lead `leads` yields, block by block, and hands each block
+/// to `score` (which scores it on the pool); `emit` gets the results of
+/// each block, in order, on the calling thread.
 pub(crate) fn run<'py, T: Send>(
     py: Python<'py>,
     leads: Bound<'py, PyIterator>,
     keys: &mut Keys<'_, 'py>,
     pool: &Threads,
-    chunk: impl Fn(&Block, Range<usize>) -> T + Sync + Send,
-    mut emit: impl FnMut(T) -> PyResult<()>,
+    score: impl Fn(&Block) -> Vec<T> + Sync + Send,
+    mut emit_all: impl FnMut(Vec<T>) -> PyResult<()>,
 ) -> PyResult<()> {
-    let score = |block: &Block| pool.map_ranges(block.leads, 64, |range| chunk(block, range));
-    let mut emit_all =
-        |decided: Vec<T>| -> PyResult<()> { decided.into_iter().try_for_each(&mut emit) };
+    let score = &score;
     let mut reader = Reader {
         leads,
         keys,

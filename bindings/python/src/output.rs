@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{Float64Builder, Int64Builder, ListBuilder, StringBuilder};
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use leadgate::{Cell, ColumnType, Decision, DecisionColumns};
 
@@ -109,8 +109,9 @@ impl<'c> Output<'c> {
         self.cells = recycle(cells);
     }
 
-    pub(crate) fn finish(mut self) -> Vec<ArrayRef> {
-        self.builders.iter_mut().map(Builder::finish).collect()
+    pub(crate) fn finish(mut self, schema: &SchemaRef) -> Result<RecordBatch, ArrowError> {
+        let columns = self.builders.iter_mut().map(Builder::finish).collect();
+        RecordBatch::try_new(schema.clone(), columns)
     }
 }
 
@@ -119,28 +120,4 @@ impl<'c> Output<'c> {
 fn recycle<'b>(mut cells: Vec<Cell<'_>>) -> Vec<Cell<'b>> {
     cells.clear();
     cells.into_iter().map(|_| Cell::Null).collect()
-}
-
-/// Joins the columns of consecutive parts into one record batch.
-pub(crate) fn join(
-    schema: &SchemaRef,
-    mut parts: Vec<Vec<ArrayRef>>,
-) -> Result<RecordBatch, ArrowError> {
-    let columns = if parts.is_empty() {
-        return Ok(RecordBatch::new_empty(schema.clone()));
-    } else if parts.len() == 1 {
-        parts.pop().unwrap_or_default()
-    } else {
-        (0..schema.fields().len())
-            .map(|j| {
-                let pieces: Vec<&dyn Array> = parts
-                    .iter()
-                    .filter_map(|p| p.get(j))
-                    .map(|a| a.as_ref())
-                    .collect();
-                arrow_select::concat::concat(&pieces)
-            })
-            .collect::<Result<_, _>>()?
-    };
-    RecordBatch::try_new(schema.clone(), columns)
 }

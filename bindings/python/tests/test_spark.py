@@ -167,7 +167,7 @@ def test_spark_report_equals_the_cli_without_collecting_decisions(spark, educati
     report = leadgate.spark.report(df, education, by=BY, outcome=OUTCOME, as_of=DATE)
     assert isinstance(report, leadgate.Report)
     assert report.to_dict() == want
-    with pytest.raises(ValueError, match="no column 'Nope'"):
+    with pytest.raises(ValueError, match='no column "Nope"'):
         leadgate.spark.report(df, education, by="Nope", as_of=DATE)
     with pytest.raises(ValueError, match="no lead has a truthy or falsy value"):
         leadgate.spark.report(df, education, outcome="Lead Origin", as_of=DATE)

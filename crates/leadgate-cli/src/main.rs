@@ -4,6 +4,7 @@ mod check;
 mod columns;
 mod common;
 mod diff;
+mod examples;
 mod explain;
 mod fmt;
 mod input;
@@ -94,6 +95,12 @@ enum Command {
     ///
     /// Example: leadgate diff current.lead proposed.lead last-quarter.csv --changes 20
     Diff(diff::DiffArgs),
+    /// Ready-to-paste `example` blocks: for every route rule a lead can
+    /// reach, a lead that reaches it (found by the analysis and verified by
+    /// scoring it), with the route, queue, rule, scores and grades it gets.
+    ///
+    /// Example: leadgate examples agreement.lead >> agreement.lead
+    Examples(examples::ExamplesArgs),
     /// Format agreements canonically: aligned columns, comments kept, meaning unchanged.
     ///
     /// Prints the formatted text, or rewrites the files with --write, or
@@ -113,6 +120,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Examples(a) => examples::run(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -260,7 +260,9 @@ fn wait_for_partial_output(dir: &Scratch, child: &mut Child) {
 #[test]
 fn a_signal_mid_run_leaves_the_old_file_and_no_partial_one() {
     let dir = Scratch::new("signals");
-    let input = dir.many_leads(150);
+    // The leads come through a pipe that stays open until the signal is
+    // sent: the run cannot finish first, however the machine schedules it.
+    let leads = std::fs::read(dir.many_leads(20)).unwrap();
     for (signal, name) in [(2, "INT"), (15, "TERM"), (1, "HUP")] {
         for format in ["jsonl", "csv"] {
             let out_file = dir.file("out.txt", "OLD\n");
@@ -268,17 +270,30 @@ fn a_signal_mid_run_leaves_the_old_file_and_no_partial_one() {
                 .args([
                     "score",
                     B2B,
-                    &input,
+                    "-",
+                    "--input-format",
+                    "jsonl",
                     "-o",
                     &out_file,
                     "--as-of",
                     "2026-11-23",
                 ])
                 .args(["--format", format])
+                .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+            let body = leads.clone();
+            let writer = std::thread::spawn(move || {
+                use std::io::Write;
+                // Fails with a broken pipe once the process has ended.
+                let _ = stdin.write_all(&body);
+                let _ = done_rx.recv();
+                drop(stdin);
+            });
             wait_for_partial_output(&dir, &mut child);
             let sent = Command::new("kill")
                 .args([&format!("-{name}"), &child.id().to_string()])
@@ -286,6 +301,8 @@ fn a_signal_mid_run_leaves_the_old_file_and_no_partial_one() {
                 .unwrap();
             assert!(sent.success());
             let status = child.wait().unwrap();
+            let _ = done_tx.send(());
+            writer.join().unwrap();
             assert_eq!(status.signal(), Some(signal), "{name} {format}: {status:?}");
             assert_eq!(read(&out_file), "OLD\n", "{name} {format}");
             assert_eq!(dir.names(), ["many.jsonl", "out.txt"], "{name} {format}");

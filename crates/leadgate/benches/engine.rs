@@ -13,77 +13,11 @@
 
 mod common;
 
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use leadgate::{Agreement, OnBadValue, Threads};
-
-/// A realistic agreement with 1,000 score rules: 24 fields, 10 scores of
-/// 100 rules (comparisons, `between`, `in` lists, text operators, a regex
-/// every 25 rules (40 in all), computed points every 11), two grades and 21 route rules.
-fn generated_agreement(rules: usize) -> String {
-    let mut s =
-        String::from("agreement \"Generated\" version \"1\"\nfields {\n  lead_id : text id\n");
-    for i in 0..10 {
-        let _ = writeln!(s, "  n{i} : number\n  t{i} : text");
-    }
-    for i in 0..3 {
-        let _ = writeln!(s, "  b{i} : bool");
-    }
-    s.push_str("}\nlist regions = [\"emea\", \"amer\", \"apac\", \"latam\", \"anz\"]\n");
-    let scores = 10;
-    for sc in 0..scores {
-        let _ = writeln!(s, "score s{sc} {{");
-        for r in 0..rules / scores {
-            let i = sc * (rules / scores) + r;
-            let (n, t) = (i % 10, (i / 10) % 10);
-            let sign = if i % 7 == 3 { '-' } else { '+' };
-            let pts = 1 + i % 9;
-            let when = if i % 25 == 12 {
-                format!("t{t} matches /^v(alue)? ?{}\\d*$/i", i % 10)
-            } else {
-                match i % 8 {
-                    0 => format!("n{n} > {}", i % 500),
-                    1 => format!("t{t} == \"value {}\"", i % 13),
-                    2 => format!("t{t} in regions"),
-                    3 => format!("n{n} between {} and {}", i % 50, i % 50 + 100),
-                    4 => format!("t{t} starts_with \"v{}\"", i % 5),
-                    5 => format!("b{} and n{n} >= {}", i % 3, i % 20),
-                    6 => format!("t{t} contains \"{}\" or n{n} < 0", i % 10),
-                    _ => format!("not (t{t} in [\"x{i}\", \"y{i}\"]) and n{n} != {}", i % 3),
-                }
-            };
-            if i % 11 == 0 {
-                let _ = writeln!(
-                    s,
-                    "  {sign}(n{n} / 10) up to {pts} \"rule {i}\" when n{n} > 0 and {when}"
-                );
-            } else {
-                let _ = writeln!(s, "  {sign}{pts} \"rule {i}\" when {when}");
-            }
-        }
-        s.push_str("  range 0 to 100\n}\n");
-    }
-    s.push_str(
-        "grade tier {\n  hot when s0 + s1 >= 60\n  warm when total >= 100\n  cold otherwise\n}\n",
-    );
-    s.push_str("grade size {\n  big when n0 > 1000\n  small otherwise\n}\n");
-    s.push_str("route {\n");
-    for j in 0..20 {
-        let dest = ["sales", "telemarketing", "nurture"][j % 3];
-        let _ = writeln!(
-            s,
-            "  {dest} queue \"q{j}\" \"route {j}\" when s{} >= {} and (tier is hot or potential(s{}) >= 50)",
-            j % 10,
-            20 + j,
-            (j + 1) % 10
-        );
-    }
-    s.push_str("  nurture \"Everyone else\" otherwise\n}\n");
-    s
-}
 
 /// The agreement and CSV the batch groups use.
 fn dataset() -> (Agreement, PathBuf, &'static str) {
@@ -115,7 +49,7 @@ fn compile(c: &mut Criterion) {
             b.iter(|| Agreement::compile(black_box(&text)).is_ok())
         });
     }
-    let generated = generated_agreement(1000);
+    let generated = common::generated_agreement(1000);
     let a = common::compile(&generated);
     let n: usize = a.rules().len();
     if n != 1000 {

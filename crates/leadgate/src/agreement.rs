@@ -297,6 +297,11 @@ impl Agreement {
         examples::run(&self.inner)
     }
 
+    /// The route rule (by position) each `example` lead reaches.
+    pub(crate) fn example_routes(&self) -> Vec<usize> {
+        examples::routes_reached(&self.inner)
+    }
+
     /// A fingerprint of the agreement's text (FNV-1a, 16 hex digits): equal
     /// for the same text compiled anywhere, so parts of work done with
     /// separately compiled copies can be told to belong together.

@@ -252,7 +252,7 @@ fn fold_cond(c: &mut Cond) {
 }
 
 /// `a OP b` read as `b OP' a`.
-fn flip(op: CmpOp) -> CmpOp {
+pub(crate) fn flip(op: CmpOp) -> CmpOp {
     match op {
         CmpOp::Lt => CmpOp::Gt,
         CmpOp::Le => CmpOp::Ge,

@@ -120,6 +120,11 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The 1-based line of a byte offset in a text.
+pub fn line_of(source: &str, offset: usize) -> usize {
+    line_col(source, offset).0
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(source, offset.min(source.len()));
@@ -407,6 +412,17 @@ pub enum Code {
     MixedScript,
     /// `W0006`: two names that differ only in look-alike characters.
     Confusable,
+    /// `W0007`: a route rule no lead can reach (found by the analysis).
+    UnreachableRoute,
+    /// `W0008`: a score rule no lead can fire (found by the analysis).
+    RuleNeverFires,
+    /// `W0009`: a grade label no lead gets (found by the analysis).
+    LabelNeverGiven,
+    /// `W0010`: a destination no lead can reach (found by the analysis).
+    DestinationUnreachable,
+    /// `W0011`: a `potential(…)` test that never differs from the same test
+    /// on the score (found by the analysis).
+    PotentialSameAsScore,
 }
 
 impl Code {
@@ -440,6 +456,11 @@ impl Code {
             Code::Shadowed => "W0004",
             Code::MixedScript => "W0005",
             Code::Confusable => "W0006",
+            Code::UnreachableRoute => "W0007",
+            Code::RuleNeverFires => "W0008",
+            Code::LabelNeverGiven => "W0009",
+            Code::DestinationUnreachable => "W0010",
+            Code::PotentialSameAsScore => "W0011",
         }
     }
 }

@@ -429,3 +429,27 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
         decay_skipped,
     }
 }
+
+/// The truth of route rule `r`'s condition for a lead already evaluated
+/// into `verdict` (the analysis asks which rules a lead satisfies, beyond
+/// the one that decided).
+pub(crate) fn route_truth(
+    program: &Program,
+    lead: &Lead,
+    verdict: &Verdict,
+    as_of: i64,
+    r: usize,
+) -> Tri {
+    let ctx = Ctx {
+        values: &lead.values,
+        scores: &verdict.scores,
+        potentials: &verdict.potentials,
+        total: verdict.total,
+        grades: &verdict.grades,
+        as_of,
+    };
+    match program.model.routes.get(r) {
+        Some(rule) => ctx.cond(&rule.when),
+        None => Tri::Unknown,
+    }
+}

@@ -68,19 +68,24 @@ fn close(op: CmpOp, actual: f64, expected: f64) -> bool {
     }
 }
 
+/// Binds and scores an example's lead at its `as_of`.
+fn decide(agreement: &std::sync::Arc<Compiled>, ex: &crate::check::Example) -> crate::Decision {
+    let mut b = agreement.lead_builder(OnBadValue::Error);
+    for (slot, lit) in &ex.lead {
+        b.set(*slot, raw(lit));
+    }
+    let lead = b.finish_except(agreement.model().id_slot);
+    // Without `as_of` only when the agreement does not use time.
+    let opts = ScoreOptions::at(Timestamp::from_unix_ms(ex.as_of.unwrap_or(0)));
+    crate::decision::decide(agreement, 0, &lead, &opts)
+}
+
 pub(crate) fn run(agreement: &std::sync::Arc<Compiled>) -> Vec<ExampleResult> {
     let m = agreement.model();
     m.examples
         .iter()
         .map(|ex| {
-            let mut b = agreement.lead_builder(OnBadValue::Error);
-            for (slot, lit) in &ex.lead {
-                b.set(*slot, raw(lit));
-            }
-            let lead = b.finish_except(m.id_slot);
-            // Without `as_of` only when the agreement does not use time.
-            let opts = ScoreOptions::at(Timestamp::from_unix_ms(ex.as_of.unwrap_or(0)));
-            let d = crate::decision::decide(agreement, 0, &lead, &opts);
+            let d = decide(agreement, ex);
             let line = agreement.line_of(ex.span.start);
             let mut failures = Vec::new();
             let v = match &d.outcome {
@@ -180,6 +185,20 @@ pub(crate) fn run(agreement: &std::sync::Arc<Compiled>) -> Vec<ExampleResult> {
                 line,
                 failures,
             }
+        })
+        .collect()
+}
+
+/// The route rule each example's lead reaches (examples whose lead is
+/// rejected reach none), for coverage.
+pub(crate) fn routes_reached(agreement: &std::sync::Arc<Compiled>) -> Vec<usize> {
+    agreement
+        .model()
+        .examples
+        .iter()
+        .filter_map(|ex| {
+            let d = decide(agreement, ex);
+            d.outcome.as_ref().ok().map(|v| v.route as usize)
         })
         .collect()
 }

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod agreement;
+mod analysis;
 mod batch;
 mod bind;
 mod canonical;
@@ -70,6 +71,10 @@ pub mod limits {
 }
 
 pub use agreement::Agreement;
+pub use analysis::{
+    Analysis, AnalysisOptions, Evidence, Finding, Reach, Region, RouteReach, RuleRef, Subject,
+    SymbolicDiff, Undecided, Witness, WitnessValue,
+};
 pub use batch::Threads;
 pub use bind::{
     CsvBinder, CsvRow, Lead, LeadBuilder, LeadError, LeadErrorKind, LeadWarning, LeadWarningKind,
@@ -78,7 +83,7 @@ pub use bind::{
 pub use check::{Field, Grade, RouteRule, Score, ScoreRule};
 pub use columns::{Cell, ColumnType, DecisionColumn, DecisionColumns, DuplicateColumn};
 pub use decision::{to_canonical_json, Decision, FiredRule, UndecidedRoute, UnknownRule};
-pub use diagnostic::{Code, CompileError, Diagnostic, Severity, Span};
+pub use diagnostic::{line_of, Code, CompileError, Diagnostic, Severity, Span};
 pub use diff::{Diff, DiffNames};
 pub use examples::{ExampleFailure, ExampleResult};
 pub use explain::Explanation;

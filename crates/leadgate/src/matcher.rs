@@ -31,6 +31,9 @@ struct Literals {
     /// lower-cased text, which is exact only for ASCII texts.
     fold: bool,
     alternatives: Box<[Box<str>]>,
+    /// For [`Anchor::Anywhere`]: a substring searcher per alternative, built
+    /// once (`str::contains` sets one up on every call).
+    finders: Box<[memchr::memmem::Finder<'static>]>,
 }
 
 /// A compiled `matches` pattern.
@@ -38,6 +41,9 @@ struct Literals {
 pub struct Matcher {
     regex: meta::Regex,
     literals: Option<Literals>,
+    /// The pattern and flags as written (the analysis reads them).
+    pattern: Box<str>,
+    flags: Box<str>,
 }
 
 /// Why a pattern did not compile.
@@ -101,14 +107,26 @@ impl Literals {
             (false, true) => Anchor::End,
             (false, false) => Anchor::Anywhere,
         };
+        let finders = match anchor {
+            Anchor::Anywhere => alternatives
+                .iter()
+                .map(|a| memchr::memmem::Finder::new(a.as_bytes()).into_owned())
+                .collect(),
+            _ => Box::default(),
+        };
         Some(Literals {
             anchor,
             fold,
             alternatives: alternatives.into(),
+            finders,
         })
     }
 
     fn is_match(&self, text: &str) -> bool {
+        if self.anchor == Anchor::Anywhere {
+            let hay = text.as_bytes();
+            return self.finders.iter().any(|f| f.find(hay).is_some());
+        }
         self.alternatives.iter().any(|a| match self.anchor {
             Anchor::Whole => text == &**a,
             Anchor::Start => text.starts_with(&**a),
@@ -144,6 +162,8 @@ impl Matcher {
         Ok(Matcher {
             regex,
             literals: Literals::of(pattern, flags),
+            pattern: pattern.into(),
+            flags: flags.into(),
         })
     }
 
@@ -152,6 +172,11 @@ impl Matcher {
     /// limit given to [`Matcher::build`]).
     pub fn memory_usage(&self) -> usize {
         self.regex.memory_usage()
+    }
+
+    /// The pattern as written between the slashes, and its flags.
+    pub fn source(&self) -> (&str, &str) {
+        (&self.pattern, &self.flags)
     }
 
     /// Whether the pattern matches `text` (`lower`: its lower-cased form).

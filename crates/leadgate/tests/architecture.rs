@@ -145,7 +145,9 @@ fn no_cli_command_imports_another() {
     let names = BTreeMap::from([("Failure", "main"), ("load_agreement", "main")]);
     let src = common::repo_root().join("crates/leadgate-cli/src");
     let graph = imports(&src, &names);
-    let commands = ["check", "score", "explain", "report", "diff", "fmt"];
+    let commands = [
+        "check", "score", "explain", "report", "diff", "fmt", "examples",
+    ];
     for c in commands {
         let deps = graph
             .get(c)

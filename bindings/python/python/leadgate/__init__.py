@@ -18,26 +18,14 @@ Entry points: :func:`compile`, :func:`load`, :class:`Agreement` (``score``,
 
 from __future__ import annotations
 
+import json
 import os
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
-from ._leadgate import (
-    Agreement as _NativeAgreement,
-    AgreementError,
-    Decision,
-    Diagnostic,
-    Diff,
-    ExampleResult,
-    Explanation,
-    Field,
-    LeadError,
-    LeadgateError,
-    MissingColumnsError,
-    Report,
-    __version__,
-    _read_agreement,
-)
-
+from ._leadgate import Agreement as _NativeAgreement, Decision, Load, __version__, _read_agreement
+from ._leadgate import Roster as _NativeRoster
+from ._errors import AgreementError, LeadError, LeadgateError, MissingColumnsError, RosterError, require
+from ._model import Diagnostic, Diff, ExampleResult, Explanation, Field, Report, RosterDiagnostic
 from .types import AsOf, OnBadValue
 
 __all__ = [
@@ -51,12 +39,57 @@ __all__ = [
     "Field",
     "LeadError",
     "LeadgateError",
+    "Load",
     "MissingColumnsError",
     "Report",
+    "Roster",
+    "RosterDiagnostic",
+    "RosterError",
     "compile",
     "load",
     "__version__",
 ]
+
+
+#: The most bytes a roster file may have (the core's limit).
+MAX_ROSTER_BYTES = 1 << 20
+
+
+class Roster(_NativeRoster):
+    """A roster (docs/rosters.md): who works each queue, when, and how many
+    leads a day they take. Pass it as ``roster=`` to score, report and diff:
+    each scored lead is assigned to a person (``assignee``, ``unassigned``,
+    ``follow_up_by``). Immutable, thread-safe, picklable (as its text).
+
+    Build one with :meth:`load` or :meth:`parse`; a roster that cannot be
+    used raises :class:`RosterError` with every problem located."""
+
+    __slots__ = ()
+
+    @classmethod
+    def parse(cls, text: str, *, file_name: Optional[str] = None) -> "Roster":
+        """Parses roster YAML (``file_name`` is shown in errors, default ``<roster>``)."""
+        return cls(text, file_name=file_name)
+
+    @classmethod
+    def load(cls, path: "Union[str, os.PathLike[str]]") -> "Roster":
+        """Reads and parses a roster file (UTF-8, at most 1 MiB), as the CLI does."""
+        name = os.fspath(path)
+        with open(name, "rb") as f:
+            data = f.read(MAX_ROSTER_BYTES + 1)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if len(data) <= MAX_ROSTER_BYTES:
+                raise RosterError(f"{name}: the roster is not UTF-8 text ({e})") from None
+            text = data.decode("utf-8", errors="ignore")  # too large: the core says so
+        return cls(text, file_name=name)
+
+    def __reduce__(self) -> Any:
+        return (_roster_from_pickle, (self.source, self.file_name))
+
+    def __repr__(self) -> str:
+        return f"<Roster {json.dumps(self.file_name)} timezone={self.timezone} queues={self.queues}>"
 
 
 class Agreement(_NativeAgreement):
@@ -71,6 +104,41 @@ class Agreement(_NativeAgreement):
     def __reduce__(self) -> Any:
         return (_from_pickle, (self.source, self.file_name))
 
+    def __repr__(self) -> str:
+        version = "" if self.version is None else f" version {json.dumps(self.version)}"
+        return (
+            f"<Agreement {json.dumps(self.name)}{version} fields={len(self.fields)} "
+            f"scores={len(self.scores)} grades={len(self.grades)} routes={len(self.routes)}>"
+        )
+
+    @property
+    def fields(self) -> List[Field]:
+        """The declared fields, in order."""
+        return [Field(*f) for f in self._fields()]
+
+    @property
+    def warnings(self) -> List[Diagnostic]:
+        """Warnings found while compiling (unused fields, rules that never fire, …)."""
+        return [Diagnostic.from_dict(d) for d in self._warnings()]
+
+    def check(self) -> List[ExampleResult]:
+        """Runs the agreement's ``example`` blocks and returns one result each."""
+        return [ExampleResult(*r) for r in self._check()]
+
+    def explain(
+        self,
+        lead: Mapping[str, Any],
+        *,
+        as_of: AsOf = None,
+        on_bad_value: OnBadValue = "error",
+        roster: Optional[Roster] = None,
+        index: int = 0,
+    ) -> Explanation:
+        """Scores one lead and explains the decision for a person (``leadgate
+        explain``); with a ``roster``, who takes it and by when. ``index`` is
+        the lead's place in its input, as its decision gives it."""
+        return Explanation(*self._explain(lead, as_of, on_bad_value, roster, index))
+
     def score_pandas(
         self,
         df: Any,
@@ -80,6 +148,9 @@ class Agreement(_NativeAgreement):
         on_bad_value: OnBadValue = "error",
         prefix: str = "",
         allow_missing_columns: bool = False,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> Any:
         """Scores every row of a pandas DataFrame through Arrow and returns a
         DataFrame of decision columns with the same index.
@@ -91,12 +162,12 @@ class Agreement(_NativeAgreement):
         A declared field without a column is a :class:`MissingColumnsError`
         unless ``allow_missing_columns`` (then a warning).
         """
-        import pandas as pd
-        import pyarrow as pa
-
-        table = self._to_arrow(df, allow_missing_columns)
+        pd = require("pandas", "pandas")
+        pa = require("pyarrow", "pandas")
+        table = self._to_arrow(df, allow_missing_columns, [as_of_column] if as_of_column else [])
         out = self.score_arrow(
-            table, as_of=as_of, threads=threads, on_bad_value=on_bad_value, prefix=prefix
+            table, as_of=as_of, threads=threads, on_bad_value=on_bad_value, prefix=prefix,
+            roster=roster, as_of_column=as_of_column, load=load,
         )
         frame = out.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         frame.index = df.index
@@ -111,23 +182,29 @@ class Agreement(_NativeAgreement):
         on_bad_value: OnBadValue = "error",
         prefix: str = "",
         allow_missing_columns: bool = False,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> Any:
         """Scores every row of a polars DataFrame (or LazyFrame, collected)
         through Arrow and returns a polars DataFrame of decision columns, row
         for row. Polars nulls are missing values; a float NaN is a value (and
         rejected for a number field)."""
-        import polars as pl
-
+        pl = require("polars", "polars")
+        require("pyarrow", "polars")
         out = self.score_arrow(
-            self._to_arrow(df, allow_missing_columns),
+            self._to_arrow(df, allow_missing_columns, [as_of_column] if as_of_column else []),
             as_of=as_of,
             threads=threads,
             on_bad_value=on_bad_value,
             prefix=prefix,
+            roster=roster,
+            as_of_column=as_of_column,
+            load=load,
         )
         return pl.from_arrow(out)  # type: ignore[return-value]
 
-    def report(  # type: ignore[override]
+    def report(
         self,
         data: Any,
         *,
@@ -139,6 +216,9 @@ class Agreement(_NativeAgreement):
         allow_missing_columns: bool = False,
         title: Optional[str] = None,
         top: int = 20,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        followed_up_at: Optional[str] = None,
     ) -> Report:
         """The funnel report of many leads, as ``leadgate report`` gives it:
         routes, queues, route rules, grades, score distributions, rules,
@@ -146,25 +226,24 @@ class Agreement(_NativeAgreement):
         backtest. ``data`` is an iterable of mappings, Arrow data, or a
         pandas or polars frame. ``by`` and ``outcome`` name a field (its
         input column is read) or a column; outcome values are 1/0,
-        true/false or yes/no."""
+        true/false or yes/no. With a ``roster``, the report gains its
+        assignment part (per queue and person; SLA adherence from the
+        follow-up instants in the column ``followed_up_at``); with
+        ``as_of_column``, each lead is scored as of its own instant there (a
+        replay)."""
         if _is_frame(data):
             extra = [self.column_for(c) for c in (by, outcome) if c is not None]
+            extra += [c for c in (followed_up_at, as_of_column) if c is not None]
             data = self._to_arrow(data, allow_missing_columns, extra)
-        report = super().report(
-            data,
-            by=by,
-            outcome=outcome,
-            as_of=as_of,
-            threads=threads,
-            on_bad_value=on_bad_value,
-            allow_missing_columns=allow_missing_columns,
-            title=title,
-            top=top,
+        native = self._report(
+            data, by, outcome, as_of, threads, on_bad_value, allow_missing_columns,
+            roster, as_of_column, followed_up_at,
         )
+        report = Report(native, self, self.name if title is None else title, top)
         _check_outcome(report, outcome)
         return report
 
-    def diff(  # type: ignore[override]
+    def diff(
         self,
         other: "Agreement",
         data: Any,
@@ -175,31 +254,32 @@ class Agreement(_NativeAgreement):
         on_bad_value: OnBadValue = "error",
         allow_missing_columns: bool = False,
         input_name: str = "data",
+        roster: Optional[Roster] = None,
+        roster_new: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
     ) -> Diff:
         """This agreement (in force) and ``other`` (proposed) over the same
         leads, as ``leadgate diff`` gives it: which leads change route or
         queue and which rule changes move them; ``changes`` lists up to that
-        many moved leads with both decisions."""
+        many moved leads with both decisions. With ``roster`` (of this
+        agreement) and ``roster_new`` (of ``other``), it also counts the
+        leads changing hands (another assignee)."""
         if _is_frame(data):
             other.check_columns(_columns(data), allow_missing_columns=allow_missing_columns)
-            table = self._to_arrow(data, allow_missing_columns, other.input_keys)
+            extra = [*other.input_keys, *([as_of_column] if as_of_column else [])]
+            table = self._to_arrow(data, allow_missing_columns, extra)
             columns = dict(zip(table.column_names, table.columns))
             data = _with_nulls(columns, other.input_keys, table.num_rows)
-        return super().diff(
-            other,
-            data,
-            changes=changes,
-            as_of=as_of,
-            threads=threads,
-            on_bad_value=on_bad_value,
-            allow_missing_columns=allow_missing_columns,
-            input_name=input_name,
-        )
+        return Diff(*self._diff(
+            other, data, changes, as_of, threads, on_bad_value, allow_missing_columns, input_name,
+            roster, roster_new, as_of_column,
+        ))
 
     def _to_arrow(self, df: Any, allow_missing: bool, extra: Iterable[str] = ()) -> Any:
         """A pandas or polars frame as an Arrow table of the columns the
         agreement reads (and `extra` ones), after checking its columns; a
         missing one (allowed) is a column of nulls."""
+        require("pyarrow", _module(df) if _is_frame(df) else "arrow")
         self.check_columns(_columns(df), allow_missing_columns=allow_missing)
         wanted = list(dict.fromkeys([*self.input_keys, *extra]))
         if _module(df) == "polars":
@@ -263,6 +343,10 @@ def _is_blank(value: Any, pd: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def _roster_from_pickle(text: str, file_name: str) -> Roster:
+    return Roster(text, file_name=file_name)
 
 
 def _from_pickle(text: str, file_name: str) -> Agreement:

@@ -5,16 +5,14 @@ from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple,
 
 from typing_extensions import Self, disjoint_base, final
 
+from leadgate._errors import LeadError
 from leadgate.types import (
     AsOf,
     ColumnType,
     DecisionDict,
     FiredRule,
-    LeadErrorKind,
     LeadWarning,
-    MissingColumn,
     OnBadValue,
-    ReportDict,
     Route,
     RouteRule,
     UndecidedRoute,
@@ -26,96 +24,14 @@ __all__ = [
     "_panic_for_test",
     "_read_agreement",
     "_decision",
+    "_Report",
     "Agreement",
     "Decision",
-    "Field",
-    "ExampleResult",
-    "Diagnostic",
-    "Report",
-    "Diff",
-    "Explanation",
-    "LeadgateError",
-    "AgreementError",
-    "LeadError",
-    "MissingColumnsError",
+    "Load",
+    "Roster",
 ]
 
 __version__: str
-
-class LeadgateError(Exception):
-    """Base class of the errors leadgate raises. Raised itself, with a message
-    starting ``internal error in leadgate:``, if the engine hits a bug (a
-    Rust panic): a panic never crosses into Python as anything else."""
-
-class AgreementError(LeadgateError):
-    """The agreement text does not compile. ``str()`` shows every finding
-    with its source line and a caret."""
-
-    diagnostics: List[Diagnostic]
-
-class LeadError(LeadgateError):
-    """A lead was rejected."""
-
-    #: Why: tell errors apart by this, never by the message.
-    kind: LeadErrorKind
-    #: The declared field, or None when the record itself is unusable.
-    field: Optional[str]
-    message: str
-    index: int
-    id: Optional[str]
-
-class MissingColumnsError(LeadgateError):
-    """Column-wise input has no column for some declared fields."""
-
-    missing: List[MissingColumn]
-
-@final
-class Diagnostic:
-    """One finding about an agreement text."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def severity(self) -> Literal["error", "warning"]: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
-    @property
-    def help(self) -> Optional[str]: ...
-    @property
-    def rendered(self) -> str: ...
-
-@final
-class Field:
-    """A declared field."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def type(self) -> Literal["text", "number", "bool", "date", "list"]: ...
-    @property
-    def key(self) -> str: ...
-    @property
-    def required(self) -> bool: ...
-    @property
-    def id(self) -> bool: ...
-
-@final
-class ExampleResult:
-    """The outcome of one ``example`` block."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def line(self) -> int: ...
-    @property
-    def passed(self) -> bool: ...
-    @property
-    def failures(self) -> List[str]: ...
-    def __bool__(self) -> bool: ...
 
 @final
 class Decision:
@@ -141,6 +57,15 @@ class Decision:
     @property
     def follow_up_within_s(self) -> Optional[int]: ...
     @property
+    def assignee(self) -> Optional[str]:
+        """With a roster: the person the lead is assigned to (None: nobody, see ``unassigned``)."""
+    @property
+    def unassigned(self) -> Optional[Literal["everyone away", "closed", "everyone at capacity"]]:
+        """With a roster: why nobody takes the lead (None: assigned, or no person needed)."""
+    @property
+    def follow_up_by(self) -> Optional[str]:
+        """With a roster: the deadline in the assignee's working hours (RFC 3339)."""
+    @property
     def scores(self) -> Optional[Dict[str, float]]: ...
     @property
     def potentials(self) -> Optional[Dict[str, float]]: ...
@@ -163,61 +88,44 @@ class Decision:
     def __reduce__(self) -> Tuple[Any, ...]: ...
 
 @final
-class Explanation:
-    """One lead's decision explained for a person."""
+class _Report:
+    """The core's report of some leads (``leadgate.Report`` wraps it)."""
 
-    @property
-    def text(self) -> str: ...
-    @property
-    def decision(self) -> Decision: ...
-    def to_json(self) -> str: ...
-    def to_dict(self) -> Dict[str, Any]: ...
-
-@final
-class Report:
-    """The funnel report of many decisions (``leadgate report``)."""
-
-    title: str
-    top: int
-    @property
-    def agreement(self) -> Agreement: ...
-    @property
-    def leads(self) -> int: ...
-    @property
-    def rejected(self) -> int: ...
-    @property
-    def outcomes_known(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-    def to_json(self) -> str:
-        """The report's JSON, as ``leadgate report --format json`` prints it."""
-    def to_dict(self) -> ReportDict: ...
-    def to_html(self) -> str: ...
-    def _repr_html_(self) -> str: ...
-    def to_pandas(self) -> Dict[str, Any]:
-        """Tables by name: routes, queues, route_rules, grades, scores,
-        rules, data_gaps, rejections, groups, calibration."""
+    def __new__(cls, agreement: Agreement, state: str) -> Self: ...
+    def counts(self) -> Tuple[int, int, int]: ...
+    def render(
+        self, what: Literal["text", "html", "json", "canonical", "dict"], title: str, top: int
+    ) -> Any: ...
     def to_state(self) -> str: ...
-    @classmethod
-    def from_state(
-        cls, agreement: Agreement, state: str, *, title: Optional[str] = None, top: int = 20
-    ) -> Report: ...
-    def merge(self, other: Report) -> None: ...
+    def merge(self, other: _Report) -> None: ...
+
+@disjoint_base
+class Roster:
+    """A parsed roster (native part; ``leadgate.Roster`` adds ``load`` and ``parse``)."""
+
+    def __new__(cls, text: str, *, file_name: Optional[str] = None) -> Self: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def queues(self) -> List[str]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def file_name(self) -> str: ...
+    def members(self, queue: str) -> Optional[List[str]]:
+        """The members of ``queue``, in file order; None if the roster has no such queue."""
 
 @final
-class Diff:
-    """Two agreements over the same leads (``leadgate diff``)."""
+class Load:
+    """Leads each person has taken per local day, which ``per_day`` is
+    checked against. Pass the same ``Load`` to successive calls (one lead at
+    a time, as an API or a CRM hook scores): every assignment adds one."""
 
-    @property
-    def leads(self) -> int: ...
-    @property
-    def moved(self) -> int: ...
-    @property
-    def rejected(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-    def to_json(self) -> str: ...
-    def to_dict(self) -> Dict[str, Any]: ...
+    def __new__(cls) -> Self: ...
+    def set(self, person: str, date: str, count: int) -> None:
+        """Says that ``person`` has taken ``count`` leads on ``date`` (YYYY-MM-DD, their local day)."""
+    def get(self, person: str, date: str) -> Optional[int]:
+        """The leads ``person`` has taken on ``date`` (None: none counted)."""
 
 @disjoint_base
 class Agreement:
@@ -238,8 +146,6 @@ class Agreement:
     @property
     def fingerprint(self) -> str: ...
     @property
-    def fields(self) -> List[Field]: ...
-    @property
     def input_keys(self) -> List[str]: ...
     @property
     def scores(self) -> List[str]: ...
@@ -247,13 +153,17 @@ class Agreement:
     def grades(self) -> Dict[str, List[str]]: ...
     @property
     def routes(self) -> List[RouteRule]: ...
-    @property
-    def warnings(self) -> List[Diagnostic]: ...
+    def _fields(
+        self,
+    ) -> List[Tuple[str, Literal["text", "number", "bool", "date", "list"], str, bool, bool]]:
+        """(name, type, key, required, id) of each field (``Agreement.fields``)."""
+    def _warnings(self) -> List[Dict[str, Any]]:
+        """The compile warnings as dicts (``Agreement.warnings``)."""
+    def _check(self) -> List[Tuple[str, int, bool, List[str]]]:
+        """(name, line, passed, failures) of each example (``Agreement.check``)."""
     def column_for(self, name: str) -> str: ...
     def decision_columns(self, prefix: str = "") -> List[Tuple[str, ColumnType]]: ...
     def check_columns(self, columns: Iterable[str], *, allow_missing_columns: bool = False) -> None: ...
-    def check(self) -> List[ExampleResult]:
-        """Runs the agreement's examples."""
     def score(
         self,
         lead: Mapping[str, Any],
@@ -261,8 +171,13 @@ class Agreement:
         as_of: AsOf = None,
         on_bad_value: OnBadValue = "error",
         explain: bool = True,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> Decision:
-        """Scores one lead; raises LeadError if it is rejected."""
+        """Scores one lead; raises LeadError if it is rejected. With a
+        ``roster``, assigns it (``load``: the counts ``per_day`` is checked
+        against); ``as_of_column``: the key holding the lead's own instant."""
     def score_many(
         self,
         leads: Iterable[Mapping[str, Any]],
@@ -271,6 +186,9 @@ class Agreement:
         threads: Optional[int] = None,
         on_bad_value: OnBadValue = "error",
         explain: bool = True,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> List[Decision]:
         """Scores many leads in parallel, in order; rejected leads stay in place."""
     def score_arrow(
@@ -282,37 +200,50 @@ class Agreement:
         on_bad_value: OnBadValue = "error",
         prefix: str = "",
         allow_missing_columns: bool = False,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
     ) -> Any:
         """Scores a pyarrow Table / RecordBatch (or any Arrow PyCapsule
         producer) and returns a pyarrow.Table of decision columns."""
-    def explain(
-        self, lead: Mapping[str, Any], *, as_of: AsOf = None, on_bad_value: OnBadValue = "error"
-    ) -> Explanation: ...
-    def report(
+    def _explain(
+        self,
+        lead: Mapping[str, Any],
+        as_of: AsOf,
+        on_bad_value: OnBadValue,
+        roster: Optional[Roster] = None,
+        index: int = 0,
+    ) -> Tuple[Decision, str, str]:
+        """(decision, text, canonical JSON) of ``Agreement.explain``."""
+    def _report(
         self,
         data: Any,
-        *,
-        by: Optional[str] = None,
-        outcome: Optional[str] = None,
-        as_of: AsOf = None,
-        threads: Optional[int] = None,
-        on_bad_value: OnBadValue = "error",
-        allow_missing_columns: bool = False,
-        title: Optional[str] = None,
-        top: int = 20,
-    ) -> Report: ...
-    def diff(
+        by: Optional[str],
+        outcome: Optional[str],
+        as_of: AsOf,
+        threads: Optional[int],
+        on_bad_value: OnBadValue,
+        allow_missing_columns: bool,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        followed_up_at: Optional[str] = None,
+    ) -> _Report:
+        """The native report of ``Agreement.report`` (outcomes not checked)."""
+    def _diff(
         self,
         other: Agreement,
         data: Any,
-        *,
-        changes: int = 0,
-        as_of: AsOf = None,
-        threads: Optional[int] = None,
-        on_bad_value: OnBadValue = "error",
-        allow_missing_columns: bool = False,
-        input_name: str = "data",
-    ) -> Diff: ...
+        changes: int,
+        as_of: AsOf,
+        threads: Optional[int],
+        on_bad_value: OnBadValue,
+        allow_missing_columns: bool,
+        input_name: str,
+        roster: Optional[Roster] = None,
+        roster_new: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+    ) -> Tuple[int, int, int, str, str, str]:
+        """(leads, moved, rejected, text, JSON, canonical JSON) of ``Agreement.diff``."""
 
 def _read_agreement(path: Union[str, os.PathLike[str]]) -> str: ...
 def _decision(agreement: Agreement, state: Dict[str, Any]) -> Decision: ...

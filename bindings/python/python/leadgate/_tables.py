@@ -3,14 +3,16 @@ list item, nested objects flattened to dotted columns (`outcome.rate`)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, Mapping
 
 # Table name -> where its rows are in the report JSON.
 TABLES = ["routes", "queues", "route_rules", "scores", "rules", "data_gaps", "rejections", "groups"]
 
 
-def report_tables(report: Dict[str, Any]) -> Dict[str, Any]:
-    import pandas as pd
+def report_tables(report: Mapping[str, Any]) -> Dict[str, Any]:
+    from ._errors import require
+
+    pd = require("pandas", "pandas")
 
     def table(rows: Any, **kwargs: Any) -> Any:
         return pd.json_normalize(rows or [], **kwargs)

@@ -60,7 +60,9 @@ def decision_fields(agreement: "Agreement", prefix: str = "") -> List["StructFie
     core's decision columns: ``route``, ``queue``, ``route_rule``,
     ``follow_up_within_s``, ``total``, one per score (double) and grade
     (string), ``fired`` (array<string>), ``error``."""
-    from pyspark.sql import types as T
+    from ._errors import require
+
+    T = require("pyspark.sql.types", "spark")
 
     def spark_type(kind: str) -> Any:
         if kind == "text_list":
@@ -93,11 +95,15 @@ def score(
     Decision column names are prefixed with ``prefix``; a name that clashes
     with an input column is an error.
     """
+    _require_spark()
     compiled, as_of = _on_driver(agreement, as_of)
     text = compiled.source
-    # Fail on the driver for a bad as_of / on_bad_value / threads, not in every task.
-    compiled.score_many([], as_of=as_of, on_bad_value=on_bad_value, threads=threads)
-    compiled.check_columns(df.columns, allow_missing_columns=allow_missing_columns)
+    # On the driver, not in every task: the options, the prefix, a column
+    # for every declared field.
+    compiled.score_arrow(
+        _no_rows(df.columns), as_of=as_of, threads=threads, on_bad_value=on_bad_value,
+        prefix=prefix, allow_missing_columns=allow_missing_columns,
+    )
 
     from pyspark.sql.types import StructType
 
@@ -158,22 +164,15 @@ def report(
     as its exact state (a few kilobytes) and the parts are merged there. No
     decision is collected to the driver."""
     from . import Report, _check_outcome
-    from ._leadgate import Agreement as Native
 
+    _require_spark()
     compiled, as_of = _on_driver(agreement, as_of)
     text = compiled.source
-    compiled.check_columns(df.columns, allow_missing_columns=allow_missing_columns)
+    args = (by, outcome, as_of, threads, on_bad_value)
+    # On the driver, not in every task: the options, a column for every
+    # declared field, the `by` and `outcome` columns.
+    compiled._report(_no_rows(df.columns), *args, allow_missing_columns)
     extra = [compiled.column_for(c) for c in (by, outcome) if c is not None]
-    for column in extra:
-        if column not in df.columns:
-            raise ValueError(
-                f"the input has no column {column!r}; its columns are: {', '.join(df.columns)}"
-            )
-    options: Dict[str, Any] = dict(
-        by=by, outcome=outcome, as_of=as_of, on_bad_value=on_bad_value, threads=threads,
-        allow_missing_columns=True,
-    )
-    Native.report(compiled, [], **options)  # a bad option fails here, not in every task
     wanted = set(compiled.input_keys) | set(extra)
     kept = [c for c in df.columns if c in wanted]
     source = df.select(*["`" + c.replace("`", "``") + "`" for c in kept]) if kept else df.select()
@@ -183,19 +182,32 @@ def report(
 
         # The native report: parts are not checked for outcomes, the whole is.
         scorer = _compiled(text)
-        part = Native.report(scorer, [], **options)
+        part = scorer._report([], *args, True)
         for batch in batches:
-            part.merge(Native.report(scorer, batch, **options))
+            part.merge(scorer._report(batch, *args, True))
         yield pa.RecordBatch.from_arrays([pa.array([part.to_state()])], names=["state"])
 
-    merged = Native.report(compiled, [], **options)
+    merged = Report(compiled._report([], *args, True), compiled, compiled.name if title is None else title, top)
     for row in source.mapInArrow(run, "state string").collect():
         merged.merge(Report.from_state(compiled, row["state"]))
-    if title is not None:
-        merged.title = title
-    merged.top = top
     _check_outcome(merged, outcome)
     return merged
+
+
+def _require_spark() -> None:
+    from ._errors import require
+
+    require("pyspark", "spark")
+    require("pyarrow", "spark")
+
+
+def _no_rows(columns: List[str]) -> Any:
+    """An Arrow table of these columns and no rows, for the checks on the driver."""
+    import pyarrow as pa
+
+    return pa.table({c: pa.nulls(0) for c in columns})
+
+
 def _arrow_types(fields: List["StructField"], large: bool) -> List[Any]:
     """The Arrow types Spark expects for the decision columns (large strings
     when `spark.sql.execution.arrow.useLargeVarTypes` is on)."""

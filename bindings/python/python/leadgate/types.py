@@ -86,6 +86,10 @@ class DecisionDict(TypedDict, total=False):
     queue: Optional[str]
     rule: Optional[str]
     follow_up_within_s: Optional[int]
+    #: With a roster (docs/rosters.md).
+    assignee: Optional[str]
+    unassigned: Optional[str]
+    follow_up_by: Optional[str]
     scores: Dict[str, float]
     total: float
     grades: Dict[str, str]

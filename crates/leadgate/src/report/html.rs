@@ -268,7 +268,11 @@ fn rate_text(o: &Outcome) -> String {
     let ci = o.wilson95().map_or(String::new(), |(a, b)| {
         format!(" (95%: {:.1}–{:.1}%)", 100.0 * a, 100.0 * b)
     });
-    let small = if o.too_small() { " · too few to judge" } else { "" };
+    let small = if o.too_small() {
+        " · too few to judge"
+    } else {
+        ""
+    };
     format!("{:.1}% of {}{ci}{small}", rate(o), o.known)
 }
 

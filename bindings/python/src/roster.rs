@@ -1,0 +1,111 @@
+//! Rosters (docs/rosters.md): the core's `Roster`, the per-person counts
+//! `Load` that `per_day` is checked against, and a lead's own instant
+//! (`as_of_column`). `leadgate.Roster` (Python) subclasses `Roster`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use leadgate::{Agreement, Load, Raw, Roster, Staffing, Timestamp};
+use pyo3::prelude::*;
+
+use crate::errors::{roster_error, value_error};
+
+/// A parsed roster. Immutable and thread-safe.
+#[pyclass(module = "leadgate._leadgate", name = "Roster", subclass, frozen)]
+pub struct PyRoster {
+    pub(crate) inner: Roster,
+    #[pyo3(get)]
+    file_name: String,
+}
+
+impl PyRoster {
+    /// The roster checked against `a`: a queue a route rule sends leads to
+    /// that the roster lacks is a `RosterError`.
+    pub(crate) fn staff(&self, py: Python<'_>, a: &Agreement) -> PyResult<Staffing> {
+        let staffed = self.inner.staff(a);
+        staffed.map_err(|e| roster_error(py, &e.with_file_name(&self.file_name)))
+    }
+}
+
+#[pymethods]
+impl PyRoster {
+    #[new]
+    #[pyo3(signature = (text, *, file_name = None))]
+    fn new(py: Python<'_>, text: &str, file_name: Option<String>) -> PyResult<Self> {
+        let file_name = file_name.unwrap_or_else(|| "<roster>".into());
+        match Roster::parse(text) {
+            Ok(inner) => Ok(PyRoster { inner, file_name }),
+            Err(e) => Err(roster_error(py, &e.with_file_name(&file_name))),
+        }
+    }
+
+    #[getter]
+    fn source(&self) -> &str {
+        self.inner.source()
+    }
+
+    #[getter]
+    fn timezone(&self) -> &str {
+        self.inner.timezone()
+    }
+
+    #[getter]
+    fn queues(&self) -> Vec<&str> {
+        self.inner.queues().collect()
+    }
+
+    /// The members of `queue`, in file order; None if the roster has no such queue.
+    fn members(&self, queue: &str) -> Option<Vec<&str>> {
+        Some(self.inner.members(queue)?.collect())
+    }
+}
+
+/// Leads each person has taken per local day, which `per_day` is checked
+/// against; every assignment made with it adds one.
+#[pyclass(module = "leadgate._leadgate", name = "Load", frozen)]
+#[derive(Default)]
+pub struct PyLoad(pub(crate) Arc<Mutex<Load>>);
+
+#[pymethods]
+impl PyLoad {
+    #[new]
+    fn new() -> Self {
+        PyLoad::default()
+    }
+
+    /// Says that `person` has taken `count` leads on `date` (YYYY-MM-DD, their local day).
+    fn set(&self, person: &str, date: &str, count: u32) -> PyResult<()> {
+        let mut load = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        load.set(person, date, count).map_err(value_error)
+    }
+
+    /// The leads `person` has taken on `date` (None: none counted).
+    fn get(&self, person: &str, date: &str) -> Option<u32> {
+        let load = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        load.get(person, date)
+    }
+}
+
+/// A lead's own instant, read from the value of `key` as the CLI's
+/// `--as-of-column` reads a cell: `Ok(None)` when it is missing and
+/// `fallback` (the call's `as_of`) applies, an error message otherwise.
+pub(crate) fn instant(
+    raw: Raw<'_>,
+    key: &str,
+    roster: Option<&Roster>,
+    fallback: bool,
+) -> Result<Option<Timestamp>, String> {
+    let text = match raw {
+        Raw::DateMs(ms) => return Ok(Some(Timestamp::from_unix_ms(ms))),
+        Raw::Str(s) if !s.trim().is_empty() => s,
+        Raw::Null | Raw::Str(_) if fallback => return Ok(None),
+        Raw::Null | Raw::Str(_) => return Err(format!(
+            "no arrival time: \"{key}\" is empty or missing (pass as_of= to score such leads as of that instant)"
+        )),
+        _ => return Err(format!("\"{key}\" holds a value that is not a date or timestamp text")),
+    };
+    let t = text.trim();
+    leadgate::read_instant(t, roster).map(Some).ok_or_else(|| {
+        let shown: String = t.chars().take(60).collect();
+        format!("\"{key}\" holds \"{shown}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)")
+    })
+}

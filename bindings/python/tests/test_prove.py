@@ -192,3 +192,33 @@ def test_a_spent_budget_leaves_rules_undecided_not_unreachable():
         assert t.status == f.status or t.status == "undecided", (t, f)
     with pytest.raises(OverflowError):
         leadgate.load(path).analyze(budget=-1)
+
+
+OTHERS = [Path(__file__).parent / "spec_example.lead", Path(__file__).parent / "hostile.lead",
+          REPO / "tests" / "agreements" / "acme-inbound.lead", *HAND_MADE]
+
+
+@pytest.mark.parametrize("path", OTHERS, ids=lambda p: p.stem)
+def test_no_scored_lead_contradicts_a_never_and_every_witness_reaches_its_rule(path):
+    """Random leads (the suite's generator) never reach a route rule the
+    analysis calls unreachable, nor fire a score rule it says never fires;
+    every witness, scored from Python, reaches its rule."""
+    from conftest import make_leads
+
+    agreement = leadgate.load(path)
+    analysis = agreement.analyze()
+    never_reached = {r.index for r in analysis.routes if r.status == "unreachable"}
+    never_fires = {f.subject["name"] for f in analysis.findings if f.code == "W0008"}
+    leads = make_leads(2000, seed=41)
+    for r in analysis.routes:
+        if r.witness is not None:
+            leads.append(r.witness.lead)
+            decision = agreement.score(r.witness.lead, as_of=r.witness.as_of)
+            assert (decision.rule, decision.route) == (r.name, r.destination), r
+    names = [r.name for r in analysis.routes]
+    for d in agreement.score_many(leads, as_of="2026-11-23", on_bad_value="missing"):
+        j = d.to_dict()
+        if "error" in j:
+            continue
+        assert names.index(j["rule"]) not in never_reached, j
+        assert not {f["rule"] for f in j["fired"]} & never_fires, j

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional
 
 from ._leadgate import _Report
-from .types import ReportDict
+from .types import EvidenceDict, ReportDict, SubjectDict
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import Agreement, Decision
@@ -266,11 +266,11 @@ class Finding:
     column: int
     #: What it is about: a dict tagged by ``kind`` (``route_rule``,
     #: ``score_rule``, ``grade_label``, ``destination``, ``potential_test``).
-    subject: Dict[str, Any]
+    subject: SubjectDict
     #: Why it holds: a dict tagged by ``kind`` (``condition_never_true``,
     #: ``taken_by_earlier_rules`` with ``rules``, ``no_reachable_rule``,
     #: ``potential_equals_score``, ``never_across_value``).
-    evidence: Dict[str, Any]
+    evidence: EvidenceDict
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "Finding":
@@ -330,7 +330,7 @@ class Undecided:
     """Something the analysis could neither prove impossible nor witness."""
 
     #: What it is about (as :attr:`Finding.subject`).
-    subject: Dict[str, Any]
+    subject: SubjectDict
     reason: str
     #: 1-based line where it is written.
     line: int

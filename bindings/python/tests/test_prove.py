@@ -38,11 +38,14 @@ def _run_cli(*args: object) -> subprocess.CompletedProcess[str]:
     return run
 
 
-def _cli_findings(path: Path) -> list[tuple[str, int, int, str]]:
-    """(code, line, column, message) of each warning `leadgate check` prints."""
+def _cli_findings(path: Path) -> tuple[list[tuple[str, int, int, str]], list[tuple[int, str]]]:
+    """(code, line, column, message) of each warning `leadgate check` prints,
+    and (line, reason) of each undecided item it notes (the first ten)."""
     stderr = _run_cli("check", path).stderr
     found = re.findall(r"warning\[(W\d+)\]: (.*)\n\s*--> .*?:(\d+):(\d+)", stderr)
-    return [(code, int(line), int(col), msg) for code, msg, line, col in found]
+    notes = re.findall(r"note: .*?:(\d+): the analysis left .*? undecided: (.*)", stderr)
+    return ([(code, int(line), int(col), msg) for code, msg, line, col in found],
+            [(int(line), reason) for line, reason in notes])
 
 
 def _expected(path: Path) -> tuple[list[tuple[str, int, int, str]], list[int]]:
@@ -85,7 +88,9 @@ def test_hand_made_agreements_give_exactly_the_expected_findings(path):
 @pytest.mark.parametrize("path", HAND_MADE + BUNDLED, ids=lambda p: p.stem)
 def test_findings_are_the_ones_leadgate_check_prints(path):
     analysis = leadgate.load(path).analyze()
-    assert _findings(analysis) == _cli_findings(path)
+    findings, notes = _cli_findings(path)
+    assert _findings(analysis) == findings
+    assert [(u.line, u.reason) for u in analysis.undecided][:10] == notes
 
 
 def test_the_hand_made_agreements_do_find_something():

@@ -469,6 +469,42 @@ impl PyAgreement {
         })
     }
 
+    /// The analysis (the core's serde form), its `example` blocks, the
+    /// indices of the route rules no `example` block reaches, and its JSON.
+    #[pyo3(signature = (budget = None, samples = None))]
+    fn _analyze(
+        &self,
+        py: Python<'_>,
+        budget: Option<u64>,
+        samples: Option<u32>,
+    ) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let mut opts = leadgate::AnalysisOptions::default();
+            opts.budget = budget.unwrap_or(opts.budget);
+            opts.samples = samples.unwrap_or(opts.samples);
+            let a = py.detach(|| leadgate::Analysis::with_options(&self.inner, &opts));
+            let uncovered: Vec<usize> = a.uncovered(&self.inner).iter().map(|r| r.index).collect();
+            let json = serde_json::to_string_pretty(&a).map_err(|e| value_error(e.to_string()))?;
+            let dict = pythonize::pythonize(py, &a)?;
+            (dict, a.example_blocks(&self.inner), uncovered, json).into_py_any(py)
+        })
+    }
+
+    /// The symbolic diff of this agreement and `other` (the core's serde
+    /// form), its text and its JSON (as `leadgate diff OLD NEW` prints them).
+    fn _symbolic_diff(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PyAgreement>,
+    ) -> PyResult<Py<PyAny>> {
+        guard(py, || {
+            let new = &other.get().inner;
+            let d = py.detach(|| leadgate::SymbolicDiff::between(&self.inner, new));
+            let json = serde_json::to_string_pretty(&d).map_err(|e| value_error(e.to_string()))?;
+            (pythonize::pythonize(py, &d)?, d.to_text(), json).into_py_any(py)
+        })
+    }
+
     /// (leads, moved, rejected, text, JSON, canonical JSON) of this agreement and `other`
     /// (each with its roster, if any) over the same leads.
     #[pyo3(signature = (other, data, changes, as_of, threads, on_bad_value, allow_missing_columns, input_name, roster = None, roster_new = None, as_of_column = None))]

@@ -25,26 +25,37 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 from ._leadgate import Agreement as _NativeAgreement, Decision, Load, __version__, _read_agreement
 from ._leadgate import Roster as _NativeRoster
 from ._errors import AgreementError, LeadError, LeadgateError, MissingColumnsError, RosterError, require
-from ._model import Diagnostic, Diff, ExampleResult, Explanation, Field, Report, RosterDiagnostic
+from ._model import (
+    Analysis, Diagnostic, Diff, ExampleResult, Explanation, Field, Finding, Region, Report,
+    RosterDiagnostic, RouteReach, RuleRef, SymbolicDiff, Undecided, Witness,
+)
 from .types import AsOf, OnBadValue
 
 __all__ = [
     "Agreement",
     "AgreementError",
+    "Analysis",
     "Decision",
     "Diagnostic",
     "Diff",
     "ExampleResult",
     "Explanation",
     "Field",
+    "Finding",
     "LeadError",
     "LeadgateError",
     "Load",
     "MissingColumnsError",
+    "Region",
     "Report",
     "Roster",
     "RosterDiagnostic",
     "RosterError",
+    "RouteReach",
+    "RuleRef",
+    "SymbolicDiff",
+    "Undecided",
+    "Witness",
     "compile",
     "load",
     "__version__",
@@ -274,6 +285,24 @@ class Agreement(_NativeAgreement):
             other, data, changes, as_of, threads, on_bad_value, allow_missing_columns, input_name,
             roster, roster_new, as_of_column,
         ))
+
+    def analyze(self, *, budget: Optional[int] = None, samples: Optional[int] = None) -> Analysis:
+        """What holds for every possible lead (docs/analysis.md), as
+        ``leadgate check`` warns of it: route rules no lead reaches, score
+        rules that never fire, grade labels never given, destinations never
+        reached, ``potential`` tests that never differ from the score; every
+        reachable route rule with a witness lead verified by the engine; what
+        it could not decide. ``budget`` (abstract rule evaluations) and
+        ``samples`` (random leads tried first) bound the work; the defaults
+        are the CLI's."""
+        return Analysis._make(*self._analyze(budget, samples))
+
+    def symbolic_diff(self, other: "Agreement") -> SymbolicDiff:
+        """The regions of leads whose destination changes from this agreement
+        (in force) to ``other`` (proposed), each with a witness lead
+        confirmed by both, found without data: ``leadgate diff OLD NEW``
+        with no input file. (:meth:`diff` compares them over given leads.)"""
+        return SymbolicDiff._make(*self._symbolic_diff(other))
 
     def _to_arrow(self, df: Any, allow_missing: bool, extra: Iterable[str] = ()) -> Any:
         """A pandas or polars frame as an Arrow table of the columns the

@@ -244,6 +244,12 @@ class Agreement:
         as_of_column: Optional[str] = None,
     ) -> Tuple[int, int, int, str, str, str]:
         """(leads, moved, rejected, text, JSON, canonical JSON) of ``Agreement.diff``."""
+    def _analyze(
+        self, budget: Optional[int] = None, samples: Optional[int] = None
+    ) -> Tuple[Dict[str, Any], str, List[int], str]:
+        """(analysis dict, example blocks, uncovered route indices, JSON) of ``Agreement.analyze``."""
+    def _symbolic_diff(self, other: Agreement) -> Tuple[Dict[str, Any], str, str]:
+        """(dict, text, JSON) of ``Agreement.symbolic_diff``."""
 
 def _read_agreement(path: Union[str, os.PathLike[str]]) -> str: ...
 def _decision(agreement: Agreement, state: Dict[str, Any]) -> Decision: ...

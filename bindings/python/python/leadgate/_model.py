@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, Literal, Optional
 
 from ._leadgate import _Report
-from .types import ReportDict
+from .types import EvidenceDict, ReportDict, SubjectDict
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import Agreement, Decision
 
-__all__ = ["Field", "Diagnostic", "RosterDiagnostic", "ExampleResult", "Report", "Diff", "Explanation"]
+__all__ = [
+    "Field", "Diagnostic", "RosterDiagnostic", "ExampleResult", "Report", "Diff", "Explanation",
+    "Analysis", "Finding", "RouteReach", "Witness", "Undecided", "SymbolicDiff", "Region", "RuleRef",
+]
 
 
 @dataclass(frozen=True)
@@ -241,3 +244,186 @@ def decision_repr(d: "Decision") -> str:
         items = (f"{k}={v if isinstance(v, str) else text(v)}" for k, v in j[key].items())
         out += f" {key}({', '.join(items)})"
     return f"{out} fired={len(j['fired'])} unknown={len(j['unknown'])}>"
+
+
+def _lead(values: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """A witness's values (``[{"field", "key", "value"}]``) as a lead dict keyed by input keys."""
+    return {v["key"]: v["value"] for v in values}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A proven finding of :meth:`Agreement.analyze`: a warning (W0007 route
+    rule never reached, W0008 score rule never fires, W0009 grade label
+    never given, W0010 destination never reached, W0011 ``potential`` test
+    that never differs from the score test), as ``leadgate check`` shows it."""
+
+    code: str
+    message: str
+    #: 1-based line of what it points at.
+    line: int
+    #: 1-based column (in characters).
+    column: int
+    #: What it is about: a dict tagged by ``kind`` (``route_rule``,
+    #: ``score_rule``, ``grade_label``, ``destination``, ``potential_test``).
+    subject: SubjectDict
+    #: Why it holds: a dict tagged by ``kind`` (``condition_never_true``,
+    #: ``taken_by_earlier_rules`` with ``rules``, ``no_reachable_rule``,
+    #: ``potential_equals_score``, ``never_across_value``).
+    evidence: EvidenceDict
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Finding":
+        return cls(d["code"], d["message"], d["line"], d["column"], d["subject"], d["evidence"])
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A lead that reaches a route rule, verified by scoring it as of ``as_of``."""
+
+    #: The lead, keyed by input keys (missing fields left out); score it as is.
+    lead: Dict[str, Any]
+    #: The instant it was scored at (a date or RFC 3339).
+    as_of: str
+    #: Its scores and grade labels.
+    scores: Dict[str, float]
+    grades: Dict[str, str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "Witness":
+        return cls(_lead(d["values"]), d["as_of"], dict(d["scores"]), dict(d["grades"]))
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """A route rule: of an analysis (:class:`RouteReach`) or of one side of
+    a symbolic diff (:class:`Region`)."""
+
+    #: Position in the route block (0-based).
+    index: int
+    #: Its name (None for an unnamed ``otherwise``).
+    name: Optional[str]
+    destination: Literal["sales", "nurture", "telemarketing"]
+    queue: Optional[str]
+
+
+@dataclass(frozen=True)
+class RouteReach(RuleRef):
+    """One route rule and whether a lead can reach it."""
+
+    status: Literal["reachable", "unreachable", "undecided"]
+    #: A lead that reaches it, when reachable.
+    witness: Optional[Witness]
+    #: Why it is undecided, when undecided.
+    reason: Optional[str]
+
+    @classmethod
+    def from_dict(cls, d: Dict[str, Any]) -> "RouteReach":
+        reach = d["reach"]
+        witness = Witness.from_dict(reach["witness"]) if "witness" in reach else None
+        return cls(d["index"], d["name"], d["destination"], d["queue"], reach["status"],
+                   witness, reach.get("reason"))
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """Something the analysis could neither prove impossible nor witness."""
+
+    #: What it is about (as :attr:`Finding.subject`).
+    subject: SubjectDict
+    reason: str
+    #: 1-based line where it is written.
+    line: int
+
+
+class _CoreJson:
+    """``to_json``/``to_dict`` of an object that holds the core's serde JSON."""
+
+    _json: str
+
+    def to_json(self) -> str:
+        """The core's JSON (indented): for a symbolic diff, what
+        ``leadgate diff OLD NEW --format json`` prints."""
+        return self._json
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The core's JSON as a dict (witness values as ``[{field, key, value}]``)."""
+        return json.loads(self._json)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Analysis(_CoreJson):
+    """What holds for every possible lead of an agreement
+    (:meth:`Agreement.analyze`, docs/analysis.md): proven findings, every
+    route rule with a witness lead or why none, and what was left undecided."""
+
+    #: Proven findings, in source order.
+    findings: List[Finding]
+    #: Every route rule, in order.
+    routes: List[RouteReach]
+    #: What the analysis could not decide (a regex, a computed value, the budget).
+    undecided: List[Undecided]
+    #: The route rules no ``example`` block of the agreement reaches
+    #: (``leadgate check --coverage``).
+    uncovered: List[RouteReach] = field(repr=False)
+    _blocks: str = field(repr=False)
+    _json: str = field(repr=False)
+
+    @classmethod
+    def _make(cls, d: Dict[str, Any], blocks: str, uncovered: List[int], json_text: str) -> "Analysis":
+        routes = [RouteReach.from_dict(r) for r in d["routes"]]
+        return cls(
+            [Finding.from_dict(f) for f in d["findings"]],
+            routes,
+            [Undecided(u["subject"], u["reason"], u["line"]) for u in d["undecided"]],
+            [routes[i] for i in uncovered],
+            blocks,
+            json_text,
+        )
+
+    def example_blocks(self) -> str:
+        """Ready-to-paste ``example`` blocks, one per reachable route rule
+        (``leadgate examples`` without its comments on unreachable rules)."""
+        return self._blocks
+
+
+@dataclass(frozen=True)
+class Region:
+    """Leads the old agreement decides by one rule and the new one by
+    another, with a different destination."""
+
+    old: RuleRef
+    new: RuleRef
+    #: What the region's leads share, readable ("fit 30–34 and tier warm").
+    condition: str
+    #: A lead of the region keyed by input keys, confirmed by both agreements.
+    witness: Dict[str, Any]
+    #: How many searched leads fell in the region.
+    leads: int
+
+
+@dataclass(frozen=True)
+class SymbolicDiff(_CoreJson):
+    """The regions of leads whose destination changes between two
+    agreements, found without data (``leadgate diff OLD NEW``)."""
+
+    regions: List[Region]
+    #: How many leads were scored with both agreements.
+    leads_searched: int
+    #: The instant leads were scored at.
+    as_of: str
+    #: As ``leadgate diff OLD NEW`` prints it.
+    text: str = field(repr=False)
+    _json: str = field(repr=False)
+
+    @classmethod
+    def _make(cls, d: Dict[str, Any], text: str, json_text: str) -> "SymbolicDiff":
+        regions = [
+            Region(RuleRef(**r["old"]), RuleRef(**r["new"]), r["condition"], _lead(r["witness"]),
+                   r["leads"])
+            for r in d["regions"]
+        ]
+        return cls(regions, d["leads_searched"], d["as_of"], text, json_text)
+
+    def __str__(self) -> str:
+        return self.text

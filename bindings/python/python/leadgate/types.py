@@ -21,6 +21,8 @@ __all__ = [
     "RouteRule",
     "MissingColumn",
     "ReportDict",
+    "SubjectDict",
+    "EvidenceDict",
 ]
 
 # (Unions of one-value Literals, which a type checker reads as one Literal
@@ -134,3 +136,37 @@ class ReportDict(TypedDict):
     by: Optional[str]
     groups: Optional[List[Dict[str, Any]]]
     backtest: Optional[Dict[str, Any]]
+
+
+class SubjectDict(TypedDict, total=False):
+    """What a finding of ``Agreement.analyze`` is about (the core's
+    ``Subject``): ``kind`` and the keys of that kind."""
+
+    kind: Union[
+        Literal["route_rule"], Literal["score_rule"], Literal["grade_label"],
+        Literal["destination"], Literal["potential_test"],
+    ]
+    #: route_rule, score_rule: position (0-based) and name (None: ``otherwise``).
+    index: int
+    name: Optional[str]
+    #: grade_label.
+    grade: str
+    label: str
+    #: destination.
+    destination: Route
+    #: potential_test: the score and the test as written.
+    score: str
+    test: str
+
+
+class EvidenceDict(TypedDict, total=False):
+    """Why a finding holds (the core's ``Evidence``)."""
+
+    kind: Union[
+        Literal["condition_never_true"], Literal["taken_by_earlier_rules"],
+        Literal["no_reachable_rule"], Literal["potential_equals_score"],
+        Literal["never_across_value"],
+    ]
+    #: taken_by_earlier_rules: the earlier rules; no_reachable_rule: the
+    #: destination's rules.
+    rules: List[str]

@@ -57,5 +57,11 @@ fn main() {
             analysis.findings.len(),
             analysis.undecided.len()
         );
+        for f in analysis.findings.iter().take(2) {
+            println!("  {} line {}: {}", f.code, f.line, f.message);
+        }
+        for u in analysis.undecided.iter().take(3) {
+            println!("  undecided line {}: {:?}: {}", u.line, u.subject, u.reason);
+        }
     }
 }

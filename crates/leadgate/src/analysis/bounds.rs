@@ -415,7 +415,7 @@ impl<'a> Node<'a> {
 
     fn compute_grades(&mut self) {
         let m = self.model;
-        for grade in &m.grades {
+        for (gi, grade) in m.grades.iter().enumerate() {
             let mut possible = vec![false; grade.labels.len()];
             let mut all_pass = true;
             for line in &grade.lines {
@@ -435,6 +435,18 @@ impl<'a> Node<'a> {
                     }
                 }
                 all_pass &= t.can_pass();
+            }
+            // A label chosen by the search: the leads that get it.
+            if let Some(iv) = self.restriction(Derived::Grade(gi as u32)) {
+                let l = iv.lo as usize;
+                if possible.get(l).copied().unwrap_or(false) {
+                    possible.iter_mut().for_each(|p| *p = false);
+                    if let Some(p) = possible.get_mut(l) {
+                        *p = true;
+                    }
+                } else {
+                    self.empty = true;
+                }
             }
             self.grades.push(possible);
         }

@@ -161,6 +161,9 @@ pub(super) enum Derived {
     Score(u32),
     Potential(u32),
     Total,
+    /// A grade's label (by index, as the point of an interval): searched
+    /// like the numbers, never compared with constants.
+    Grade(u32),
 }
 
 /// The cells of every field, and the constants each derived number is

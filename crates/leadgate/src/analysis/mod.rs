@@ -37,7 +37,7 @@ pub struct AnalysisOptions {
 impl Default for AnalysisOptions {
     fn default() -> Self {
         AnalysisOptions {
-            budget: 1_000_000_000,
+            budget: 4_000_000_000,
             samples: 3000,
         }
     }
@@ -395,7 +395,9 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
         dom: &dom,
         budget: options.budget,
         node_cost: size.saturating_mul(cells),
-        per_search: 100_000,
+        // One search may spend at most a twentieth of the budget.
+        walk: 3000,
+        per_search: (options.budget / size.saturating_mul(cells).max(1) / 20).clamp(200, 100_000),
     };
     let ts = targets(agreement);
     let mut found: Vec<Option<Vec<Value>>> = vec![None; ts.all.len()];
@@ -521,13 +523,17 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
                     *slot = true;
                 }
                 if !warned(rule.span) {
+                    // Explaining costs less than proving: smaller searches.
+                    let (full, walk) = (s.per_search, s.walk);
+                    s.per_search = full.min(2_000);
+                    s.walk = 100;
                     let evidence = match s.search(Target::CondTrue(r as u32)) {
                         Outcome::Never => Evidence::ConditionNeverTrue,
                         _ => {
                             let mut takers = Vec::new();
                             for i in 0..r {
                                 if let Outcome::Witness(_) =
-                                    s.search(Target::BothTrue(r as u32, i as u32))
+                                    s.search(Target::TakenBy(r as u32, i as u32))
                                 {
                                     takers.push(rule_name(i));
                                 }
@@ -535,6 +541,8 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
                             Evidence::TakenByEarlierRules { rules: takers }
                         }
                     };
+                    s.per_search = full;
+                    s.walk = walk;
                     let message = match &evidence {
                         Evidence::ConditionNeverTrue => format!(
                             "the route rule \"{}\" is never reached: its condition is true for no lead",
@@ -686,7 +694,9 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
 
     // Potential tests.
     let unassigned: Vec<Option<u16>> = vec![None; m.fields.len()];
-    let root = bounds::Node::new(m, &dom, &unassigned, &[]);
+    // Every lead at once, for the potential tests' evidence (built only
+    // when there are such tests: it reads every rule over every cell).
+    let root = (!ts.pots.is_empty()).then(|| bounds::Node::new(m, &dom, &unassigned, &[]));
     for (i, span) in &ts.pots {
         let Some(Target::PotDiff(si, op, k)) = ts.all.get(*i).copied() else {
             continue;
@@ -705,7 +715,10 @@ fn analyse(agreement: &Agreement, options: &AnalysisOptions) -> Analysis {
         let at = locate_potential(source, *span, &name);
         match outcome(*i) {
             Outcome::Never => {
-                let same = root.scores.get(si as usize).is_some_and(|x| x.no_extra);
+                let same = root
+                    .as_ref()
+                    .and_then(|r| r.scores.get(si as usize))
+                    .is_some_and(|x| x.no_extra);
                 let (evidence, why) = if same {
                     (
                         Evidence::PotentialEqualsScore,

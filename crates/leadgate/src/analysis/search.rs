@@ -34,8 +34,8 @@ pub(super) enum Target {
     Route(u32),
     /// Route rule `r`'s condition true.
     CondTrue(u32),
-    /// Route rules `r` and `i` both true.
-    BothTrue(u32, u32),
+    /// Route rule `r`'s condition true for a lead decided by rule `i`.
+    TakenBy(u32, u32),
     /// Score rule `k` fires.
     Fires(u32),
     /// Grade `g` gives label `l`.
@@ -178,6 +178,9 @@ impl Reads {
                 if !self.grades.contains(g) {
                     self.grades.push(*g);
                 }
+                if !self.derived.contains(&Derived::Grade(*g)) {
+                    self.derived.push(Derived::Grade(*g));
+                }
             }
             Cond::FieldCmp(_, s, _)
             | Cond::FieldTextEq(_, s, _)
@@ -206,6 +209,8 @@ pub(super) struct Searcher<'a> {
     pub node_cost: u64,
     /// Nodes one search may visit.
     pub per_search: u64,
+    /// Engine runs of the walk before the depth-first search.
+    pub walk: u32,
 }
 
 impl<'a> Searcher<'a> {
@@ -234,7 +239,7 @@ impl<'a> Searcher<'a> {
         match t {
             Target::Route(r) => v.route == r,
             Target::CondTrue(r) => truth(r),
-            Target::BothTrue(r, i) => truth(r) && truth(i),
+            Target::TakenBy(r, i) => v.route == i && truth(r),
             Target::Fires(k) => v.fired.iter().any(|f| f.rule == k),
             Target::Label(g, l) => v.grades.get(g as usize) == Some(&l),
             Target::PotDiff(s, op, c) => {
@@ -336,7 +341,10 @@ impl<'a> Searcher<'a> {
                 .chain(m.routes.iter().take(r as usize).map(|x| &x.when))
                 .collect(),
             Target::CondTrue(r) => route(r).into_iter().collect(),
-            Target::BothTrue(r, i) => route(r).into_iter().chain(route(i)).collect(),
+            Target::TakenBy(r, i) => route(r)
+                .into_iter()
+                .chain(m.routes.iter().take(i as usize + 1).map(|x| &x.when))
+                .collect(),
             Target::Fires(k) => m
                 .rules
                 .get(k as usize)
@@ -360,7 +368,8 @@ impl<'a> Searcher<'a> {
     }
 
     /// The derived numbers and fields a target depends on, in search order.
-    fn variables(&self, t: Target) -> (Vec<(Derived, Vec<Iv>)>, Vec<u32>) {
+    /// Also how many of the fields the conditions read directly (they come first).
+    fn variables(&self, t: Target) -> (Vec<DerivedCells>, Vec<u32>, usize) {
         let m = self.model();
         let mut reads = Reads::default();
         for c in self.conds_of(t) {
@@ -388,8 +397,8 @@ impl<'a> Searcher<'a> {
                 }
             }
         }
-        let direct = reads.fields.clone();
-        let mut fields = direct;
+        let mut fields = reads.fields.clone();
+        let direct = fields.len();
         let all_scores = reads.scores.contains(&u32::MAX);
         for (si, score) in m.scores.iter().enumerate() {
             if !all_scores && !reads.scores.contains(&(si as u32)) {
@@ -415,9 +424,19 @@ impl<'a> Searcher<'a> {
                 }
             }
         }
+        // In the order the conditions name them, the target's own first:
+        // the numbers and labels that decide it are fixed first.
         let mut derived = Vec::new();
-        reads.derived.sort();
         for d in reads.derived {
+            if let Derived::Grade(g) = d {
+                if let Some(grade) = m.grades.get(g as usize) {
+                    let cells = (0..grade.labels.len())
+                        .map(|l| Iv::point(l as f64))
+                        .collect();
+                    derived.push((d, cells));
+                }
+                continue;
+            }
             let mut pts: Vec<f64> = self.dom.breakpoints(d).to_vec();
             if let Target::PotDiff(s, _, c) = t {
                 if d == Derived::Score(s) || d == Derived::Potential(s) {
@@ -436,7 +455,7 @@ impl<'a> Searcher<'a> {
             cells.push(Iv::open(prev, f64::INFINITY));
             derived.push((d, cells));
         }
-        (derived, fields)
+        (derived, fields, direct)
     }
 
     /// Whether a lead of the node may reach the target.
@@ -453,7 +472,9 @@ impl<'a> Searcher<'a> {
         match t {
             Target::Route(r) => (0..r).all(|i| cond(i).can_pass()) && cond(r).can_true(),
             Target::CondTrue(r) => cond(r).can_true(),
-            Target::BothTrue(r, i) => cond(r).can_true() && cond(i).can_true(),
+            Target::TakenBy(r, i) => {
+                cond(r).can_true() && (0..i).all(|k| cond(k).can_pass()) && cond(i).can_true()
+            }
             Target::Fires(k) => match m.rules.get(k as usize) {
                 Some(rule) => {
                     node.cond(&rule.when).can_true()
@@ -486,7 +507,7 @@ impl<'a> Searcher<'a> {
         if self.budget < self.node_cost {
             return Outcome::Undecided(true);
         }
-        let (derived_vars, fields) = self.variables(t);
+        let (derived_vars, fields, direct) = self.variables(t);
         let m = self.model();
         let mut assign: Vec<Option<u16>> = vec![None; m.fields.len()];
         let mut derived: Vec<(Derived, Option<Iv>)> =
@@ -494,8 +515,15 @@ impl<'a> Searcher<'a> {
         // Each field's cells that, alone, leave the target possible: a cell
         // that rules it out rules out every lead in it.
         let mut live: Vec<Vec<u16>> = Vec::with_capacity(fields.len());
-        for &f in &fields {
+        // (Only the fields the conditions read directly: a field behind a
+        // score seldom rules a target out alone, and each test reads every
+        // rule.)
+        for (k, &f) in fields.iter().enumerate() {
             let n = self.dom.fields.get(f as usize).map_or(0, |x| x.cells.len());
+            if k >= direct {
+                live.push((0..n as u16).collect());
+                continue;
+            }
             let mut keep = Vec::new();
             for c in 0..n {
                 if self.budget < self.node_cost {
@@ -529,7 +557,7 @@ impl<'a> Searcher<'a> {
                 .max()
                 .unwrap_or(1)
                 .max(1);
-        for _ in 0..400 {
+        for _ in 0..self.walk.min(400) {
             if self.budget < run_cost {
                 return Outcome::Undecided(true);
             }
@@ -558,7 +586,7 @@ impl<'a> Searcher<'a> {
         // the lead farther from the target.
         let mut current = self.run(self.base());
         let mut distance = self.distance(&current, t);
-        for _ in 0..3000 {
+        for _ in 0..self.walk {
             if self.budget < run_cost {
                 return Outcome::Undecided(true);
             }
@@ -727,6 +755,9 @@ impl<'a> Searcher<'a> {
         None
     }
 }
+
+/// A derived number (or grade) and the cells the search tries for it.
+type DerivedCells = (Derived, Vec<Iv>);
 
 /// What one search works through: the target, the derived numbers and
 /// fields in search order, and each field's live cells.

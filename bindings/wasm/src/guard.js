@@ -43,7 +43,7 @@ function leadgateFree() {
 }
 
 // kind: 'free', 'method' (of an agreement), or 'function'. `takesAgreement`:
-// the first argument must be a live agreement too (diff's proposed one).
+// the first argument must be a live agreement too (diff's and symbolicDiff's proposed one).
 function leadgateGuard(f, kind, takesAgreement) {
     return function (...args) {
         if (leadgateStopped !== null) {
@@ -77,7 +77,7 @@ for (const key of Reflect.ownKeys(Agreement.prototype)) {
     if (key === 'constructor' || key === '__destroy_into_raw') continue;
     const d = Object.getOwnPropertyDescriptor(Agreement.prototype, key);
     const kind = key === 'free' || key === Symbol.dispose ? 'free' : 'method';
-    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, kind, key === 'diff');
+    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, kind, key === 'diff' || key === 'symbolicDiff');
     if (typeof d.get === 'function') d.get = leadgateGuard(d.get, 'method');
     Object.defineProperty(Agreement.prototype, key, d);
 }

@@ -23,6 +23,8 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "analysis")]
 mod analysis;
+#[cfg(feature = "analyze")]
+mod analyze;
 #[cfg(feature = "batch-json")]
 mod batch;
 mod js;

@@ -38,3 +38,26 @@ export function staffed(text: string, rosterText: string, leads: object[]): Arra
   agreement.free();
   return decisions.map((d) => ('error' in d ? null : (d.assignee ?? null))).concat(zone, ...queues);
 }
+
+// The analysis (node build, feature analyze): findings, witnesses, symbolic diff.
+import { type Analysis, type SymbolicDiff } from '../pkg/node/leadgate_wasm.js';
+
+export function analysed(text: string, proposedText: string): string[] {
+  const agreement = compile(text);
+  const proposed = compile(proposedText);
+  const analysis: Analysis = agreement.analyze();
+  const where = analysis.findings.map((f) => `${f.code} ${f.line}:${f.column} ${f.span.start}`);
+  const earlier = analysis.findings.flatMap((f) => (f.evidence.kind === 'taken_by_earlier_rules' ? f.evidence.rules : []));
+  const leads = analysis.routes.map((r) => (r.reach.status === 'reachable' ? r.reach.witness.values.map((v) => v.key) : r.destination));
+  const scores: Array<[string, number]> = analysis.routes.flatMap((r) => (r.reach.status === 'reachable' ? r.reach.witness.scores : []));
+  const blocks: string = agreement.exampleBlocks();
+  const diff: SymbolicDiff = agreement.symbolicDiff(proposed);
+  const moves = diff.regions.map((r) => `${r.old.destination} -> ${r.new.destination} (${r.new.name ?? 'otherwise'}) ${r.condition} ${r.leads}`);
+  // @ts-expect-error a finding's subject is tagged by kind: no index without narrowing
+  const index: number = analysis.findings[0].subject.label;
+  // @ts-expect-error symbolicDiff compares with an Agreement
+  agreement.symbolicDiff(proposedText);
+  proposed.free();
+  agreement.free();
+  return [...where, ...earlier, ...leads.flat(), String(scores.length), blocks, diff.text, ...moves, String(index)];
+}

@@ -13,10 +13,12 @@
 //! declare them.
 
 mod analysis;
+mod analyze;
 mod api;
 mod decision;
 
 pub use analysis::*;
+pub use analyze::*;
 pub use api::*;
 pub use decision::*;
 
@@ -46,7 +48,9 @@ macro_rules! declarations {
             GradeCount, ScoreDistribution, RuleCount, DataGap, RejectionCount, PerRoute<u64>,
             GroupCount, Decile, Calibration, Backtest, Report,
             DiffOptions, DiffState, MatrixRow, RuleTransition, RuleEdit, RuleChange,
-            ExplainedBy, ChangedLead, Diff
+            ExplainedBy, ChangedLead, Diff,
+            Span, Subject, Evidence, Finding, WitnessValue, Witness, Reach, RouteReach,
+            Undecided, Analysis, RuleRef, Region, SymbolicDiff
         );
     };
     ($($t:ty),* $(,)?) => {

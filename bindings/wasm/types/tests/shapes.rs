@@ -160,3 +160,27 @@ fn diffs_are_declared_diffs() {
         .iter()
         .any(|c| matches!(c.new, types::Decision::Rejected(_))));
 }
+
+#[test]
+fn analyses_and_symbolic_diffs_are_declared_ones() {
+    let mut findings = 0;
+    for dir in ["tests/analysis", "rules-examples"] {
+        let paths = std::fs::read_dir(root().join(dir)).unwrap().map(|e| e.unwrap().path());
+        for path in paths.filter(|p| p.extension().is_some_and(|x| x == "lead")) {
+            let a = Agreement::compile(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let v = serde_json::to_value(leadgate::Analysis::of(&a)).unwrap();
+            let analysis = read::<types::Analysis>(v, &path.display().to_string());
+            findings += analysis.findings.len();
+        }
+    }
+    assert!(findings >= 8, "{findings} findings");
+    let rules = root().join("rules-examples");
+    let old = std::fs::read_to_string(rules.join("education-admissions.lead")).unwrap();
+    let new = old.replace("and engagement >= 20", "and engagement >= 25");
+    let [old, new] = [old, new].map(|t| Agreement::compile(&t).unwrap());
+    let sd = leadgate::SymbolicDiff::between(&old, &new);
+    let mut v = serde_json::to_value(&sd).unwrap();
+    v["text"] = json!(sd.to_text());
+    let d = read::<types::SymbolicDiff>(v, "symbolic diff");
+    assert!(!d.regions.is_empty() && !d.regions[0].witness.is_empty());
+}

@@ -165,7 +165,9 @@ fn diffs_are_declared_diffs() {
 fn analyses_and_symbolic_diffs_are_declared_ones() {
     let mut findings = 0;
     for dir in ["tests/analysis", "rules-examples"] {
-        let paths = std::fs::read_dir(root().join(dir)).unwrap().map(|e| e.unwrap().path());
+        let paths = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path());
         for path in paths.filter(|p| p.extension().is_some_and(|x| x == "lead")) {
             let a = Agreement::compile(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let v = serde_json::to_value(leadgate::Analysis::of(&a)).unwrap();

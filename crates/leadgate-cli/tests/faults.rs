@@ -318,6 +318,9 @@ fn printing_commands(dir: &Scratch) -> Vec<Vec<String>> {
     let at = ["--as-of", "2026-11-23"];
     let cmds: Vec<Vec<&str>> = vec![
         vec!["check", &b2b],
+        vec!["check", "--coverage", &b2b],
+        vec!["examples", &b2b],
+        vec!["diff", &b2b, &b2b],
         vec!["score", &b2b, &leads],
         vec!["score", &b2b, &leads, "--format", "csv"],
         vec!["explain", &b2b, "--index", "3", &leads],

@@ -5,8 +5,13 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use std::mem::take;
+use std::sync::Mutex;
+
 use arrow_pyarrow::{IntoPyArrow, Table};
-use leadgate::{Agreement, DiffNames, ScoreOptions, Threads};
+use arrow_select::concat::concat_batches;
+use leadgate::arrow::{decision_schema, DecisionBatch};
+use leadgate::{Agreement, BatchRun, DiffNames, Load, ScoreOptions, Staffing, Threads};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3::IntoPyObjectExt;
@@ -15,10 +20,9 @@ use crate::analysis;
 use crate::block::KeySet;
 use crate::decision::PyDecision;
 use crate::errors::{agreement_error, diagnostics, guard, lead_error, require, value_error};
-use crate::output::{self, Output};
 use crate::report::PyReport;
 use crate::roster::{PyLoad, PyRoster};
-use crate::run::{check_columns, Data, Part, Run, Staffed};
+use crate::run::{self, check_columns, Data, Part};
 use crate::stream::Batches;
 
 /// A compiled agreement. Immutable and thread-safe.
@@ -35,7 +39,11 @@ pub struct PyAgreement {
 pub(crate) struct Call {
     pub(crate) opts: ScoreOptions,
     pub(crate) pool: Arc<Threads>,
-    pub(crate) staffed: Staffed,
+    /// Per agreement its staffing (None: no roster), and its counts.
+    staffing: Vec<Option<Staffing>>,
+    loads: Vec<Arc<Mutex<Load>>>,
+    /// `as_of_column`: its place among the call's other keys, and its name.
+    arrival: Option<(usize, String)>,
     as_of_given: bool,
 }
 
@@ -56,14 +64,13 @@ impl Call {
             Some(threads) => crate::pool::pool(threads)?,
             None => Arc::new(Threads::calling()),
         };
-        let opts = opts.on_bad_value(on_bad).explain(explain);
-        let as_of_given = as_of.is_some_and(|a| !a.is_none());
-        let staffed = Staffed::default();
         Ok(Call {
-            opts,
+            opts: opts.on_bad_value(on_bad).explain(explain),
             pool,
-            staffed,
-            as_of_given,
+            staffing: Vec::new(),
+            loads: Vec::new(),
+            arrival: None,
+            as_of_given: as_of.is_some_and(|a| !a.is_none()),
         })
     }
 
@@ -81,21 +88,57 @@ impl Call {
         if rosters.iter().any(Option::is_some) {
             for (i, (a, r)) in agreements.iter().zip(rosters).enumerate() {
                 let staffing = r.as_ref().map(|r| r.staff(py, a)).transpose()?;
-                self.staffed.staffing.push(staffing);
+                self.staffing.push(staffing);
                 let given = load.filter(|_| i == 0).map(|l| l.get().0.clone());
-                self.staffed.loads.push(given.unwrap_or_default());
+                self.loads.push(given.unwrap_or_default());
             }
         }
-        let fallback = self.as_of_given;
-        self.staffed.as_of = as_of_column.map(|(at, key)| (at, key.to_string(), fallback));
+        self.arrival = as_of_column.map(|(at, key)| (at, key.to_string()));
         Ok(self)
+    }
+
+    /// The core's run of the call (it takes the call's rosters).
+    pub(crate) fn run<'a>(
+        &mut self,
+        agreements: &'a [&'a Agreement],
+        keys: &'a KeySet,
+    ) -> BatchRun<'a> {
+        let (staffing, loads) = (take(&mut self.staffing), take(&mut self.loads));
+        let run = BatchRun::new(agreements, &keys.core, self.opts).with_staffing(staffing, loads);
+        match &self.arrival {
+            Some((at, key)) => run.with_arrival(*at, key, self.as_of_given, "as_of="),
+            None => run,
+        }
     }
 }
 
+/// The options of the one-agreement scoring calls.
+struct Scoring<'a, 'py> {
+    as_of: Option<&'a Bound<'py, PyAny>>,
+    on_bad_value: &'a str,
+    explain: bool,
+    threads: Option<Option<&'a Bound<'py, PyAny>>>,
+    roster: Option<PyRef<'py, PyRoster>>,
+    as_of_column: Option<&'a str>,
+    load: Option<&'a Bound<'py, PyLoad>>,
+}
+
 impl PyAgreement {
-    /// The keys the agreement reads and `extra` (None: [`Self::keys`] will do).
-    fn keys_with(&self, py: Python<'_>, extra: Option<&str>) -> Option<KeySet> {
-        extra.map(|k| KeySet::new(py, &[&self.inner], &[k]))
+    /// Runs `f` with the call's core run, the keys it reads and its pool.
+    fn scoring<T>(
+        &self,
+        py: Python<'_>,
+        s: Scoring<'_, '_>,
+        f: impl FnOnce(&BatchRun<'_>, &KeySet, &Threads) -> PyResult<T>,
+    ) -> PyResult<T> {
+        let agreements = [&self.inner];
+        let column = s.as_of_column.map(|c| (0, c));
+        let call = Call::new(s.as_of, s.on_bad_value, s.explain, s.threads)?;
+        let mut call = call.staff(py, &agreements, &[s.roster], s.load, column)?;
+        let extra = s.as_of_column.map(|k| KeySet::new(py, &agreements, &[k]));
+        let keys = extra.as_ref().unwrap_or(&self.keys);
+        let pool = call.pool.clone();
+        f(&call.run(&agreements, keys), keys, &pool)
     }
 }
 
@@ -145,7 +188,7 @@ impl PyAgreement {
 
     #[getter]
     fn input_keys(&self) -> Vec<String> {
-        self.keys.names.clone()
+        self.keys.core.names().to_vec()
     }
 
     #[getter]
@@ -261,30 +304,23 @@ impl PyAgreement {
         load: Option<&Bound<'_, PyLoad>>,
     ) -> PyResult<PyDecision> {
         let (py, this) = (slf.py(), slf.get());
+        let s = Scoring {
+            as_of,
+            on_bad_value,
+            explain,
+            threads: None,
+            roster,
+            as_of_column,
+            load,
+        };
         guard(py, || {
-            let agreements = [&this.inner];
-            let call = Call::new(as_of, on_bad_value, explain, None)?;
-            let call = call.staff(
-                py,
-                &agreements,
-                &[roster],
-                load,
-                as_of_column.map(|c| (0, c)),
-            )?;
-            let keys = this.keys_with(py, as_of_column);
-            let run = Run::new(
-                &agreements,
-                keys.as_ref().unwrap_or(&this.keys),
-                &call.opts,
-                &call.staffed,
-            );
-            let one = |part: Part<'_>| {
-                run.parts(part, 1, 1, &call.pool, &|p: &Part<'_>, _| p.decide(0, 0))
-            };
-            let d = run
-                .one(py, lead, one)?
-                .pop()
-                .ok_or_else(|| value_error("no decision"))?;
+            let d = this.scoring(py, s, |run, keys, pool| {
+                let one = |part: Part<'_, '_, '_>| {
+                    run.parts(part, 1, 1, pool, &|p: &Part<'_, '_, '_>, _| p.decide(0, 0))
+                };
+                let d = run::one(py, run, keys, lead, one)?.pop();
+                d.ok_or_else(|| value_error("no decision"))
+            })?;
             if let Some(e) = d.error() {
                 return Err(lead_error(py, e, d.index(), d.id()));
             }
@@ -308,33 +344,28 @@ impl PyAgreement {
         load: Option<&Bound<'py, PyLoad>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let (py, this) = (slf.py(), slf.get());
+        let s = Scoring {
+            as_of,
+            on_bad_value,
+            explain,
+            threads: Some(threads),
+            roster,
+            as_of_column,
+            load,
+        };
         guard(py, || {
-            let agreements = [&this.inner];
-            let call = Call::new(as_of, on_bad_value, explain, Some(threads))?;
-            let call = call.staff(
-                py,
-                &agreements,
-                &[roster],
-                load,
-                as_of_column.map(|c| (0, c)),
-            )?;
-            let keys = this.keys_with(py, as_of_column);
-            let run = Run::new(
-                &agreements,
-                keys.as_ref().unwrap_or(&this.keys),
-                &call.opts,
-                &call.staffed,
-            );
             let mut out = Vec::with_capacity(leads.len().unwrap_or(0));
             let data = Data::Dicts(leads.try_iter()?);
-            let chunk = |part: &Part<'_>, rows: Range<usize>| {
+            let chunk = |part: &Part<'_, '_, '_>, rows: Range<usize>| {
                 rows.map(|row| part.decide(0, row)).collect::<Vec<_>>()
             };
-            run.each(py, data, &call.pool, false, chunk, |parts| {
-                for d in parts.into_iter().flatten() {
-                    out.push(Bound::new(py, PyDecision::new(slf.clone().unbind(), d))?);
-                }
-                Ok(())
+            this.scoring(py, s, |run, keys, pool| {
+                run::each(py, run, keys, data, pool, false, chunk, |parts| {
+                    for d in parts.into_iter().flatten() {
+                        out.push(Bound::new(py, PyDecision::new(slf.clone().unbind(), d))?);
+                    }
+                    Ok(())
+                })
             })?;
             PyList::new(py, out)
         })
@@ -358,52 +389,49 @@ impl PyAgreement {
         as_of_column: Option<&str>,
         load: Option<&Bound<'py, PyLoad>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let s = Scoring {
+            as_of,
+            on_bad_value,
+            explain: true,
+            threads: Some(threads),
+            roster,
+            as_of_column,
+            load,
+        };
         guard(py, || {
             require(py, "pyarrow", "arrow")?;
-            let agreements = [&self.inner];
-            let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
-            let call = call.staff(
-                py,
-                &agreements,
-                &[roster],
-                load,
-                as_of_column.map(|c| (0, c)),
-            )?;
-            let columns = match call.staffed.staffing.first() {
-                Some(Some(s)) => s.decision_columns(prefix),
-                _ => self.inner.decision_columns(prefix),
-            };
-            let columns = columns.map_err(|e| value_error(e.to_string()))?;
-            let schema = output::schema(&columns);
-            let keys = self.keys_with(py, as_of_column);
-            let run = Run::new(
-                &agreements,
-                keys.as_ref().unwrap_or(&self.keys),
-                &call.opts,
-                &call.staffed,
-            );
-            let data = Data::Arrow(Batches::new(data)?);
             let building = |e| value_error(format!("building decisions: {e}"));
-            let mut out = Vec::new();
-            let chunk = |part: &Part<'_>, rows: Range<usize>| {
-                let mut o = Output::new(&columns, rows.len());
-                rows.for_each(|row| o.push(&part.decide(0, row)));
-                o.finish(&schema)
-            };
-            run.each(
-                py,
-                data,
-                &call.pool,
-                allow_missing_columns,
-                chunk,
-                |parts| {
-                    let parts = parts.into_iter().collect::<Result<Vec<_>, _>>();
-                    let batch =
-                        parts.and_then(|p| arrow_select::concat::concat_batches(&schema, &p));
-                    out.push(batch.map_err(building)?);
-                    Ok(())
-                },
-            )?;
+            let (out, schema) = self.scoring(py, s, |run, keys, pool| {
+                let columns = match run.staffing(0) {
+                    Some(s) => s.decision_columns(prefix),
+                    None => self.inner.decision_columns(prefix),
+                };
+                let columns = columns.map_err(|e| value_error(e.to_string()))?;
+                let schema = decision_schema(&columns);
+                let data = Data::Arrow(Batches::new(data)?);
+                let mut out = Vec::new();
+                let chunk = |part: &Part<'_, '_, '_>, rows: Range<usize>| {
+                    let mut o = DecisionBatch::new(&columns, rows.len());
+                    rows.for_each(|row| o.push(&part.decide(0, row)));
+                    o.finish(&schema)
+                };
+                run::each(
+                    py,
+                    run,
+                    keys,
+                    data,
+                    pool,
+                    allow_missing_columns,
+                    chunk,
+                    |parts| {
+                        let parts = parts.into_iter().collect::<Result<Vec<_>, _>>();
+                        let batch = parts.and_then(|p| concat_batches(&schema, &p));
+                        out.push(batch.map_err(building)?);
+                        Ok(())
+                    },
+                )?;
+                Ok((out, schema))
+            })?;
             let table = Table::try_new(out, schema).map_err(building)?;
             table.into_pyarrow(py)
         })
@@ -421,16 +449,24 @@ impl PyAgreement {
         index: usize,
     ) -> PyResult<(PyDecision, String, String)> {
         let (py, this) = (slf.py(), slf.get());
+        let s = Scoring {
+            as_of,
+            on_bad_value,
+            explain: true,
+            threads: None,
+            roster,
+            as_of_column: None,
+            load: None,
+        };
         guard(py, || {
-            let agreements = [&this.inner];
-            let call = Call::new(as_of, on_bad_value, true, None)?;
-            let call = call.staff(py, &agreements, &[roster], None, None)?;
-            let run = Run::new(&agreements, &this.keys, &call.opts, &call.staffed);
-            let lead = run.one(py, lead, |part| part.bind(0, 0))?;
-            let e = py.detach(|| match call.staffed.staffing.first() {
-                Some(Some(s)) => s.explain(index, &lead, &call.opts, &mut Default::default()),
-                _ => this.inner.explain(index, &lead, &call.opts),
-            });
+            let e = this.scoring(py, s, |run, keys, _| {
+                let lead = run::one(py, run, keys, lead, |part| part.bind(0, 0))?;
+                let opts = run.options();
+                Ok(py.detach(|| match run.staffing(0) {
+                    Some(s) => s.explain(index, &lead, opts, &mut Default::default()),
+                    None => this.inner.explain(index, &lead, opts),
+                }))
+            })?;
             let json = leadgate::to_canonical_json(&e).map_err(|e| value_error(e.to_string()))?;
             let decision = PyDecision::new(slf.clone().unbind(), e.decision().clone());
             Ok((decision, e.text(), json))
@@ -460,11 +496,17 @@ impl PyAgreement {
             // The other keys read: by, outcome, followed_up_at, as_of_column.
             let before = [by, outcome, followed_up_at].iter().flatten().count();
             let at = as_of_column.map(|c| (before, c));
-            let call = call.staff(py, &[&self.inner], &[roster], None, at)?;
+            let mut call = call.staff(py, &[&self.inner], &[roster], None, at)?;
             let data = Data::new(data)?;
             let columns = [by, outcome, followed_up_at, as_of_column];
-            let report =
-                analysis::report(py, &self.inner, data, columns, &call, allow_missing_columns)?;
+            let report = analysis::report(
+                py,
+                &self.inner,
+                data,
+                columns,
+                &mut call,
+                allow_missing_columns,
+            )?;
             Ok(PyReport(report))
         })
     }
@@ -529,7 +571,7 @@ impl PyAgreement {
             let call = Call::new(as_of, on_bad_value, true, Some(threads))?;
             let rosters = [roster, roster_new];
             let at = as_of_column.map(|c| (0, c));
-            let call = call.staff(py, &[&self.inner, &new.inner], &rosters, None, at)?;
+            let mut call = call.staff(py, &[&self.inner, &new.inner], &rosters, None, at)?;
             let data = Data::new(data)?;
             let agreements = [&self.inner, &new.inner];
             let diff = analysis::diff(
@@ -538,7 +580,7 @@ impl PyAgreement {
                 data,
                 changes,
                 as_of_column,
-                &call,
+                &mut call,
                 allow_missing_columns,
             )?;
             let (old, new, input) = (&self.file_name, &new.file_name, input_name);

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use crate::agreement::Call;
 use crate::block::KeySet;
 use crate::roster::instant;
-use crate::run::{Data, Part, Run};
+use crate::run::{self, Data, Part};
 
 /// A `by` or `outcome` value as text (as a CSV cell reads): trimmed, `None`
 /// when missing or blank; numbers in the canonical form.
@@ -38,7 +38,7 @@ pub(crate) fn report(
     a: &Agreement,
     data: Data<'_>,
     [by, outcome, followed_up_at, as_of_column]: [Option<&str>; 4],
-    call: &Call,
+    call: &mut Call,
     allow_missing: bool,
 ) -> PyResult<Report> {
     let named = [
@@ -53,17 +53,17 @@ pub(crate) fn report(
     let place = named.map(|c| c.map(|_| (next, next += 1).0));
     let keys = KeySet::new(py, &[a], &columns);
     let agreements = [a];
-    let run = Run::new(&agreements, &keys, &call.opts, &call.staffed);
-    let staffing = call.staffed.staffing.first().and_then(Option::as_ref);
+    let run = call.run(&agreements, &keys);
+    let staffing = run.staffing(0);
     let new_report = || match staffing {
         Some(s) => Report::new(a, by, outcome).with_roster(s, followed_up_at),
         None => Report::new(a, by, outcome),
     };
     let mut report = new_report();
-    let chunk = |part: &Part<'_>, rows: Range<usize>| {
+    let chunk = |part: &Part<'_, '_, '_>, rows: Range<usize>| {
         let mut r = new_report();
         for row in rows {
-            let value = |i: usize| place[i].map(|k| part.extra(row, k));
+            let value = |i: usize| place[i].map(|k| part.value(row, k));
             let (g, o) = (value(0), value(1));
             let (g, o) = (g.as_ref().and_then(text), o.as_ref().and_then(text));
             let known = o.and_then(|o| leadgate::parse_outcome(&o));
@@ -73,10 +73,19 @@ pub(crate) fn report(
         }
         r
     };
-    run.each(py, data, &call.pool, allow_missing, chunk, |parts| {
-        parts.iter().for_each(|p| _ = report.merge(p));
-        Ok(())
-    })?;
+    run::each(
+        py,
+        &run,
+        &keys,
+        data,
+        &call.pool,
+        allow_missing,
+        chunk,
+        |parts| {
+            parts.iter().for_each(|p| _ = report.merge(p));
+            Ok(())
+        },
+    )?;
     Ok(report)
 }
 
@@ -87,23 +96,32 @@ pub(crate) fn diff(
     data: Data<'_>,
     changes: usize,
     as_of_column: Option<&str>,
-    call: &Call,
+    call: &mut Call,
     allow_missing: bool,
 ) -> PyResult<Diff> {
     // Each lead is read once, with the keys of both agreements.
     let keys = KeySet::new(py, &agreements, as_of_column.as_slice());
-    let run = Run::new(&agreements, &keys, &call.opts, &call.staffed);
+    let run = call.run(&agreements, &keys);
     let mut diff = Diff::new(agreements[0], agreements[1], changes);
-    let chunk = |part: &Part<'_>, rows: Range<usize>| -> Vec<(Decision, Decision)> {
+    let chunk = |part: &Part<'_, '_, '_>, rows: Range<usize>| -> Vec<(Decision, Decision)> {
         rows.map(|row| (part.decide(0, row), part.decide(1, row)))
             .collect()
     };
-    run.each(py, data, &call.pool, allow_missing, chunk, |parts| {
-        parts
-            .iter()
-            .flatten()
-            .for_each(|(old, new)| _ = diff.add(old, new));
-        Ok(())
-    })?;
+    run::each(
+        py,
+        &run,
+        &keys,
+        data,
+        &call.pool,
+        allow_missing,
+        chunk,
+        |parts| {
+            parts
+                .iter()
+                .flatten()
+                .for_each(|(old, new)| _ = diff.add(old, new));
+            Ok(())
+        },
+    )?;
     Ok(diff)
 }

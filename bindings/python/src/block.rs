@@ -1,74 +1,34 @@
 //! Leads read from Python mappings into blocks that own all they hold, so
 //! that they can be bound and scored on any thread.
 
-use leadgate::{Agreement, LeadBuilder, LeadErrorKind, OnBadValue, Raw};
+use leadgate::{Agreement, BatchKeys, LeadBuilder, LeadErrorKind, Raw};
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
 
 use crate::convert::{rejects, Val};
 
-/// The keys a call reads from each lead, in order: the input keys of its
-/// agreements (each once), then any other keys it asks for (a report's
-/// `by` and `outcome` columns).
+/// The keys a call reads from each lead (the core's [`BatchKeys`]), as
+/// interned Python strings (their hash is computed once).
 pub(crate) struct KeySet {
-    pub(crate) names: Vec<String>,
-    /// The same keys as interned Python strings (their hash is computed once).
+    pub(crate) core: BatchKeys,
     interned: Vec<Py<PyString>>,
-    /// Per agreement: the position in `names` and the field slot of each key it reads.
-    pub(crate) slots: Vec<Vec<(usize, u32)>>,
-    /// The positions of the other keys asked for, in order.
-    pub(crate) extra: Vec<usize>,
-    /// Names of fields that read another key (`from "…"`), with the
-    /// position of that key: a lead keyed by the name instead is told to
-    /// the core ([`LeadBuilder::unknown_key`]), which warns if it matters.
-    renamed: Vec<(String, Py<PyString>, usize)>,
-}
-
-fn position(names: &mut Vec<String>, key: &str) -> usize {
-    names.iter().position(|k| k == key).unwrap_or_else(|| {
-        names.push(key.to_string());
-        names.len() - 1
-    })
+    /// The names of [`BatchKeys::renamed`].
+    renamed: Vec<Py<PyString>>,
 }
 
 impl KeySet {
     pub(crate) fn new(py: Python<'_>, agreements: &[&Agreement], extra: &[&str]) -> Self {
-        let mut names = Vec::new();
-        let mut slots = Vec::new();
-        for a in agreements {
-            let probe = a.lead_builder(OnBadValue::Error);
-            let mut own: Vec<(usize, u32)> = Vec::new();
-            for f in a.fields() {
-                if let Some(slot) = probe.slot(f.key()) {
-                    let at = position(&mut names, f.key());
-                    if !own.iter().any(|(p, _)| *p == at) {
-                        own.push((at, slot));
-                    }
-                }
-            }
-            slots.push(own);
-        }
-        let renamed = agreements
-            .iter()
-            .flat_map(|a| a.fields())
-            .filter(|f| f.name() != f.key() && !names.iter().any(|k| k == f.name()))
-            .filter_map(|f| {
-                let at = names.iter().position(|k| k == f.key())?;
-                Some((f.name().into(), PyString::intern(py, f.name()).unbind(), at))
-            })
-            .collect();
-        let extra = extra.iter().map(|k| position(&mut names, k)).collect();
-        let interned = names
-            .iter()
-            .map(|k| PyString::intern(py, k).unbind())
-            .collect();
+        let core = BatchKeys::new(agreements, extra);
+        let intern = |k: &String| PyString::intern(py, k).unbind();
         KeySet {
-            names,
-            interned,
-            slots,
-            extra,
-            renamed,
+            interned: core.names().iter().map(intern).collect(),
+            renamed: core
+                .renamed()
+                .iter()
+                .map(|(name, _)| intern(name))
+                .collect(),
+            core,
         }
     }
 }
@@ -111,7 +71,7 @@ impl<'a, 'py> Keys<'a, 'py> {
             else {
                 continue;
             };
-            for (name, lookup) in self.set.names.iter().zip(self.lookup.iter_mut()) {
+            for (name, lookup) in self.set.core.names().iter().zip(self.lookup.iter_mut()) {
                 if name == text {
                     *lookup = key.clone();
                 }
@@ -120,7 +80,7 @@ impl<'a, 'py> Keys<'a, 'py> {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.set.names.len()
+        self.set.core.names().len()
     }
 }
 
@@ -204,7 +164,7 @@ impl Block {
         }
         let from = self.misnamed.partition_point(|(j, _)| *j < i);
         for (_, r) in self.misnamed.iter().skip(from).take_while(|(j, _)| *j == i) {
-            if let Some((name, _, _)) = set.renamed.get(*r) {
+            if let Some((name, _)) = set.core.renamed().get(*r) {
                 b.unknown_key(name);
             }
         }
@@ -237,7 +197,7 @@ impl Block {
     ) -> PyResult<Result<(), (LeadErrorKind, String)>> {
         let py = lead.py();
         let start = self.values.len();
-        let names = &keys.set.names;
+        let names = keys.set.core.names();
         if let Ok(dict) = lead.cast::<PyDict>() {
             if keys.adopt {
                 keys.adopt_from(dict);
@@ -250,7 +210,8 @@ impl Block {
                 };
                 self.values.push(val);
             }
-            for (r, (_, name, at)) in keys.set.renamed.iter().enumerate() {
+            let renamed = keys.set.core.renamed().iter().zip(&keys.set.renamed);
+            for (r, ((_, at), name)) in renamed.enumerate() {
                 let absent = matches!(self.values.get(start + at), Some(Val::Absent));
                 if absent && dict.contains(name.bind(py)).unwrap_or(false) {
                     self.misnamed.push((self.leads, r));

@@ -11,7 +11,9 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple, PyType};
 
-use crate::dates::{date_ms, numpy_datetime, PERIOD};
+use leadgate::arrow::PANDAS_PERIOD as PERIOD;
+
+use crate::dates::{date_ms, numpy_datetime};
 
 /// Lists nested deeper than this are not read (a list of lists is an error anyway).
 const MAX_DEPTH: u32 = 8;

@@ -93,11 +93,6 @@ pub(crate) fn as_of(as_of: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Timesta
     }
 }
 
-/// A `pandas.Period` is a span of time (a month, a quarter), not an
-/// instant; which instant of it is meant is the caller's to say.
-pub(crate) const PERIOD: &str =
-    "a pandas Period (a span of time, not an instant: convert it with .to_timestamp())";
-
 /// Seconds in one step of a numpy datetime unit (months and years on average).
 fn numpy_unit_seconds(unit: &str) -> f64 {
     match unit {

@@ -12,14 +12,12 @@
 
 mod agreement;
 mod analysis;
-mod arrow;
 mod block;
 mod convert;
 mod dates;
 mod decision;
 mod errors;
 mod many;
-mod output;
 mod pool;
 mod report;
 mod roster;

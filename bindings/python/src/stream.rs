@@ -8,6 +8,7 @@ use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_pyarrow::FromPyArrow;
 use arrow_schema::{Schema, SchemaRef};
+use leadgate::arrow::check_batch;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -106,42 +107,11 @@ impl Iterator for Batches<'_> {
                     .next()?
                     .and_then(|b| RecordBatch::from_pyarrow_bound(&b));
                 *read += 1;
-                Some(batch.and_then(|b| fits(schema, &b, *read - 1).map(|()| b)))
+                let fits = |b: &RecordBatch| check_batch(schema, b, *read - 1).map_err(value_error);
+                Some(batch.and_then(|b| fits(&b).map(|()| b)))
             }
             Batches::One(batch) => batch.take().map(Ok),
         }
-    }
-}
-
-/// Whether `batch` has the columns `schema` declares, by name and type.
-fn fits(schema: &Schema, batch: &RecordBatch, index: usize) -> PyResult<()> {
-    let got = batch.schema();
-    let mismatch = if got.fields().len() != schema.fields().len() {
-        Some(format!(
-            "it has {} columns, the schema {}",
-            got.fields().len(),
-            schema.fields().len()
-        ))
-    } else {
-        got.fields()
-            .iter()
-            .zip(schema.fields())
-            .find(|(g, w)| g.name() != w.name() || !g.data_type().equals_datatype(w.data_type()))
-            .map(|(g, w)| {
-                format!(
-                    "its column `{}` is {}, the schema says `{}` is {}",
-                    g.name(),
-                    g.data_type(),
-                    w.name(),
-                    w.data_type()
-                )
-            })
-    };
-    match mismatch {
-        None => Ok(()),
-        Some(what) => Err(value_error(format!(
-            "reading Arrow data: record batch {index} does not match the reader's schema: {what}"
-        ))),
     }
 }
 

@@ -32,6 +32,8 @@
 
 mod agreement;
 mod analysis;
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod batch;
 mod bind;
 mod canonical;
@@ -53,6 +55,7 @@ mod present;
 mod read;
 mod report;
 mod roster;
+mod run;
 mod schema;
 mod staffing;
 mod syntax;
@@ -94,6 +97,7 @@ pub use report::{parse_outcome, Report, StateError};
 pub use roster::{
     read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
 };
+pub use run::{BatchKeys, BatchRun, MisnamedKey, Part, Rows};
 pub use schema::{MissingColumn, MissingColumns};
 pub use staffing::Staffing;
 pub use syntax::ast::{Destination, FieldType};

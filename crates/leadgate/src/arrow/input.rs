@@ -1,9 +1,9 @@
-//! Arrow in: record batches are read column by column, in place (strings
-//! are borrowed from the Arrow buffers), on the scoring threads. No Python
-//! object is made per row.
+//! Arrow in: the columns of a record batch read row by row as raw values,
+//! in place (strings are borrowed from the Arrow buffers).
 
 use std::borrow::Cow;
 
+use crate::Raw;
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
 use arrow_array::{
@@ -11,9 +11,6 @@ use arrow_array::{
     StringArray, StringViewArray,
 };
 use arrow_schema::{DataType, TimeUnit};
-use leadgate::Raw;
-
-use crate::dates::PERIOD;
 
 /// Reads the raw value of one row of a column.
 type Getter<'a> = Box<dyn Fn(usize) -> Raw<'a> + Send + Sync + 'a>;
@@ -163,10 +160,13 @@ fn getter(array: &dyn Array, depth: u32) -> Getter<'_> {
     }
 }
 
-/// One input column, read by its type. The common types are read in place
+/// One input column, read by its type (every Arrow type: a value of a type
+/// no field can hold reads as [`Raw::Other`], a bad value). The common types are read in place
 /// (a text is borrowed from the Arrow buffer); every other type goes through
 /// its [`Getter`], which reads these types the same way.
-pub(crate) enum Column<'a> {
+pub struct ArrowColumn<'a>(Kind<'a>);
+
+enum Kind<'a> {
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     Utf8View(&'a StringViewArray),
@@ -177,36 +177,45 @@ pub(crate) enum Column<'a> {
     Dictionary {
         array: &'a dyn Array,
         keys: Vec<usize>,
-        values: Box<Column<'a>>,
+        values: Box<Kind<'a>>,
     },
     Other(Getter<'a>),
 }
 
-impl<'a> Column<'a> {
-    fn new(array: &'a dyn Array) -> Self {
-        let typed = match array.data_type() {
-            DataType::Utf8 => array.as_string_opt::<i32>().map(Column::Utf8),
-            DataType::LargeUtf8 => array.as_string_opt::<i64>().map(Column::LargeUtf8),
-            DataType::Utf8View => array.as_string_view_opt().map(Column::Utf8View),
-            DataType::Float64 => array.as_primitive_opt::<Float64Type>().map(Column::Float64),
-            DataType::Int64 => array.as_primitive_opt::<Int64Type>().map(Column::Int64),
-            DataType::Boolean => array.as_boolean_opt().map(Column::Boolean),
-            DataType::Dictionary(_, _) => {
-                array
-                    .as_any_dictionary_opt()
-                    .map(|dict| Column::Dictionary {
-                        array,
-                        keys: dict.normalized_keys(),
-                        values: Box::new(Column::new(dict.values().as_ref())),
-                    })
-            }
-            _ => None,
-        };
-        typed.unwrap_or_else(|| Column::Other(getter(array, 0)))
+impl<'a> ArrowColumn<'a> {
+    /// Reads `array` by its type.
+    pub fn new(array: &'a dyn Array) -> Self {
+        ArrowColumn(Kind::new(array))
     }
 
     /// The raw value of row `i` (`Raw::Null` where the row is null).
-    pub(crate) fn read(&self, i: usize) -> Raw<'a> {
+    pub fn read(&self, i: usize) -> Raw<'a> {
+        self.0.read(i)
+    }
+}
+
+impl<'a> Kind<'a> {
+    fn new(array: &'a dyn Array) -> Self {
+        let typed = match array.data_type() {
+            DataType::Utf8 => array.as_string_opt::<i32>().map(Kind::Utf8),
+            DataType::LargeUtf8 => array.as_string_opt::<i64>().map(Kind::LargeUtf8),
+            DataType::Utf8View => array.as_string_view_opt().map(Kind::Utf8View),
+            DataType::Float64 => array.as_primitive_opt::<Float64Type>().map(Kind::Float64),
+            DataType::Int64 => array.as_primitive_opt::<Int64Type>().map(Kind::Int64),
+            DataType::Boolean => array.as_boolean_opt().map(Kind::Boolean),
+            DataType::Dictionary(_, _) => {
+                array.as_any_dictionary_opt().map(|dict| Kind::Dictionary {
+                    array,
+                    keys: dict.normalized_keys(),
+                    values: Box::new(Kind::new(dict.values().as_ref())),
+                })
+            }
+            _ => None,
+        };
+        typed.unwrap_or_else(|| Kind::Other(getter(array, 0)))
+    }
+
+    fn read(&self, i: usize) -> Raw<'a> {
         fn str_at<'a, A: Array>(a: &A, i: usize, value: impl Fn(usize) -> &'a str) -> Raw<'a> {
             if a.is_null(i) {
                 Raw::Null
@@ -215,32 +224,40 @@ impl<'a> Column<'a> {
             }
         }
         match self {
-            Column::Utf8(a) => str_at(*a, i, |i| a.value(i)),
-            Column::LargeUtf8(a) => str_at(*a, i, |i| a.value(i)),
-            Column::Utf8View(a) => str_at(*a, i, |i| a.value(i)),
-            Column::Float64(a) if !a.is_null(i) => Raw::Float(a.value(i)),
-            Column::Int64(a) if !a.is_null(i) => Raw::Int(a.value(i)),
-            Column::Boolean(a) if !a.is_null(i) => Raw::Bool(a.value(i)),
-            Column::Dictionary {
+            Kind::Utf8(a) => str_at(*a, i, |i| a.value(i)),
+            Kind::LargeUtf8(a) => str_at(*a, i, |i| a.value(i)),
+            Kind::Utf8View(a) => str_at(*a, i, |i| a.value(i)),
+            Kind::Float64(a) if !a.is_null(i) => Raw::Float(a.value(i)),
+            Kind::Int64(a) if !a.is_null(i) => Raw::Int(a.value(i)),
+            Kind::Boolean(a) if !a.is_null(i) => Raw::Bool(a.value(i)),
+            Kind::Dictionary {
                 array,
                 keys,
                 values,
             } if !array.is_null(i) => keys.get(i).map_or(Raw::Null, |k| values.read(*k)),
-            Column::Other(get) => get(i),
+            Kind::Other(get) => get(i),
             _ => Raw::Null,
         }
     }
 }
 
+/// What a pandas `Period` value reads as: a bad value. A period is a span
+/// of time (a month, a quarter), not an instant; which instant of it is
+/// meant is the caller's to say.
+pub const PANDAS_PERIOD: &str =
+    "a pandas Period (a span of time, not an instant: convert it with .to_timestamp())";
+
 /// The column `name` of `batch`, read by its type (the first of that name).
-pub(crate) fn column<'a>(batch: &'a RecordBatch, name: &str) -> Option<Column<'a>> {
+pub fn column<'a>(batch: &'a RecordBatch, name: &str) -> Option<ArrowColumn<'a>> {
     let input = batch.schema_ref();
     let idx = input.index_of(name).ok()?;
     let array = batch.column(idx).as_ref();
     // pandas' Period columns arrive as this extension type over int64
     // ordinals (months since 1970, …), not as instants.
     Some(match input.field(idx).extension_type_name() {
-        Some("pandas.period") => Column::Other(non_null(array, |_| Raw::Other(PERIOD))),
-        _ => Column::new(array),
+        Some("pandas.period") => {
+            ArrowColumn(Kind::Other(non_null(array, |_| Raw::Other(PANDAS_PERIOD))))
+        }
+        _ => ArrowColumn::new(array),
     })
 }

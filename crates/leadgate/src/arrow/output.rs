@@ -1,13 +1,12 @@
-//! Arrow out: decisions as the core's flat decision columns
-//! ([`DecisionColumns`]: names, order, types and cells), built on the
-//! scoring threads.
+//! Arrow out: decisions as the flat decision columns
+//! ([`DecisionColumns`]: names, order, types and cells).
 
 use std::sync::Arc;
 
+use crate::{Cell, ColumnType, Decision, DecisionColumns};
 use arrow_array::builder::{Float64Builder, Int64Builder, ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
-use leadgate::{Cell, ColumnType, Decision, DecisionColumns};
 
 fn data_type(t: ColumnType) -> DataType {
     match t {
@@ -19,7 +18,7 @@ fn data_type(t: ColumnType) -> DataType {
 }
 
 /// The Arrow schema of the decision columns.
-pub(crate) fn schema(columns: &DecisionColumns) -> SchemaRef {
+pub fn decision_schema(columns: &DecisionColumns) -> SchemaRef {
     let fields: Vec<Field> = columns
         .columns()
         .iter()
@@ -78,29 +77,31 @@ impl Builder {
     }
 }
 
-/// The decision columns of some rows, being built.
-pub(crate) struct Output<'c> {
+/// The decision columns of some rows, being built: one record batch.
+pub struct DecisionBatch<'c> {
     columns: &'c DecisionColumns,
     builders: Vec<Builder>,
     /// The cells of the last decision (kept for its allocation).
     cells: Vec<Cell<'c>>,
 }
 
-impl<'c> Output<'c> {
-    pub(crate) fn new(columns: &'c DecisionColumns, rows: usize) -> Self {
+impl<'c> DecisionBatch<'c> {
+    /// For about `rows` decisions.
+    pub fn new(columns: &'c DecisionColumns, rows: usize) -> Self {
         let builders = columns
             .columns()
             .iter()
             .map(|c| Builder::new(c.column_type, rows))
             .collect();
-        Output {
+        DecisionBatch {
             columns,
             builders,
             cells: Vec::with_capacity(columns.columns().len()),
         }
     }
 
-    pub(crate) fn push(&mut self, d: &Decision) {
+    /// Adds a decision's row.
+    pub fn push(&mut self, d: &Decision) {
         let mut cells = recycle(std::mem::take(&mut self.cells));
         self.columns.cells(d, &mut cells);
         for (b, cell) in self.builders.iter_mut().zip(&cells) {
@@ -109,7 +110,8 @@ impl<'c> Output<'c> {
         self.cells = recycle(cells);
     }
 
-    pub(crate) fn finish(mut self, schema: &SchemaRef) -> Result<RecordBatch, ArrowError> {
+    /// The record batch (`schema`: [`decision_schema`] of the same columns).
+    pub fn finish(mut self, schema: &SchemaRef) -> Result<RecordBatch, ArrowError> {
         let columns = self.builders.iter_mut().map(Builder::finish).collect();
         RecordBatch::try_new(schema.clone(), columns)
     }

@@ -1,0 +1,444 @@
+//! One pass of a batch call over its leads, for every front that reads
+//! leads in parts (Arrow slices, blocks of Python mappings): the keys the
+//! call reads ([`BatchKeys`]), the rows a front has read ([`Rows`]), and
+//! the call itself ([`BatchRun`]): each part bound and scored on a thread
+//! pool and, with a roster, assigned in input order.
+
+use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::{
+    Agreement, Decision, Lead, LeadBuilder, LeadError, LeadErrorKind, Load, OnBadValue, Raw,
+    Roster, ScoreOptions, Staffing, Threads, Timestamp,
+};
+
+/// The keys a call reads from each lead, in order: the input keys of its
+/// agreements (each once), then the other keys it asks for (a report's
+/// `by` and `outcome`, an arrival column).
+#[derive(Debug, Clone)]
+pub struct BatchKeys {
+    names: Vec<String>,
+    /// Per agreement: the position in `names` and the field slot of each key it reads.
+    slots: Vec<Vec<(usize, u32)>>,
+    extra: Vec<usize>,
+    renamed: Vec<(String, usize)>,
+}
+
+fn position(names: &mut Vec<String>, key: &str) -> usize {
+    names.iter().position(|k| k == key).unwrap_or_else(|| {
+        names.push(key.to_string());
+        names.len() - 1
+    })
+}
+
+impl BatchKeys {
+    /// The keys `agreements` read, then `extra`.
+    pub fn new(agreements: &[&Agreement], extra: &[&str]) -> Self {
+        let mut names = Vec::new();
+        let mut slots = Vec::new();
+        for a in agreements {
+            let probe = a.lead_builder(OnBadValue::Error);
+            let mut own: Vec<(usize, u32)> = Vec::new();
+            for f in a.fields() {
+                if let Some(slot) = probe.slot(f.key()) {
+                    let at = position(&mut names, f.key());
+                    if !own.iter().any(|(p, _)| *p == at) {
+                        own.push((at, slot));
+                    }
+                }
+            }
+            slots.push(own);
+        }
+        let renamed = (agreements.iter().flat_map(|a| a.fields()))
+            .filter(|f| f.name() != f.key() && !names.iter().any(|k| k == f.name()))
+            .filter_map(|f| Some((f.name().into(), names.iter().position(|k| k == f.key())?)))
+            .fold(Vec::<(String, usize)>::new(), |mut all, r| {
+                if !all.contains(&r) {
+                    all.push(r);
+                }
+                all
+            });
+        let extra = extra.iter().map(|k| position(&mut names, k)).collect();
+        BatchKeys {
+            names,
+            slots,
+            extra,
+            renamed,
+        }
+    }
+
+    /// Every key, in order (a row holds one value per key).
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The keys agreement `which` reads: (position in [`Self::names`], field slot).
+    pub fn slots(&self, which: usize) -> &[(usize, u32)] {
+        self.slots.get(which).map_or(&[], Vec::as_slice)
+    }
+
+    /// The positions of the other keys asked for, in order.
+    pub fn extra(&self) -> &[usize] {
+        &self.extra
+    }
+
+    /// Fields that read another key (`from "…"`) whose name is no key of
+    /// the call, with the position of the key they read: a lead keyed by
+    /// the name instead is told to [`LeadBuilder::unknown_key`], which
+    /// warns of it (see [`BatchRun::misnamed`]).
+    pub fn renamed(&self) -> &[(String, usize)] {
+        &self.renamed
+    }
+}
+
+/// Leads a front has read, by row: what a [`BatchRun`] binds and scores.
+pub trait Rows: Sync {
+    /// Sets row `row`'s values of the keys `slots` (as [`BatchKeys::slots`]
+    /// gives them) in `b`, or rejects the row.
+    fn bind(&self, row: usize, slots: &[(usize, u32)], b: &mut LeadBuilder<'_>);
+    /// Row `row`'s value of the key at position `at` of [`BatchKeys::names`].
+    fn value(&self, row: usize, at: usize) -> Raw<'_>;
+}
+
+/// A field keyed by its name in some leads where it reads another key: the
+/// field's name, its key, and how many leads (see [`BatchRun::misnamed`]).
+pub type MisnamedKey = (String, String, u64);
+
+/// Each lead's own arrival instant (`--as-of-column`, `as_of_column=`).
+#[derive(Debug, Clone)]
+struct ArrivalKey {
+    /// Its place among the call's other keys.
+    extra: usize,
+    key: String,
+    /// A lead without one is scored as of the call's instant (else rejected).
+    fallback: bool,
+    /// The option a user passes for that instant (`as_of=`), for the error.
+    option: String,
+}
+
+/// A batch call: its agreements, the keys they read, the options, and with
+/// rosters (one per agreement, or none) their staffing and counts.
+pub struct BatchRun<'a> {
+    agreements: &'a [&'a Agreement],
+    keys: &'a BatchKeys,
+    opts: ScoreOptions,
+    staffing: Vec<Option<Staffing>>,
+    loads: Vec<Arc<Mutex<Load>>>,
+    arrival: Option<ArrivalKey>,
+    misnamed: Mutex<Vec<MisnamedKey>>,
+}
+
+impl<'a> BatchRun<'a> {
+    /// Scores with each of `agreements` the keys `keys` (made for them) reads.
+    pub fn new(agreements: &'a [&'a Agreement], keys: &'a BatchKeys, opts: ScoreOptions) -> Self {
+        BatchRun {
+            agreements,
+            keys,
+            opts,
+            staffing: Vec::new(),
+            loads: Vec::new(),
+            arrival: None,
+            misnamed: Mutex::default(),
+        }
+    }
+
+    /// With rosters: per agreement its staffing (None: that one has no
+    /// roster) and the counts its `per_day` is checked against (shared:
+    /// every assignment adds one).
+    pub fn with_staffing(
+        mut self,
+        staffing: Vec<Option<Staffing>>,
+        loads: Vec<Arc<Mutex<Load>>>,
+    ) -> Self {
+        self.staffing = staffing;
+        self.loads = loads;
+        self
+    }
+
+    /// Each lead scored as of its own instant, read from the `extra`th
+    /// other key (`key`) as [`read_instant`](crate::read_instant) reads it;
+    /// a lead without one is scored as of the call's instant when
+    /// `fallback`, else rejected with an error naming `option` (the option
+    /// that gives that instant, e.g. `as_of=`).
+    pub fn with_arrival(mut self, extra: usize, key: &str, fallback: bool, option: &str) -> Self {
+        self.arrival = Some(ArrivalKey {
+            extra,
+            key: key.into(),
+            fallback,
+            option: option.into(),
+        });
+        self
+    }
+
+    /// The agreements the leads are scored with.
+    pub fn agreements(&self) -> &'a [&'a Agreement] {
+        self.agreements
+    }
+
+    /// The keys the call reads.
+    pub fn keys(&self) -> &'a BatchKeys {
+        self.keys
+    }
+
+    /// The options the leads are scored with.
+    pub fn options(&self) -> &ScoreOptions {
+        &self.opts
+    }
+
+    /// The staffing of agreement `which`, if it has a roster.
+    pub fn staffing(&self, which: usize) -> Option<&Staffing> {
+        self.staffing.get(which).and_then(Option::as_ref)
+    }
+
+    /// Rows `rows` of a part whose first lead is the `first`th of the input.
+    pub fn part<'p, R: Rows + ?Sized>(&'p self, rows: &'p R, first: usize) -> Part<'p, 'a, R> {
+        Part {
+            run: self,
+            rows,
+            first,
+            settled: Vec::new(),
+        }
+    }
+
+    /// The results of `chunk` over the `n` leads of `part`, in order, on
+    /// `pool` (ranges of at least `grain` leads). With rosters, the leads
+    /// are first scored on the pool, then assigned in input order
+    /// (`per_day` makes an assignment depend on the ones before), and
+    /// `chunk` reads the assigned decisions.
+    pub fn parts<'p, R, T, F>(
+        &self,
+        mut part: Part<'p, 'a, R>,
+        n: usize,
+        grain: usize,
+        pool: &Threads,
+        chunk: &F,
+    ) -> Vec<T>
+    where
+        R: Rows + ?Sized,
+        T: Send,
+        F: Fn(&Part<'p, 'a, R>, Range<usize>) -> T + Sync,
+    {
+        for (which, s) in self.staffing.iter().enumerate() {
+            let mut decided: Vec<Decision> = pool
+                .map_ranges(n, grain, |rows| {
+                    rows.map(|r| part.decide(which, r)).collect::<Vec<_>>()
+                })
+                .into_iter()
+                .flatten()
+                .collect();
+            if let (Some(s), Some(load)) = (s, self.loads.get(which)) {
+                let mut load = load.lock().unwrap_or_else(PoisonError::into_inner);
+                s.settle(&mut decided, &mut load);
+            }
+            part.settled.push(decided);
+        }
+        pool.map_ranges(n, grain, |rows| chunk(&part, rows))
+    }
+
+    /// The fields some leads were keyed by the name of rather than the key
+    /// they read, with how many leads, since the last call (for the front
+    /// to warn once per field).
+    pub fn misnamed(&self) -> Vec<MisnamedKey> {
+        std::mem::take(&mut *self.misnamed.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn note_misnamed(&self, a: &Agreement, lead: &Lead) {
+        let mut fields = a.misnamed_keys(lead).peekable();
+        if fields.peek().is_none() {
+            return;
+        }
+        let mut notes = self.misnamed.lock().unwrap_or_else(PoisonError::into_inner);
+        for f in fields {
+            match notes.iter_mut().find(|(name, _, _)| name == f.name()) {
+                Some(note) => note.2 += 1,
+                None => notes.push((f.name().into(), f.key().into(), 1)),
+            }
+        }
+    }
+}
+
+/// Some leads of a [`BatchRun`], as a front read them.
+pub struct Part<'p, 'a, R: ?Sized> {
+    run: &'p BatchRun<'a>,
+    rows: &'p R,
+    /// The index of the part's first lead in the input.
+    first: usize,
+    /// With rosters: per agreement, the part's decisions, assigned.
+    settled: Vec<Vec<Decision>>,
+}
+
+impl<R: Rows + ?Sized> Part<'_, '_, R> {
+    /// Lead `row` bound to agreement `which`.
+    pub fn bind(&self, which: usize, row: usize) -> Lead {
+        let (run, a) = (self.run, self.run.agreements[which]);
+        let mut b = a.lead_builder(run.opts.bad_values());
+        self.rows.bind(row, run.keys.slots(which), &mut b);
+        let lead = b.finish();
+        run.note_misnamed(a, &lead);
+        lead
+    }
+
+    /// Lead `row` bound to agreement `which`, with its options: as of its
+    /// own instant (see [`BatchRun::with_arrival`]), or rejected for the
+    /// lack of one.
+    pub fn lead(&self, which: usize, row: usize) -> (Lead, ScoreOptions) {
+        let (run, mut lead) = (self.run, self.bind(which, row));
+        let Some(arrival) = &run.arrival else {
+            return (lead, run.opts);
+        };
+        let roster = run.staffing.iter().flatten().next().map(Staffing::roster);
+        match instant(self.value(row, arrival.extra), arrival, roster) {
+            Ok(Some(t)) => return (lead, run.opts.with_as_of(t)),
+            Ok(None) => {}
+            Err(msg) => lead.reject(LeadError::new(LeadErrorKind::BadValue, None, msg)),
+        }
+        (lead, run.opts)
+    }
+
+    /// Lead `row` bound to agreement `which` and scored (and, with a
+    /// roster, assigned: see [`BatchRun::parts`]).
+    pub fn decide(&self, which: usize, row: usize) -> Decision {
+        if let Some(d) = self.settled.get(which).and_then(|s| s.get(row)) {
+            return d.clone();
+        }
+        let (lead, opts) = self.lead(which, row);
+        let index = self.first + row;
+        match self.run.staffing(which) {
+            Some(s) => s.decide(index, &lead, &opts),
+            None => self.run.agreements[which].decide(index, &lead, &opts),
+        }
+    }
+
+    /// Row `row`'s value of the `k`th other key asked for.
+    pub fn value(&self, row: usize, k: usize) -> Raw<'_> {
+        match self.run.keys.extra.get(k) {
+            Some(&at) => self.rows.value(row, at),
+            None => Raw::Null,
+        }
+    }
+}
+
+/// A lead's own instant, read from the value of its arrival key as the
+/// CLI's `--as-of-column` reads a cell: `Ok(None)` when it is missing and
+/// the call's instant applies, an error message otherwise.
+fn instant(
+    raw: Raw<'_>,
+    arrival: &ArrivalKey,
+    roster: Option<&Roster>,
+) -> Result<Option<Timestamp>, String> {
+    let key = &arrival.key;
+    let text = match raw {
+        Raw::DateMs(ms) => return Ok(Some(Timestamp::from_unix_ms(ms))),
+        Raw::Str(s) if !s.trim().is_empty() => s,
+        Raw::Null | Raw::Str(_) if arrival.fallback => return Ok(None),
+        Raw::Null | Raw::Str(_) => return Err(format!(
+            "no arrival time: \"{key}\" is empty or missing (pass {} to score such leads as of that instant)",
+            arrival.option
+        )),
+        _ => return Err(format!("\"{key}\" holds a value that is not a date or timestamp text")),
+    };
+    let t = text.trim();
+    crate::read_instant(t, roster).map(Some).ok_or_else(|| {
+        let shown: String = t.chars().take(60).collect();
+        format!("\"{key}\" holds \"{shown}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "agreement \"t\"\nfields {\n  size : number from \"Company Size\"\n  arrived : text\n}\nscore s { +10 \"big\" when size > 100 }\nroute {\n  sales \"hot\" when s >= 10\n  nurture otherwise\n}\n";
+
+    /// Rows of (size, arrival) texts; `None` is missing.
+    struct Table(Vec<(Option<&'static str>, Option<&'static str>)>);
+
+    impl Rows for Table {
+        fn bind(&self, row: usize, slots: &[(usize, u32)], b: &mut LeadBuilder<'_>) {
+            for &(at, slot) in slots {
+                let raw = self.value(row, at);
+                if !matches!(raw, Raw::Null) {
+                    b.set(slot, raw);
+                }
+            }
+        }
+        fn value(&self, row: usize, at: usize) -> Raw<'_> {
+            let (size, arrived) = self.0[row];
+            match [size, arrived].get(at).copied().flatten() {
+                Some(s) => Raw::Str(s.into()),
+                None => Raw::Null,
+            }
+        }
+    }
+
+    #[test]
+    fn keys_list_each_key_once_then_the_extra_ones() {
+        let a = Agreement::compile(TEXT).unwrap();
+        let keys = BatchKeys::new(&[&a, &a], &["arrived", "Segment"]);
+        assert_eq!(keys.names(), ["Company Size", "arrived", "Segment"]);
+        assert_eq!(keys.slots(0), keys.slots(1));
+        assert_eq!(keys.extra(), [1, 2]);
+        assert_eq!(keys.renamed(), [("size".to_string(), 0)]);
+    }
+
+    #[test]
+    fn parts_score_in_order_with_arrivals_and_reject_without_one() {
+        let a = Agreement::compile(TEXT).unwrap();
+        let agreements = [&a];
+        let keys = BatchKeys::new(&agreements, &["arrived"]);
+        let opts = ScoreOptions::now();
+        let run =
+            BatchRun::new(&agreements, &keys, opts).with_arrival(0, "arrived", false, "--as-of");
+        let rows = Table(vec![
+            (Some("500"), Some("2026-11-23")),
+            (Some("5"), Some("2026-11-24 10:30")),
+            (Some("500"), None),
+            (Some("5"), Some("soon")),
+        ]);
+        let pool = Threads::new(Some(2)).unwrap();
+        let chunk = |p: &Part<'_, '_, Table>, r: Range<usize>| {
+            r.map(|i| p.decide(0, i)).collect::<Vec<_>>()
+        };
+        let ds: Vec<Decision> = run
+            .parts(run.part(&rows, 10), 4, 1, &pool, &chunk)
+            .into_iter()
+            .flatten()
+            .collect();
+        let indices: Vec<usize> = ds.iter().map(Decision::index).collect();
+        assert_eq!(indices, [10, 11, 12, 13]);
+        assert_eq!(ds[0].rule(), Some("hot"));
+        assert!(ds[1].error().is_none());
+        let e = ds[2].error().unwrap().to_string();
+        assert!(
+            e.contains("no arrival time: \"arrived\" is empty or missing (pass --as-of"),
+            "{e}"
+        );
+        assert!(ds[3]
+            .error()
+            .unwrap()
+            .to_string()
+            .contains("\"arrived\" holds \"soon\""));
+    }
+
+    #[test]
+    fn a_lead_keyed_by_a_renamed_fields_name_is_counted() {
+        let a = Agreement::compile(TEXT).unwrap();
+        let agreements = [&a];
+        let keys = BatchKeys::new(&agreements, &[]);
+        let run = BatchRun::new(&agreements, &keys, ScoreOptions::now());
+        struct Misnamed;
+        impl Rows for Misnamed {
+            fn bind(&self, _: usize, _: &[(usize, u32)], b: &mut LeadBuilder<'_>) {
+                b.unknown_key("size");
+            }
+            fn value(&self, _: usize, _: usize) -> Raw<'_> {
+                Raw::Null
+            }
+        }
+        let part = run.part(&Misnamed, 0);
+        part.decide(0, 0);
+        part.decide(0, 1);
+        assert_eq!(run.misnamed(), [("size".into(), "Company Size".into(), 2)]);
+        assert!(run.misnamed().is_empty());
+    }
+}

@@ -13,7 +13,7 @@ use arrow_select::concat::concat_batches;
 use leadgate::arrow::{decision_schema, DecisionBatch};
 use leadgate::{Agreement, BatchRun, DiffNames, Load, ScoreOptions, Staffing, Threads};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyList;
 use pyo3::IntoPyObjectExt;
 
 use crate::analysis;
@@ -167,72 +167,13 @@ impl PyAgreement {
     }
 
     #[getter]
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    #[getter]
-    fn version(&self) -> Option<&str> {
-        self.inner.version()
-    }
-
-    #[getter]
-    fn uses_time(&self) -> bool {
-        self.inner.uses_time()
-    }
-
-    #[getter]
-    fn fingerprint(&self) -> &str {
-        self.inner.fingerprint()
-    }
-
-    #[getter]
     fn input_keys(&self) -> Vec<String> {
         self.keys.core.names().to_vec()
     }
 
-    #[getter]
-    fn scores(&self) -> Vec<&str> {
-        self.inner.scores().iter().map(|s| s.name()).collect()
-    }
-
-    #[getter]
-    fn grades<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        for g in self.inner.grades() {
-            d.set_item(g.name(), g.labels())?;
-        }
-        Ok(d)
-    }
-
-    #[getter]
-    fn routes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let out = PyList::empty(py);
-        for r in self.inner.routes() {
-            let d = PyDict::new(py);
-            d.set_item("route", r.destination().as_str())?;
-            d.set_item("queue", r.queue())?;
-            d.set_item("rule", r.name())?;
-            d.set_item("follow_up_within_s", r.within_s())?;
-            out.append(d)?;
-        }
-        Ok(out)
-    }
-
-    /// (name, type, key, required, id) of each field.
-    fn _fields(&self) -> Vec<(&str, &str, &str, bool, bool)> {
-        let fields = self.inner.fields().iter();
-        fields
-            .map(|f| {
-                (
-                    f.name(),
-                    f.field_type().as_str(),
-                    f.key(),
-                    f.is_required(),
-                    f.is_id(),
-                )
-            })
-            .collect()
+    /// What the agreement declares (the core's `AgreementInfo`).
+    fn _info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(pythonize::pythonize(py, &self.inner.info())?.unbind())
     }
 
     /// The compile warnings, as `AgreementError` carries diagnostics.

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Union, cast
 
 from ._leadgate import Agreement as _NativeAgreement, Decision, Load, __version__, _read_agreement
 from ._leadgate import Roster as _NativeRoster
@@ -29,7 +29,7 @@ from ._model import (
     Analysis, Diagnostic, Diff, ExampleResult, Explanation, Field, Finding, Region, Report,
     RosterDiagnostic, RouteReach, RuleRef, SymbolicDiff, Undecided, Witness,
 )
-from .types import AsOf, OnBadValue
+from .types import AsOf, OnBadValue, RouteRule
 
 __all__ = [
     "Agreement",
@@ -123,9 +123,44 @@ class Agreement(_NativeAgreement):
         )
 
     @property
+    def name(self) -> str:
+        """The agreement's name (``agreement "NAME"``)."""
+        return cast(str, self._info()["name"])
+
+    @property
+    def version(self) -> Optional[str]:
+        """The agreement's version (``version "V"``), or None."""
+        return cast(Optional[str], self._info()["version"])
+
+    @property
+    def uses_time(self) -> bool:
+        """Whether decisions depend on ``as_of`` (decay, ``within``, ``days_since``)."""
+        return cast(bool, self._info()["uses_time"])
+
+    @property
+    def fingerprint(self) -> str:
+        """A fingerprint of the agreement's text (16 hex digits): equal for the same text compiled anywhere."""
+        return cast(str, self._info()["fingerprint"])
+
+    @property
     def fields(self) -> List[Field]:
         """The declared fields, in order."""
-        return [Field(*f) for f in self._fields()]
+        return [Field(**f) for f in self._info()["fields"]]
+
+    @property
+    def scores(self) -> List[str]:
+        """The scores' names, in order."""
+        return cast(List[str], self._info()["scores"])
+
+    @property
+    def grades(self) -> Dict[str, List[str]]:
+        """Each grade's labels, in order."""
+        return cast(Dict[str, List[str]], self._info()["grades"])
+
+    @property
+    def routes(self) -> List[RouteRule]:
+        """The route rules, in order."""
+        return cast(List[RouteRule], self._info()["routes"])
 
     @property
     def warnings(self) -> List[Diagnostic]:

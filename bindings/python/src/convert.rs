@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use leadgate::Raw;
+use leadgate::{OwnedRows, Raw};
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -166,79 +166,37 @@ fn try_raw(value: &Bound<'_, PyAny>, depth: u32) -> PyResult<Raw<'static>> {
 
 const NOT_UNICODE: &str = "a text that is not valid Unicode";
 
-/// One value of a lead as read with the GIL held. Texts are copied, back
-/// to back, into the text buffer of their [`Block`] (a `memcpy`, no
-/// allocation per text), so that a block owns everything its leads hold and
-/// can be bound on any thread.
-pub(crate) enum Val {
-    /// The key is absent or its value is None: nothing to set.
-    Absent,
-    /// A text: its byte range in the block's text buffer.
-    Text(usize, usize),
-    Value(Raw<'static>),
-}
-
-impl Val {
-    /// Reads one Python value. The exact built-in types a lead is usually
-    /// made of (str, float, None, bool, int) are told apart by one pointer
-    /// comparison each; anything else (subclasses, numpy scalars, dates,
-    /// lists, …) takes the general path, [`to_raw`], which gives the same
-    /// raw value for these types too.
-    pub(crate) fn read(value: &Bound<'_, PyAny>, text: &mut String) -> PyResult<Val> {
-        if value.is_exact_instance_of::<PyString>() {
-            if let Ok(s) = value.cast_exact::<PyString>() {
-                return Ok(match s.to_str() {
-                    Ok(t) => {
-                        let start = text.len();
-                        text.push_str(t);
-                        Val::Text(start, text.len())
-                    }
-                    Err(_) => Val::Value(Raw::Other(NOT_UNICODE)),
-                });
+/// Reads one Python value of a lead into `block`, with the GIL held. The
+/// exact built-in types a lead is usually made of (str, float, None, bool,
+/// int) are told apart by one pointer comparison each; anything else
+/// (subclasses, numpy scalars, dates, lists, …) takes the general path,
+/// [`to_raw`], which gives the same raw value for these types too.
+pub(crate) fn push_value(value: &Bound<'_, PyAny>, block: &mut OwnedRows) -> PyResult<()> {
+    if value.is_exact_instance_of::<PyString>() {
+        if let Ok(s) = value.cast_exact::<PyString>() {
+            match s.to_str() {
+                Ok(t) => block.push_text(t),
+                Err(_) => block.push(Raw::Other(NOT_UNICODE)),
             }
-        } else if value.is_exact_instance_of::<PyFloat>() {
-            if let Ok(f) = value.cast_exact::<PyFloat>() {
-                return Ok(match float_raw(f.value()) {
-                    Raw::Null => Val::Absent,
-                    raw => Val::Value(raw),
-                });
-            }
-        } else if value.is_none() {
-            return Ok(Val::Absent);
-        } else if value.is_exact_instance_of::<PyBool>() {
-            if let Ok(b) = value.cast_exact::<PyBool>() {
-                return Ok(Val::Value(Raw::Bool(b.is_true())));
-            }
-        } else if value.is_exact_instance_of::<PyInt>() {
-            return Ok(Val::Value(int_raw(value)));
+            return Ok(());
         }
-        Ok(match to_raw(value, 0)? {
-            Raw::Null => Val::Absent,
-            raw => Val::Value(raw),
-        })
-    }
-
-    /// The raw value, borrowing a text from `text`, the block's text buffer.
-    pub(crate) fn raw<'a>(&'a self, text: &'a str) -> Raw<'a> {
-        match self {
-            Val::Absent => Raw::Null,
-            Val::Text(start, end) => Raw::Str(Cow::Borrowed(text.get(*start..*end).unwrap_or(""))),
-            Val::Value(raw) => borrow(raw),
+    } else if value.is_exact_instance_of::<PyFloat>() {
+        if let Ok(f) = value.cast_exact::<PyFloat>() {
+            block.push(float_raw(f.value()));
+            return Ok(());
         }
+    } else if value.is_none() {
+        block.push(Raw::Null);
+        return Ok(());
+    } else if value.is_exact_instance_of::<PyBool>() {
+        if let Ok(b) = value.cast_exact::<PyBool>() {
+            block.push(Raw::Bool(b.is_true()));
+            return Ok(());
+        }
+    } else if value.is_exact_instance_of::<PyInt>() {
+        block.push(int_raw(value));
+        return Ok(());
     }
-}
-
-/// A raw value borrowing from an owned one (no string copies while binding).
-pub(crate) fn borrow<'a>(raw: &'a Raw<'_>) -> Raw<'a> {
-    match raw {
-        Raw::Null => Raw::Null,
-        Raw::Bool(b) => Raw::Bool(*b),
-        Raw::Int(i) => Raw::Int(*i),
-        Raw::UInt(u) => Raw::UInt(*u),
-        Raw::Float(f) => Raw::Float(*f),
-        Raw::Str(s) => Raw::Str(Cow::Borrowed(s.as_ref())),
-        Raw::DateMs(ms) => Raw::DateMs(*ms),
-        Raw::Array(items) => Raw::Array(items.iter().map(borrow).collect()),
-        Raw::Other(what) => Raw::Other(what),
-    }
+    block.push(to_raw(value, 0)?);
+    Ok(())
 }

@@ -10,7 +10,9 @@ use leadgate::Threads;
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
-use crate::block::{Block, Keys};
+use leadgate::OwnedRows as Block;
+
+use crate::block::{read, Keys};
 
 /// How many leads a block holds.
 pub(crate) const BLOCK: usize = 2048;
@@ -32,17 +34,17 @@ impl Reader<'_, '_, '_> {
         // Ctrl-C and other signals are handled here, between two blocks
         // (a block takes milliseconds): the call ends with the exception.
         self.leads.py().check_signals()?;
-        let mut block = self.spare.pop().unwrap_or_else(Block::new);
+        let mut block = self.spare.pop().unwrap_or_default();
         block.clear(self.read, BLOCK, self.keys.len());
         self.keys.adopt = true;
-        while block.leads < BLOCK {
+        while block.len() < BLOCK {
             match self.leads.next() {
-                Some(lead) => block.read(&lead?, self.keys)?,
+                Some(lead) => read(&mut block, &lead?, self.keys)?,
                 None => break,
             }
         }
-        self.read += block.leads;
-        Ok((block.leads > 0).then_some(block))
+        self.read += block.len();
+        Ok((!block.is_empty()).then_some(block))
     }
 }
 
@@ -68,12 +70,12 @@ pub(crate) fn run<'py, T: Send>(
         return Ok(());
     };
     // One thread, or everything in one block: no overlap to be had.
-    if pool.is_sequential() || first.leads < BLOCK {
+    if pool.is_sequential() || first.len() < BLOCK {
         let mut next = Some(first);
         while let Some(block) = next {
             let decided = py.detach(|| score(&block));
             emit_all(decided)?;
-            next = if block.leads < BLOCK {
+            next = if block.len() < BLOCK {
                 None
             } else {
                 reader.spare.push(block);
@@ -95,7 +97,7 @@ pub(crate) fn run<'py, T: Send>(
         let mut result = Ok(());
         let mut next = Some(first);
         while let Some(block) = next.take() {
-            let last = block.leads < BLOCK;
+            let last = block.len() < BLOCK;
             // Hand the block over, waiting without the GIL if the queue is full.
             let sent = match to_score.try_send(block) {
                 Ok(()) => true,

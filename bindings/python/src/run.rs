@@ -7,11 +7,11 @@
 use std::ops::Range;
 
 use leadgate::arrow::ArrowRows;
-use leadgate::{Agreement, BatchRun, LeadBuilder, Raw, Rows, Threads};
+use leadgate::{Agreement, BatchKeys, BatchRun, LeadBuilder, OwnedRows, Raw, Rows, Threads};
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
-use crate::block::{Block, KeySet, Keys};
+use crate::block::{read, KeySet, Keys};
 use crate::errors::{missing_columns_error, value_error};
 use crate::stream::{self, Batches};
 
@@ -35,21 +35,21 @@ impl<'py> Data<'py> {
 /// Some leads as the pool reads them: an Arrow slice or a block of mappings.
 pub(crate) enum Source<'a> {
     Arrow(ArrowRows<'a>),
-    Block(&'a Block, &'a KeySet),
+    Block(&'a OwnedRows),
 }
 
 impl Rows for Source<'_> {
-    fn bind(&self, row: usize, slots: &[(usize, u32)], b: &mut LeadBuilder<'_>) {
+    fn bind(&self, row: usize, slots: &[(usize, u32)], keys: &BatchKeys, b: &mut LeadBuilder<'_>) {
         match self {
-            Source::Arrow(rows) => rows.bind(row, slots, b),
-            Source::Block(block, keys) => block.bind(b, row, slots, keys),
+            Source::Arrow(rows) => rows.bind(row, slots, keys, b),
+            Source::Block(block) => block.bind(row, slots, keys, b),
         }
     }
 
     fn value(&self, row: usize, at: usize) -> Raw<'_> {
         match self {
             Source::Arrow(rows) => rows.value(row, at),
-            Source::Block(block, _) => block.value(row, at),
+            Source::Block(block) => block.value(row, at),
         }
     }
 }
@@ -66,10 +66,10 @@ pub(crate) fn one<T>(
     f: impl FnOnce(Part<'_, '_, '_>) -> T,
 ) -> PyResult<T> {
     let mut reader = Keys::new(py, keys);
-    let mut block = Block::new();
+    let mut block = OwnedRows::new();
     block.clear(0, 1, reader.len());
-    block.read(lead, &mut reader)?;
-    let source = Source::Block(&block, keys);
+    read(&mut block, lead, &mut reader)?;
+    let source = Source::Block(&block);
     let out = f(run.part(&source, 0));
     warn_misnamed(py, run)?;
     Ok(out)
@@ -121,11 +121,11 @@ pub(crate) fn each<T: Send>(
         }
         Data::Dicts(leads) => {
             let mut reader = Keys::new(py, keys);
-            let read = |block: &Block| {
-                let source = Source::Block(block, keys);
+            let read = |block: &OwnedRows| {
+                let source = Source::Block(block);
                 run.parts(
-                    run.part(&source, block.first),
-                    block.leads,
+                    run.part(&source, block.first()),
+                    block.len(),
                     64,
                     pool,
                     &chunk,

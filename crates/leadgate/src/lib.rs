@@ -56,6 +56,7 @@ mod present;
 mod read;
 mod report;
 mod roster;
+mod rows;
 mod run;
 mod schema;
 mod staffing;
@@ -99,6 +100,7 @@ pub use report::{parse_outcome, Report, StateError};
 pub use roster::{
     read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
 };
+pub use rows::OwnedRows;
 pub use run::{BatchKeys, BatchRun, MisnamedKey, Part, Rows};
 pub use schema::{MissingColumn, MissingColumns};
 pub use staffing::Staffing;

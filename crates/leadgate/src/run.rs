@@ -95,7 +95,8 @@ impl BatchKeys {
 pub trait Rows: Sync {
     /// Sets row `row`'s values of the keys `slots` (as [`BatchKeys::slots`]
     /// gives them) in `b`, or rejects the row.
-    fn bind(&self, row: usize, slots: &[(usize, u32)], b: &mut LeadBuilder<'_>);
+    /// `keys` are the call's keys (for [`BatchKeys::renamed`]).
+    fn bind(&self, row: usize, slots: &[(usize, u32)], keys: &BatchKeys, b: &mut LeadBuilder<'_>);
     /// Row `row`'s value of the key at position `at` of [`BatchKeys::names`].
     fn value(&self, row: usize, at: usize) -> Raw<'_>;
 }
@@ -272,7 +273,7 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
     pub fn bind(&self, which: usize, row: usize) -> Lead {
         let (run, a) = (self.run, self.run.agreements[which]);
         let mut b = a.lead_builder(run.opts.bad_values());
-        self.rows.bind(row, run.keys.slots(which), &mut b);
+        self.rows.bind(row, run.keys.slots(which), run.keys, &mut b);
         let lead = b.finish();
         run.note_misnamed(a, &lead);
         lead
@@ -354,7 +355,7 @@ mod tests {
     struct Table(Vec<(Option<&'static str>, Option<&'static str>)>);
 
     impl Rows for Table {
-        fn bind(&self, row: usize, slots: &[(usize, u32)], b: &mut LeadBuilder<'_>) {
+        fn bind(&self, row: usize, slots: &[(usize, u32)], _: &BatchKeys, b: &mut LeadBuilder<'_>) {
             for &(at, slot) in slots {
                 let raw = self.value(row, at);
                 if !matches!(raw, Raw::Null) {
@@ -428,7 +429,7 @@ mod tests {
         let run = BatchRun::new(&agreements, &keys, ScoreOptions::now());
         struct Misnamed;
         impl Rows for Misnamed {
-            fn bind(&self, _: usize, _: &[(usize, u32)], b: &mut LeadBuilder<'_>) {
+            fn bind(&self, _: usize, _: &[(usize, u32)], _: &BatchKeys, b: &mut LeadBuilder<'_>) {
                 b.unknown_key("size");
             }
             fn value(&self, _: usize, _: usize) -> Raw<'_> {

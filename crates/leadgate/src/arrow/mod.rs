@@ -30,7 +30,7 @@ impl<'a> ArrowRows<'a> {
 }
 
 impl Rows for ArrowRows<'_> {
-    fn bind(&self, row: usize, slots: &[(usize, u32)], b: &mut LeadBuilder<'_>) {
+    fn bind(&self, row: usize, slots: &[(usize, u32)], _: &BatchKeys, b: &mut LeadBuilder<'_>) {
         for &(at, slot) in slots {
             if let Some(Some(c)) = self.columns.get(at) {
                 let raw = c.read(row);

@@ -52,6 +52,7 @@ mod format;
 mod info;
 mod matcher;
 mod options;
+mod pipeline;
 mod present;
 mod read;
 mod report;
@@ -95,6 +96,7 @@ pub use explain::Explanation;
 pub use format::{format, is_formatted, FormatError};
 pub use info::{AgreementInfo, FieldInfo, RouteInfo};
 pub use options::{ScoreOptions, Timestamp};
+pub use pipeline::{pipeline, Waiting};
 pub use read::{read_agreement, ReadError};
 pub use report::{parse_outcome, Report, StateError};
 pub use roster::{

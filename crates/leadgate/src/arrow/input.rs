@@ -161,9 +161,10 @@ fn getter(array: &dyn Array, depth: u32) -> Getter<'_> {
 }
 
 /// One input column, read by its type (every Arrow type: a value of a type
-/// no field can hold reads as [`Raw::Other`], a bad value). The common types are read in place
-/// (a text is borrowed from the Arrow buffer); every other type goes through
-/// its [`Getter`], which reads these types the same way.
+/// no field can hold reads as [`Raw::Other`], a bad value). The common
+/// types are read in place (a text is borrowed from the Arrow buffer);
+/// every other type goes through a general reader, which reads these
+/// types the same way.
 pub struct ArrowColumn<'a>(Kind<'a>);
 
 enum Kind<'a> {

@@ -113,6 +113,7 @@ impl Agreement {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     #[test]
     fn info_serialises_grades_as_an_object_in_order() {

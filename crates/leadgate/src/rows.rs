@@ -196,6 +196,7 @@ fn borrow<'a>(raw: &'a Raw<'_>) -> Raw<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::{Agreement, BatchRun, ScoreOptions, Threads};

@@ -85,6 +85,7 @@ pub fn check_batch(schema: &Schema, batch: &RecordBatch, index: usize) -> Result
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::sync::Arc;
 
@@ -101,7 +102,7 @@ mod tests {
         let mut dict = StringDictionaryBuilder::<Int32Type>::new();
         for c in [Some("DE"), None, Some("FR"), Some("DE")] {
             match c {
-                Some(c) => _ = dict.append_value(c),
+                Some(c) => dict.append_value(c),
                 None => dict.append_null(),
             }
         }

@@ -1,33 +1,13 @@
 //! Reports and diffs: the core's, over Arrow data or mappings.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
-use leadgate::{Agreement, Decision, Diff, Raw, Report, Staffing};
+use leadgate::{Agreement, Decision, Diff, Report, ReportColumns};
 use pyo3::prelude::*;
 
 use crate::agreement::Call;
 use crate::block::KeySet;
-use crate::roster::instant;
 use crate::run::{self, Data, Part};
-
-/// A `by` or `outcome` value as text (as a CSV cell reads): trimmed, `None`
-/// when missing or blank; numbers in the canonical form.
-fn text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
-    Some(match raw {
-        Raw::Str(s) => Cow::Borrowed(Some(s.trim()).filter(|s| !s.is_empty())?),
-        Raw::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Raw::Int(i) => Cow::Owned(i.to_string()),
-        Raw::UInt(u) => Cow::Owned(u.to_string()),
-        Raw::Float(f) if f.is_finite() => Cow::Owned(leadgate::format_number(*f)),
-        Raw::DateMs(ms) => Cow::Owned(leadgate::Timestamp::from_unix_ms(*ms).to_string()),
-        Raw::Array(items) => {
-            let items: Vec<Cow<'_, str>> = items.iter().filter_map(text).collect();
-            Cow::Owned(items.join("; "))
-        }
-        _ => return None,
-    })
-}
 
 /// The funnel report of `data` by the columns of `[by, outcome]` (a
 /// field's name reads the field's input column); with a roster, its
@@ -50,27 +30,23 @@ pub(crate) fn report(
     let columns: Vec<&str> = named.iter().flatten().copied().collect();
     // The place of each among the other keys read.
     let mut next = 0;
-    let place = named.map(|c| c.map(|_| (next, next += 1).0));
+    let [by_at, outcome_at, followed_at, _] = named.map(|c| c.map(|_| (next, next += 1).0));
+    let places = ReportColumns {
+        by: by_at,
+        outcome: outcome_at,
+        followed_up_at: followed_at,
+    };
     let keys = KeySet::new(py, &[a], &columns);
     let agreements = [a];
     let run = call.run(&agreements, &keys);
-    let staffing = run.staffing(0);
-    let new_report = || match staffing {
+    let new_report = || match run.staffing(0) {
         Some(s) => Report::new(a, by, outcome).with_roster(s, followed_up_at),
         None => Report::new(a, by, outcome),
     };
     let mut report = new_report();
     let chunk = |part: &Part<'_, '_, '_>, rows: Range<usize>| {
         let mut r = new_report();
-        for row in rows {
-            let value = |i: usize| place[i].map(|k| part.value(row, k));
-            let (g, o) = (value(0), value(1));
-            let (g, o) = (g.as_ref().and_then(text), o.as_ref().and_then(text));
-            let known = o.and_then(|o| leadgate::parse_outcome(&o));
-            let roster = staffing.map(Staffing::roster);
-            let followed = value(2).and_then(|v| instant(v, "", roster, true).ok().flatten());
-            r.add_followed_up(&part.decide(0, row), g.as_deref(), known, followed);
-        }
+        part.report(rows, places, &mut r);
         r
     };
     run::each(

@@ -1,10 +1,10 @@
-//! Rosters (docs/rosters.md): the core's `Roster`, the per-person counts
-//! `Load` that `per_day` is checked against, and a lead's own instant
-//! (`as_of_column`). `leadgate.Roster` (Python) subclasses `Roster`.
+//! Rosters (docs/rosters.md): the core's `Roster` and the per-person counts
+//! `Load` that `per_day` is checked against. `leadgate.Roster` (Python)
+//! subclasses `Roster`.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use leadgate::{Agreement, Load, Raw, Roster, Staffing, Timestamp};
+use leadgate::{Agreement, Load, Roster, Staffing};
 use pyo3::prelude::*;
 
 use crate::errors::{roster_error, value_error};
@@ -83,29 +83,4 @@ impl PyLoad {
         let load = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         load.get(person, date)
     }
-}
-
-/// A lead's own instant, read from the value of `key` as the CLI's
-/// `--as-of-column` reads a cell: `Ok(None)` when it is missing and
-/// `fallback` (the call's `as_of`) applies, an error message otherwise.
-pub(crate) fn instant(
-    raw: Raw<'_>,
-    key: &str,
-    roster: Option<&Roster>,
-    fallback: bool,
-) -> Result<Option<Timestamp>, String> {
-    let text = match raw {
-        Raw::DateMs(ms) => return Ok(Some(Timestamp::from_unix_ms(ms))),
-        Raw::Str(s) if !s.trim().is_empty() => s,
-        Raw::Null | Raw::Str(_) if fallback => return Ok(None),
-        Raw::Null | Raw::Str(_) => return Err(format!(
-            "no arrival time: \"{key}\" is empty or missing (pass as_of= to score such leads as of that instant)"
-        )),
-        _ => return Err(format!("\"{key}\" holds a value that is not a date or timestamp text")),
-    };
-    let t = text.trim();
-    leadgate::read_instant(t, roster).map(Some).ok_or_else(|| {
-        let shown: String = t.chars().take(60).collect();
-        format!("\"{key}\" holds \"{shown}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)")
-    })
 }

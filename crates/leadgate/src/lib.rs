@@ -103,7 +103,7 @@ pub use roster::{
     read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
 };
 pub use rows::OwnedRows;
-pub use run::{BatchKeys, BatchRun, MisnamedKey, Part, Rows};
+pub use run::{cell_text, BatchKeys, BatchRun, MisnamedKey, Part, ReportColumns, Rows};
 pub use schema::{MissingColumn, MissingColumns};
 pub use staffing::Staffing;
 pub use syntax::ast::{Destination, FieldType};

@@ -4,12 +4,13 @@
 //! the call itself ([`BatchRun`]): each part bound and scored on a thread
 //! pool and, with a roster, assigned in input order.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{
     Agreement, Decision, Lead, LeadBuilder, LeadError, LeadErrorKind, Load, OnBadValue, Raw,
-    Roster, ScoreOptions, Staffing, Threads, Timestamp,
+    Report, Roster, ScoreOptions, Staffing, Threads, Timestamp,
 };
 
 /// The keys a call reads from each lead, in order: the input keys of its
@@ -319,6 +320,62 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
     }
 }
 
+/// Where a report's own columns are among a call's other keys (see
+/// [`Part::report`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportColumns {
+    /// The `by` column's place, when the report is grouped.
+    pub by: Option<usize>,
+    /// The `outcome` column's place, for a backtest.
+    pub outcome: Option<usize>,
+    /// The follow-up instants' place, with a roster.
+    pub followed_up_at: Option<usize>,
+}
+
+impl<R: Rows + ?Sized> Part<'_, '_, R> {
+    /// Adds the decisions of agreement 0 on `rows` to `report`, each with
+    /// its `by` group and its outcome read as a CSV cell reads (see
+    /// [`cell_text`]) and its follow-up instant (a date, or a text as
+    /// [`read_instant`](crate::read_instant) reads it; anything else: none).
+    pub fn report(&self, rows: Range<usize>, columns: ReportColumns, report: &mut Report) {
+        let roster = self.run.staffing(0).map(Staffing::roster);
+        for row in rows {
+            let value = |k: Option<usize>| k.map(|k| self.value(row, k));
+            let (g, o) = (value(columns.by), value(columns.outcome));
+            let (g, o) = (
+                g.as_ref().and_then(cell_text),
+                o.as_ref().and_then(cell_text),
+            );
+            let known = o.and_then(|o| crate::parse_outcome(&o));
+            let followed = value(columns.followed_up_at).and_then(|v| match v {
+                Raw::DateMs(ms) => Some(Timestamp::from_unix_ms(ms)),
+                Raw::Str(s) => crate::read_instant(s.trim(), roster),
+                _ => None,
+            });
+            report.add_followed_up(&self.decide(0, row), g.as_deref(), known, followed);
+        }
+    }
+}
+
+/// A value as a CSV cell holds it (a report's `by` group or outcome): a
+/// text trimmed, a number in the canonical form, a date as RFC 3339, a
+/// list's items joined by "; "; `None` when missing, blank or an object.
+pub fn cell_text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
+    Some(match raw {
+        Raw::Str(s) => Cow::Borrowed(Some(s.trim()).filter(|s| !s.is_empty())?),
+        Raw::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Raw::Int(i) => Cow::Owned(i.to_string()),
+        Raw::UInt(u) => Cow::Owned(u.to_string()),
+        Raw::Float(f) if f.is_finite() => Cow::Owned(crate::format_number(*f)),
+        Raw::DateMs(ms) => Cow::Owned(Timestamp::from_unix_ms(*ms).to_string()),
+        Raw::Array(items) => {
+            let items: Vec<Cow<'_, str>> = items.iter().filter_map(cell_text).collect();
+            Cow::Owned(items.join("; "))
+        }
+        _ => return None,
+    })
+}
+
 /// A lead's own instant, read from the value of its arrival key as the
 /// CLI's `--as-of-column` reads a cell: `Ok(None)` when it is missing and
 /// the call's instant applies, an error message otherwise.
@@ -420,6 +477,47 @@ mod tests {
             .unwrap()
             .to_string()
             .contains("\"arrived\" holds \"soon\""));
+    }
+
+    #[test]
+    fn cells_read_as_a_csv_cell_holds_them() {
+        let text = |raw: Raw<'_>| cell_text(&raw).map(|c| c.into_owned());
+        assert_eq!(text(Raw::Str("  EMEA ".into())), Some("EMEA".into()));
+        assert_eq!(text(Raw::Str("  ".into())), None);
+        assert_eq!(text(Raw::Float(2.50)), Some("2.5".into()));
+        assert_eq!(text(Raw::Float(f64::NAN)), None);
+        assert_eq!(text(Raw::Bool(true)), Some("true".into()));
+        assert_eq!(text(Raw::DateMs(0)), Some("1970-01-01T00:00:00Z".into()));
+        let list = Raw::Array(vec![Raw::Str("a".into()), Raw::Null, Raw::Int(3)]);
+        assert_eq!(text(list), Some("a; 3".into()));
+        assert_eq!(text(Raw::Other("an object")), None);
+    }
+
+    #[test]
+    fn parts_add_their_decisions_to_a_report_by_group_and_outcome() {
+        let a = Agreement::compile(TEXT).unwrap();
+        let agreements = [&a];
+        let keys = BatchKeys::new(&agreements, &["arrived", "Company Size"]);
+        let run = BatchRun::new(&agreements, &keys, ScoreOptions::now());
+        // `arrived` is the group, the size (1 or 0 here) the outcome.
+        let rows = Table(vec![
+            (Some("1"), Some(" west ")),
+            (Some("0"), Some("west")),
+            (Some("x"), None),
+        ]);
+        let mut report = Report::new(&a, Some("arrived"), Some("Company Size"));
+        let columns = ReportColumns {
+            by: Some(0),
+            outcome: Some(1),
+            followed_up_at: None,
+        };
+        run.part(&rows, 0).report(0..3, columns, &mut report);
+        assert_eq!(
+            (report.leads(), report.rejected(), report.outcomes_known()),
+            (3, 1, 2)
+        );
+        let json = serde_json::to_string(&report.to_json("t", 5)).unwrap();
+        assert!(json.contains("\"west\""), "{json}");
     }
 
     #[test]

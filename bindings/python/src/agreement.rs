@@ -19,7 +19,7 @@ use pyo3::IntoPyObjectExt;
 use crate::analysis;
 use crate::block::KeySet;
 use crate::decision::PyDecision;
-use crate::errors::{agreement_error, diagnostics, guard, lead_error, require, value_error};
+use crate::errors::{agreement_error, diagnostics, guard, require, value_error};
 use crate::report::PyReport;
 use crate::roster::{PyLoad, PyRoster};
 use crate::run::{self, check_columns, Data, Part};
@@ -229,44 +229,6 @@ impl PyAgreement {
         let columns = columns.try_iter()?.map(|c| c?.str()?.extract());
         let columns = columns.collect::<PyResult<Vec<String>>>()?;
         check_columns(py, &self.inner, &columns, allow_missing_columns)
-    }
-
-    /// Scores one lead (a dict or any Mapping). Raises `LeadError` if it is rejected.
-    #[pyo3(signature = (lead, *, as_of = None, on_bad_value = "error", explain = true, roster = None, as_of_column = None, load = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn score(
-        slf: &Bound<'_, Self>,
-        lead: &Bound<'_, PyAny>,
-        as_of: Option<&Bound<'_, PyAny>>,
-        on_bad_value: &str,
-        explain: bool,
-        roster: Option<PyRef<'_, PyRoster>>,
-        as_of_column: Option<&str>,
-        load: Option<&Bound<'_, PyLoad>>,
-    ) -> PyResult<PyDecision> {
-        let (py, this) = (slf.py(), slf.get());
-        let s = Scoring {
-            as_of,
-            on_bad_value,
-            explain,
-            threads: None,
-            roster,
-            as_of_column,
-            load,
-        };
-        guard(py, || {
-            let d = this.scoring(py, s, |run, keys, pool| {
-                let one = |part: Part<'_, '_, '_>| {
-                    run.parts(part, 1, 1, pool, &|p: &Part<'_, '_, '_>, _| p.decide(0, 0))
-                };
-                let d = run::one(py, run, keys, lead, one)?.pop();
-                d.ok_or_else(|| value_error("no decision"))
-            })?;
-            if let Some(e) = d.error() {
-                return Err(lead_error(py, e, d.index(), d.id()));
-            }
-            Ok(PyDecision::new(slf.clone().unbind(), d))
-        })
     }
 
     /// Scores many leads in parallel (the GIL released), in order. A rejected

@@ -171,6 +171,28 @@ class Agreement(_NativeAgreement):
         """Runs the agreement's ``example`` blocks and returns one result each."""
         return [ExampleResult(*r) for r in self._check()]
 
+    def score(
+        self,
+        lead: Mapping[str, Any],
+        *,
+        as_of: AsOf = None,
+        on_bad_value: OnBadValue = "error",
+        explain: bool = True,
+        roster: Optional[Roster] = None,
+        as_of_column: Optional[str] = None,
+        load: Optional[Load] = None,
+    ) -> Decision:
+        """Scores one lead; raises LeadError if it is rejected. With a
+        ``roster``, assigns it (``load``: the counts ``per_day`` is checked
+        against); ``as_of_column``: the key holding the lead's own instant."""
+        decision = self.score_many(
+            [lead], as_of=as_of, threads=1, on_bad_value=on_bad_value, explain=explain,
+            roster=roster, as_of_column=as_of_column, load=load,
+        )[0]
+        if decision.error is not None:
+            raise decision.error
+        return decision
+
     def explain(
         self,
         lead: Mapping[str, Any],

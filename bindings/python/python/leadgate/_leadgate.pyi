@@ -149,20 +149,6 @@ class Agreement:
     def column_for(self, name: str) -> str: ...
     def decision_columns(self, prefix: str = "") -> List[Tuple[str, ColumnType]]: ...
     def check_columns(self, columns: Iterable[str], *, allow_missing_columns: bool = False) -> None: ...
-    def score(
-        self,
-        lead: Mapping[str, Any],
-        *,
-        as_of: AsOf = None,
-        on_bad_value: OnBadValue = "error",
-        explain: bool = True,
-        roster: Optional[Roster] = None,
-        as_of_column: Optional[str] = None,
-        load: Optional[Load] = None,
-    ) -> Decision:
-        """Scores one lead; raises LeadError if it is rejected. With a
-        ``roster``, assigns it (``load``: the counts ``per_day`` is checked
-        against); ``as_of_column``: the key holding the lead's own instant."""
     def score_many(
         self,
         leads: Iterable[Mapping[str, Any]],

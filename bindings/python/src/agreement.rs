@@ -186,19 +186,11 @@ impl PyAgreement {
         )
     }
 
-    /// (name, line, passed, failures) of each `example` block.
+    /// The results of the `example` blocks (the core's serde form).
     fn _check(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         guard(py, || {
             let results = py.detach(|| self.inner.run_examples());
-            let result = |r: leadgate::ExampleResult| {
-                let failures: Vec<_> = r.failures.iter().map(|f| f.message.clone()).collect();
-                (r.name.clone(), r.line, r.passed(), failures)
-            };
-            results
-                .into_iter()
-                .map(result)
-                .collect::<Vec<_>>()
-                .into_py_any(py)
+            Ok(pythonize::pythonize(py, &results)?.unbind())
         })
     }
 
@@ -206,17 +198,11 @@ impl PyAgreement {
         self.inner.column_for(name)
     }
 
-    #[pyo3(signature = (prefix = ""))]
-    fn decision_columns(&self, py: Python<'_>, prefix: &str) -> PyResult<Vec<(String, String)>> {
+    /// The decision columns (the core's serde form): name, column_type.
+    fn _decision_columns(&self, py: Python<'_>, prefix: &str) -> PyResult<Py<PyAny>> {
         let columns = self.inner.decision_columns(prefix);
         let columns = columns.map_err(|e| value_error(e.to_string()))?;
-        let column = |c: &leadgate::DecisionColumn| -> PyResult<(String, String)> {
-            Ok((
-                c.name.clone(),
-                pythonize::pythonize(py, &c.column_type)?.extract()?,
-            ))
-        };
-        columns.columns().iter().map(column).collect()
+        Ok(pythonize::pythonize(py, columns.columns())?.unbind())
     }
 
     #[pyo3(signature = (columns, *, allow_missing_columns = false))]

@@ -20,17 +20,6 @@ fn date_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     T.import(py, "datetime", "date")
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn int_attr(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
     obj.getattr(name)?.extract::<i64>()
 }
@@ -43,14 +32,10 @@ pub(crate) fn date_ms(obj: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
     if !obj.is_instance(date_class(py)?)? {
         return Ok(None);
     }
-    let days = days_from_civil(
-        int_attr(obj, "year")?,
-        int_attr(obj, "month")?,
-        int_attr(obj, "day")?,
-    );
+    let [year, month, day] = ["year", "month", "day"].map(|a| int_attr(obj, a));
     // Saturating: a pandas.Timestamp can be 300 million years away, and the
     // core rejects a date that far (it must not wrap round to a near one).
-    let mut ms = days.saturating_mul(86_400_000);
+    let mut ms = Timestamp::from_date(year?, month?, day?).unix_ms();
     if obj.is_instance(datetime_class(py)?)? {
         ms = ms.saturating_add(
             int_attr(obj, "hour")? * 3_600_000
@@ -143,18 +128,4 @@ pub(crate) fn numpy_datetime(
     let ms = value.call_method1("astype", ("datetime64[ms]",))?;
     let ms = ms.call_method1("astype", ("int64",))?;
     Ok(Raw::DateMs(ms.call_method0("__index__")?.extract()?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::days_from_civil;
-
-    #[test]
-    fn civil_days() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(1970, 1, 2), 1);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(1969, 12, 31), -1);
-        assert_eq!(days_from_civil(2026, 11, 23), 20_780);
-    }
 }

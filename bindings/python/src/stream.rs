@@ -8,7 +8,7 @@ use arrow_array::ffi_stream::RecordBatchStreamReader;
 use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_pyarrow::FromPyArrow;
 use arrow_schema::{Schema, SchemaRef};
-use leadgate::arrow::check_batch;
+use leadgate::arrow::{check_batch, slices as slices_of};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -127,18 +127,11 @@ pub(crate) fn slices(
     let mut first_index = 0;
     for batch in batches {
         let batch = batch?;
-        let rows = batch.num_rows();
-        let mut start = 0;
-        loop {
+        for (start, part) in slices_of(&batch, SLICE) {
             py.check_signals()?;
-            let part = batch.slice(start, SLICE.min(rows - start));
             f(&part, first_index + start)?;
-            start += part.num_rows();
-            if start >= rows {
-                break;
-            }
         }
-        first_index += rows;
+        first_index += batch.num_rows();
     }
     Ok(())
 }

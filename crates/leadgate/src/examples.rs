@@ -9,8 +9,9 @@ use crate::syntax::ast::{CmpOp, Literal};
 use crate::value::format_number;
 use crate::{ScoreOptions, Timestamp};
 
-/// The outcome of one `example` block of an agreement.
-#[derive(Debug, Clone, PartialEq)]
+/// The outcome of one `example` block of an agreement (serialises as
+/// `{name, line, failures: [{message, line, column}]}`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExampleResult {
     /// The example's name.
     pub name: String,
@@ -23,7 +24,7 @@ pub struct ExampleResult {
 
 /// One expectation of an example that did not hold (or the example lead
 /// being rejected), located at its `expect` (or the example's `lead`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExampleFailure {
     /// `expected `route sales`, got nurture (rule "Everyone else")`.
     pub message: String,

@@ -27,6 +27,27 @@ impl Timestamp {
         self.0
     }
 
+    /// Midnight UTC of a date of the proleptic Gregorian calendar, for any
+    /// year (a host's date types reach far beyond what dates in agreements
+    /// do): an instant beyond the range of `i64` milliseconds saturates, so
+    /// it reads as one far beyond any date the core accepts, never wrapped
+    /// round to a near one.
+    ///
+    /// ```
+    /// use leadgate::Timestamp;
+    /// assert_eq!(Timestamp::from_date(2026, 11, 23), Timestamp::parse("2026-11-23").unwrap());
+    /// assert_eq!(Timestamp::from_date(1969, 12, 31).unix_ms(), -86_400_000);
+    /// ```
+    pub fn from_date(year: i64, month: i64, day: i64) -> Timestamp {
+        // Days since 1970-01-01 (Howard Hinnant's algorithm).
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+        Timestamp(days.saturating_mul(86_400_000))
+    }
+
     /// Reads `2026-11-23` (midnight UTC) or an RFC 3339 date-time
     /// (`2026-11-23T10:30:00Z`, `…+01:00`); `None` for anything else.
     pub fn parse(text: &str) -> Option<Timestamp> {
@@ -131,5 +152,23 @@ impl ScoreOptions {
     /// Whether the explanation is built.
     pub fn explains(&self) -> bool {
         self.explain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timestamp;
+
+    #[test]
+    fn dates_of_any_year() {
+        let days = |y, m, d| Timestamp::from_date(y, m, d).unix_ms() / 86_400_000;
+        assert_eq!(days(1970, 1, 1), 0);
+        assert_eq!(days(1970, 1, 2), 1);
+        assert_eq!(days(2000, 3, 1), 11_017);
+        assert_eq!(days(1969, 12, 31), -1);
+        assert_eq!(days(2026, 11, 23), 20_780);
+        assert_eq!(days(2024, 2, 29) + 1, days(2024, 3, 1));
+        // 300 million years away (a pandas Timestamp can be): far, not wrapped.
+        assert!(Timestamp::from_date(300_000_000, 1, 1).unix_ms() > 9_000_000_000_000_000);
     }
 }

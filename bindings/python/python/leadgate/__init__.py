@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union, cast
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union, cast
 
 from ._leadgate import Agreement as _NativeAgreement, Decision, Load, __version__, _read_agreement
 from ._leadgate import Roster as _NativeRoster
@@ -29,7 +29,7 @@ from ._model import (
     Analysis, Diagnostic, Diff, ExampleResult, Explanation, Field, Finding, Region, Report,
     RosterDiagnostic, RouteReach, RuleRef, SymbolicDiff, Undecided, Witness,
 )
-from .types import AsOf, OnBadValue, RouteRule
+from .types import AsOf, ColumnType, OnBadValue, RouteRule
 
 __all__ = [
     "Agreement",
@@ -162,6 +162,11 @@ class Agreement(_NativeAgreement):
         """The route rules, in order."""
         return cast(List[RouteRule], self._info()["routes"])
 
+    def decision_columns(self, prefix: str = "") -> List[Tuple[str, ColumnType]]:
+        """(name, type) of each flat decision column ``score_arrow`` and the
+        data frame entry points add, in order; names start with ``prefix``."""
+        return [(c["name"], c["column_type"]) for c in self._decision_columns(prefix)]
+
     @property
     def warnings(self) -> List[Diagnostic]:
         """Warnings found while compiling (unused fields, rules that never fire, …)."""
@@ -169,7 +174,10 @@ class Agreement(_NativeAgreement):
 
     def check(self) -> List[ExampleResult]:
         """Runs the agreement's ``example`` blocks and returns one result each."""
-        return [ExampleResult(*r) for r in self._check()]
+        return [
+            ExampleResult(r["name"], r["line"], not r["failures"], [f["message"] for f in r["failures"]])
+            for r in self._check()
+        ]
 
     def score(
         self,

@@ -144,10 +144,11 @@ class Agreement:
         fields, scores, grades, routes (``Agreement``'s properties)."""
     def _warnings(self) -> List[Dict[str, Any]]:
         """The compile warnings as dicts (``Agreement.warnings``)."""
-    def _check(self) -> List[Tuple[str, int, bool, List[str]]]:
-        """(name, line, passed, failures) of each example (``Agreement.check``)."""
+    def _check(self) -> List[Dict[str, Any]]:
+        """{name, line, failures: [{message, line, column}]} of each example (``Agreement.check``)."""
     def column_for(self, name: str) -> str: ...
-    def decision_columns(self, prefix: str = "") -> List[Tuple[str, ColumnType]]: ...
+    def _decision_columns(self, prefix: str) -> List[Dict[str, Any]]:
+        """{name, column_type} of each decision column (``Agreement.decision_columns``)."""
     def check_columns(self, columns: Iterable[str], *, allow_missing_columns: bool = False) -> None: ...
     def score_many(
         self,

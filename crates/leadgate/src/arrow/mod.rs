@@ -49,6 +49,16 @@ impl Rows for ArrowRows<'_> {
     }
 }
 
+/// `batch` in slices of at most `len` rows (zero-copy), each with the
+/// offset of its first row; an empty batch is one empty slice.
+pub fn slices(batch: &RecordBatch, len: usize) -> impl Iterator<Item = (usize, RecordBatch)> + '_ {
+    let rows = batch.num_rows();
+    let len = len.max(1);
+    (0..rows.max(1))
+        .step_by(len)
+        .map(move |start| (start, batch.slice(start, len.min(rows - start))))
+}
+
 /// Checks that the `index`th record batch of a stream has the columns
 /// `schema` declares, by name and type; the error says what differs. (A
 /// batch read through an Arrow C stream with another schema's types would
@@ -182,5 +192,9 @@ mod tests {
         let e = check_batch(&batch.schema(), &other, 3).unwrap_err();
         assert_eq!(e, "reading Arrow data: record batch 3 does not match the reader's schema: it has 1 columns, the schema 5");
         assert_eq!(PANDAS_PERIOD.split(' ').next(), Some("a"));
+        let parts: Vec<(usize, usize)> =
+            slices(&batch, 3).map(|(s, b)| (s, b.num_rows())).collect();
+        assert_eq!(parts, [(0, 3), (3, 1)]);
+        assert_eq!(slices(&batch.slice(0, 0), 3).count(), 1);
     }
 }

@@ -32,6 +32,7 @@
 
 mod agreement;
 mod analysis;
+mod assign;
 mod batch;
 mod bind;
 mod canonical;
@@ -75,6 +76,7 @@ pub use analysis::{
     Analysis, AnalysisOptions, Evidence, Finding, Reach, Region, RouteReach, RuleRef, Subject,
     SymbolicDiff, Undecided, Witness, WitnessValue,
 };
+pub use assign::{Arrival, Assigner};
 pub use batch::Threads;
 pub use bind::{
     CsvBinder, CsvRow, Lead, LeadBuilder, LeadError, LeadErrorKind, LeadWarning, LeadWarningKind,

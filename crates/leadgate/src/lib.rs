@@ -50,6 +50,7 @@ mod expr;
 mod format;
 mod matcher;
 mod options;
+mod pieces;
 mod present;
 mod read;
 mod report;
@@ -91,6 +92,7 @@ pub use examples::{ExampleFailure, ExampleResult};
 pub use explain::Explanation;
 pub use format::{format, is_formatted, FormatError};
 pub use options::{ScoreOptions, Timestamp};
+pub use pieces::DecisionPieces;
 pub use read::{read_agreement, ReadError};
 pub use report::{parse_outcome, Report, StateError};
 pub use roster::{

@@ -94,7 +94,7 @@ pub use format::{format, is_formatted, FormatError};
 pub use options::{ScoreOptions, Timestamp};
 pub use pieces::DecisionPieces;
 pub use read::{read_agreement, ReadError};
-pub use report::{parse_outcome, Report, StateError};
+pub use report::{parse_outcome, OutcomeValues, Report, StateError};
 pub use roster::{
     read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
 };

@@ -80,11 +80,16 @@ impl CsvBinder {
     /// front that sets rows of cells into a [`LeadBuilder`](super::LeadBuilder)
     /// itself.
     pub fn slots(&self) -> Vec<(usize, u32)> {
-        let mut slots: Vec<(usize, u32)> = (self.columns.iter().enumerate())
-            .filter_map(|(slot, col)| Some(((*col)?, slot as u32)))
-            .collect();
-        slots.sort_unstable();
-        slots
+        // By column, without a sort (whose code the wasm bundle would carry).
+        let mut by_column: Vec<Option<u32>> = vec![None; self.names.len()];
+        for (slot, col) in self.columns.iter().enumerate() {
+            if let Some(at) = col.and_then(|c| by_column.get_mut(c)) {
+                *at = Some(slot as u32);
+            }
+        }
+        (by_column.into_iter().enumerate())
+            .filter_map(|(col, slot)| Some((col, slot?)))
+            .collect()
     }
 
     pub(crate) fn bind(&self, program: &Program, row: &impl CsvRow, on_bad: OnBadValue) -> Lead {

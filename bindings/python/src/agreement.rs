@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use arrow_pyarrow::{IntoPyArrow, Table};
 use arrow_select::concat::concat_batches;
 use leadgate::arrow::{decision_schema, DecisionBatch};
-use leadgate::{Agreement, BatchRun, DiffNames, Load, ScoreOptions, Staffing, Threads};
+use leadgate::{Agreement, Arrival, BatchRun, DiffNames, Load, ScoreOptions, Staffing, Threads};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use pyo3::IntoPyObjectExt;
@@ -42,8 +42,8 @@ pub(crate) struct Call {
     /// Per agreement its staffing (None: no roster), and its counts.
     staffing: Vec<Option<Staffing>>,
     loads: Vec<Arc<Mutex<Load>>>,
-    /// `as_of_column`: its place among the call's other keys, and its name.
-    arrival: Option<(usize, String)>,
+    /// `as_of_column`: its place among the call's other keys, and how it is read.
+    arrival: Option<(usize, Arrival)>,
     as_of_given: bool,
 }
 
@@ -93,7 +93,9 @@ impl Call {
                 self.loads.push(given.unwrap_or_default());
             }
         }
-        self.arrival = as_of_column.map(|(at, key)| (at, key.to_string()));
+        let roster = self.staffing.iter().flatten().next().map(Staffing::roster);
+        let arrival = |key| Arrival::new(key, roster, self.as_of_given, "as_of=");
+        self.arrival = as_of_column.map(|(at, key)| (at, arrival(key)));
         Ok(self)
     }
 
@@ -105,8 +107,8 @@ impl Call {
     ) -> BatchRun<'a> {
         let (staffing, loads) = (take(&mut self.staffing), take(&mut self.loads));
         let run = BatchRun::new(agreements, &keys.core, self.opts).with_staffing(staffing, loads);
-        match &self.arrival {
-            Some((at, key)) => run.with_arrival(*at, key, self.as_of_given, "as_of="),
+        match self.arrival.take() {
+            Some((at, arrival)) => run.with_arrival(at, arrival),
             None => run,
         }
     }

@@ -3,7 +3,7 @@
 //! and `Diff`, handed to JS as their data (the JSON the CLI prints) with
 //! their text (and HTML page).
 
-use leadgate::{Diff, DiffNames, Report};
+use leadgate::{Diff, DiffNames, OutcomeValues, Report};
 use wasm_bindgen::prelude::*;
 
 use crate::js::{array, error, find, read_lead, read_options};
@@ -48,7 +48,7 @@ impl Agreement {
         let mut report = Report::new(self.core(), by.as_deref(), outcome.as_deref());
         // A field's name reads the field's input key.
         let keys = [&by, &outcome].map(|n| n.as_deref().map(|n| self.core().column_for(n)));
-        let mut unreadable: Vec<String> = Vec::new();
+        let mut outcomes = OutcomeValues::new();
         for (i, lead) in leads.iter().enumerate() {
             let read = read_lead(&lead);
             let d = self
@@ -56,21 +56,13 @@ impl Agreement {
                 .decide(i, &self.bind(&read, opts.bad_values()), &opts);
             let [group, o] =
                 [0, 1].map(|k| keys[k].as_ref().and_then(|k| group_text(&find(&read, k))));
-            let known = o.as_deref().and_then(leadgate::parse_outcome);
-            if let (None, Some(o)) = (known, o) {
-                if unreadable.len() < 10 && !unreadable.contains(&o) {
-                    unreadable.push(o);
-                }
-            }
-            report.add(&d, group.as_deref(), known);
+            report.add(&d, group.as_deref(), outcomes.read(o.as_deref()));
         }
-        if let Some(name) = &outcome {
-            if report.outcomes_known() == 0 && report.leads() > report.rejected() {
-                return Err(error(&format!(
-                    "report: outcome `{name}`: no lead has a truthy or falsy value (1/0, true/false, yes/no); found [{}]",
-                    unreadable.join(", ")
-                )));
-            }
+        if let (Some(name), true) = (&outcome, report.outcome_unknown()) {
+            return Err(error(&format!(
+                "report: outcome `{name}`: no lead has a truthy or falsy value (1/0, true/false, yes/no); found [{}]",
+                outcomes.unreadable().join(", ")
+            )));
         }
         Ok((report, title, top))
     }

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use js_sys::Array;
-use leadgate::{Decision, Lead, LeadError, LeadErrorKind, Load, ScoreOptions, Staffing, Timestamp};
+use leadgate::{Arrival, Assigner, Decision, Lead, Load, ScoreOptions, Staffing};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -95,12 +95,10 @@ impl Roster {
 }
 
 /// The roster options of one call (`extra`, as `read_options` gave them:
-/// roster id, asOfColumn, load, whether `asOf` was given).
+/// roster id, asOfColumn, load, whether `asOf` was given): the core's
+/// `Assigner`, and the leads taken already.
 pub(crate) struct Assign {
-    staffing: Option<Staffing>,
-    key: Option<String>,
-    /// With `asOf`: a lead without an arrival is scored as of it.
-    fallback: bool,
+    core: Assigner,
     load: Load,
 }
 
@@ -125,27 +123,30 @@ impl Assign {
             load.set(&person, &date, count)
                 .map_err(|e| error(&format!("load: {e}")))?;
         }
+        // With `asOf`: a lead without an arrival is scored as of it.
         let fallback = extra.get(6).is_truthy();
-        Ok(Some(Assign {
-            staffing,
-            key,
-            fallback,
-            load,
-        }))
+        let roster = staffing.as_ref().map(Staffing::roster);
+        let arrival = key.map(|key| Arrival::new(&key, roster, fallback, "asOf"));
+        let core = Assigner::new(a.core(), staffing, arrival);
+        Ok(Some(Assign { core, load }))
     }
 
     /// Binds a lead `src/args.js` read, with its options as of its arrival
     /// (no readable arrival: a lead error in its place).
     fn bind(&self, a: &Agreement, read: &JsValue, opts: &ScoreOptions) -> (Lead, ScoreOptions) {
         let mut lead = a.bind(read, opts.bad_values());
-        match self.arrival(read) {
-            Ok(Some(t)) => (lead, opts.with_as_of(t)),
-            Ok(None) => (lead, *opts),
-            Err(m) => {
-                lead.reject(LeadError::new(LeadErrorKind::BadValue, None, m));
-                (lead, *opts)
-            }
-        }
+        let Some(arrival) = self.core.arrival() else {
+            return (lead, *opts);
+        };
+        let value = find(read, arrival.key());
+        let not_text = |key: &str| {
+            format!(
+                "\"{key}\" holds {}, not a date or timestamp text",
+                show(&value)
+            )
+        };
+        let opts = arrival.apply(&mut lead, &raw(&value, false), not_text, opts);
+        (lead, opts)
     }
 
     /// Scores a lead, ranked for its queue's people; `settle` assigns.
@@ -157,17 +158,12 @@ impl Assign {
         opts: &ScoreOptions,
     ) -> Decision {
         let (lead, opts) = self.bind(a, read, opts);
-        match &self.staffing {
-            Some(s) => s.decide(i, &lead, &opts),
-            None => a.core().decide(i, &lead, &opts),
-        }
+        self.core.decide(i, &lead, &opts)
     }
 
     /// Assigns `decisions`, in order, within `per_day`.
     pub(crate) fn settle(&mut self, decisions: &mut [Decision]) {
-        if let Some(s) = &self.staffing {
-            s.settle(decisions, &mut self.load);
-        }
+        self.core.settle(decisions, &mut self.load);
     }
 
     /// Scores, assigns and explains one lead.
@@ -178,39 +174,6 @@ impl Assign {
         opts: &ScoreOptions,
     ) -> leadgate::Explanation {
         let (lead, opts) = self.bind(a, read, opts);
-        match &self.staffing {
-            Some(s) => s.explain(0, &lead, &opts, &mut self.load),
-            None => a.core().explain(0, &lead, &opts),
-        }
-    }
-
-    /// The lead's arrival (`None`: none given, and `asOf` was), or why it has none.
-    fn arrival(&self, read: &JsValue) -> Result<Option<Timestamp>, String> {
-        let Some(key) = &self.key else {
-            return Ok(None);
-        };
-        let value = find(read, key);
-        let text = match raw(&value, false) {
-            leadgate::Raw::DateMs(ms) => return Ok(Some(Timestamp::from_unix_ms(ms))),
-            leadgate::Raw::Null => String::new(),
-            leadgate::Raw::Str(s) => s.trim().to_string(),
-            _ => {
-                return Err(format!(
-                    "\"{key}\" holds {}, not a date or timestamp text",
-                    show(&value)
-                ))
-            }
-        };
-        if text.is_empty() {
-            return match self.fallback {
-                true => Ok(None),
-                false => Err(format!("no arrival time: \"{key}\" is empty or missing (pass asOf to score such leads as of that instant)")),
-            };
-        }
-        let roster = self.staffing.as_ref().map(Staffing::roster);
-        leadgate::read_instant(&text, roster).map(Some).ok_or_else(|| {
-            let shown: String = text.chars().take(60).collect();
-            format!("\"{key}\" holds \"{shown}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)")
-        })
+        self.core.explain(0, &lead, &opts, &mut self.load)
     }
 }

@@ -5,6 +5,7 @@
 //! field slots once; each row's cells are then read by column.
 
 use js_sys::Array;
+use leadgate::CsvBinder;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -13,10 +14,10 @@ use crate::js::{Header, Rows, RowsOptions};
 use crate::{to_js, Agreement, JsResult};
 
 impl Agreement {
-    /// The header's column names, as the core reads a CSV header (a byte
-    /// order mark before the first removed). A cell that is not a text
-    /// names no field (a number is read as its text).
-    fn header(&self, header: &JsValue, call: &str) -> Result<Vec<String>, JsValue> {
+    /// The header mapped to field slots, as the core reads a CSV header
+    /// (a byte order mark before the first removed). A cell that is not a
+    /// text names no field (a number is read as its text).
+    fn header(&self, header: &JsValue, call: &str) -> Result<CsvBinder, JsValue> {
         let cells = array(header, call, "the column names as an array")?;
         let names: Vec<String> = (cells.iter())
             .map(|c| match c.as_f64() {
@@ -24,7 +25,7 @@ impl Agreement {
                 None => c.as_string().unwrap_or_default(),
             })
             .collect();
-        Ok(self.core().csv_binder(&names).columns().to_vec())
+        Ok(self.core().csv_binder(&names))
     }
 }
 
@@ -35,8 +36,8 @@ impl Agreement {
     /// provides, with the closest column.
     #[wasm_bindgen(js_name = checkColumns, unchecked_return_type = "ColumnCheck")]
     pub fn check_columns(&self, columns: Header) -> JsResult {
-        let names = self.header(&columns, "checkColumns")?;
-        let missing = self.core().check_columns(&names).err();
+        let binder = self.header(&columns, "checkColumns")?;
+        let missing = self.core().check_columns(binder.columns()).err();
         #[derive(serde::Serialize)]
         struct ColumnCheck<'a> {
             missing: &'a [leadgate::MissingColumn],
@@ -55,8 +56,8 @@ impl Agreement {
     pub fn score_rows(&self, header: Header, rows: Rows, options: Option<RowsOptions>) -> JsResult {
         let (opts, extra) = read_options(options.as_deref(), "allowMissingColumns")?;
         let allow = extra.get(3).is_truthy();
-        let names = self.header(&header, "scoreRows")?;
-        if let Err(missing) = self.core().check_columns(&names) {
+        let binder = self.header(&header, "scoreRows")?;
+        if let Err(missing) = self.core().check_columns(binder.columns()) {
             if !allow {
                 let message = format!("scoreRows: {missing}; pass allowMissingColumns: true to score with those fields missing in every row");
                 let list = to_js(&missing.missing)?;
@@ -73,22 +74,14 @@ impl Agreement {
         }
         let rows = array(&rows, "scoreRows", "an array of rows")?;
         // Each field's column: the first of its input key.
+        let columns = binder.slots();
         let mut b = self.core().lead_builder(opts.bad_values());
-        let mut columns: Vec<(u32, u32)> = Vec::new();
-        for (col, name) in names.iter().enumerate() {
-            match b.slot(name) {
-                Some(slot) if !columns.iter().any(|(_, s)| *s == slot) => {
-                    columns.push((col as u32, slot))
-                }
-                _ => {}
-            }
-        }
         let decide = |(index, row): (usize, JsValue)| {
             let cells = read_row(&row);
             if !rejected(&mut b, &cells) {
                 let cells: &Array = cells.unchecked_ref();
                 for (col, slot) in &columns {
-                    b.set(*slot, raw(&cells.get(*col), false));
+                    b.set(*slot, raw(&cells.get(*col as u32), false));
                 }
             }
             let fresh = self.core().lead_builder(opts.bad_values());

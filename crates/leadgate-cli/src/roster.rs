@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use leadgate::{Agreement, Roster, Staffing, Timestamp};
+use leadgate::{Agreement, Arrival, Raw, Roster, Staffing, Timestamp};
 use serde_json::value::RawValue;
 
 use crate::input::Record;
@@ -40,35 +40,32 @@ pub fn load(path: &Path, agreement: &Agreement) -> Result<Staffing, Failure> {
     Ok(staffing)
 }
 
-/// `--as-of-column`: the column (or JSON key) holding each lead's arrival.
+/// `--as-of-column`: the column (or JSON key) holding each lead's arrival,
+/// read by the core's `Arrival`: dates and date-times without an offset in
+/// the roster's time zone, else in UTC; with `--as-of`, a lead whose cell
+/// is empty is scored as of it; without, such a lead is rejected (never
+/// silently "now").
 #[derive(Clone)]
 pub struct AsOfColumn {
-    key: String,
+    arrival: Arrival,
     /// The CSV column, once the header is read.
     column: Option<usize>,
-    /// Dates and date-times without an offset are read in the roster's
-    /// time zone, else in UTC.
-    roster: Option<Roster>,
-    /// With `--as-of`: a lead whose cell is empty is scored as of it;
-    /// without, such a lead is rejected (never silently "now").
-    fallback: bool,
 }
 
 impl AsOfColumn {
     pub fn new(key: &str, roster: Option<&Roster>, fallback: bool) -> AsOfColumn {
         AsOfColumn {
-            key: key.to_string(),
+            arrival: Arrival::new(key, roster, fallback, "--as-of"),
             column: None,
-            roster: roster.cloned(),
-            fallback,
         }
     }
 
     /// Finds the column in a CSV header: a missing column is an error
     /// naming the columns there are.
     pub fn resolve(&mut self, header: &csv::ByteRecord) -> Result<(), Failure> {
-        let column = crate::columns::find_column(header, &self.key)
-            .map_err(|e| Failure::usage(format!("error: --as-of-column {}: {e}", self.key)))?;
+        let key = self.arrival.key();
+        let column = crate::columns::find_column(header, key)
+            .map_err(|e| Failure::usage(format!("error: --as-of-column {key}: {e}")))?;
         self.column = Some(column);
         Ok(())
     }
@@ -81,29 +78,14 @@ impl AsOfColumn {
                 .column
                 .and_then(|c| row.get(c))
                 .map(|b| String::from_utf8_lossy(b).into_owned()),
-            Record::Json(json) => json_text(json, &self.key)?,
+            Record::Json(json) => json_text(json, self.arrival.key())?,
             // Bound as a lead error already; any instant will do.
             Record::Bad(_) => return Ok(None),
         };
-        let text = text.unwrap_or_default();
-        let t = text.trim();
-        if t.is_empty() {
-            if self.fallback {
-                return Ok(None);
-            }
-            return Err(format!(
-                "no arrival time: \"{}\" is empty or missing (pass --as-of to score such leads as of that instant)",
-                self.key
-            ));
-        }
-        let instant = leadgate::read_instant(t, self.roster.as_ref());
-        instant.map(Some).ok_or_else(|| {
-            format!(
-                "\"{}\" holds \"{}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)",
-                self.key,
-                t.chars().take(60).collect::<String>()
-            )
-        })
+        let value = text.map_or(Raw::Null, |t| Raw::Str(t.into()));
+        // Only texts and missing values come here (json_text says why not).
+        let not_text = |key: &str| format!("\"{key}\" holds no text");
+        self.arrival.instant(&value, not_text)
     }
 }
 

@@ -34,6 +34,7 @@ mod agreement;
 mod analysis;
 #[cfg(feature = "arrow")]
 pub mod arrow;
+mod assign;
 mod batch;
 mod bind;
 mod canonical;
@@ -52,6 +53,7 @@ mod format;
 mod info;
 mod matcher;
 mod options;
+mod pieces;
 mod pipeline;
 mod present;
 mod read;
@@ -81,6 +83,7 @@ pub use analysis::{
     Analysis, AnalysisOptions, Evidence, Finding, Reach, Region, RouteReach, RuleRef, Subject,
     SymbolicDiff, Undecided, Witness, WitnessValue,
 };
+pub use assign::{Arrival, Assigner};
 pub use batch::Threads;
 pub use bind::{
     CsvBinder, CsvRow, Lead, LeadBuilder, LeadError, LeadErrorKind, LeadWarning, LeadWarningKind,
@@ -96,9 +99,10 @@ pub use explain::Explanation;
 pub use format::{format, is_formatted, FormatError};
 pub use info::{AgreementInfo, FieldInfo, RouteInfo};
 pub use options::{ScoreOptions, Timestamp};
+pub use pieces::DecisionPieces;
 pub use pipeline::{pipeline, Waiting};
 pub use read::{read_agreement, ReadError};
-pub use report::{parse_outcome, Report, StateError};
+pub use report::{parse_outcome, OutcomeValues, Report, StateError};
 pub use roster::{
     read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
 };

@@ -9,8 +9,8 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{
-    Agreement, Decision, Lead, LeadBuilder, LeadError, LeadErrorKind, Load, OnBadValue, Raw,
-    Report, Roster, ScoreOptions, Staffing, Threads, Timestamp,
+    Agreement, Arrival, Decision, Lead, LeadBuilder, Load, OnBadValue, Raw, Report, ScoreOptions,
+    Staffing, Threads, Timestamp,
 };
 
 /// The keys a call reads from each lead, in order: the input keys of its
@@ -106,18 +106,6 @@ pub trait Rows: Sync {
 /// field's name, its key, and how many leads (see [`BatchRun::misnamed`]).
 pub type MisnamedKey = (String, String, u64);
 
-/// Each lead's own arrival instant (`--as-of-column`, `as_of_column=`).
-#[derive(Debug, Clone)]
-struct ArrivalKey {
-    /// Its place among the call's other keys.
-    extra: usize,
-    key: String,
-    /// A lead without one is scored as of the call's instant (else rejected).
-    fallback: bool,
-    /// The option a user passes for that instant (`as_of=`), for the error.
-    option: String,
-}
-
 /// A batch call: its agreements, the keys they read, the options, and with
 /// rosters (one per agreement, or none) their staffing and counts.
 pub struct BatchRun<'a> {
@@ -126,7 +114,8 @@ pub struct BatchRun<'a> {
     opts: ScoreOptions,
     staffing: Vec<Option<Staffing>>,
     loads: Vec<Arc<Mutex<Load>>>,
-    arrival: Option<ArrivalKey>,
+    /// Each lead's own arrival: the place of its key among the other keys.
+    arrival: Option<(usize, Arrival)>,
     misnamed: Mutex<Vec<MisnamedKey>>,
 }
 
@@ -157,18 +146,11 @@ impl<'a> BatchRun<'a> {
         self
     }
 
-    /// Each lead scored as of its own instant, read from the `extra`th
-    /// other key (`key`) as [`read_instant`](crate::read_instant) reads it;
-    /// a lead without one is scored as of the call's instant when
-    /// `fallback`, else rejected with an error naming `option` (the option
-    /// that gives that instant, e.g. `as_of=`).
-    pub fn with_arrival(mut self, extra: usize, key: &str, fallback: bool, option: &str) -> Self {
-        self.arrival = Some(ArrivalKey {
-            extra,
-            key: key.into(),
-            fallback,
-            option: option.into(),
-        });
+    /// Each lead scored as of its own instant, read by `arrival` from the
+    /// `extra`th other key; a lead without one is rejected in place (see
+    /// [`Arrival::apply`]).
+    pub fn with_arrival(mut self, extra: usize, arrival: Arrival) -> Self {
+        self.arrival = Some((extra, arrival));
         self
     }
 
@@ -285,16 +267,14 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
     /// lack of one.
     pub fn lead(&self, which: usize, row: usize) -> (Lead, ScoreOptions) {
         let (run, mut lead) = (self.run, self.bind(which, row));
-        let Some(arrival) = &run.arrival else {
-            return (lead, run.opts);
+        let opts = match &run.arrival {
+            Some((extra, arrival)) => {
+                let value = self.value(row, *extra);
+                arrival.apply(&mut lead, &value, not_text, &run.opts)
+            }
+            None => run.opts,
         };
-        let roster = run.staffing.iter().flatten().next().map(Staffing::roster);
-        match instant(self.value(row, arrival.extra), arrival, roster) {
-            Ok(Some(t)) => return (lead, run.opts.with_as_of(t)),
-            Ok(None) => {}
-            Err(msg) => lead.reject(LeadError::new(LeadErrorKind::BadValue, None, msg)),
-        }
-        (lead, run.opts)
+        (lead, opts)
     }
 
     /// Lead `row` bound to agreement `which` and scored (and, with a
@@ -376,30 +356,9 @@ pub fn cell_text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
     })
 }
 
-/// A lead's own instant, read from the value of its arrival key as the
-/// CLI's `--as-of-column` reads a cell: `Ok(None)` when it is missing and
-/// the call's instant applies, an error message otherwise.
-fn instant(
-    raw: Raw<'_>,
-    arrival: &ArrivalKey,
-    roster: Option<&Roster>,
-) -> Result<Option<Timestamp>, String> {
-    let key = &arrival.key;
-    let text = match raw {
-        Raw::DateMs(ms) => return Ok(Some(Timestamp::from_unix_ms(ms))),
-        Raw::Str(s) if !s.trim().is_empty() => s,
-        Raw::Null | Raw::Str(_) if arrival.fallback => return Ok(None),
-        Raw::Null | Raw::Str(_) => return Err(format!(
-            "no arrival time: \"{key}\" is empty or missing (pass {} to score such leads as of that instant)",
-            arrival.option
-        )),
-        _ => return Err(format!("\"{key}\" holds a value that is not a date or timestamp text")),
-    };
-    let t = text.trim();
-    crate::read_instant(t, roster).map(Some).ok_or_else(|| {
-        let shown: String = t.chars().take(60).collect();
-        format!("\"{key}\" holds \"{shown}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)")
-    })
+/// What a value that is neither a date nor a text says as an arrival.
+fn not_text(key: &str) -> String {
+    format!("\"{key}\" holds a value that is not a date or timestamp text")
 }
 
 #[cfg(test)]
@@ -446,8 +405,8 @@ mod tests {
         let agreements = [&a];
         let keys = BatchKeys::new(&agreements, &["arrived"]);
         let opts = ScoreOptions::now();
-        let run =
-            BatchRun::new(&agreements, &keys, opts).with_arrival(0, "arrived", false, "--as-of");
+        let run = BatchRun::new(&agreements, &keys, opts)
+            .with_arrival(0, Arrival::new("arrived", None, false, "--as-of"));
         let rows = Table(vec![
             (Some("500"), Some("2026-11-23")),
             (Some("5"), Some("2026-11-24 10:30")),

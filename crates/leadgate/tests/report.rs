@@ -149,3 +149,25 @@ fn the_page_has_calibration_charts_axes_and_whole_words() {
     }
     assert!(!plain.to_html("b2b", 20).contains(r#"class="cal""#));
 }
+
+#[test]
+fn an_outcome_that_no_scored_lead_holds_is_unknown() {
+    let d = data();
+    let (scored, _, _) = d
+        .leads
+        .iter()
+        .find(|(d, _, _)| d.error().is_none())
+        .unwrap();
+    let mut values = leadgate::OutcomeValues::new();
+    let mut r = Report::new(&d.agreement, None, Some("won"));
+    assert!(!r.outcome_unknown(), "no lead yet");
+    r.add(scored, None, values.read(Some("ebook")));
+    assert!(r.outcome_unknown());
+    assert_eq!(values.unreadable(), ["ebook"]);
+    r.add(scored, None, values.read(Some("yes")));
+    assert!(!r.outcome_unknown());
+    // Without an outcome there is nothing to know.
+    let mut plain = Report::new(&d.agreement, None, None);
+    plain.add(scored, None, None);
+    assert!(!plain.outcome_unknown());
+}

@@ -75,6 +75,23 @@ impl CsvBinder {
         &self.missing_columns
     }
 
+    /// The columns read, in column order, each with the field slot it
+    /// fills (a field reads the first column of its input key): for a
+    /// front that sets rows of cells into a [`LeadBuilder`](super::LeadBuilder)
+    /// itself.
+    pub fn slots(&self) -> Vec<(usize, u32)> {
+        // By column, without a sort (whose code the wasm bundle would carry).
+        let mut by_column: Vec<Option<u32>> = vec![None; self.names.len()];
+        for (slot, col) in self.columns.iter().enumerate() {
+            if let Some(at) = col.and_then(|c| by_column.get_mut(c)) {
+                *at = Some(slot as u32);
+            }
+        }
+        (by_column.into_iter().enumerate())
+            .filter_map(|(col, slot)| Some((col, slot?)))
+            .collect()
+    }
+
     pub(crate) fn bind(&self, program: &Program, row: &impl CsvRow, on_bad: OnBadValue) -> Lead {
         let mut b = super::LeadBuilder::new(program, on_bad);
         // One check of the whole row: field boundaries are ASCII commas, so
@@ -158,5 +175,19 @@ mod tests {
             err.as_deref(),
             Some("b: expected a text, got bytes that are not valid UTF-8")
         );
+    }
+
+    #[test]
+    fn slots_are_in_column_order_first_column_of_a_key() {
+        let a = Agreement::compile(
+            "agreement \"u\" fields { a : text  b : text from \"B\"  c : text }
+             score s { +1 \"x\" when a is present }
+             route { nurture otherwise }",
+        )
+        .unwrap();
+        let binder = a.csv_binder(["\u{feff}c", "x", "B", "a", "c"]);
+        // c (slot 2) in column 0 (its byte order mark removed), not 4.
+        assert_eq!(binder.slots(), [(0, 2), (2, 1), (3, 0)]);
+        assert!(a.csv_binder(["x"]).slots().is_empty());
     }
 }

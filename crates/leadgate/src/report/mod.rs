@@ -6,11 +6,13 @@
 mod dist;
 mod html;
 mod json;
+mod outcomes;
 mod roster;
 mod roster_render;
 mod text;
 
 pub(crate) use dist::{Dist, RELATIVE_ERROR};
+pub use outcomes::OutcomeValues;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -536,6 +538,14 @@ impl Report {
     /// Leads added that were rejected.
     pub fn rejected(&self) -> u64 {
         self.tally.rejected
+    }
+
+    /// Whether the report has an outcome that tells nothing: leads were
+    /// scored, and none of them had a truthy or falsy outcome (the column
+    /// is empty, or holds something else; see [`OutcomeValues`]). Fronts
+    /// refuse such a backtest with an error.
+    pub fn outcome_unknown(&self) -> bool {
+        self.outcome.is_some() && self.outcomes_known() == 0 && self.leads() > self.rejected()
     }
 
     fn context<'a>(&'a self, title: &'a str, top: usize) -> Context<'a> {

@@ -257,6 +257,17 @@ fn wait_for_partial_output(dir: &Scratch, child: &mut Child) {
     }
 }
 
+/// Whether this process ignores `signal` (Linux: `SigIgn` of /proc/self/status).
+fn ignored(signal: i32) -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mask = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+        .unwrap_or(0);
+    mask & (1 << (signal - 1)) != 0
+}
+
 #[test]
 fn a_signal_mid_run_leaves_the_old_file_and_no_partial_one() {
     let dir = Scratch::new("signals");
@@ -264,6 +275,13 @@ fn a_signal_mid_run_leaves_the_old_file_and_no_partial_one() {
     // sent: the run cannot finish first, however the machine schedules it.
     let leads = std::fs::read(dir.many_leads(20)).unwrap();
     for (signal, name) in [(2, "INT"), (15, "TERM"), (1, "HUP")] {
+        // A signal this process ignores (a run under `nohup`, or started in
+        // the background by a shell without job control) is ignored by its
+        // child too, as a well-behaved program keeps it: not testable here.
+        if ignored(signal) {
+            eprintln!("SIG{name} is ignored by the test process: not tested");
+            continue;
+        }
         for format in ["jsonl", "csv"] {
             let out_file = dir.file("out.txt", "OLD\n");
             let mut child = leadgate()

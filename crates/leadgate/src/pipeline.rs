@@ -29,6 +29,23 @@ impl Waiting for () {
 ///
 /// The first error of `read` or `emit` ends the call once the blocks in
 /// flight are done; a panic of `score` is resumed on the calling thread.
+///
+/// ```
+/// // Blocks of up to 3 numbers, scored as their sums, in order.
+/// let mut next = 0;
+/// let read = |spare: Option<Vec<u32>>| -> Result<Option<Vec<u32>>, String> {
+///     let mut block = spare.unwrap_or_default();
+///     block.clear();
+///     block.extend((next..10).take(3));
+///     next += block.len() as u32;
+///     Ok((!block.is_empty()).then_some(block))
+/// };
+/// let mut sums = Vec::new();
+/// let emit = |sum: u32| -> Result<(), String> { Ok(sums.push(sum)) };
+/// leadgate::pipeline(&(), false, read, |b| b.len() == 3, |b| b.iter().sum::<u32>(), emit)?;
+/// assert_eq!(sums, [3, 12, 21, 9]);
+/// # Ok::<(), String>(())
+/// ```
 pub fn pipeline<B, T, E, W>(
     wait: &W,
     sequential: bool,

@@ -108,6 +108,37 @@ pub type MisnamedKey = (String, String, u64);
 
 /// A batch call: its agreements, the keys they read, the options, and with
 /// rosters (one per agreement, or none) their staffing and counts.
+///
+/// A front reads its leads into [`Rows`] (here the core's [`OwnedRows`]),
+/// one value per key of the call's [`BatchKeys`], and scores them in parts:
+///
+/// ```
+/// use leadgate::{Agreement, BatchKeys, BatchRun, OwnedRows, Raw, ScoreOptions, Threads, Timestamp};
+///
+/// let agreement = Agreement::compile(
+///     "agreement \"a\"\nfields { size : number from \"Company Size\" }\n\
+///      score s { +10 \"Big\" when size > 100 }\n\
+///      route { sales \"Big lead\" when s >= 10\n nurture otherwise }\n",
+/// )?;
+/// let agreements = [&agreement];
+/// let keys = BatchKeys::new(&agreements, &[]);
+/// assert_eq!(keys.names(), ["Company Size"]);
+/// let mut rows = OwnedRows::new();
+/// rows.clear(0, 2, keys.names().len());
+/// for size in ["500", "5"] {
+///     rows.push(Raw::Str(size.into()));
+///     rows.end_lead();
+/// }
+/// let opts = ScoreOptions::at(Timestamp::parse("2026-11-23").unwrap());
+/// let run = BatchRun::new(&agreements, &keys, opts);
+/// let decide = |part: &leadgate::Part<'_, '_, OwnedRows>, range: std::ops::Range<usize>| {
+///     range.map(|i| part.decide(0, i).rule().map(str::to_string)).collect::<Vec<_>>()
+/// };
+/// let pool = Threads::new(Some(2)).map_err(std::io::Error::other)?;
+/// let rules = run.parts(run.part(&rows, 0), rows.len(), 1, &pool, &decide);
+/// assert_eq!(rules.concat(), [Some("Big lead".to_string()), None]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct BatchRun<'a> {
     agreements: &'a [&'a Agreement],
     keys: &'a BatchKeys,

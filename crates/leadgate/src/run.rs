@@ -109,7 +109,7 @@ pub type MisnamedKey = (String, String, u64);
 /// A batch call: its agreements, the keys they read, the options, and with
 /// rosters (one per agreement, or none) their staffing and counts.
 ///
-/// A front reads its leads into [`Rows`] (here the core's [`OwnedRows`]),
+/// A front reads its leads into [`Rows`] (here the core's [`OwnedRows`](crate::OwnedRows)),
 /// one value per key of the call's [`BatchKeys`], and scores them in parts:
 ///
 /// ```

@@ -40,14 +40,17 @@ impl OwnedRows {
         OwnedRows::default()
     }
 
-    /// Empties the block (keeping its buffers) to read about `leads` leads
+    /// Empties the block (keeping its buffers) to read up to `leads` leads
     /// of `width` values each, the first being the `first`th of the input.
+    /// Room is made for at most 64 leads at first: a block of one lead
+    /// should not cost a large allocation, and a full block's buffers are
+    /// kept for the next one.
     pub fn clear(&mut self, first: usize, leads: usize, width: usize) {
         self.first = first;
         self.leads = 0;
         self.width = width;
         self.values.clear();
-        self.values.reserve(leads * width);
+        self.values.reserve(leads.min(64) * width);
         self.text.clear();
         self.errors.clear();
         self.misnamed.clear();

@@ -1,7 +1,9 @@
-"""Runs score_many or score_arrow N times over the compare harness's leads,
+"""Runs score_many, score_arrow or (mode `one`) score() of each of the first
+2,000 leads N times over the compare harness's leads,
 for instruction counts with callgrind (docs/benchmarks.md, "The batch
 pipeline in the core"): the count of 3 passes minus that of 1 pass, divided
-by 2 × 9,240, is the cost per lead, start-up and imports excluded.
+by 2 × 9,240 (2 × 2,000 for `one`), is the cost per lead, start-up and
+imports excluded.
 
     PYTHONHASHSEED=0 valgrind --tool=callgrind python callgrind_passes.py many 3
 
@@ -26,6 +28,10 @@ def main() -> None:
         agreement = leadgate.compile(f.read())
     table = pa.Table.from_pylist(leads)
     for _ in range(passes):
+        if mode == "one":
+            for lead in leads[:2000]:
+                agreement.score(lead, as_of="2026-11-23")
+            continue
         if mode == "many":
             out = agreement.score_many(leads, as_of="2026-11-23", threads=1)
         else:

@@ -39,7 +39,11 @@ impl Timestamp {
     /// assert_eq!(Timestamp::from_date(1969, 12, 31).unix_ms(), -86_400_000);
     /// ```
     pub fn from_date(year: i64, month: i64, day: i64) -> Timestamp {
-        // Days since 1970-01-01 (Howard Hinnant's algorithm).
+        // Days since 1970-01-01 (Howard Hinnant's algorithm). A year (or a
+        // month or day) beyond a trillion is as far as any: clamped first,
+        // the arithmetic cannot overflow and wrap round to a near date.
+        const FAR: i64 = 1_000_000_000_000;
+        let [year, month, day] = [year, month, day].map(|v| v.clamp(-FAR, FAR));
         let y = if month <= 2 { year - 1 } else { year };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -170,5 +174,9 @@ mod tests {
         assert_eq!(days(2024, 2, 29) + 1, days(2024, 3, 1));
         // 300 million years away (a pandas Timestamp can be): far, not wrapped.
         assert!(Timestamp::from_date(300_000_000, 1, 1).unix_ms() > 9_000_000_000_000_000);
+        // A host object may claim any year: far, never wrapped round.
+        assert_eq!(Timestamp::from_date(i64::MAX, 1, 1).unix_ms(), i64::MAX);
+        assert_eq!(Timestamp::from_date(i64::MIN, 12, 31).unix_ms(), i64::MIN);
+        assert!(Timestamp::from_date(2026, i64::MAX, i64::MIN).unix_ms() < 0);
     }
 }

@@ -41,7 +41,7 @@ impl Ctx<'_> {
             Num::Potential(i) => self.potentials.get(*i as usize).copied()?,
             Num::Total => self.total,
             Num::Arith(op, a, b) => {
-                let (a, b) = (self.num(a)?, self.num(b)?);
+                let (a, b) = (self.operand(a)?, self.operand(b)?);
                 match op {
                     ArithOp::Add => a + b,
                     ArithOp::Sub => a - b,
@@ -60,6 +60,20 @@ impl Ctx<'_> {
         };
         // Division by zero and overflow give a missing value.
         v.is_finite().then_some(v)
+    }
+
+    /// An operand of arithmetic: a constant or a field read inline (the
+    /// common `seconds / 60`, `2 * visits`), anything else by a call.
+    #[inline(always)]
+    fn operand(&self, n: &Num) -> Option<f64> {
+        match n {
+            Num::Const(c) if c.is_finite() => Some(*c),
+            Num::Field(s) => match self.values.get(*s as usize) {
+                Some(Value::Number(x)) if x.is_finite() => Some(*x),
+                _ => None,
+            },
+            _ => self.num(n),
+        }
     }
 
     /// A text as (as written, lower-cased).
@@ -188,6 +202,22 @@ impl Ctx<'_> {
                 Some(Value::Text(x)) => Tri::from_bool(m.is_match(x.as_str(), x.lower())),
                 _ => Tri::Unknown,
             },
+            Cond::GradeIs(g, l) => Tri::from_bool(self.grades.get(*g as usize) == Some(l)),
+            // `field is present` / `is missing`, read inline as `present` does.
+            Cond::Present(want, a) => {
+                let v = |s: &u32| self.values.get(*s as usize);
+                let present = match &**a {
+                    Any::Text(TextE::Field(s)) => matches!(v(s), Some(Value::Text(_))),
+                    Any::List(s) => matches!(v(s), Some(Value::List(_))),
+                    Any::Date(DateE::Field(s)) => matches!(v(s), Some(Value::Date(_))),
+                    Any::Cond(Cond::Field(s)) => matches!(v(s), Some(Value::Bool(_))),
+                    Any::Num(Num::Field(s)) => {
+                        matches!(v(s), Some(Value::Number(x)) if x.is_finite())
+                    }
+                    _ => return None,
+                };
+                Tri::from_bool(present == *want)
+            }
             _ => return None,
         })
     }

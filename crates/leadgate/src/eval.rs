@@ -483,3 +483,75 @@ pub(crate) fn route_truth(
         None => Tri::Unknown,
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::value::Text;
+
+    /// The inline `is present` of a field gives what `present` gives, for
+    /// every kind of field and value (non-finite numbers included).
+    #[test]
+    fn inline_presence_is_presence() {
+        let values = [
+            Value::Missing,
+            Value::Text(Text::new("x")),
+            Value::Number(3.0),
+            Value::Number(f64::INFINITY),
+            Value::Number(f64::NAN),
+            Value::Bool(false),
+            Value::Date(0),
+            Value::List(vec![]),
+        ];
+        for v in &values {
+            let values = [v.clone()];
+            let ctx = Ctx {
+                values: &values,
+                scores: &[],
+                potentials: &[],
+                total: 0.0,
+                grades: &[],
+                as_of: 0,
+            };
+            for any in [
+                Any::Text(TextE::Field(0)),
+                Any::List(0),
+                Any::Date(DateE::Field(0)),
+                Any::Cond(Cond::Field(0)),
+                Any::Num(Num::Field(0)),
+            ] {
+                for want in [true, false] {
+                    let general = Tri::from_bool(ctx.present(&any) == want);
+                    let c = Cond::Present(want, Box::new(any.clone()));
+                    assert_eq!(ctx.leaf(&c), Some(general), "{v:?} {any:?} {want}");
+                }
+            }
+        }
+    }
+
+    /// Arithmetic reads constant and field operands inline as `num` would.
+    #[test]
+    fn inline_operands_are_operands() {
+        let values = [Value::Number(120.0), Value::Number(f64::INFINITY), Value::Missing];
+        let ctx = Ctx {
+            values: &values,
+            scores: &[],
+            potentials: &[],
+            total: 0.0,
+            grades: &[],
+            as_of: 0,
+        };
+        for n in [
+            Num::Const(60.0),
+            Num::Const(f64::NAN),
+            Num::Field(0),
+            Num::Field(1),
+            Num::Field(2),
+            Num::Field(9),
+            Num::Total,
+        ] {
+            assert_eq!(ctx.operand(&n), ctx.num(&n), "{n:?}");
+        }
+    }
+}

@@ -3,6 +3,7 @@
 mod check;
 mod columns;
 mod common;
+mod compile;
 mod diff;
 mod examples;
 mod explain;
@@ -101,6 +102,14 @@ enum Command {
     ///
     /// Example: leadgate examples agreement.lead >> agreement.lead
     Examples(examples::ExamplesArgs),
+    /// Compile an agreement into a file that every command (and the Rust
+    /// crate's `Agreement::from_compiled`) loads without parsing or checking
+    /// it again: versioned, checksummed, with the agreement's text and
+    /// fingerprint. Warnings are printed; run `leadgate check` for the
+    /// examples.
+    ///
+    /// Example: leadgate compile agreement.lead -o agreement.lgc
+    Compile(compile::CompileArgs),
     /// Format agreements canonically: aligned columns, comments kept, meaning unchanged.
     ///
     /// Prints the formatted text, or rewrites the files with --write, or
@@ -115,6 +124,7 @@ fn main() -> ExitCode {
     output::handle_signals();
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
+        Command::Compile(a) => compile::run(&a),
         Command::Score(a) => score::run(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Diff(a) => diff::run(&a),
@@ -136,29 +146,72 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads an agreement file, at most the size limit and one byte (see
-/// [`leadgate::read_agreement`]). A text over the limit or not UTF-8 is a
-/// diagnostic, printed to stderr (exit 1); an unreadable file a usage error.
-pub fn read_agreement(path: &Path) -> Result<String, Failure> {
+/// What an agreement file holds: a text, or a compiled agreement.
+enum AgreementFile {
+    Text(String),
+    Compiled(leadgate::Agreement),
+}
+
+/// Reads an agreement file: a text (at most the size limit and one byte,
+/// see [`leadgate::read_agreement`]) or a compiled agreement (`leadgate
+/// compile`, at most its own limit). A text over the limit or not UTF-8 is
+/// a diagnostic, printed to stderr (exit 1), as is a damaged or outdated
+/// compiled agreement; an unreadable file is a usage error. The file is
+/// read once, so a pipe works too.
+fn read_agreement_file(path: &Path) -> Result<AgreementFile, Failure> {
+    use std::io::Read;
     let name = path.display().to_string();
     let cannot_read = |e: std::io::Error| Failure::usage(format!("error: cannot read {name}: {e}"));
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
-    match leadgate::read_agreement(file) {
-        Ok(text) => Ok(text),
-        Err(leadgate::ReadError::Io(e)) => Err(cannot_read(e)),
-        Err(leadgate::ReadError::Invalid { error, .. }) => {
-            output::note_text(&error.with_file_name(&name).render());
-            Err(Failure::agreement(format!(
-                "error: {name} is not an agreement text"
-            )))
-        }
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let mut head = Vec::new();
+    (&mut file)
+        .take(leadgate::limits::MAX_AGREEMENT_BYTES as u64 + 1)
+        .read_to_end(&mut head)
+        .map_err(cannot_read)?;
+    if !head.starts_with(leadgate::MAGIC) {
+        return match leadgate::read_agreement(&head[..]) {
+            Ok(text) => Ok(AgreementFile::Text(text)),
+            Err(leadgate::ReadError::Io(e)) => Err(cannot_read(e)),
+            Err(leadgate::ReadError::Invalid { error, .. }) => {
+                output::note_text(&error.with_file_name(&name).render());
+                Err(Failure::agreement(format!(
+                    "error: {name} is not an agreement text"
+                )))
+            }
+        };
+    }
+    let left = (leadgate::limits::MAX_COMPILED_BYTES + 1).saturating_sub(head.len());
+    file.take(left as u64)
+        .read_to_end(&mut head)
+        .map_err(cannot_read)?;
+    leadgate::Agreement::from_compiled(&head)
+        .map(AgreementFile::Compiled)
+        .map_err(|e| Failure::agreement(format!("error: {name}: {e}")))
+}
+
+/// Reads an agreement text file (see [`read_agreement_file`]); a compiled
+/// agreement is refused, with what to do instead.
+pub fn read_agreement(path: &Path) -> Result<String, Failure> {
+    match read_agreement_file(path)? {
+        AgreementFile::Text(text) => Ok(text),
+        AgreementFile::Compiled(_) => Err(Failure::usage(format!(
+            "error: {} is a compiled agreement, not its text: use the .lead file it was compiled from",
+            path.display()
+        ))),
     }
 }
 
 /// Reads and compiles an agreement file; diagnostics go to stderr.
 pub fn load_agreement(path: &Path) -> Result<(leadgate::Agreement, String), Failure> {
-    let text = read_agreement(path)?;
     let name = path.display().to_string();
+    let text = match read_agreement_file(path)? {
+        AgreementFile::Text(text) => text,
+        AgreementFile::Compiled(a) => {
+            output::note_text(&a.render_warnings(&name));
+            let text = a.source().to_string();
+            return Ok((a, text));
+        }
+    };
     match leadgate::Agreement::compile(&text) {
         Ok(a) => {
             output::note_text(&a.render_warnings(&name));

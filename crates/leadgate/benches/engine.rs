@@ -3,7 +3,8 @@
 //!     cargo bench -p leadgate --bench engine              # all groups
 //!     cargo bench -p leadgate --bench engine -- compile   # one group
 //!
-//! Groups: compile (an example agreement; a generated 1,000-rule one), one
+//! Groups: compile (an example agreement; a generated 1,000-rule one),
+//! load-compiled (the same from `to_compiled`'s bytes), one
 //! lead with and without the explanation, batch at 1 thread and at all
 //! threads, binding from JSON and from CSV, end to end CSV → JSON Lines.
 //! The batch, CSV and end-to-end groups use the real CRM export
@@ -57,6 +58,20 @@ fn compile(c: &mut Criterion) {
     }
     g.bench_function("generated-1000-rules", |b| {
         b.iter(|| Agreement::compile(black_box(&generated)).is_ok())
+    });
+    g.finish();
+    // The same agreements loaded from `to_compiled` (a `.lgc` file).
+    let mut g = c.benchmark_group("load-compiled");
+    for name in ["education-admissions", "b2b-saas-inbound"] {
+        let text = common::read(&root.join(format!("rules-examples/{name}.lead")));
+        let bytes = common::compile(&text).to_compiled();
+        g.bench_function(name, |b| {
+            b.iter(|| Agreement::from_compiled(black_box(&bytes)).is_ok())
+        });
+    }
+    let bytes = a.to_compiled();
+    g.bench_function("generated-1000-rules", |b| {
+        b.iter(|| Agreement::from_compiled(black_box(&bytes)).is_ok())
     });
     g.finish();
 }

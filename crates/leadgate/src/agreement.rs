@@ -72,6 +72,14 @@ impl Agreement {
         })
     }
 
+    pub(crate) fn from_inner(inner: Arc<Compiled>) -> Agreement {
+        Agreement { inner }
+    }
+
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.inner
+    }
+
     pub(crate) fn program(&self) -> &Program {
         &self.inner.program
     }

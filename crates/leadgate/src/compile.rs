@@ -10,13 +10,15 @@ use crate::expr::{ArithOp, Cond, Num, TextE, Tri};
 use crate::syntax::ast::CmpOp;
 
 /// A compiled agreement, ready to score leads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Program {
     pub(crate) model: Model,
     /// Input key → field slot, for binding keyed records (JSON, dicts).
+    #[serde(serialize_with = "crate::serial::sorted_map")]
     pub(crate) keys: FxHashMap<Box<str>, u32>,
     /// Field name → slot, for the fields that read another key (`from`): a
     /// record keyed by the name instead gets a warning.
+    #[serde(serialize_with = "crate::serial::sorted_map")]
     pub(crate) renamed: FxHashMap<Box<str>, u32>,
     /// Slots of `required` fields, in declaration order.
     pub(crate) required: Vec<u32>,

@@ -4,7 +4,9 @@
 mod excerpt;
 
 /// A byte range in the agreement text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     /// The first byte.
     pub start: usize,
@@ -23,7 +25,7 @@ impl Span {
 }
 
 /// Whether a diagnostic fails compilation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The agreement does not compile.
@@ -43,7 +45,7 @@ impl Severity {
 }
 
 /// One finding about an agreement text.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{severity_text}[{code}]: {message} (line {line}, column {column})", severity_text = self.severity.as_str())]
 pub struct Diagnostic {
     /// Stable code: `E0001`… for errors, `W0001`… for warnings.
@@ -426,6 +428,42 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in order (`E0000` … then `W0001` …).
+    pub const ALL: [Code; 32] = [
+        Code::Internal,
+        Code::Syntax,
+        Code::BadEscape,
+        Code::BadLiteral,
+        Code::Blocks,
+        Code::KeywordName,
+        Code::DuplicateName,
+        Code::UnknownName,
+        Code::FieldModifiers,
+        Code::DuplicateRule,
+        Code::Type,
+        Code::ScoreInScore,
+        Code::UnknownLabel,
+        Code::Otherwise,
+        Code::Regex,
+        Code::Function,
+        Code::Example,
+        Code::Limit,
+        Code::GradeOrder,
+        Code::ScoreSettings,
+        Code::List,
+        Code::UnusedField,
+        Code::UnusedList,
+        Code::NeverFires,
+        Code::Shadowed,
+        Code::MixedScript,
+        Code::Confusable,
+        Code::UnreachableRoute,
+        Code::RuleNeverFires,
+        Code::LabelNeverGiven,
+        Code::DestinationUnreachable,
+        Code::PotentialSameAsScore,
+    ];
+
     /// The stable text, e.g. `"E0007"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -480,6 +518,16 @@ impl PartialEq<&str> for Code {
 impl serde::Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let text = String::deserialize(d)?;
+        Code::ALL
+            .into_iter()
+            .find(|c| c.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown diagnostic code {text}")))
     }
 }
 

@@ -533,7 +533,11 @@ mod tests {
     /// Arithmetic reads constant and field operands inline as `num` would.
     #[test]
     fn inline_operands_are_operands() {
-        let values = [Value::Number(120.0), Value::Number(f64::INFINITY), Value::Missing];
+        let values = [
+            Value::Number(120.0),
+            Value::Number(f64::INFINITY),
+            Value::Missing,
+        ];
         let ctx = Ctx {
             values: &values,
             scores: &[],

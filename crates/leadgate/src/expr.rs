@@ -12,7 +12,7 @@ use crate::syntax::ast::{CmpOp, TextOp};
 use crate::value::Text;
 
 /// Three-valued truth (Kleene logic).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Tri {
     False,
     Unknown,
@@ -36,7 +36,7 @@ impl Tri {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ArithOp {
     Add,
     Sub,
@@ -45,41 +45,51 @@ pub enum ArithOp {
 }
 
 /// A number-valued expression. `None` at evaluation means missing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Num {
     Const(f64),
     Field(u32),
     Score(u32),
     Potential(u32),
     Total,
-    Arith(ArithOp, Box<Num>, Box<Num>),
-    Neg(Box<Num>),
-    Min(Box<Num>, Box<Num>),
-    Max(Box<Num>, Box<Num>),
+    Arith(
+        ArithOp,
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Num>,
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Num>,
+    ),
+    Neg(#[serde(deserialize_with = "crate::serial::nested")] Box<Num>),
+    Min(
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Num>,
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Num>,
+    ),
+    Max(
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Num>,
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Num>,
+    ),
     Count(u32),
-    DaysSince(Box<DateE>),
+    DaysSince(#[serde(deserialize_with = "crate::serial::nested")] Box<DateE>),
 }
 
 /// A text-valued expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum TextE {
     Const(Text),
     Field(u32),
-    Domain(Box<TextE>),
+    Domain(#[serde(deserialize_with = "crate::serial::nested")] Box<TextE>),
 }
 
 /// A date-valued expression (milliseconds since the epoch).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum DateE {
     Const(i64),
     Field(u32),
 }
 
 /// A set of lower-cased texts for `in`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum TextSet {
     Small(Vec<Box<str>>),
-    Large(FxHashSet<Box<str>>),
+    Large(#[serde(serialize_with = "crate::serial::sorted_set")] FxHashSet<Box<str>>),
 }
 
 impl TextSet {
@@ -102,7 +112,7 @@ impl TextSet {
 }
 
 /// Any typed expression, for `is missing` / `is present`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Any {
     Num(Num),
     Text(TextE),
@@ -112,20 +122,24 @@ pub enum Any {
 }
 
 /// A condition: evaluates to true, false or unknown.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Cond {
     Const(Tri),
     /// A `bool` field used as a condition.
     Field(u32),
-    Not(Box<Cond>),
-    And(Vec<Cond>),
-    Or(Vec<Cond>),
+    Not(#[serde(deserialize_with = "crate::serial::nested")] Box<Cond>),
+    And(#[serde(deserialize_with = "crate::serial::nested")] Vec<Cond>),
+    Or(#[serde(deserialize_with = "crate::serial::nested")] Vec<Cond>),
     NumCmp(CmpOp, Num, Num),
     DateCmp(CmpOp, DateE, DateE),
     /// `==` (false) or `!=` (true) on texts, case-insensitively.
     TextEq(bool, TextE, TextE),
     /// `==` (false) or `!=` (true) on conditions / bool fields.
-    BoolEq(bool, Box<Cond>, Box<Cond>),
+    BoolEq(
+        bool,
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Cond>,
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Cond>,
+    ),
     /// `x in set` (false) or `x not in set` (true).
     TextIn(bool, TextE, Arc<TextSet>),
     NumIn(bool, Num, Arc<[f64]>),
@@ -135,7 +149,10 @@ pub enum Cond {
     /// `date within DURATION`: age in milliseconds ≤ the duration.
     Within(DateE, i64),
     /// `is present` (true) / `is missing` (false).
-    Present(bool, Box<Any>),
+    Present(
+        bool,
+        #[serde(deserialize_with = "crate::serial::nested")] Box<Any>,
+    ),
     /// `grade is label`
     GradeIs(u32, u32),
 

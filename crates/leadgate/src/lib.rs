@@ -62,8 +62,11 @@ mod roster;
 mod rows;
 mod run;
 mod schema;
+mod serial;
 mod staffing;
+mod stored;
 mod syntax;
+mod valid;
 mod value;
 mod verdict;
 
@@ -72,6 +75,7 @@ mod verdict;
 pub mod limits {
     pub use crate::batch::MAX_THREADS;
     pub use crate::roster::MAX_ROSTER_BYTES;
+    pub use crate::stored::MAX_COMPILED_BYTES;
     pub use crate::syntax::limits::{
         MAX_AGREEMENT_BYTES, MAX_EXPR_DEPTH, MAX_NESTING, MAX_PREFIX_RUN, MAX_REGEX_BYTES,
         MAX_REGEX_TOTAL_BYTES,
@@ -110,5 +114,6 @@ pub use rows::OwnedRows;
 pub use run::{cell_text, BatchKeys, BatchRun, MisnamedKey, Part, ReportColumns, Rows};
 pub use schema::{MissingColumn, MissingColumns};
 pub use staffing::Staffing;
+pub use stored::{LoadError, FORMAT_VERSION, MAGIC};
 pub use syntax::ast::{Destination, FieldType};
 pub use value::format_number;

@@ -46,6 +46,25 @@ pub struct Matcher {
     flags: Box<str>,
 }
 
+/// A matcher is stored as its pattern and flags, and built again when it
+/// is read, within the same memory limit a regex of an agreement has (see
+/// `check`): the same regex, the same answers.
+impl serde::Serialize for Matcher {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&(&*self.pattern, &*self.flags), s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Matcher {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Matcher, D::Error> {
+        let (pattern, flags): (String, String) = serde::Deserialize::deserialize(d)?;
+        let limit = crate::syntax::limits::MAX_REGEX_BYTES;
+        Matcher::build(&pattern, &flags, limit).map_err(|e| {
+            serde::de::Error::custom(format!("the regex /{pattern}/{flags} does not build: {e}"))
+        })
+    }
+}
+
 /// Why a pattern did not compile.
 pub type BuildError = Box<meta::BuildError>;
 

@@ -10,6 +10,21 @@ pub struct Text {
     lower: Option<Box<str>>,
 }
 
+/// A text is stored as given; its lower-case form is computed again when
+/// it is read (`Text::new`), so the two cannot disagree.
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.orig)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Text::new(&s))
+    }
+}
+
 impl Text {
     /// `s` must already be trimmed.
     pub fn new(s: &str) -> Self {

@@ -146,7 +146,7 @@ fn no_cli_command_imports_another() {
     let src = common::repo_root().join("crates/leadgate-cli/src");
     let graph = imports(&src, &names);
     let commands = [
-        "check", "score", "explain", "report", "diff", "fmt", "examples",
+        "check", "score", "explain", "report", "diff", "fmt", "examples", "compile",
     ];
     for c in commands {
         let deps = graph

@@ -47,7 +47,9 @@ fn case_files() -> Vec<PathBuf> {
 }
 
 /// Scores one case; returns the decision lines, or why the case is invalid.
-fn run_case(path: &Path, threads: &Threads) -> Result<Vec<String>, String> {
+/// `stored`: scored with the agreement written by `to_compiled` and read
+/// back by `from_compiled` (a `.lgc` file), which must decide the same.
+fn run_case(path: &Path, threads: &Threads, stored: bool) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
     let case: Case = serde_json::from_str(&text).map_err(|e| format!("not a case: {e}"))?;
     if case.description.trim().is_empty() {
@@ -59,6 +61,10 @@ fn run_case(path: &Path, threads: &Threads) -> Result<Vec<String>, String> {
             e.clone().with_file_name("agreement").render()
         )
     })?;
+    let agreement = match stored {
+        true => Agreement::from_compiled(&agreement.to_compiled()).map_err(|e| e.to_string())?,
+        false => agreement,
+    };
     let as_of = leadgate::Timestamp::parse(&case.as_of)
         .ok_or_else(|| format!("as_of {:?} is not a date", case.as_of))?;
     let on_bad_value: OnBadValue = case.on_bad_value.parse()?;
@@ -100,7 +106,7 @@ fn conformance_corpus() {
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let lines = match run_case(file, &sequential) {
+        let lines = match run_case(file, &sequential, false) {
             Ok(lines) => lines,
             Err(e) => {
                 failures.push(format!("{name}: {e}"));
@@ -108,9 +114,14 @@ fn conformance_corpus() {
             }
         };
         // The same batch on several threads gives the same bytes.
-        match run_case(file, &parallel) {
+        match run_case(file, &parallel, false) {
             Ok(p) if p == lines => {}
             _ => failures.push(format!("{name}: differs between 1 and 3 threads")),
+        }
+        match run_case(file, &sequential, true) {
+            Ok(p) if p == lines => {}
+            Ok(_) => failures.push(format!("{name}: differs when loaded from to_compiled")),
+            Err(e) => failures.push(format!("{name}: to_compiled / from_compiled: {e}")),
         }
         let exp_path = expected_path(file);
         if bless {

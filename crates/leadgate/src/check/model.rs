@@ -5,7 +5,7 @@ use crate::expr::{Cond, Num};
 use crate::syntax::ast::{CmpOp, Destination, FieldType, Literal};
 
 /// A declared field: its name, type and the input key it reads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     /// Whether it is the `id` field (set by the model).
     pub(crate) is_id: bool,
@@ -18,14 +18,14 @@ pub struct Field {
     pub(crate) name_span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Points {
     Const(f64),
     Computed(Num),
 }
 
 /// A score rule (`+20 "Decision maker" when …`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ScoreRule {
     pub(crate) name: String,
     pub(crate) score: u32,
@@ -39,14 +39,14 @@ pub struct ScoreRule {
     pub(crate) when_span: Option<Span>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Decay {
     pub slot: u32,
     pub every_ms: i64,
 }
 
 /// A score: its rules, range and decay.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Score {
     pub(crate) name: String,
     /// Indices into `Model::rules`.
@@ -55,7 +55,7 @@ pub struct Score {
     pub(crate) decay: Option<Decay>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct GradeLine {
     pub label: u32,
     pub when: Cond,
@@ -64,7 +64,7 @@ pub struct GradeLine {
 }
 
 /// A grade: labels given by the first matching line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Grade {
     pub(crate) name: String,
     pub(crate) labels: Vec<String>,
@@ -72,7 +72,7 @@ pub struct Grade {
 }
 
 /// A route rule: where a lead goes, and when.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RouteRule {
     pub(crate) destination: Destination,
     pub(crate) queue: Option<String>,
@@ -84,7 +84,7 @@ pub struct RouteRule {
     pub(crate) span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Expectation {
     Route(Destination),
     Queue(String),
@@ -102,7 +102,7 @@ pub enum Expectation {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Example {
     pub name: String,
     /// Milliseconds since the epoch.
@@ -113,7 +113,7 @@ pub struct Example {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     pub name: String,
     pub version: Option<String>,

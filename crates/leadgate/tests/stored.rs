@@ -1,0 +1,70 @@
+//! Compiled agreements as bytes (`Agreement::to_compiled`, the `.lgc`
+//! files of `leadgate compile`): every bundled agreement loads back with
+//! the same examples, warnings, description and bytes. The conformance
+//! corpus is scored through them too (`tests/conformance.rs`).
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::path::{Path, PathBuf};
+
+use leadgate::Agreement;
+
+fn agreements() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["rules-examples", "tests/agreements", "benches/compare"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "lead") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_bundled_agreement_loads_back_the_same() {
+    let files = agreements();
+    assert!(files.len() >= 5, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let a = Agreement::compile(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let bytes = a.to_compiled();
+        assert!(
+            bytes == Agreement::compile(&text).unwrap().to_compiled(),
+            "{}: the same bytes each time",
+            file.display()
+        );
+        let b =
+            Agreement::from_compiled(&bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let json = |v: &dyn Erased| v.json();
+        assert_eq!(json(&b.info()), json(&a.info()), "{}", file.display());
+        assert_eq!(b.warnings(), a.warnings(), "{}", file.display());
+        assert_eq!(b.render_warnings("x.lead"), a.render_warnings("x.lead"));
+        let (ra, rb) = (a.run_examples(), b.run_examples());
+        assert_eq!(
+            serde_json::to_string(&rb).unwrap(),
+            serde_json::to_string(&ra).unwrap(),
+            "{}",
+            file.display()
+        );
+        assert!(ra.iter().all(|r| r.passed()), "{}", file.display());
+        assert!(
+            b.to_compiled() == bytes,
+            "{}: written again, the same bytes",
+            file.display()
+        );
+    }
+}
+
+/// A value's JSON, for comparing.
+trait Erased {
+    fn json(&self) -> String;
+}
+
+impl<T: serde::Serialize> Erased for T {
+    fn json(&self) -> String {
+        serde_json::to_string(self).unwrap()
+    }
+}

@@ -36,7 +36,7 @@ NODE_OPT_LEVEL="${WASM_NODE_OPT_LEVEL:-3}"
 # WASM_FEATURES=analysis adds report() and diff() to the web build (~80 KiB),
 # WASM_FEATURES=analyze analyze(), exampleBlocks() and symbolicDiff() (~69 KiB).
 WEB_FEATURES="${WASM_FEATURES:-}"
-NODE_FEATURES="batch-json,regex-perf,analysis,analyze,look-alikes,rosters"
+NODE_FEATURES="batch-json,regex-perf,analysis,analyze,look-alikes,rosters,to-compiled"
 cd "$ROOT"
 echo "== wasm: cargo build (wasm32-unknown-unknown, web: profile wasm-release, opt-level $WEB_OPT_LEVEL${WEB_FEATURES:+, features $WEB_FEATURES})"
 # shellcheck disable=SC2046 # profile() prints separate arguments, none with spaces
@@ -94,7 +94,7 @@ if grep -q InitOutput "$PKG/web/leadgate_wasm.d.ts"; then echo "build.sh: InitOu
 # comment lines.
 { echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
   sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$PKG/web/leadgate_wasm.js"
-{ cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
+{ cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.loadCompiled = loadCompiled;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
 # wasm-bindgen writes a package.json / .gitignore per target; the package is
 # one. It also declares the raw exports of each .wasm (leadgate_wasm_bg.wasm.d.ts):
 # internals, which no public declaration refers to.

@@ -105,6 +105,25 @@ compile = leadgateGuard(function (text) {
     leadgateLive.add(agreement);
     return agreement;
 }, 'function');
+// loadCompiled(): an agreement from compiled bytes (a .lgc file), live as
+// compile()'s are; an ArrayBuffer (what fetch's arrayBuffer() gives) is read
+// through a Uint8Array.
+const leadgateLoadCompiled = loadCompiled;
+loadCompiled = leadgateGuard(function (bytes) {
+    let view = bytes;
+    try {
+        if (bytes instanceof ArrayBuffer) view = new Uint8Array(bytes);
+        else if (!(bytes instanceof Uint8Array)) view = null;
+    } catch (_) {
+        view = null;
+    }
+    if (view === null) {
+        throw new Error(`loadCompiled: expected the compiled agreement as a Uint8Array or an ArrayBuffer, got ${leadgateKind(bytes)}`);
+    }
+    const agreement = leadgateLoadCompiled(view);
+    leadgateLive.add(agreement);
+    return agreement;
+}, 'function');
 __panicForTest = leadgateGuard(__panicForTest, 'function');
 // Rosters (node build, src/roster.rs): behind the panic boundary too.
 if (typeof Roster === 'function') {

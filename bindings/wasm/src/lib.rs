@@ -137,6 +137,22 @@ pub fn compile(text: String) -> Result<Agreement, JsValue> {
     }
 }
 
+/// Loads a compiled agreement: the bytes `toCompiled()` gives or `leadgate
+/// compile AGREEMENT -o agreement.lgc` writes (a `Uint8Array` or an
+/// `ArrayBuffer`), without parsing or checking the agreement again; its
+/// decisions are the text's. Throws a `LoadError` whose `kind` is
+/// `"not_compiled"`, `"version"` (written by another format version: compile
+/// it again) or `"damaged"`.
+#[wasm_bindgen(js_name = loadCompiled)]
+pub fn load_compiled(bytes: &[u8]) -> Result<Agreement, JsValue> {
+    install_panic_hook();
+    let core = Core::from_compiled(bytes)
+        .map_err(|e| named_error(&e.to_string(), "LoadError", "kind", &e.kind().into()))?;
+    Ok(Agreement {
+        inner: Rc::new((core, RefCell::default())),
+    })
+}
+
 /// A compiled agreement. Immutable; call `free()` when done with it (or
 /// let the garbage collector's finalizer do it).
 #[wasm_bindgen]
@@ -244,6 +260,14 @@ impl Agreement {
         Agreement {
             inner: Rc::clone(&self.inner),
         }
+    }
+
+    /// The compiled agreement as bytes, for `loadCompiled` (the same bytes
+    /// `leadgate compile` writes for the same text).
+    #[cfg(feature = "to-compiled")]
+    #[wasm_bindgen(js_name = toCompiled)]
+    pub fn to_compiled(&self) -> Vec<u8> {
+        self.core().to_compiled()
     }
 
     /// The agreement's name (`agreement "NAME"`).

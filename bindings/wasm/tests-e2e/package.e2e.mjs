@@ -126,7 +126,7 @@ test('the tarball has the licenses, the three entries, and no internals in its d
     assert.doesNotMatch(dts, /__panicForTest|__parseInstant|__scoreOne|__scoreBatch|__share|InitOutput/, f);
   }
   const index = execFileSync('tar', ['-xzOf', tarball, 'package/index.d.ts'], { encoding: 'utf8' });
-  assert.match(index, /export \{ Agreement, compile \} from/);
+  assert.match(index, /export \{ Agreement, compile, loadCompiled \} from/);
   assert.match(index, /export type \{[^}]*\bDecision\b[^}]*\bScoreOptions\b/);
 });
 

@@ -1,10 +1,13 @@
 // Compiled by types.test.mjs with `tsc --strict --noEmit` against the node
 // build's declarations: report and diff (feature analysis) are typed.
-import { compile, type Decision, type Diff, type Report, type ReportOptions } from '../pkg/node/leadgate_wasm.js';
+import { compile, loadCompiled, type Decision, type Diff, type Report, type ReportOptions } from '../pkg/node/leadgate_wasm.js';
 
 export function usage(text: string, proposedText: string, leads: object[]): string {
   const agreement = compile(text);
   const proposed = compile(proposedText);
+  const bytes: Uint8Array = proposed.toCompiled();
+  const again = loadCompiled(bytes);
+  again.free();
   const options: ReportOptions = { asOf: '2026-11-23', by: 'country', outcome: 'converted', top: 5 };
   const report: Report = agreement.report(leads, options);
   const conversion: number | null | undefined = report.backtest?.rate;

@@ -55,6 +55,17 @@ pub enum LoadError {
     Damaged(String),
 }
 
+impl LoadError {
+    /// A stable name of the kind: `not_compiled`, `version` or `damaged`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LoadError::NotCompiled => "not_compiled",
+            LoadError::Version { .. } => "version",
+            LoadError::Damaged(_) => "damaged",
+        }
+    }
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Stored {
     fingerprint: String,
@@ -140,9 +151,10 @@ impl Agreement {
                     .into(),
             ));
         }
-        let stored: Stored =
+        let mut stored: Stored =
             postcard::from_bytes(payload).map_err(|e| LoadError::Damaged(e.to_string()))?;
-        crate::valid::check(&stored.program).map_err(LoadError::Damaged)?;
+        stored.program.model.regex_bytes =
+            crate::valid::check(&stored.program).map_err(LoadError::Damaged)?;
         let compiled = Compiled::new(stored.program, stored.warnings, &stored.source);
         if compiled.fingerprint != stored.fingerprint {
             return Err(LoadError::Damaged(

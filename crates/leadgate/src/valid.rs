@@ -5,14 +5,22 @@
 //! guarantees all of this for what it builds; bytes from elsewhere are
 //! checked, so that no file can make scoring panic.
 
+use std::cell::Cell;
+
 use crate::check::{Expectation, Model, Points};
 use crate::compile::Program;
 use crate::expr::{Any, Cond, DateE, Num, TextE};
+use crate::matcher::Matcher;
+use crate::syntax::limits::MAX_REGEX_TOTAL_BYTES;
 
-/// `Err` names the first thing out of place.
-pub(crate) fn check(p: &Program) -> Result<(), String> {
+/// The memory of the program's regexes, counted again (each was rebuilt
+/// when read); `Err` names the first thing out of place.
+pub(crate) fn check(p: &Program) -> Result<usize, String> {
     let m = &p.model;
-    let v = Refs { m };
+    let v = Refs {
+        m,
+        regex_bytes: Cell::new(0),
+    };
     let fields = m.fields.len();
     let slot = |s: u32, what: &str| v.field(s).map_err(|e| format!("{what}: {e}"));
     for s in p.keys.values().chain(p.renamed.values()).chain(&p.required) {
@@ -85,12 +93,20 @@ pub(crate) fn check(p: &Program) -> Result<(), String> {
     if fields == 0 && !m.rules.is_empty() {
         return Err("it has rules but no field".into());
     }
-    Ok(())
+    let bytes = v.regex_bytes.get();
+    if bytes > MAX_REGEX_TOTAL_BYTES {
+        return Err(format!(
+            "its regexes take {bytes} bytes, over the limit of {MAX_REGEX_TOTAL_BYTES}"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Checks what expressions refer to.
 struct Refs<'a> {
     m: &'a Model,
+    /// The memory of the regexes seen.
+    regex_bytes: Cell<usize>,
 }
 
 impl Refs<'_> {
@@ -113,6 +129,11 @@ impl Refs<'_> {
             Some(grade) if (l as usize) < grade.labels.len() => Ok(()),
             _ => Err(format!("grade {g} has no label {l}")),
         }
+    }
+
+    fn regex(&self, m: &Matcher) {
+        let total = self.regex_bytes.get().saturating_add(m.memory_usage());
+        self.regex_bytes.set(total);
     }
 
     fn num(&self, n: &Num) -> Result<(), String> {
@@ -152,8 +173,11 @@ impl Refs<'_> {
             | Cond::FieldCmp(_, s, _)
             | Cond::FieldTextEq(_, s, _)
             | Cond::FieldTextIn(_, s, _)
-            | Cond::FieldText(_, s, _)
-            | Cond::FieldMatches(s, _) => self.field(*s),
+            | Cond::FieldText(_, s, _) => self.field(*s),
+            Cond::FieldMatches(s, m) => {
+                self.regex(m);
+                self.field(*s)
+            }
             Cond::ScoreCmp(_, i, _) | Cond::PotentialCmp(_, i, _) => self.score(*i),
             Cond::TotalCmp(..) => Ok(()),
             Cond::Not(a) => self.cond(a),
@@ -174,7 +198,11 @@ impl Refs<'_> {
                 self.cond(a)?;
                 self.cond(b)
             }
-            Cond::TextIn(_, t, _) | Cond::Matches(t, _) => self.text(t),
+            Cond::TextIn(_, t, _) => self.text(t),
+            Cond::Matches(t, m) => {
+                self.regex(m);
+                self.text(t)
+            }
             Cond::NumIn(_, n, _) => self.num(n),
             Cond::ListContains(s, t) => {
                 self.field(*s)?;

@@ -127,7 +127,10 @@ pub struct Model {
     /// Whether any rule depends on `as_of` (decay, `within`, `days_since`).
     pub uses_time: bool,
     /// Memory of the compiled regexes, in bytes (at most
-    /// [`crate::syntax::limits::MAX_REGEX_TOTAL_BYTES`]).
+    /// [`crate::syntax::limits::MAX_REGEX_TOTAL_BYTES`]). Not stored with a
+    /// compiled agreement: it depends on the build (the regex crate's
+    /// features), and is counted again when the regexes are rebuilt.
+    #[serde(skip)]
     pub regex_bytes: usize,
 }
 

@@ -41,7 +41,12 @@ fn every_bundled_agreement_loads_back_the_same() {
         let json = |v: &dyn Erased| v.json();
         assert_eq!(json(&b.info()), json(&a.info()), "{}", file.display());
         assert_eq!(b.warnings(), a.warnings(), "{}", file.display());
-        assert_eq!(b.regex_bytes(), a.regex_bytes(), "{}: counted again", file.display());
+        assert_eq!(
+            b.regex_bytes(),
+            a.regex_bytes(),
+            "{}: counted again",
+            file.display()
+        );
         assert_eq!(b.render_warnings("x.lead"), a.render_warnings("x.lead"));
         let (ra, rb) = (a.run_examples(), b.run_examples());
         assert_eq!(

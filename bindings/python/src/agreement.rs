@@ -13,13 +13,14 @@ use arrow_select::concat::concat_batches;
 use leadgate::arrow::{decision_schema, DecisionBatch};
 use leadgate::{Agreement, Arrival, BatchRun, DiffNames, Load, ScoreOptions, Staffing, Threads};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyBytes, PyList};
 use pyo3::IntoPyObjectExt;
 
 use crate::analysis;
 use crate::block::KeySet;
 use crate::decision::PyDecision;
-use crate::errors::{agreement_error, diagnostics, guard, require, value_error};
+use crate::errors::{agreement_error, diagnostics, guard, load_error, require, value_error};
 use crate::report::PyReport;
 use crate::roster::{PyLoad, PyRoster};
 use crate::run::{self, check_columns, Data, Part};
@@ -146,14 +147,20 @@ impl PyAgreement {
 
 #[pymethods]
 impl PyAgreement {
+    /// Compiles `text`, or loads it when it is the bytes of a compiled agreement.
     #[new]
     #[pyo3(signature = (text, *, file_name = None))]
-    fn new(py: Python<'_>, text: &str, file_name: Option<String>) -> PyResult<Self> {
+    fn new(py: Python<'_>, text: &Bound<'_, PyAny>, file_name: Option<String>) -> PyResult<Self> {
         guard(py, || {
             let file_name = file_name.unwrap_or_else(|| "<agreement>".into());
-            let inner = py
-                .detach(|| Agreement::compile(text))
-                .map_err(|e| agreement_error(py, &e, text, &file_name))?;
+            let inner = match text.cast::<PyBytes>() {
+                Ok(b) => Agreement::from_compiled(b.as_bytes()).map_err(|e| load_error(py, &e))?,
+                Err(_) => {
+                    let text = text.extract::<PyBackedStr>()?;
+                    py.detach(|| Agreement::compile(&text))
+                        .map_err(|e| agreement_error(py, &e, &text, &file_name))?
+                }
+            };
             let keys = KeySet::new(py, &[&inner], &[]);
             Ok(PyAgreement {
                 inner,
@@ -166,6 +173,11 @@ impl PyAgreement {
     #[getter]
     fn source(&self) -> &str {
         self.inner.source()
+    }
+
+    /// The compiled agreement's bytes (what `leadgate compile` writes).
+    fn to_compiled<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_compiled())
     }
 
     #[getter]

@@ -46,6 +46,11 @@ pub fn agreement_error(py: Python<'_>, e: &CompileError, source: &str, file_name
     }
 }
 
+/// `LoadError`: compiled bytes that are not an agreement this build loads.
+pub fn load_error(py: Python<'_>, e: &leadgate::LoadError) -> PyErr {
+    raise(py, "LoadError", (e.to_string(), e.kind()))
+}
+
 /// `LeadError` for lead `index` (`id`), rejected for `e`.
 pub fn lead_error(
     py: Python<'_>,

@@ -31,24 +31,30 @@ mod stream;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use leadgate::{Agreement, ReadError, ScoreOptions, Threads};
+use leadgate::{Agreement, AgreementFile, ReadError, ScoreOptions, Threads};
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
 use crate::errors::{agreement_error, guard, value_error};
 
-/// Reads an agreement file as the CLI does: UTF-8, at most the size limit
-/// (one byte more is read, then it is the compile error `E0017`).
+/// Reads an agreement file as the CLI does: a text (UTF-8, at most the size
+/// limit; one byte more is the compile error `E0017`), or the bytes of a
+/// compiled agreement (`leadgate compile`), which `Agreement` loads.
 #[pyfunction]
 #[pyo3(name = "_read_agreement")]
-fn read_agreement(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
+fn read_agreement(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Py<PyAny>> {
     let file = std::fs::File::open(&path)?;
-    py.detach(|| leadgate::read_agreement(file))
-        .map_err(|e| match e {
-            ReadError::Io(e) => e.into(),
-            ReadError::Invalid { head, error } => {
-                agreement_error(py, &error, &head, &path.display().to_string())
-            }
-        })
+    match py.detach(|| leadgate::read_agreement_file(file)) {
+        Ok(AgreementFile::Text(text)) => Ok(PyString::new(py, &text).into_any().unbind()),
+        Ok(AgreementFile::Compiled(bytes)) => Ok(PyBytes::new(py, &bytes).into_any().unbind()),
+        Err(ReadError::Io(e)) => Err(e.into()),
+        Err(ReadError::Invalid { head, error }) => Err(agreement_error(
+            py,
+            &error,
+            &head,
+            &path.display().to_string(),
+        )),
+    }
 }
 
 /// Internal, for the test suite only (not part of the API): panics inside

@@ -20,6 +20,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use leadgate::AgreementFile;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -146,47 +147,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// What an agreement file holds: a text, or a compiled agreement.
-enum AgreementFile {
-    Text(String),
-    Compiled(leadgate::Agreement),
-}
-
-/// Reads an agreement file: a text (at most the size limit and one byte,
-/// see [`leadgate::read_agreement`]) or a compiled agreement (`leadgate
-/// compile`, at most its own limit). A text over the limit or not UTF-8 is
-/// a diagnostic, printed to stderr (exit 1), as is a damaged or outdated
-/// compiled agreement; an unreadable file is a usage error. The file is
-/// read once, so a pipe works too.
+/// Reads an agreement file, text or compiled ([`leadgate::read_agreement_file`]).
+/// A text over the limit or not UTF-8 is a diagnostic, printed to stderr
+/// (exit 1); an unreadable file is a usage error.
 fn read_agreement_file(path: &Path) -> Result<AgreementFile, Failure> {
-    use std::io::Read;
     let name = path.display().to_string();
     let cannot_read = |e: std::io::Error| Failure::usage(format!("error: cannot read {name}: {e}"));
-    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
-    let mut head = Vec::new();
-    (&mut file)
-        .take(leadgate::limits::MAX_AGREEMENT_BYTES as u64 + 1)
-        .read_to_end(&mut head)
-        .map_err(cannot_read)?;
-    if !head.starts_with(leadgate::MAGIC) {
-        return match leadgate::read_agreement(&head[..]) {
-            Ok(text) => Ok(AgreementFile::Text(text)),
-            Err(leadgate::ReadError::Io(e)) => Err(cannot_read(e)),
-            Err(leadgate::ReadError::Invalid { error, .. }) => {
-                output::note_text(&error.with_file_name(&name).render());
-                Err(Failure::agreement(format!(
-                    "error: {name} is not an agreement text"
-                )))
-            }
-        };
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    match leadgate::read_agreement_file(file) {
+        Ok(read) => Ok(read),
+        Err(leadgate::ReadError::Io(e)) => Err(cannot_read(e)),
+        Err(leadgate::ReadError::Invalid { error, .. }) => {
+            output::note_text(&error.with_file_name(&name).render());
+            Err(Failure::agreement(format!(
+                "error: {name} is not an agreement text"
+            )))
+        }
     }
-    let left = (leadgate::limits::MAX_COMPILED_BYTES + 1).saturating_sub(head.len());
-    file.take(left as u64)
-        .read_to_end(&mut head)
-        .map_err(cannot_read)?;
-    leadgate::Agreement::from_compiled(&head)
-        .map(AgreementFile::Compiled)
-        .map_err(|e| Failure::agreement(format!("error: {name}: {e}")))
 }
 
 /// Reads an agreement text file (see [`read_agreement_file`]); a compiled
@@ -206,7 +183,10 @@ pub fn load_agreement(path: &Path) -> Result<(leadgate::Agreement, String), Fail
     let name = path.display().to_string();
     let text = match read_agreement_file(path)? {
         AgreementFile::Text(text) => text,
-        AgreementFile::Compiled(a) => {
+        AgreementFile::Compiled(bytes) => {
+            // A damaged or outdated file: one line, exit 1.
+            let a = leadgate::Agreement::from_compiled(&bytes)
+                .map_err(|e| Failure::agreement(format!("error: {name}: {e}")))?;
             output::note_text(&a.render_warnings(&name));
             let text = a.source().to_string();
             return Ok((a, text));

@@ -105,7 +105,7 @@ pub use info::{AgreementInfo, FieldInfo, RouteInfo};
 pub use options::{ScoreOptions, Timestamp};
 pub use pieces::DecisionPieces;
 pub use pipeline::{pipeline, Waiting};
-pub use read::{read_agreement, ReadError};
+pub use read::{read_agreement, read_agreement_file, AgreementFile, ReadError};
 pub use report::{parse_outcome, OutcomeValues, Report, StateError};
 pub use roster::{
     read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,

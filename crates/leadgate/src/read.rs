@@ -78,6 +78,36 @@ pub fn read_agreement(reader: impl Read) -> Result<String, ReadError> {
     Err(ReadError::Invalid { head, error })
 }
 
+/// What an agreement file holds: its text, or the agreement compiled from
+/// it (`leadgate compile`, [`Agreement::to_compiled`](crate::Agreement::to_compiled)).
+#[derive(Debug)]
+pub enum AgreementFile {
+    /// An agreement text, read as [`read_agreement`] reads it.
+    Text(String),
+    /// The bytes of a compiled agreement, for
+    /// [`Agreement::from_compiled`](crate::Agreement::from_compiled) (not
+    /// loaded yet: a front may hand them on).
+    Compiled(Vec<u8>),
+}
+
+/// Reads an agreement file, text or compiled, in one pass (a pipe works
+/// too): a text as [`read_agreement`] reads it; bytes that start as a
+/// compiled agreement does ([`MAGIC`](crate::MAGIC)) whole, up to
+/// [`MAX_COMPILED_BYTES`](crate::limits::MAX_COMPILED_BYTES) and one more
+/// (more is refused when they are loaded).
+pub fn read_agreement_file(mut reader: impl Read) -> Result<AgreementFile, ReadError> {
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(MAX_AGREEMENT_BYTES as u64 + 1)
+        .read_to_end(&mut head)?;
+    if !head.starts_with(crate::MAGIC) {
+        return read_agreement(&head[..]).map(AgreementFile::Text);
+    }
+    let left = (crate::limits::MAX_COMPILED_BYTES + 1).saturating_sub(head.len());
+    reader.take(left as u64).read_to_end(&mut head)?;
+    Ok(AgreementFile::Compiled(head))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -86,6 +116,35 @@ mod tests {
     fn invalid(r: impl Read) -> (String, crate::Diagnostic) {
         match read_agreement(r) {
             Err(ReadError::Invalid { head, error }) => (head, error.diagnostics()[0].clone()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_texts_and_compiled_agreements() {
+        let text = "agreement \"a\"\nfields { n : number }\nscore s { +1 \"r\" when n > 1 }\nroute { nurture otherwise }\n";
+        match read_agreement_file(text.as_bytes()).unwrap() {
+            AgreementFile::Text(t) => assert_eq!(t, text),
+            other => panic!("{other:?}"),
+        }
+        let bytes = crate::Agreement::compile(text).unwrap().to_compiled();
+        match read_agreement_file(&bytes[..]).unwrap() {
+            AgreementFile::Compiled(b) => assert_eq!(b, bytes),
+            other => panic!("{other:?}"),
+        }
+        // Past the text limit, a compiled agreement is read on, to its own.
+        let mut big = bytes.clone();
+        big.resize(MAX_AGREEMENT_BYTES + 10, 0);
+        match read_agreement_file(&big[..]).unwrap() {
+            AgreementFile::Compiled(b) => assert_eq!(b.len(), MAX_AGREEMENT_BYTES + 10),
+            other => panic!("{other:?}"),
+        }
+        let endless = read_agreement_file(std::io::Read::chain(&bytes[..], std::io::repeat(0)));
+        match endless.unwrap() {
+            AgreementFile::Compiled(b) => {
+                assert_eq!(b.len(), crate::limits::MAX_COMPILED_BYTES + 1);
+                assert!(crate::Agreement::from_compiled(&b).is_err());
+            }
             other => panic!("{other:?}"),
         }
     }

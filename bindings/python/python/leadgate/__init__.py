@@ -24,7 +24,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union, c
 
 from ._leadgate import Agreement as _NativeAgreement, Decision, Load, __version__, _read_agreement
 from ._leadgate import Roster as _NativeRoster
-from ._errors import AgreementError, LeadError, LeadgateError, MissingColumnsError, RosterError, require
+from ._errors import (
+    AgreementError, LeadError, LeadgateError, LoadError, MissingColumnsError, RosterError, require,
+)
 from ._model import (
     Analysis, Diagnostic, Diff, ExampleResult, Explanation, Field, Finding, Region, Report,
     RosterDiagnostic, RouteReach, RuleRef, SymbolicDiff, Undecided, Witness,
@@ -45,6 +47,7 @@ __all__ = [
     "LeadError",
     "LeadgateError",
     "Load",
+    "LoadError",
     "MissingColumnsError",
     "Region",
     "Report",
@@ -58,6 +61,7 @@ __all__ = [
     "Witness",
     "compile",
     "load",
+    "load_compiled",
     "__version__",
 ]
 
@@ -453,16 +457,34 @@ def compile(text: str, *, file_name: Optional[str] = None) -> Agreement:
 
     ``file_name`` is shown in diagnostics (default ``<agreement>``).
     """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"compile: expected the agreement text as a str, got {type(text).__name__}"
+            " (a compiled agreement's bytes load with load_compiled)"
+        )
     return Agreement(text, file_name=file_name)
 
 
 def load(path: "Union[str, os.PathLike[str]]") -> Agreement:
-    """Reads and compiles a ``.lead`` file (UTF-8), as the CLI does.
+    """Reads and compiles a ``.lead`` file (UTF-8), or loads a compiled
+    agreement (``leadgate compile AGREEMENT -o FILE.lgc``), as the CLI does.
 
-    At most one byte more than the agreement size limit (4 MiB) is read: a
-    larger file (or ``/dev/zero``) is the compile error ``E0017`` (the
-    agreement is too large), and bytes that are not UTF-8 are ``E0001``,
-    both raised as :class:`AgreementError`.
+    At most one byte more than the agreement size limit (4 MiB) is read of a
+    text: a larger file (or ``/dev/zero``) is the compile error ``E0017``
+    (the agreement is too large), and bytes that are not UTF-8 are
+    ``E0001``, both raised as :class:`AgreementError`. A compiled file of
+    another format version, or damaged, raises :class:`LoadError`.
     """
     name = os.fspath(path)
     return Agreement(_read_agreement(name), file_name=name)
+
+
+def load_compiled(data: Union[bytes, bytearray, memoryview], *, file_name: Optional[str] = None) -> Agreement:
+    """Loads a compiled agreement from its bytes (``Agreement.to_compiled()``,
+    or a ``.lgc`` file ``leadgate compile`` wrote), without parsing or
+    checking it again; it decides exactly as the text it was compiled from.
+    Raises :class:`LoadError` (``.kind``: ``version``, ``damaged`` or
+    ``not_compiled``), or ``TypeError`` for anything but bytes."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"load_compiled: expected bytes, got {type(data).__name__}")
+    return Agreement(bytes(data), file_name=file_name)

@@ -47,6 +47,20 @@ class AgreementError(LeadgateError):
         self.diagnostics = [Diagnostic.from_dict(d) for d in diagnostics]
 
 
+class LoadError(LeadgateError):
+    """Bytes that are not a compiled agreement this version loads
+    (:func:`leadgate.load_compiled`, or :func:`leadgate.load` of a ``.lgc``
+    file). ``.kind`` says why: ``version`` (written by another format
+    version: compile the agreement again), ``damaged`` (cut short, changed
+    or inconsistent) or ``not_compiled``."""
+
+    kind: str
+
+    def __init__(self, text: str, kind: str = "damaged") -> None:
+        super().__init__(text, kind)
+        self.kind = kind
+
+
 class LeadError(LeadgateError):
     """A lead was rejected. ``.kind`` says why (tell errors apart by it,
     never by the message): ``bad_value``, ``missing_required``,

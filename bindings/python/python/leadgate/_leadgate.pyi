@@ -132,9 +132,12 @@ class Agreement:
     """A compiled agreement (native part; ``leadgate.Agreement`` adds the
     pandas and polars entry points)."""
 
-    def __new__(cls, text: str, *, file_name: Optional[str] = None) -> Self: ...
+    def __new__(cls, text: Union[str, bytes], *, file_name: Optional[str] = None) -> Self:
+        """Compiles ``text``, or loads it when it is a compiled agreement's bytes."""
     @property
     def source(self) -> str: ...
+    def to_compiled(self) -> bytes:
+        """The compiled agreement's bytes (what ``leadgate compile`` writes)."""
     @property
     def file_name(self) -> str: ...
     @property
@@ -223,7 +226,7 @@ class Agreement:
     def _symbolic_diff(self, other: Agreement) -> Tuple[Dict[str, Any], str, str]:
         """(dict, text, JSON) of ``Agreement.symbolic_diff``."""
 
-def _read_agreement(path: Union[str, os.PathLike[str]]) -> str: ...
+def _read_agreement(path: Union[str, os.PathLike[str]]) -> Union[str, bytes]: ...
 def _decision(agreement: Agreement, state: Dict[str, Any]) -> Decision: ...
 def _panic_for_test(place: str) -> None:
     """Internal, for leadgate's own tests; not part of the API. Panics inside

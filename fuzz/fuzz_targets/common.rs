@@ -179,3 +179,44 @@ pub fn csv_input_target(data: &[u8]) {
         }
     }
 }
+
+/// Target `compiled`: any bytes as a compiled agreement, as they are and as
+/// the payload under a valid header and checksum (what a crafted `.lgc`
+/// file has). Loading refuses them or gives an agreement that scores,
+/// explains, runs its examples and is written again without panicking;
+/// its decisions are valid JSON.
+pub fn compiled_target(data: &[u8]) {
+    let _ = Agreement::from_compiled(data);
+    let sum = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    let mut bytes = Vec::with_capacity(data.len() + 16);
+    bytes.extend_from_slice(leadgate::MAGIC);
+    bytes.extend_from_slice(&leadgate::FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(&sum.to_le_bytes());
+    bytes.extend_from_slice(data);
+    let Ok(a) = Agreement::from_compiled(&bytes) else {
+        return;
+    };
+    let _ = a.run_examples();
+    let _ = a.render_warnings("fuzz.lgc");
+    let _ = serde_json::to_string(&a.info());
+    assert!(Agreement::from_compiled(&a.to_compiled()).is_ok());
+    for mode in [OnBadValue::Error, OnBadValue::Missing] {
+        let opts = options(mode);
+        let mut leads = vec![a.bind_json("{}", mode)];
+        for raw in ["1", "yes", "2026-11-01", "a;b", "VP Sales"] {
+            let mut b = a.lead_builder(mode);
+            for slot in 0..a.fields().len() {
+                b.set(slot as u32, Raw::Str(raw.into()));
+            }
+            leads.push(b.finish());
+        }
+        for (i, lead) in leads.iter().enumerate() {
+            let d = a.decide(i, lead, &opts);
+            let json = d.to_json();
+            assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+            let _ = a.explain(i, lead, &opts).text();
+        }
+    }
+}

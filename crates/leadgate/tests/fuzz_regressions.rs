@@ -38,3 +38,8 @@ fn json_lead_inputs() {
 fn csv_input_inputs() {
     replay("csv_input", common::csv_input_target);
 }
+
+#[test]
+fn compiled_inputs() {
+    replay("compiled", common::compiled_target);
+}

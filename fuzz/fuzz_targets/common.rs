@@ -215,7 +215,10 @@ pub fn compiled_target(data: &[u8]) {
         for (i, lead) in leads.iter().enumerate() {
             let d = a.decide(i, lead, &opts);
             let json = d.to_json();
-            assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+                "{json}"
+            );
             let _ = a.explain(i, lead, &opts).text();
         }
     }

@@ -170,6 +170,10 @@ rm -rf "$DEMO/pkg" "$DEMO/agreements"
 mkdir -p "$DEMO/pkg" "$DEMO/agreements"
 cp "$PKG/web/leadgate_wasm.js" "$PKG/web/leadgate_wasm_bg.wasm" "$DEMO/pkg/"
 cp "$ROOT/rules-examples/b2b-saas-inbound.lead" "$DEMO/agreements/"
+# The page fetches the compiled agreement (what `leadgate compile` writes;
+# the node build writes the same bytes), not the text it would compile.
+node -e "const l=require(process.argv[1]),fs=require('fs');const a=l.compile(fs.readFileSync(process.argv[2],'utf8'));fs.writeFileSync(process.argv[3],a.toCompiled());a.free()" \
+  "$PKG/node/leadgate_wasm.js" "$DEMO/agreements/b2b-saas-inbound.lead" "$DEMO/agreements/b2b-saas-inbound.lgc"
 
 RAW=$(wc -c < "$WEB_WASM")
 GZ_WASM=$(gzip -9 -c "$WEB_WASM" | wc -c)

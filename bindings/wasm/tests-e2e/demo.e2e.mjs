@@ -28,6 +28,7 @@ let context;
 let page;
 let baseUrl;
 const offsite = [];
+const requested = [];
 const pageErrors = [];
 
 /** The CLI's canonical decision lines for `leads` (the reference). */
@@ -58,6 +59,7 @@ before(async () => {
   // The demo must not reach the network: anything not on our server is blocked and recorded.
   await context.route('**/*', (route) => {
     const url = route.request().url();
+    requested.push(url);
     if (url.startsWith(baseUrl)) return route.continue();
     offsite.push(url);
     return route.abort();
@@ -95,6 +97,9 @@ async function shown() {
 test('the demo loads the agreement and scores as the visitor types, like the CLI', async () => {
   await page.goto(`${baseUrl}/index.html?asOf=${AS_OF}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  // The page loads the compiled agreement (build.sh writes it), not the text.
+  assert.ok(requested.some((u) => u.endsWith('/agreements/b2b-saas-inbound.lgc')), requested.join(' '));
+  assert.ok(!requested.some((u) => u.endsWith('.lead')), requested.join(' '));
 
   // A VP Product at a mid-sized German fintech asks for a demo.
   await page.fill('#f-name', 'Jana Keller');
@@ -190,10 +195,11 @@ test('a lead that cannot be scored shows its error, as the CLI reports it', asyn
 test('per-lead scoring time in the browser', async () => {
   const bench = await page.evaluate(() => window.leadgateBench(5000));
   const browser = await context.browser()?.version();
-  const record = { ...bench, chromium: browser ?? (await page.evaluate(() => navigator.userAgent)), agreement: 'b2b-saas-inbound' };
+  const timing = await page.evaluate(() => window.leadgateTiming);
+  const record = { ...bench, ...timing, chromium: browser ?? (await page.evaluate(() => navigator.userAgent)), agreement: 'b2b-saas-inbound' };
   fs.writeFileSync(path.join(outDir, 'browser-timing.json'), JSON.stringify(record, null, 2) + '\n');
   console.log(
-    `browser timing: score() ${bench.scoreMicrosPerLead.toFixed(1)} µs/lead, scoreMany() ${bench.scoreManyMicrosPerLead.toFixed(1)} µs/lead (${bench.leads} leads, headless Chromium)`,
+    `browser timing: score() ${bench.scoreMicrosPerLead.toFixed(1)} µs/lead, scoreMany() ${bench.scoreManyMicrosPerLead.toFixed(1)} µs/lead (${bench.leads} leads, headless Chromium); first decision ${timing.firstDecisionMs.toFixed(0)} ms after navigation (module and agreement.lgc ${timing.readyMs.toFixed(0)} ms)`,
   );
   assert.ok(bench.scoreMicrosPerLead > 0);
 });

@@ -74,3 +74,35 @@ impl<T: serde::Serialize> Erased for T {
         serde_json::to_string(self).unwrap()
     }
 }
+
+/// The compiled form of one agreement, byte for byte: a change of the
+/// program's layout (a field added to the model, an enum variant moved)
+/// changes these bytes, and files written before would be read wrongly by a
+/// build of the same format version. When this fails on purpose: bump
+/// `FORMAT_VERSION` (crates/leadgate/src/stored.rs), then write the file
+/// again with `LEADGATE_BLESS=1 cargo test -p leadgate --test stored`.
+#[test]
+fn the_compiled_form_is_pinned_by_its_format_version() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("rules-examples/events-webinars.lead")).unwrap();
+    let bytes = Agreement::compile(&text).unwrap().to_compiled();
+    let golden = root.join(format!(
+        "tests/golden/compiled/events-webinars.v{}.lgc",
+        leadgate::FORMAT_VERSION
+    ));
+    if std::env::var_os("LEADGATE_BLESS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, &bytes).unwrap();
+    }
+    let pinned = std::fs::read(&golden).unwrap_or_else(|e| panic!("{}: {e}", golden.display()));
+    assert!(
+        bytes == pinned,
+        "the compiled form of events-webinars.lead is not {} ({} bytes, pinned {}): if the layout changed, bump FORMAT_VERSION; if the agreement changed, bless again",
+        golden.display(),
+        bytes.len(),
+        pinned.len()
+    );
+    // And the pinned file loads, deciding as the text.
+    let loaded = Agreement::from_compiled(&pinned).unwrap();
+    assert_eq!(loaded.source(), text);
+}

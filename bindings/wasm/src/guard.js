@@ -91,8 +91,9 @@ for (const key of Reflect.ownKeys(Agreement.prototype)) {
 // rules) until the instance's 4 GiB ran out. Weakly, by text: the last
 // agreement of a compiled agreement, freed or finalized, drops it as before.
 const leadgateByText = new Map();
-const leadgateCompile = compile;
-compile = leadgateGuard(function (text) {
+// (The runtime build has no compile(): it loads compiled agreements only.)
+const leadgateCompile = typeof compile === 'function' ? compile : null;
+if (leadgateCompile !== null) compile = leadgateGuard(function (text) {
     leadgateText(text);
     let shared;
     for (const [t, ref] of leadgateByText) {

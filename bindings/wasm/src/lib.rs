@@ -108,6 +108,7 @@ fn diagnostic<'a>(d: &'a leadgate::Diagnostic, source: &str) -> types::Diagnosti
     }
 }
 
+#[cfg(not(feature = "runtime"))]
 /// Compiles an agreement text. Throws a `CompileError` (an `Error` whose
 /// `diagnostics` lists every problem, with line and column) when it does
 /// not compile.

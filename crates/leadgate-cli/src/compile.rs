@@ -23,6 +23,12 @@ pub struct CompileArgs {
 pub fn run(args: &CompileArgs) -> Result<u8, Failure> {
     let (agreement, _) = load_agreement(&args.agreement)?;
     let bytes = agreement.to_compiled();
+    // Never a file that would not load: read back before it is written.
+    if let Err(e) = leadgate::Agreement::from_compiled(&bytes) {
+        return Err(Failure::agreement(format!(
+            "error: internal error in leadgate: the compiled agreement does not load back ({e}); nothing was written (this is a bug in leadgate; please report it)"
+        )));
+    }
     let mut file = OutputFile::create(&args.output, &[&args.agreement])?;
     file.write_all(&bytes).map_err(write_failure)?;
     file.commit()?;

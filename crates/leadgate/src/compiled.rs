@@ -8,6 +8,14 @@ use crate::check::Model;
 use crate::compile::Program;
 use crate::diagnostic::Diagnostic;
 
+/// FNV-1a, 64 bits: the fingerprint of a source text, and the checksum of a
+/// compiled agreement's bytes (`stored`).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub(crate) program: Program,
@@ -28,12 +36,7 @@ impl Compiled {
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let json = JsonParts::new(&program.model);
-        let fingerprint = format!(
-            "{:016x}",
-            source.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-            })
-        );
+        let fingerprint = format!("{:016x}", fnv1a(source.as_bytes()));
         Compiled {
             fingerprint,
             program,

@@ -283,7 +283,6 @@ impl Ctx<'_> {
                 None => Tri::Unknown,
             },
             Cond::Present(want, a) => Tri::from_bool(self.present(a) == *want),
-            Cond::GradeIs(g, l) => Tri::from_bool(self.grades.get(*g as usize) == Some(l)),
             _ => self.cond(c),
         }
     }
@@ -490,6 +489,18 @@ mod tests {
     use super::*;
     use crate::value::Text;
 
+    /// A context of `values` only, no scores or grades, as of the epoch.
+    fn ctx(values: &[Value]) -> Ctx<'_> {
+        Ctx {
+            values,
+            scores: &[],
+            potentials: &[],
+            total: 0.0,
+            grades: &[],
+            as_of: 0,
+        }
+    }
+
     /// The inline `is present` of a field gives what `present` gives, for
     /// every kind of field and value (non-finite numbers included).
     #[test]
@@ -506,14 +517,7 @@ mod tests {
         ];
         for v in &values {
             let values = [v.clone()];
-            let ctx = Ctx {
-                values: &values,
-                scores: &[],
-                potentials: &[],
-                total: 0.0,
-                grades: &[],
-                as_of: 0,
-            };
+            let ctx = ctx(&values);
             for any in [
                 Any::Text(TextE::Field(0)),
                 Any::List(0),
@@ -538,14 +542,7 @@ mod tests {
             Value::Number(f64::INFINITY),
             Value::Missing,
         ];
-        let ctx = Ctx {
-            values: &values,
-            scores: &[],
-            potentials: &[],
-            total: 0.0,
-            grades: &[],
-            as_of: 0,
-        };
+        let ctx = ctx(&values);
         for n in [
             Num::Const(60.0),
             Num::Const(f64::NAN),

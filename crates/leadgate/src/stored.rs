@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use crate::compile::Program;
-use crate::compiled::Compiled;
+use crate::compiled::{fnv1a, Compiled};
 use crate::diagnostic::Diagnostic;
 use crate::Agreement;
 
@@ -74,12 +74,6 @@ struct Stored {
     warnings: Vec<Diagnostic>,
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 impl Agreement {
     /// The compiled agreement as bytes, for [`Agreement::from_compiled`]
     /// (the `.lgc` files of `leadgate compile`): loading them skips
@@ -112,7 +106,7 @@ impl Agreement {
         let mut out = Vec::with_capacity(HEADER + payload.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&fnv(&payload).to_le_bytes());
+        out.extend_from_slice(&fnv1a(&payload).to_le_bytes());
         out.extend_from_slice(&payload);
         out
     }
@@ -145,7 +139,7 @@ impl Agreement {
             .map(u64::from_le_bytes)
             .ok_or_else(|| LoadError::Damaged("it is cut short".into()))?;
         let payload = bytes.get(HEADER..).unwrap_or_default();
-        if fnv(payload) != sum {
+        if fnv1a(payload) != sum {
             return Err(LoadError::Damaged(
                 "its checksum does not match its contents (the file is cut short or was changed)"
                     .into(),
@@ -239,6 +233,21 @@ route {
         }
     }
 
+    /// An agreement without fields (its rules constant) is an agreement.
+    #[test]
+    fn an_agreement_without_fields_loads() {
+        let a = Agreement::compile(
+            "agreement \"a\"\nfields { }\nscore s { +1 \"r\" when true }\nroute { nurture otherwise }\n",
+        )
+        .unwrap();
+        let b = Agreement::from_compiled(&a.to_compiled()).unwrap();
+        let opts = crate::ScoreOptions::now();
+        assert_eq!(
+            b.score_json("{}", &opts).to_json(),
+            a.score_json("{}", &opts).to_json()
+        );
+    }
+
     #[test]
     fn refuses_other_bytes_versions_and_damage() {
         let bytes = agreement().to_compiled();
@@ -286,7 +295,7 @@ route {
             let mut bytes = agreement().to_compiled();
             let at = 16 + at % (bytes.len() - 16);
             bytes[at] = byte;
-            let sum = fnv(&bytes[16..]);
+            let sum = fnv1a(&bytes[16..]);
             bytes[8..16].copy_from_slice(&sum.to_le_bytes());
             if let Ok(a) = Agreement::from_compiled(&bytes) {
                 let opts = crate::ScoreOptions::at(crate::Timestamp::parse("2026-11-23").unwrap());

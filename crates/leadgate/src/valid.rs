@@ -21,7 +21,6 @@ pub(crate) fn check(p: &Program) -> Result<usize, String> {
         m,
         regex_bytes: Cell::new(0),
     };
-    let fields = m.fields.len();
     let slot = |s: u32, what: &str| v.field(s).map_err(|e| format!("{what}: {e}"));
     for s in p.keys.values().chain(p.renamed.values()).chain(&p.required) {
         slot(*s, "an input key")?;
@@ -89,9 +88,6 @@ pub(crate) fn check(p: &Program) -> Result<usize, String> {
                 _ => {}
             }
         }
-    }
-    if fields == 0 && !m.rules.is_empty() {
-        return Err("it has rules but no field".into());
     }
     let bytes = v.regex_bytes.get();
     if bytes > MAX_REGEX_TOTAL_BYTES {

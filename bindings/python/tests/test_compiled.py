@@ -72,12 +72,12 @@ def test_outdated_damaged_and_wrong_inputs_are_refused(tmp_path: Path):
         'agreement "a"\nfields { n : number }\nscore s { +1 "r" when n > 1 }\nroute { nurture otherwise }\n'
     ).to_compiled()
     outdated = bytearray(data)
-    outdated[4] = 2
+    outdated[4] = 1
     with pytest.raises(leadgate.LoadError) as e:
         leadgate.load_compiled(bytes(outdated))
     assert e.value.kind == "version"
     assert str(e.value) == (
-        "the compiled agreement is of format version 2, this leadgate reads version 1: "
+        "the compiled agreement is of format version 1, this leadgate reads version 2: "
         "compile the agreement again with this version"
     )
     with pytest.raises(leadgate.LoadError) as e:

@@ -66,9 +66,9 @@ test('outdated, damaged and wrong arguments are refused, the module goes on', ()
   const bytes = a.toCompiled();
   a.free();
   const outdated = bytes.slice();
-  outdated[4] = 2;
+  outdated[4] = 1;
   assert.throws(() => leadgate.loadCompiled(outdated), (e) => e.name === 'LoadError' && e.kind === 'version'
-    && e.message === 'the compiled agreement is of format version 2, this leadgate reads version 1: compile the agreement again with this version');
+    && e.message === 'the compiled agreement is of format version 1, this leadgate reads version 2: compile the agreement again with this version');
   assert.throws(() => leadgate.loadCompiled(bytes.slice(0, 20)), (e) => e.name === 'LoadError' && e.kind === 'damaged');
   assert.throws(() => leadgate.loadCompiled(new TextEncoder().encode('agreement "a"')), (e) => e.kind === 'not_compiled');
   for (const bad of ['LGC', 42, null, undefined, [76, 71, 67, 0], { length: 3 }]) {

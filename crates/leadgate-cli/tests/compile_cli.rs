@@ -24,7 +24,7 @@ fn compile(agreement: &str, out: &Path) {
         .arg(out)
         .assert()
         .success()
-        .stderr(predicate::str::contains("compiled \"").and(predicate::str::contains("format 1")));
+        .stderr(predicate::str::contains("compiled \"").and(predicate::str::contains(format!("format {}", leadgate::FORMAT_VERSION))));
 }
 
 /// stdout and exit code of `leadgate ARGS`.
@@ -131,7 +131,7 @@ fn outdated_damaged_and_misused_files_are_refused() {
     let input = "rules-examples/b2b-saas-inbound.leads.jsonl";
 
     let mut outdated = bytes.clone();
-    outdated[4] = 2;
+    outdated[4] = 1;
     let path = dir.path().join("outdated.lgc");
     std::fs::write(&path, &outdated).unwrap();
     leadgate()
@@ -142,7 +142,7 @@ fn outdated_damaged_and_misused_files_are_refused() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::contains(
-            "the compiled agreement is of format version 2, this leadgate reads version 1: compile the agreement again",
+            "the compiled agreement is of format version 1, this leadgate reads version 2: compile the agreement again",
         ));
 
     let path = dir.path().join("cut.lgc");

@@ -35,6 +35,7 @@ mod analysis;
 #[cfg(feature = "arrow")]
 pub mod arrow;
 mod assign;
+mod automaton;
 mod batch;
 mod bind;
 mod canonical;

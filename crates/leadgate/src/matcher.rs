@@ -8,7 +8,9 @@
 //! with the settings `regex::RegexBuilder` uses, so that its memory can be
 //! counted: an agreement's regexes share one budget (see `check`).
 
-use regex_automata::{meta, util::syntax, MatchKind};
+use regex_automata::{meta, MatchKind};
+
+use crate::automaton::{self, StoredNfa, Vm};
 
 /// Where a literal alternation must match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,34 +41,113 @@ struct Literals {
 /// A compiled `matches` pattern.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    regex: meta::Regex,
+    engine: Engine,
+    /// Its heap memory, as the regex crate's engine counts it where it was
+    /// compiled (the checker's budget), or the NFA's where it was loaded.
+    memory: usize,
     literals: Option<Literals>,
     /// The pattern and flags as written (the analysis reads them).
     pattern: Box<str>,
     flags: Box<str>,
 }
 
-/// A matcher is stored as its pattern and flags, and built again when it
-/// is read, within the same memory limit a regex of an agreement has (see
-/// `check`): the same regex, the same answers.
+/// What answers a pattern that is not a literal alternation.
+#[derive(Debug, Clone)]
+enum Engine {
+    /// The regex crate's engine, built from the pattern.
+    #[cfg(not(feature = "runtime-regex"))]
+    Meta(meta::Regex),
+    /// The PikeVM, run on the pattern's NFA (feature `runtime-regex`: a
+    /// runtime that loads compiled agreements without the regex compiler).
+    #[cfg_attr(not(feature = "runtime-regex"), allow(dead_code))]
+    Vm(Vm),
+}
+
+/// A matcher is stored as its pattern, its flags and its NFA (the
+/// automaton a runtime without the regex compiler runs; src/automaton.rs).
+/// It is read back within the same memory limit a regex of an agreement
+/// has (see `check`): with the regex compiler, built again from the pattern
+/// (and the stored NFA must be the pattern's); without it, from the NFA.
+/// The same regex, the same answers.
 impl serde::Serialize for Matcher {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&(&*self.pattern, &*self.flags), s)
+        let nfa = match &self.engine {
+            #[cfg(not(feature = "runtime-regex"))]
+            Engine::Meta(_) => {
+                let limit = crate::syntax::limits::MAX_REGEX_BYTES;
+                let nfa = automaton::compile(&self.pattern, &self.flags, limit)
+                    .map_err(serde::ser::Error::custom)?;
+                automaton::store(&nfa)
+            }
+            Engine::Vm(vm) => automaton::store(vm.nfa()),
+        };
+        serde::Serialize::serialize(&(&*self.pattern, &*self.flags, nfa), s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Matcher {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Matcher, D::Error> {
-        let (pattern, flags): (String, String) = serde::Deserialize::deserialize(d)?;
+        let (pattern, flags, nfa): (String, String, StoredNfa) =
+            serde::Deserialize::deserialize(d)?;
         let limit = crate::syntax::limits::MAX_REGEX_BYTES;
-        Matcher::build(&pattern, &flags, limit).map_err(|e| {
+        let failed = |e: &dyn std::fmt::Display| {
             serde::de::Error::custom(format!("the regex /{pattern}/{flags} does not build: {e}"))
-        })
+        };
+        #[cfg(not(feature = "runtime-regex"))]
+        {
+            let stored = automaton::compile(&pattern, &flags, limit).map(|n| automaton::store(&n));
+            if stored.as_ref().ok() != Some(&nfa) {
+                return Err(failed(&"its stored automaton is not its pattern's"));
+            }
+            Matcher::build(&pattern, &flags, limit).map_err(|e| failed(&e))
+        }
+        #[cfg(feature = "runtime-regex")]
+        {
+            let vm = nfa.build(limit).and_then(Vm::new).map_err(|e| failed(&e))?;
+            Ok(Matcher {
+                memory: vm.nfa().memory_usage(),
+                engine: Engine::Vm(vm),
+                literals: Literals::of(&pattern, &flags),
+                pattern: pattern.into(),
+                flags: flags.into(),
+            })
+        }
     }
 }
 
 /// Why a pattern did not compile.
-pub type BuildError = Box<meta::BuildError>;
+#[derive(Debug)]
+pub struct BuildError {
+    /// The size limit it went over, if that is why.
+    pub size_limit: Option<usize>,
+    /// What is wrong, in one line.
+    pub message: String,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<meta::BuildError> for BuildError {
+    fn from(e: meta::BuildError) -> BuildError {
+        // A syntax error's last "error:" line says what is wrong.
+        let syntax = e.syntax_error().and_then(|s| {
+            let text = s.to_string();
+            let line = text.lines().rev().find(|l| l.starts_with("error:"))?;
+            Some(line.trim_start_matches("error:").trim().to_string())
+        });
+        BuildError {
+            size_limit: e.size_limit(),
+            message: match (e.syntax_error(), syntax) {
+                (_, Some(line)) => line,
+                (Some(_), None) => "invalid pattern".into(),
+                (None, None) => e.to_string(),
+            },
+        }
+    }
+}
 
 /// Bytes an alternative may hold: none has a meaning in the regex syntax
 /// (outside a character class, without the `x` flag).
@@ -161,13 +242,6 @@ impl Matcher {
     /// `regex::RegexBuilder` would, with at most `size_limit` bytes for its
     /// automaton and for its lazy DFA's cache.
     pub fn build(pattern: &str, flags: &str, size_limit: usize) -> Result<Matcher, BuildError> {
-        let syntax = syntax::Config::new()
-            .case_insensitive(flags.contains('i'))
-            .multi_line(flags.contains('m'))
-            .dot_matches_new_line(flags.contains('s'))
-            .ignore_whitespace(flags.contains('x'))
-            .nest_limit(64)
-            .utf8(true);
         let config = meta::Config::new()
             .nfa_size_limit(Some(size_limit))
             .hybrid_cache_capacity(size_limit)
@@ -175,11 +249,27 @@ impl Matcher {
             .utf8_empty(true);
         let regex = meta::Builder::new()
             .configure(config)
-            .syntax(syntax)
-            .build(pattern)
-            .map_err(Box::new)?;
+            .syntax(automaton::syntax_config(flags))
+            .build(pattern)?;
+        let memory = regex.memory_usage();
+        #[cfg(not(feature = "runtime-regex"))]
+        let engine = Engine::Meta(regex);
+        #[cfg(feature = "runtime-regex")]
+        let engine = {
+            let _ = regex;
+            let nfa = automaton::compile(pattern, flags, size_limit).map_err(|e| BuildError {
+                size_limit: e.size_limit(),
+                message: e.to_string(),
+            })?;
+            let vm = Vm::new(nfa).map_err(|message| BuildError {
+                size_limit: None,
+                message,
+            })?;
+            Engine::Vm(vm)
+        };
         Ok(Matcher {
-            regex,
+            engine,
+            memory,
             literals: Literals::of(pattern, flags),
             pattern: pattern.into(),
             flags: flags.into(),
@@ -190,7 +280,7 @@ impl Matcher {
     /// caches each searching thread keeps, which are bounded by the size
     /// limit given to [`Matcher::build`]).
     pub fn memory_usage(&self) -> usize {
-        self.regex.memory_usage()
+        self.memory
     }
 
     /// The pattern as written between the slashes, and its flags.
@@ -205,7 +295,11 @@ impl Matcher {
             // with `ſ`: only an ASCII text folds like its ASCII lower case.
             Some(l) if l.fold && text.is_ascii() => l.is_match(lower),
             Some(l) if !l.fold => l.is_match(text),
-            _ => self.regex.is_match(text),
+            _ => match &self.engine {
+                #[cfg(not(feature = "runtime-regex"))]
+                Engine::Meta(regex) => regex.is_match(text),
+                Engine::Vm(vm) => vm.is_match(text),
+            },
         }
     }
 
@@ -213,6 +307,33 @@ impl Matcher {
     #[cfg(test)]
     pub fn is_literal(&self) -> bool {
         self.literals.is_some()
+    }
+
+    /// The engine's answer, without the fast path (for tests).
+    #[cfg(test)]
+    fn engine_is_match(&self, text: &str) -> bool {
+        match &self.engine {
+            #[cfg(not(feature = "runtime-regex"))]
+            Engine::Meta(regex) => regex.is_match(text),
+            Engine::Vm(vm) => vm.is_match(text),
+        }
+    }
+
+    /// This matcher as a runtime without the regex compiler reads it: its
+    /// NFA stored, rebuilt and run by the PikeVM (for tests).
+    #[cfg(test)]
+    pub fn rebuilt(&self) -> Result<Matcher, String> {
+        let limit = crate::syntax::limits::MAX_REGEX_BYTES;
+        let nfa =
+            automaton::compile(&self.pattern, &self.flags, limit).map_err(|e| e.to_string())?;
+        let vm = Vm::new(automaton::store(&nfa).build(limit)?)?;
+        Ok(Matcher {
+            memory: vm.nfa().memory_usage(),
+            engine: Engine::Vm(vm),
+            literals: self.literals.clone(),
+            pattern: self.pattern.clone(),
+            flags: self.flags.clone(),
+        })
     }
 }
 
@@ -300,7 +421,7 @@ mod tests {
                 let m = matcher(p, f);
                 prop_assert!(m.is_literal(), "{}", p);
                 let want = reference(p, f).is_match(&text);
-                prop_assert_eq!(m.regex.is_match(&text), want);
+                prop_assert_eq!(m.engine_is_match(&text), want);
                 prop_assert_eq!(m.is_match(&text, &lower(&text)), want, "{}/{} on {:?}", p, f, text);
             }
         }
@@ -322,6 +443,32 @@ mod tests {
             ] {
                 let want = reference(p, f).is_match(&text);
                 prop_assert_eq!(matcher(p, f).is_match(&text, &lower(&text)), want, "{}/{} on {:?}", p, f, text);
+                let rebuilt = matcher(p, f).rebuilt().unwrap();
+                prop_assert_eq!(rebuilt.engine_is_match(&text), want, "rebuilt {}/{} on {:?}", p, f, text);
+            }
+        }
+
+        /// A regex rebuilt from its stored NFA (the runtime's) answers as
+        /// the regex crate, Unicode word boundaries and case folding
+        /// included.
+        #[test]
+        fn rebuilt_from_the_stored_nfa(text in "[a-zA-Z \n\r.@0-9éÉßẞ\u{212A}\u{17F}Ωω_-]{0,16}") {
+            for (p, f) in [
+                (r"\b(vp|vice president|director|head|chief|c[eft]o)\b", "i"),
+                (r"\bvp\B", ""),
+                (r"^\w+@\w+\.\w{2,}$", ""),
+                ("ß|ω", "i"),
+                ("(?-u:\\b)a", ""),
+                (r"^\s*$", "m"),
+                ("a.b", "s"),
+                ("[[:upper:]][^a-z]", ""),
+                (r"\d+ \p{Greek}", "x"),
+                ("k", "i"),
+            ] {
+                let want = reference(p, f).is_match(&text);
+                let rebuilt = matcher(p, f).rebuilt().unwrap();
+                prop_assert_eq!(rebuilt.engine_is_match(&text), want, "{}/{} on {:?}", p, f, text);
+                prop_assert_eq!(rebuilt.is_match(&text, &lower(&text)), want, "{}/{} on {:?}", p, f, text);
             }
         }
     }

@@ -23,8 +23,9 @@ pub const MAGIC: &[u8; 4] = b"LGC\0";
 /// The format version this build writes and reads. Changed whenever the
 /// compiled program's layout changes; a file of another version is
 /// refused with [`LoadError::Version`], and is compiled again from its
-/// agreement text.
-pub const FORMAT_VERSION: u32 = 1;
+/// agreement text. Version 2 stores each regex's NFA beside its pattern,
+/// for a runtime without the regex compiler (version 1: the pattern only).
+pub const FORMAT_VERSION: u32 = 2;
 
 const HEADER: usize = 16;
 

@@ -586,22 +586,15 @@ impl Checker<'_, '_> {
                 }
                 Some(re)
             }
-            Err(e) if e.size_limit().is_some_and(|l| l < MAX_REGEX_BYTES) => {
+            Err(e) if e.size_limit.is_some_and(|l| l < MAX_REGEX_BYTES) => {
                 self.regex_bytes = usize::MAX;
                 self.sink.error(codes::LIMIT, span, over_budget());
                 None
             }
             Err(e) => {
-                let msg = match (e.size_limit(), e.syntax_error()) {
-                    (Some(_), _) => "the regex is too large".to_string(),
-                    (None, Some(syntax)) => syntax
-                        .to_string()
-                        .lines()
-                        .rev()
-                        .find(|l| l.starts_with("error:"))
-                        .map(|l| l.trim_start_matches("error:").trim().to_string())
-                        .unwrap_or_else(|| "invalid pattern".into()),
-                    (None, None) => e.to_string(),
+                let msg = match e.size_limit {
+                    Some(_) => "the regex is too large".to_string(),
+                    None => e.message,
                 };
                 self.sink
                     .error(codes::REGEX, span, format!("invalid regex: {msg}"));

@@ -114,11 +114,12 @@ after(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('the tarball has the licenses, the three entries, and no internals in its declarations', () => {
+test('the tarball has the licenses, the four entries, and no internals in its declarations', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
   for (const f of ['LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'package.json', 'index.js', 'index.d.ts',
     'web/leadgate_wasm.js', 'web/leadgate_wasm.d.ts', 'web/leadgate_wasm_bg.wasm',
-    'node/leadgate_wasm.js', 'node/leadgate_wasm.d.ts', 'node/leadgate_wasm_bg.wasm']) {
+    'node/leadgate_wasm.js', 'node/leadgate_wasm.d.ts', 'node/leadgate_wasm_bg.wasm',
+    'runtime/leadgate_wasm.js', 'runtime/leadgate_wasm.d.ts', 'runtime/leadgate_wasm_bg.wasm']) {
     assert.ok(files.includes(`package/${f}`), `${f} in the tarball: ${files.join(' ')}`);
   }
   for (const f of files.filter((f) => f.endsWith('.d.ts'))) {
@@ -128,6 +129,10 @@ test('the tarball has the licenses, the three entries, and no internals in its d
   const index = execFileSync('tar', ['-xzOf', tarball, 'package/index.d.ts'], { encoding: 'utf8' });
   assert.match(index, /export \{ Agreement, compile, loadCompiled \} from/);
   assert.match(index, /export type \{[^}]*\bDecision\b[^}]*\bScoreOptions\b/);
+  // The form runtime loads compiled agreements and compiles none.
+  const runtime = execFileSync('tar', ['-xzOf', tarball, 'package/runtime/leadgate_wasm.d.ts'], { encoding: 'utf8' });
+  assert.match(runtime, /export function loadCompiled\(/);
+  assert.doesNotMatch(runtime, /export function compile\(/);
 });
 
 test('esbuild: the bundle scores a lead in Chromium, the .wasm inside it', async () => {
@@ -166,7 +171,7 @@ test('webpack: the bundle scores a lead in Chromium', async () => {
   assert.equal(shown.text, expected);
 });
 
-test('node: ESM and CommonJS scripts, and the /node and /web subpaths, score a lead', () => {
+test('node: ESM and CommonJS scripts, and the /node, /web and /runtime subpaths, score a lead', () => {
   const dir = app('node-app');
   const score = `.scoreJson(${JSON.stringify(LEAD)}, { asOf: '${AS_OF}' })`;
   const scripts = {
@@ -177,6 +182,11 @@ test('node: ESM and CommonJS scripts, and the /node and /web subpaths, score a l
     'web-subpath.mjs': `import fs from 'node:fs';\nimport { createRequire } from 'node:module';\nimport init, { compile } from 'leadgate/web';\n`
       + `await init({ module_or_path: fs.readFileSync(createRequire(import.meta.url).resolve('leadgate/leadgate_wasm_bg.wasm')) });\n`
       + `console.log(compile(${JSON.stringify(AGREEMENT)})${score});\n`,
+    // The form runtime: an agreement compiled by the node build, loaded.
+    'runtime-subpath.mjs': `import fs from 'node:fs';\nimport { createRequire } from 'node:module';\nimport { compile } from 'leadgate';\n`
+      + `import init, { loadCompiled } from 'leadgate/runtime';\n`
+      + `await init({ module_or_path: fs.readFileSync(createRequire(import.meta.url).resolve('leadgate/runtime/leadgate_wasm_bg.wasm')) });\n`
+      + `console.log(loadCompiled(compile(${JSON.stringify(AGREEMENT)}).toCompiled())${score});\n`,
   };
   for (const [name, source] of Object.entries(scripts)) {
     fs.writeFileSync(path.join(dir, name), source);

@@ -15,11 +15,12 @@ const require = createRequire(import.meta.url);
 export const leadgate = require(path.join(wasmDir, 'pkg', 'node', 'leadgate_wasm.js'));
 
 /**
- * A fresh instance of the web build (`pkg/web`), loaded in node: a copy, so
- * that the import is a module instance of its own.
+ * A fresh instance of the web build (`pkg/web`), or of the form runtime
+ * (`build` = 'runtime': `pkg/runtime`), loaded in node: a copy, so that the
+ * import is a module instance of its own.
  */
-export async function loadWeb() {
-  const webDir = path.join(wasmDir, 'pkg', 'web');
+export async function loadWeb(build = 'web') {
+  const webDir = path.join(wasmDir, 'pkg', build);
   const dir = fs.mkdtempSync(path.join(wasmDir, 'test-output-web-'));
   try {
     for (const f of ['leadgate_wasm.js', 'leadgate_wasm_bg.wasm', 'package.json']) {

@@ -1,0 +1,74 @@
+// The form runtime (`leadgate/runtime`, pkg/runtime): no compile(), and its
+// regexes run from the NFA each compiled agreement stores (the core's
+// feature runtime-regex). Every conformance case, loaded from the node
+// build's bytes, decides as expected byte for byte; the bundled agreements
+// decide and explain as the node build does on their own example leads and
+// on texts that exercise Unicode word boundaries and case folding.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { leadgate, loadWeb, repoRoot } from './helpers.mjs';
+
+const runtime = await loadWeb('runtime');
+const casesDir = path.join(repoRoot, 'tests', 'conformance', 'cases');
+const cases = fs.readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort();
+
+test('the runtime has no compiler', () => {
+  assert.equal(typeof runtime.compile, 'undefined');
+  assert.equal(typeof runtime.loadCompiled, 'function');
+});
+
+test('the conformance corpus decides the same on the runtime', () => {
+  assert.ok(cases.length >= 1);
+  for (const file of cases) {
+    const name = file.replace(/\.json$/, '');
+    const spec = JSON.parse(fs.readFileSync(path.join(casesDir, file), 'utf8'));
+    const expected = fs.readFileSync(path.join(casesDir, `${name}.expected.jsonl`), 'utf8')
+      .split('\n').filter((line) => line.trim() !== '');
+    const compiled = leadgate.compile(spec.agreement);
+    const loaded = runtime.loadCompiled(compiled.toCompiled());
+    try {
+      const options = { asOf: spec.as_of, onBadValue: spec.on_bad_value ?? 'error' };
+      assert.deepEqual(loaded.scoreManyJson(spec.leads, options), expected, name);
+    } finally {
+      loaded.free();
+      compiled.free();
+    }
+  }
+});
+
+test('the bundled agreements decide and explain as the full build, regexes included', () => {
+  const examples = path.join(repoRoot, 'rules-examples');
+  const texts = ['VP Sales', 'Directeur Général', 'vice-président', 'CTO', 'ctos', 'Head of Ωmega', 'Dr. Müller, CEO',
+    'KELVIN \u212A', 'straße', 'ſtudent', '', '  ', 'vp\u00e9', '\u00e9vp', 'Chief Ωfficer', 'c\u0301eo'];
+  for (const file of fs.readdirSync(examples).filter((f) => f.endsWith('.lead')).sort()) {
+    const text = fs.readFileSync(path.join(examples, file), 'utf8');
+    const full = leadgate.compile(text);
+    const lean = runtime.loadCompiled(full.toCompiled());
+    try {
+      const input = path.join(examples, file.replace(/\.lead$/, '.leads.jsonl'));
+      const leads = fs.existsSync(input)
+        ? fs.readFileSync(input, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
+        : [];
+      // Every text field of a lead, set to each of the texts.
+      const textFields = full.fields().filter((f) => f.type === 'text').map((f) => f.key);
+      for (const base of leads.slice(0, 20)) {
+        for (const t of texts) {
+          const lead = { ...base };
+          for (const k of textFields) lead[k] = t;
+          leads.push(lead);
+        }
+      }
+      const options = { asOf: '2026-11-23', onBadValue: 'missing' };
+      assert.deepEqual(lean.scoreManyJson(leads, options), full.scoreManyJson(leads, options), file);
+      for (const lead of leads.slice(0, 50)) {
+        assert.equal(lean.explainJson(lead, options), full.explainJson(lead, options), file);
+      }
+      assert.deepEqual(lean.check(), full.check(), file);
+    } finally {
+      lean.free();
+      full.free();
+    }
+  }
+});

@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { cli, leadgate, loadWeb, repoRoot } from './helpers.mjs';
 
+const runtime = await loadWeb('runtime');
 const casesDir = path.join(repoRoot, 'tests', 'conformance', 'cases');
 const cases = fs.readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort();
 
-test('the conformance corpus decides the same from compiled bytes', () => {
+test('the conformance corpus decides the same from compiled bytes, in the node build and the runtime', () => {
   assert.ok(cases.length >= 1);
   for (const file of cases) {
     const name = file.replace(/\.json$/, '');
@@ -22,16 +23,20 @@ test('the conformance corpus decides the same from compiled bytes', () => {
     const compiled = leadgate.compile(spec.agreement);
     const bytes = compiled.toCompiled();
     assert.ok(bytes instanceof Uint8Array, name);
-    const loaded = leadgate.loadCompiled(bytes);
-    try {
-      const options = { asOf: spec.as_of, onBadValue: spec.on_bad_value ?? 'error' };
-      assert.deepEqual(loaded.scoreManyJson(spec.leads, options), expected, name);
-      assert.equal(loaded.name, compiled.name);
-      assert.deepEqual(loaded.fields(), compiled.fields());
-    } finally {
-      loaded.free();
-      compiled.free();
+    // In the node build, and in the form runtime (its regexes from the
+    // stored NFAs: tests/runtime.test.mjs).
+    for (const loader of [leadgate, runtime]) {
+      const loaded = loader.loadCompiled(bytes);
+      try {
+        const options = { asOf: spec.as_of, onBadValue: spec.on_bad_value ?? 'error' };
+        assert.deepEqual(loaded.scoreManyJson(spec.leads, options), expected, name);
+        assert.equal(loaded.name, compiled.name);
+        assert.deepEqual(loaded.fields(), compiled.fields());
+      } finally {
+        loaded.free();
+      }
     }
+    compiled.free();
   }
 });
 

@@ -1,9 +1,9 @@
 // The form runtime (`leadgate/runtime`, pkg/runtime): no compile(), and its
 // regexes run from the NFA each compiled agreement stores (the core's
-// feature runtime-regex). Every conformance case, loaded from the node
-// build's bytes, decides as expected byte for byte; the bundled agreements
-// decide and explain as the node build does on their own example leads and
-// on texts that exercise Unicode word boundaries and case folding.
+// feature runtime-regex). The bundled agreements decide and explain as the
+// node build does on their own example leads and on texts that exercise
+// Unicode word boundaries and case folding (the conformance corpus runs on
+// it in compiled.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,31 +11,10 @@ import path from 'node:path';
 import { leadgate, loadWeb, repoRoot } from './helpers.mjs';
 
 const runtime = await loadWeb('runtime');
-const casesDir = path.join(repoRoot, 'tests', 'conformance', 'cases');
-const cases = fs.readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort();
 
 test('the runtime has no compiler', () => {
   assert.equal(typeof runtime.compile, 'undefined');
   assert.equal(typeof runtime.loadCompiled, 'function');
-});
-
-test('the conformance corpus decides the same on the runtime', () => {
-  assert.ok(cases.length >= 1);
-  for (const file of cases) {
-    const name = file.replace(/\.json$/, '');
-    const spec = JSON.parse(fs.readFileSync(path.join(casesDir, file), 'utf8'));
-    const expected = fs.readFileSync(path.join(casesDir, `${name}.expected.jsonl`), 'utf8')
-      .split('\n').filter((line) => line.trim() !== '');
-    const compiled = leadgate.compile(spec.agreement);
-    const loaded = runtime.loadCompiled(compiled.toCompiled());
-    try {
-      const options = { asOf: spec.as_of, onBadValue: spec.on_bad_value ?? 'error' };
-      assert.deepEqual(loaded.scoreManyJson(spec.leads, options), expected, name);
-    } finally {
-      loaded.free();
-      compiled.free();
-    }
-  }
 });
 
 test('the bundled agreements decide and explain as the full build, regexes included', () => {

@@ -24,7 +24,12 @@ fn compile(agreement: &str, out: &Path) {
         .arg(out)
         .assert()
         .success()
-        .stderr(predicate::str::contains("compiled \"").and(predicate::str::contains(format!("format {}", leadgate::FORMAT_VERSION))));
+        .stderr(
+            predicate::str::contains("compiled \"").and(predicate::str::contains(format!(
+                "format {}",
+                leadgate::FORMAT_VERSION
+            ))),
+        );
 }
 
 /// stdout and exit code of `leadgate ARGS`.

@@ -124,7 +124,6 @@ pub fn store(nfa: &thompson::NFA) -> StoredNfa {
     }
 }
 
-#[cfg_attr(not(feature = "runtime-regex"), allow(dead_code))]
 impl StoredNfa {
     /// Rebuilds the NFA, within `size_limit` bytes. A stored NFA is checked
     /// first (every state it names exists, ranges are ordered, assertions

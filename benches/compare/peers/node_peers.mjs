@@ -8,9 +8,11 @@
 // ([route index, profile, engagement, intent] per lead) and
 // agreement.byname.lead. Prints one JSON object on stdout.
 
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, mkdtempSync, copyFileSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { pathToFileURL } from "node:url";
 
 const [workdir, root, secondsArg] = process.argv.slice(2);
 const seconds = Number(secondsArg || "1.5");
@@ -172,6 +174,104 @@ function decisionRow(d) {
   return [index, Number(get(s, "profile")), Number(get(s, "engagement")), Number(get(s, "intent"))];
 }
 
+// ---------------------------------------------------------------------------
+// The form runtime (bindings/wasm/pkg/runtime, `leadgate/runtime`: no
+// compiler, its regexes from the compiled agreement), given the agreement as
+// the bytes the node build's toCompiled writes (`leadgate compile`'s), in
+// node and in headless Chromium.
+
+const RUNTIME = () => join(root, "bindings", "wasm", "pkg", "runtime");
+
+function compiledBytes() {
+  const pkg = findWasm();
+  if (!pkg || !existsSync(join(RUNTIME(), "leadgate_wasm.js"))) return null;
+  const a = require(pkg).compile(readFileSync(join(workdir, "agreement.byname.lead"), "utf8"));
+  return a.toCompiled();
+}
+
+async function runtimeNode() {
+  const bytes = compiledBytes();
+  if (!bytes) return null;
+  const m = await import(pathToFileURL(join(RUNTIME(), "leadgate_wasm.js")).href);
+  m.initSync({ module: readFileSync(join(RUNTIME(), "leadgate_wasm_bg.wasm")) });
+  const agreement = m.loadCompiled(bytes);
+  return async () => Array.from(agreement.scoreMany(leads, { asOf: "2026-11-23" }), decisionRow);
+}
+
+// The page: loads the runtime and the .lgc as a form would, then on request
+// scores every lead once (for verification) or times scoreMany in the page.
+const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
+import init, { loadCompiled } from './runtime/leadgate_wasm.js';
+await init();
+const agreement = loadCompiled(await (await fetch('agreement.lgc')).arrayBuffer());
+const leads = await (await fetch('leads.json')).json();
+const opts = { asOf: '2026-11-23' };
+window.scoreAll = () => agreement.scoreMany(leads, opts).map((d) => JSON.stringify(d));
+window.timeScoreMany = (seconds) => {
+  let best = Infinity, reps = 0;
+  const start = performance.now();
+  while (reps < 2 || (performance.now() - start) / 1000 < seconds) {
+    const t = performance.now();
+    agreement.scoreMany(leads, opts);
+    best = Math.min(best, performance.now() - t);
+    reps++;
+    if ((performance.now() - start) / 1000 > 4 * seconds) break;
+  }
+  return { best_s: best / 1000, reps, leads_per_s: leads.length / (best / 1000) };
+};
+window.ready = true;
+</script>`;
+
+async function runtimeChromium(results) {
+  const name = "leadgate-wasm-runtime-chromium";
+  const bytes = compiledBytes();
+  const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+  const playwright = join(root, "bindings", "wasm", "node_modules", "playwright-core");
+  if (!bytes || !existsSync(chromiumPath) || !existsSync(playwright)) {
+    results.push({ name, status: "not built", note: "needs bindings/wasm built and tested (pkg/runtime, playwright-core, Chromium)" });
+    return;
+  }
+  const { chromium } = require(playwright);
+  const site = mkdtempSync(join(tmpdir(), "leadgate-runtime-bench-"));
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(join(site, "runtime"));
+  for (const f of ["leadgate_wasm.js", "leadgate_wasm_bg.wasm", "package.json"]) {
+    copyFileSync(join(RUNTIME(), f), join(site, "runtime", f));
+  }
+  writeFileSync(join(site, "agreement.lgc"), bytes);
+  copyFileSync(join(workdir, "leads.json"), join(site, "leads.json"));
+  writeFileSync(join(site, "index.html"), PAGE);
+  const { serve } = await import(pathToFileURL(join(root, "bindings", "wasm", "tests", "helpers.mjs")).href);
+  const server = await serve(site);
+  const profile = mkdtempSync(join(tmpdir(), "leadgate-runtime-chromium-"));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath, headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.base}/index.html`);
+    await page.waitForFunction(() => window.ready === true, null, { timeout: 60000 });
+    const rows = (await page.evaluate(() => window.scoreAll())).map(decisionRow);
+    const v = verify(rows);
+    if (v.mismatches) {
+      results.push({ name, status: "wrong", mismatches: v.mismatches, first: v.first });
+      return;
+    }
+    const t = await page.evaluate((s) => window.timeScoreMany(s), seconds);
+    results.push({ name, status: "ok", leads: leads.length, ...t, chromium: context.browser()?.version() });
+  } catch (e) {
+    results.push({ name, status: "failed", note: String(e?.message ?? e).slice(0, 300) });
+  } finally {
+    await context?.close();
+    server.stop();
+    rmSync(site, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const results = [];
   const run = async (name, make) => {
@@ -210,6 +310,8 @@ async function main() {
   // The node build's batch fast path against its per-lead path (an internal
   // method of the package, kept for its tests), in the same process.
   await run("leadgate-wasm-scoreMany-per-lead", wasm("__scoreManyPerLead"));
+  await run("leadgate-wasm-runtime-scoreMany", runtimeNode);
+  await runtimeChromium(results);
   console.log(JSON.stringify({ node: process.version, wasm_package: wasmPkg, results }));
 }
 

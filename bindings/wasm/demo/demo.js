@@ -180,6 +180,7 @@ async function main() {
   try {
     const t0 = performance.now();
     await init();
+    const moduleMs = performance.now() - t0;
     const response = await fetch(AGREEMENT_URL);
     if (!response.ok) throw new Error(`${AGREEMENT_URL}: ${response.status} ${response.statusText}`);
     agreement = loadCompiled(await response.arrayBuffer());
@@ -194,9 +195,10 @@ async function main() {
     });
     coverage(form);
     update();
-    // Since navigation start: the module and the agreement loaded, the first
-    // decision shown (the end-to-end test records both).
-    window.leadgateTiming = { readyMs: loadMs, firstDecisionMs: performance.now() };
+    // Since navigation start: when this script started, the first decision
+    // shown; and how long the module and the agreement took to load (the
+    // end-to-end test records them).
+    window.leadgateTiming = { scriptStartMs: t0, moduleMs, readyMs: loadMs, firstDecisionMs: performance.now() };
     document.body.dataset.ready = 'true';
     console.info(`leadgate: agreement "${agreement.name}" ${agreement.version ?? ''} ready in ${loadMs.toFixed(0)} ms`);
   } catch (e) {

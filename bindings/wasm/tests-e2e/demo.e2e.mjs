@@ -195,11 +195,16 @@ test('a lead that cannot be scored shows its error, as the CLI reports it', asyn
 test('per-lead scoring time in the browser', async () => {
   const bench = await page.evaluate(() => window.leadgateBench(5000));
   const browser = await context.browser()?.version();
-  const timing = await page.evaluate(() => window.leadgateTiming);
+  const timing = await page.evaluate(() => {
+    // The page's own milestones (ms since navigation), beside the demo's.
+    const nav = performance.getEntriesByType('navigation')[0];
+    return { ...window.leadgateTiming, domContentLoadedMs: nav.domContentLoadedEventEnd, loadEventMs: nav.loadEventEnd };
+  });
+  timing.afterScriptStartMs = timing.firstDecisionMs - timing.scriptStartMs;
   const record = { ...bench, ...timing, chromium: browser ?? (await page.evaluate(() => navigator.userAgent)), agreement: 'b2b-saas-inbound' };
   fs.writeFileSync(path.join(outDir, 'browser-timing.json'), JSON.stringify(record, null, 2) + '\n');
   console.log(
-    `browser timing: score() ${bench.scoreMicrosPerLead.toFixed(1)} µs/lead, scoreMany() ${bench.scoreManyMicrosPerLead.toFixed(1)} µs/lead (${bench.leads} leads, headless Chromium); first decision ${timing.firstDecisionMs.toFixed(0)} ms after navigation (module and agreement.lgc ${timing.readyMs.toFixed(0)} ms)`,
+    `browser timing: score() ${bench.scoreMicrosPerLead.toFixed(1)} µs/lead, scoreMany() ${bench.scoreManyMicrosPerLead.toFixed(1)} µs/lead (${bench.leads} leads, headless Chromium); first decision ${timing.firstDecisionMs.toFixed(0)} ms after navigation, ${timing.afterScriptStartMs.toFixed(0)} ms after the demo's script started (module and agreement.lgc ${timing.readyMs.toFixed(0)} ms; DOMContentLoaded ${timing.domContentLoadedMs.toFixed(0)} ms, load ${timing.loadEventMs.toFixed(0)} ms)`,
   );
   assert.ok(bench.scoreMicrosPerLead > 0);
 });

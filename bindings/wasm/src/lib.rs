@@ -30,6 +30,8 @@ mod batch;
 mod js;
 #[cfg(feature = "rosters")]
 mod roster;
+// Spreadsheet rows: not in the form runtime (a form sends objects).
+#[cfg(not(feature = "runtime"))]
 mod rows;
 
 use js::{error, mark_kind, named_error, parse_json, read_lead, read_options};
@@ -96,6 +98,7 @@ pub(crate) struct Rendered<'a, T: Serialize> {
     pub(crate) data: &'a T,
 }
 
+#[cfg(not(feature = "runtime"))]
 fn diagnostic<'a>(d: &'a leadgate::Diagnostic, source: &str) -> types::DiagnosticInfo<'a> {
     types::DiagnosticInfo {
         code: d.code.as_str(),
@@ -331,6 +334,8 @@ impl Agreement {
     }
 
     /// Runs the agreement's own `example` blocks and lists its warnings.
+    /// (Not in the form runtime: `leadgate compile` checked the agreement.)
+    #[cfg(not(feature = "runtime"))]
     #[wasm_bindgen(unchecked_return_type = "CheckReport")]
     pub fn check(&self) -> JsResult {
         let results = self.core().run_examples();

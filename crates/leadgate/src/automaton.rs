@@ -12,8 +12,11 @@
 //! Every engine of `regex-automata` gives the same `is_match` for the same
 //! NFA, so a rebuilt regex answers as the compiled one (tested).
 
-use regex_automata::nfa::thompson::{self, pikevm::PikeVM, State, Transition, WhichCaptures};
+#[cfg(any(test, feature = "runtime-regex"))]
+use regex_automata::nfa::thompson::pikevm::PikeVM;
+use regex_automata::nfa::thompson::{self, State, Transition, WhichCaptures};
 use regex_automata::util::look::{Look, LookMatcher};
+#[cfg(any(test, feature = "runtime-regex"))]
 use regex_automata::util::pool::Pool;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::syntax;
@@ -202,6 +205,7 @@ impl StoredNfa {
 }
 
 /// What a searching thread needs beside the PikeVM.
+#[cfg(any(test, feature = "runtime-regex"))]
 type NewCache = Box<
     dyn Fn() -> thompson::pikevm::Cache
         + Send
@@ -211,14 +215,15 @@ type NewCache = Box<
 >;
 
 /// A regex run by the PikeVM, with a cache per searching thread.
+#[cfg(any(test, feature = "runtime-regex"))]
 pub struct Vm {
     vm: PikeVM,
     caches: Pool<thompson::pikevm::Cache, NewCache>,
 }
 
+#[cfg(any(test, feature = "runtime-regex"))]
 impl Vm {
     /// The PikeVM of `nfa`.
-    #[cfg_attr(not(feature = "runtime-regex"), allow(dead_code))]
     pub fn new(nfa: thompson::NFA) -> Result<Vm, String> {
         let vm = PikeVM::new_from_nfa(nfa).map_err(|e| format!("{e}"))?;
         let made = vm.clone();
@@ -240,6 +245,7 @@ impl Vm {
     }
 }
 
+#[cfg(any(test, feature = "runtime-regex"))]
 impl Clone for Vm {
     fn clone(&self) -> Vm {
         let vm = self.vm.clone();
@@ -252,6 +258,7 @@ impl Clone for Vm {
     }
 }
 
+#[cfg(any(test, feature = "runtime-regex"))]
 impl std::fmt::Debug for Vm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vm").field("nfa", self.nfa()).finish()

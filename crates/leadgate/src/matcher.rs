@@ -10,7 +10,9 @@
 
 use regex_automata::{meta, MatchKind};
 
-use crate::automaton::{self, StoredNfa, Vm};
+#[cfg(any(test, feature = "runtime-regex"))]
+use crate::automaton::Vm;
+use crate::automaton::{self, StoredNfa};
 
 /// Where a literal alternation must match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +61,8 @@ enum Engine {
     Meta(meta::Regex),
     /// The PikeVM, run on the pattern's NFA (feature `runtime-regex`: a
     /// runtime that loads compiled agreements without the regex compiler).
-    #[cfg_attr(not(feature = "runtime-regex"), allow(dead_code))]
+    /// Not in other builds, whose matching stays one engine's.
+    #[cfg(any(test, feature = "runtime-regex"))]
     Vm(Vm),
 }
 
@@ -79,6 +82,7 @@ impl serde::Serialize for Matcher {
                     .map_err(serde::ser::Error::custom)?;
                 automaton::store(&nfa)
             }
+            #[cfg(any(test, feature = "runtime-regex"))]
             Engine::Vm(vm) => automaton::store(vm.nfa()),
         };
         serde::Serialize::serialize(&(&*self.pattern, &*self.flags, nfa), s)
@@ -299,6 +303,7 @@ impl Matcher {
             _ => match &self.engine {
                 #[cfg(not(feature = "runtime-regex"))]
                 Engine::Meta(regex) => regex.is_match(text),
+                #[cfg(any(test, feature = "runtime-regex"))]
                 Engine::Vm(vm) => vm.is_match(text),
             },
         }

@@ -92,7 +92,7 @@ INDEX_GZ="$(gzip -9 -c pkg/index.js | wc -c)"
 echo "== wasm: the default entry index.js (.wasm inlined, with the glue it imports): $((INDEX_GZ + $(gzip -9 -c pkg/web/leadgate_wasm.js | wc -c))) bytes gzipped"
 # The form runtime (leadgate/runtime): the target is 120 KB; what it
 # weighs and why is in docs/wasm.md, "The form runtime". Until it is met,
-# the check holds the size reached (195,496 bytes on 2026-11-30) against
+# the check holds the size reached (197,292 bytes on 2026-11-30) against
 # growth.
 RT="$(cat pkg/.runtime-gzip-bytes)"
 RT_TARGET=120000

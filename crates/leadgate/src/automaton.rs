@@ -1,6 +1,6 @@
 //! A regex as its Thompson NFA, stored in a compiled agreement and run by
-//! the PikeVM of `regex-automata`: what a runtime without the regex
-//! compiler matches with (feature `runtime-regex`; docs/wasm.md,
+//! the bounded backtracker or the PikeVM of `regex-automata`: what a
+//! runtime without the regex compiler matches with (feature `runtime-regex`; docs/wasm.md,
 //! "The form runtime").
 //!
 //! The NFA is the one the regex compiler builds for the pattern (as
@@ -12,9 +12,9 @@
 //! Every engine of `regex-automata` gives the same `is_match` for the same
 //! NFA, so a rebuilt regex answers as the compiled one (tested).
 
-#[cfg(any(test, feature = "runtime-regex"))]
-use regex_automata::nfa::thompson::pikevm::PikeVM;
 use regex_automata::nfa::thompson::{self, State, Transition, WhichCaptures};
+#[cfg(any(test, feature = "runtime-regex"))]
+use regex_automata::nfa::thompson::{backtrack::BoundedBacktracker, pikevm::PikeVM};
 use regex_automata::util::look::{Look, LookMatcher};
 #[cfg(any(test, feature = "runtime-regex"))]
 use regex_automata::util::pool::Pool;
@@ -204,39 +204,59 @@ impl StoredNfa {
     }
 }
 
-/// What a searching thread needs beside the PikeVM.
+/// What a searching thread needs: a cache of each engine.
 #[cfg(any(test, feature = "runtime-regex"))]
-type NewCache = Box<
-    dyn Fn() -> thompson::pikevm::Cache
-        + Send
-        + Sync
-        + std::panic::UnwindSafe
-        + std::panic::RefUnwindSafe,
->;
+pub struct Caches {
+    vm: thompson::pikevm::Cache,
+    bt: thompson::backtrack::Cache,
+}
 
-/// A regex run by the PikeVM, with a cache per searching thread.
+/// Makes a searching thread's caches.
+#[cfg(any(test, feature = "runtime-regex"))]
+type NewCaches =
+    Box<dyn Fn() -> Caches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+/// A regex run on its NFA: by the bounded backtracker on texts short enough
+/// for it (most field values: it is the faster there), else by the PikeVM.
+/// Both answer `is_match` alike for the same NFA.
 #[cfg(any(test, feature = "runtime-regex"))]
 pub struct Vm {
     vm: PikeVM,
-    caches: Pool<thompson::pikevm::Cache, NewCache>,
+    bt: BoundedBacktracker,
+    caches: Pool<Caches, NewCaches>,
 }
 
 #[cfg(any(test, feature = "runtime-regex"))]
 impl Vm {
-    /// The PikeVM of `nfa`.
+    /// The engines of `nfa`.
     pub fn new(nfa: thompson::NFA) -> Result<Vm, String> {
+        let bt = BoundedBacktracker::new_from_nfa(nfa.clone()).map_err(|e| format!("{e}"))?;
         let vm = PikeVM::new_from_nfa(nfa).map_err(|e| format!("{e}"))?;
-        let made = vm.clone();
-        let caches: NewCache = Box::new(move || made.create_cache());
-        Ok(Vm {
+        Ok(Vm::of(vm, bt))
+    }
+
+    fn of(vm: PikeVM, bt: BoundedBacktracker) -> Vm {
+        let (v, b) = (vm.clone(), bt.clone());
+        let caches: NewCaches = Box::new(move || Caches {
+            vm: v.create_cache(),
+            bt: b.create_cache(),
+        });
+        Vm {
             vm,
+            bt,
             caches: Pool::new(caches),
-        })
+        }
     }
 
     /// Whether the regex matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.vm.is_match(&mut self.caches.get(), text)
+        let mut caches = self.caches.get();
+        if text.len() <= self.bt.max_haystack_len() {
+            if let Ok(found) = self.bt.try_is_match(&mut caches.bt, text) {
+                return found;
+            }
+        }
+        self.vm.is_match(&mut caches.vm, text)
     }
 
     /// The NFA it runs.
@@ -248,13 +268,7 @@ impl Vm {
 #[cfg(any(test, feature = "runtime-regex"))]
 impl Clone for Vm {
     fn clone(&self) -> Vm {
-        let vm = self.vm.clone();
-        let made = vm.clone();
-        let caches: NewCache = Box::new(move || made.create_cache());
-        Vm {
-            vm,
-            caches: Pool::new(caches),
-        }
+        Vm::of(self.vm.clone(), self.bt.clone())
     }
 }
 

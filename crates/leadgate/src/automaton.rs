@@ -320,6 +320,17 @@ mod tests {
         assert!(good.build(16).is_err(), "the size limit holds");
     }
 
+    #[test]
+    fn a_text_too_long_for_the_backtracker_goes_to_the_pikevm() {
+        let vm = Vm::new(compile(r"\b(vp|director)\b", "i", 1 << 22).unwrap()).unwrap();
+        let long = "é ".repeat(vm.bt.max_haystack_len());
+        assert!(long.len() > vm.bt.max_haystack_len());
+        assert!(!vm.is_match(&long));
+        assert!(vm.is_match(&format!("{long}VP")));
+        assert!(!vm.is_match(&format!("{long}éVP")), "Unicode word boundary");
+        assert!(vm.is_match("Director"));
+    }
+
     fn step() -> impl Strategy<Value = Step> {
         prop_oneof![
             (any::<u8>(), any::<u8>(), 0..12u32).prop_map(|(a, b, n)| Step::Range(a, b, n)),

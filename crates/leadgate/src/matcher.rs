@@ -6,7 +6,10 @@
 //!
 //! The regex is the regex crate's engine (`regex_automata::meta`), built
 //! with the settings `regex::RegexBuilder` uses, so that its memory can be
-//! counted: an agreement's regexes share one budget (see `check`).
+//! counted: an agreement's regexes share one budget (see `check`). With the
+//! feature `runtime-regex` it is the pattern's NFA instead, as a compiled
+//! agreement stores it (src/automaton.rs), so that a runtime that only
+//! loads carries no regex compiler.
 
 use regex_automata::{meta, MatchKind};
 
@@ -59,9 +62,10 @@ enum Engine {
     /// The regex crate's engine, built from the pattern.
     #[cfg(not(feature = "runtime-regex"))]
     Meta(meta::Regex),
-    /// The PikeVM, run on the pattern's NFA (feature `runtime-regex`: a
-    /// runtime that loads compiled agreements without the regex compiler).
-    /// Not in other builds, whose matching stays one engine's.
+    /// The pattern's NFA, run by the bounded backtracker or the PikeVM
+    /// (feature `runtime-regex`: a runtime that loads compiled agreements
+    /// without the regex compiler). Not in other builds, whose matching
+    /// stays one engine's.
     #[cfg(any(test, feature = "runtime-regex"))]
     Vm(Vm),
 }

@@ -97,9 +97,16 @@ if grep -q InitOutput "$PKG/web/leadgate_wasm.d.ts"; then echo "build.sh: InitOu
 # CommonJS glue exports copies, renewed here.
 # The web glue is what a page downloads: there the files go without their
 # comment lines.
+# Before them, what the build has (args.js and guard.js read it; see there).
+build_is() { # COMPILES ROSTERS
+  echo "const LEADGATE_COMPILES = $1, LEADGATE_ROSTERS = $2;"
+}
+WEB_ROSTERS=false
+case ",$WEB_FEATURES," in *,rosters,*) WEB_ROSTERS=true ;; esac
 { echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
+  build_is true "$WEB_ROSTERS"
   sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$PKG/web/leadgate_wasm.js"
-{ cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.loadCompiled = loadCompiled;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
+{ build_is true true; cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.loadCompiled = loadCompiled;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
 # wasm-bindgen writes a package.json / .gitignore per target; the package is
 # one. It also declares the raw exports of each .wasm (leadgate_wasm_bg.wasm.d.ts):
 # internals, which no public declaration refers to.
@@ -183,6 +190,7 @@ RUNTIME="$PKG/runtime"
 "$WASM_OPT" "${WEB_OPT[@]}" "${FEATURES[@]}" "$RUNTIME/leadgate_wasm_bg.wasm" -o "$RUNTIME/leadgate_wasm_bg.wasm.opt"
 mv "$RUNTIME/leadgate_wasm_bg.wasm.opt" "$RUNTIME/leadgate_wasm_bg.wasm"
 { echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
+  build_is false false
   sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$RUNTIME/leadgate_wasm.js"
 rm -f "$RUNTIME/.gitignore" "$RUNTIME/package.json" "$RUNTIME/leadgate_wasm_bg.wasm.d.ts"
 perl -0pi -e 's/export interface InitOutput \{.*?\n\}\n\n//s; s/Promise<InitOutput>/Promise<void>/g; s/\): InitOutput;/): void;/g; s/ \* \@returns \{InitOutput\}\n//g' "$RUNTIME/leadgate_wasm.d.ts"

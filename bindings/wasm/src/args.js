@@ -77,8 +77,11 @@ const LEADGATE_OPTION_TYPES = {
     roster: 'roster', asOfColumn: 'text', load: 'load',
 };
 // The scoring calls' own options (src/lib.rs knows them too): the roster's
-// in the node build, where the module exports Roster (src/roster.rs).
-const LEADGATE_SCORE_EXTRA = typeof Roster === 'function' ? 'roster,asOfColumn,load' : '';
+// in the builds with rosters (src/roster.rs). LEADGATE_ROSTERS and
+// LEADGATE_COMPILES are written before this file by build.sh, per build: a
+// `typeof Roster` here would find a page's own global of that name in a
+// build without one.
+const LEADGATE_SCORE_EXTRA = LEADGATE_ROSTERS ? 'roster,asOfColumn,load' : '';
 const LEADGATE_HINTS = {
     __proto__: null, as_of: 'asOf', asof: 'asOf', date: 'asOf', now: 'asOf',
     on_bad_value: 'onBadValue', onbadvalue: 'onBadValue', allow_missing_columns: 'allowMissingColumns',

@@ -91,8 +91,10 @@ for (const key of Reflect.ownKeys(Agreement.prototype)) {
 // rules) until the instance's 4 GiB ran out. Weakly, by text: the last
 // agreement of a compiled agreement, freed or finalized, drops it as before.
 const leadgateByText = new Map();
-// (The runtime build has no compile(): it loads compiled agreements only.)
-const leadgateCompile = typeof compile === 'function' ? compile : null;
+// (The runtime build has no compile(): it loads compiled agreements only.
+// build.sh says which build this is: `typeof compile` would find a page's
+// own global `compile` there, and assigning it would throw or replace it.)
+const leadgateCompile = LEADGATE_COMPILES ? compile : null;
 if (leadgateCompile !== null) compile = leadgateGuard(function (text) {
     leadgateText(text);
     let shared;
@@ -126,8 +128,8 @@ loadCompiled = leadgateGuard(function (bytes) {
     return agreement;
 }, 'function');
 __panicForTest = leadgateGuard(__panicForTest, 'function');
-// Rosters (node build, src/roster.rs): behind the panic boundary too.
-if (typeof Roster === 'function') {
+// Rosters (the builds with them, src/roster.rs): behind the panic boundary too.
+if (LEADGATE_ROSTERS) {
     const leadgateParseRoster = Roster.parse;
     Roster.parse = leadgateGuard(function (text) {
         if (typeof text !== 'string') {

@@ -33,8 +33,9 @@ function thrown(f) {
   assert.fail('expected a throw');
 }
 
-function checkBoundary(m) {
-  const a = m.compile(TEXT);
+/** `load`: the agreement, from the build `m` (the runtime has no compile). */
+function checkBoundary(m, load = () => m.compile(TEXT)) {
+  const a = load();
   assert.equal(a.score({ a: 2 }, { asOf: 0 }).scores.s, 1);
   const e = thrown(() => m.__panicForTest('boom in the engine'));
   assert.equal(e.constructor, Error, `a plain Error, not ${e.constructor.name}`);
@@ -43,13 +44,14 @@ function checkBoundary(m) {
   // Stopped: every later call throws a clear Error instead of running on
   // an instance whose state the panic left unknown.
   for (const call of [
-    () => m.compile(TEXT),
+    load,
+    () => m.loadCompiled(new Uint8Array(8)),
     () => a.score({ a: 2 }, { asOf: 0 }),
     () => a.scoreMany([{ a: 2 }], { asOf: 0 }),
     () => a.scoreJson({ a: 2 }, { asOf: 0 }),
     () => a.scoreManyJson([{ a: 2 }], { asOf: 0 }),
     () => a.fields(),
-    () => a.check(),
+    ...(typeof a.check === 'function' ? [() => a.check()] : []),
     () => a.name,
     () => a.version,
     () => a.usesTime,
@@ -92,6 +94,12 @@ test('normal errors pass through and do not stop the module', () => {
 
 test('the web build has the same boundary', async () => {
   checkBoundary(await loadWeb());
+});
+
+test('the form runtime has the same boundary', async () => {
+  const bytes = freshNode().compile(TEXT).toCompiled();
+  const runtime = await loadWeb('runtime');
+  checkBoundary(runtime, () => runtime.loadCompiled(bytes));
 });
 
 test('a stack overflow inside the module is an internal error too, never a raw RangeError', () => {

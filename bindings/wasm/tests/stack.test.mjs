@@ -2,7 +2,8 @@
 // operators, 64 of brackets and prefix operators) compile and score inside
 // the JS engine's stack, even fully optimised (V8's TurboFan, which uses
 // bigger frames than the baseline tier) and with half of V8's default stack
-// (a worker's, say). Run in child processes: a stack overflow would leave
+// (a worker's, say); in the node build and, loaded from the compiled bytes,
+// in the form runtime (size-first, so other frames). Run in child processes: a stack overflow would leave
 // the wasm instance unusable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,11 @@ import { wasmDir } from './helpers.mjs';
 
 const script = `
 const { compile } = require(${JSON.stringify(path.join(wasmDir, 'pkg', 'node', 'leadgate_wasm.js'))});
+// The form runtime too (an ES module: loaded below), given the compiled bytes.
+const runtimeDir = ${JSON.stringify(path.join(wasmDir, 'pkg', 'runtime'))};
+(async () => {
+const runtime = await import(require('node:url').pathToFileURL(runtimeDir + '/leadgate_wasm.js').href);
+runtime.initSync({ module: require('node:fs').readFileSync(runtimeDir + '/leadgate_wasm_bg.wasm') });
 const head = 'agreement "x"\\nfields { a : number\\n b : bool }\\n';
 const texts = {
   or: head + 'score s { +1 "r" when a > 1' + ' or a > 1'.repeat(254) + ' }\\nroute { nurture otherwise }\\n',
@@ -28,9 +34,15 @@ for (const [name, text] of Object.entries(texts)) {
   const d = a.score({ a: 2, b: true }, { asOf: 0 });
   if (!('route' in d)) throw new Error(name + ': ' + JSON.stringify(d));
   a.check();
+  const loaded = runtime.loadCompiled(a.toCompiled());
+  const r = loaded.score({ a: 2, b: true }, { asOf: 0 });
+  if (JSON.stringify(r) !== JSON.stringify(d)) throw new Error(name + ' (runtime): ' + JSON.stringify(r));
+  loaded.explain({ a: 2, b: true }, { asOf: 0 });
+  loaded.free();
   a.free();
 }
 console.log('deep ok');
+})().catch((e) => { console.error(e); process.exit(1); });
 `;
 
 for (const flags of [[], ['--no-liftoff'], ['--no-liftoff', '--stack-size=492']]) {

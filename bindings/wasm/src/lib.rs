@@ -148,7 +148,9 @@ pub fn compile(text: String) -> Result<Agreement, JsValue> {
 /// `"not_compiled"`, `"version"` (written by another format version: compile
 /// it again) or `"damaged"`.
 #[wasm_bindgen(js_name = loadCompiled)]
-pub fn load_compiled(bytes: &[u8]) -> Result<Agreement, JsValue> {
+pub fn load_compiled(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: &[u8],
+) -> Result<Agreement, JsValue> {
     install_panic_hook();
     let core = Core::from_compiled(bytes)
         .map_err(|e| named_error(&e.to_string(), "LoadError", "kind", &e.kind().into()))?;

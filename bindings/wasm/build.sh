@@ -87,7 +87,10 @@ mv "$NODE_WASM.opt" "$NODE_WASM"
 # What init() and initSync() give (InitOutput, web build) is the module's raw
 # export table, wasm-bindgen's internals: not declared, they give nothing a
 # caller may use.
-perl -0pi -e 's/export interface InitOutput \{.*?\n\}\n\n//s; s/Promise<InitOutput>/Promise<void>/g; s/\): InitOutput;/): void;/g; s/ \* \@returns \{InitOutput\}\n//g' "$PKG/web/leadgate_wasm.d.ts"
+no_init_output() { # DTS
+  perl -0pi -e 's/export interface InitOutput \{.*?\n\}\n\n//s; s/Promise<InitOutput>/Promise<void>/g; s/\): InitOutput;/): void;/g; s/ \* \@returns \{InitOutput\}\n//g' "$1"
+}
+no_init_output "$PKG/web/leadgate_wasm.d.ts"
 if grep -q InitOutput "$PKG/web/leadgate_wasm.d.ts"; then echo "build.sh: InitOutput is still declared" >&2; exit 1; fi
 # The JS side of the binding, appended to the glue (in its scope): src/args.js
 # reads the arguments (the module imports its functions); the batch fast
@@ -103,9 +106,12 @@ build_is() { # COMPILES ROSTERS
 }
 WEB_ROSTERS=false
 case ",$WEB_FEATURES," in *,rosters,*) WEB_ROSTERS=true ;; esac
-{ echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
-  build_is true "$WEB_ROSTERS"
-  sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$PKG/web/leadgate_wasm.js"
+page_glue() { # GLUE COMPILES ROSTERS: what a page downloads, without comment lines
+  { echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
+    build_is "$2" "$3"
+    sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$1"
+}
+page_glue "$PKG/web/leadgate_wasm.js" true "$WEB_ROSTERS"
 { build_is true true; cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.loadCompiled = loadCompiled;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"
 # wasm-bindgen writes a package.json / .gitignore per target; the package is
 # one. It also declares the raw exports of each .wasm (leadgate_wasm_bg.wasm.d.ts):
@@ -189,11 +195,9 @@ RUNTIME="$PKG/runtime"
 "$WASM_BINDGEN" --target web --out-dir "$RUNTIME" "$RUNTIME_BUILD"
 "$WASM_OPT" "${WEB_OPT[@]}" "${FEATURES[@]}" "$RUNTIME/leadgate_wasm_bg.wasm" -o "$RUNTIME/leadgate_wasm_bg.wasm.opt"
 mv "$RUNTIME/leadgate_wasm_bg.wasm.opt" "$RUNTIME/leadgate_wasm_bg.wasm"
-{ echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
-  build_is false false
-  sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$RUNTIME/leadgate_wasm.js"
+page_glue "$RUNTIME/leadgate_wasm.js" false false
 rm -f "$RUNTIME/.gitignore" "$RUNTIME/package.json" "$RUNTIME/leadgate_wasm_bg.wasm.d.ts"
-perl -0pi -e 's/export interface InitOutput \{.*?\n\}\n\n//s; s/Promise<InitOutput>/Promise<void>/g; s/\): InitOutput;/): void;/g; s/ \* \@returns \{InitOutput\}\n//g' "$RUNTIME/leadgate_wasm.d.ts"
+no_init_output "$RUNTIME/leadgate_wasm.d.ts"
 echo '{"type": "module"}' > "$RUNTIME/package.json"
 
 # The demo: a static site, self-contained once these are copied in. It runs

@@ -8,7 +8,7 @@
 // ([route index, profile, engagement, intent] per lead) and
 // agreement.byname.lead. Prints one JSON object on stdout.
 
-import { readFileSync, existsSync, mkdtempSync, copyFileSync, writeFileSync, rmSync } from "node:fs";
+import { readFileSync, existsSync, mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -233,7 +233,6 @@ async function runtimeChromium(results) {
   }
   const { chromium } = require(playwright);
   const site = mkdtempSync(join(tmpdir(), "leadgate-runtime-bench-"));
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(join(site, "runtime"));
   for (const f of ["leadgate_wasm.js", "leadgate_wasm_bg.wasm", "package.json"]) {
     copyFileSync(join(RUNTIME(), f), join(site, "runtime", f));

@@ -154,7 +154,11 @@ impl PyAgreement {
         guard(py, || {
             let file_name = file_name.unwrap_or_else(|| "<agreement>".into());
             let inner = match text.cast::<PyBytes>() {
-                Ok(b) => Agreement::from_compiled(b.as_bytes()).map_err(|e| load_error(py, &e))?,
+                Ok(b) => {
+                    let bytes = b.as_bytes();
+                    py.detach(|| Agreement::from_compiled(bytes))
+                        .map_err(|e| load_error(py, &e))?
+                }
                 Err(_) => {
                     let text = text.extract::<PyBackedStr>()?;
                     py.detach(|| Agreement::compile(&text))

@@ -20,7 +20,7 @@ use pyo3::IntoPyObjectExt;
 use crate::analysis;
 use crate::block::KeySet;
 use crate::decision::PyDecision;
-use crate::errors::{agreement_error, diagnostics, guard, load_error, require, value_error};
+use crate::errors::{agreement_error, guard, load_error, require, value_error};
 use crate::report::PyReport;
 use crate::roster::{PyLoad, PyRoster};
 use crate::run::{self, check_columns, Data, Part};
@@ -162,7 +162,7 @@ impl PyAgreement {
                 Err(_) => {
                     let text = text.extract::<PyBackedStr>()?;
                     py.detach(|| Agreement::compile(&text))
-                        .map_err(|e| agreement_error(py, &e, &text, &file_name))?
+                        .map_err(|e| agreement_error(py, &e, &file_name))?
                 }
             };
             let keys = KeySet::new(py, &[&inner], &[]);
@@ -195,13 +195,14 @@ impl PyAgreement {
     }
 
     /// The compile warnings, as `AgreementError` carries diagnostics.
-    fn _warnings<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        diagnostics(
-            py,
-            self.inner.warnings(),
-            self.inner.source(),
-            &self.file_name,
-        )
+    fn _warnings(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let (source, file) = (self.inner.source(), &self.file_name);
+        let list = self
+            .inner
+            .warnings()
+            .iter()
+            .map(|d| d.rendered(source, file));
+        Ok(pythonize::pythonize(py, &list.collect::<Vec<_>>())?.unbind())
     }
 
     /// The results of the `example` blocks (the core's serde form).

@@ -1,10 +1,9 @@
 //! The exceptions raised (their classes are Python's, `leadgate/_errors.py`)
 //! and the panic boundary every entry point runs in.
 
-use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use leadgate::{CompileError, Diagnostic, MissingColumns, RosterError};
+use leadgate::{CompileError, MissingColumns, RosterError};
 use pyo3::call::PyCallArgs;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -21,29 +20,11 @@ fn raise<'py>(py: Python<'py>, name: &str, args: impl PyCallArgs<'py>) -> PyErr 
     }
 }
 
-/// Diagnostics as their serde dicts, each with its `rendered` text.
-pub fn diagnostics<'py>(
-    py: Python<'py>,
-    list: &[Diagnostic],
-    source: &str,
-    file_name: &str,
-) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    list.iter()
-        .map(|d| {
-            let dict = pythonize(py, d)?;
-            dict.set_item("rendered", d.render(source, file_name))?;
-            Ok(dict)
-        })
-        .collect()
-}
-
-/// `AgreementError`: the core's rendering and the diagnostics of `source`.
-pub fn agreement_error(py: Python<'_>, e: &CompileError, source: &str, file_name: &str) -> PyErr {
+/// `AgreementError`: the core's rendering and the diagnostics with theirs.
+pub fn agreement_error(py: Python<'_>, e: &CompileError, file_name: &str) -> PyErr {
     let e = e.clone().with_file_name(file_name);
-    match diagnostics(py, e.diagnostics(), source, file_name) {
-        Ok(list) => raise(py, "AgreementError", (e.render().trim_end(), list)),
-        Err(err) => err,
-    }
+    let text = e.render().trim_end().to_string();
+    with_list(py, "AgreementError", text, &e.rendered_diagnostics())
 }
 
 /// `LoadError`: compiled bytes that are not an agreement this build loads.
@@ -104,17 +85,6 @@ pub fn value_error(message: impl Into<String>) -> PyErr {
     PyValueError::new_err(message.into())
 }
 
-/// The text of a panic's payload (`panic!("…")` gives a `&str` or a `String`).
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s
-    } else {
-        "a panic without a message"
-    }
-}
-
 /// The panic boundary of every entry point that calls into the core: runs
 /// `f` and turns a Rust panic inside it (on this thread, with the GIL
 /// released, or on a scoring thread, which rayon carries back here) into a
@@ -124,13 +94,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
 /// panic cannot leave one half-changed.
 pub fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let message = panic_message(payload.as_ref());
-        Err(raise(
-            py,
-            "LeadgateError",
-            (format!(
-            "internal error in leadgate: {message} (this is a bug in leadgate; please report it)"
-        ),),
-        ))
+        let text = leadgate::internal_error(payload.as_ref());
+        Err(raise(py, "LeadgateError", (text,)))
     })
 }

@@ -48,12 +48,9 @@ fn read_agreement(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Py<PyAny
         Ok(AgreementFile::Text(text)) => Ok(PyString::new(py, &text).into_any().unbind()),
         Ok(AgreementFile::Compiled(bytes)) => Ok(PyBytes::new(py, &bytes).into_any().unbind()),
         Err(ReadError::Io(e)) => Err(e.into()),
-        Err(ReadError::Invalid { head, error }) => Err(agreement_error(
-            py,
-            &error,
-            &head,
-            &path.display().to_string(),
-        )),
+        Err(ReadError::Invalid { error, .. }) => {
+            Err(agreement_error(py, &error, &path.display().to_string()))
+        }
     }
 }
 

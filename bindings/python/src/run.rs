@@ -165,11 +165,9 @@ pub(crate) fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
 }
 
 /// Warns once per field of the mappings keyed by a field's name where the
-/// field reads another key (`from "Company Size"`, keyed `company_size`),
-/// as the CLI does for JSON leads.
+/// field reads another key, as the CLI does for JSON leads.
 fn warn_misnamed(py: Python<'_>, run: &BatchRun<'_>) -> PyResult<()> {
-    for (name, key, n) in run.misnamed() {
-        warn(py, &format!("{n} lead(s) have the key \"{name}\" but no \"{key}\": the field {name} reads \"{key}\", so it is missing in them (did you mean \"{key}\"?)"))?;
-    }
-    Ok(())
+    run.misnamed()
+        .iter()
+        .try_for_each(|m| warn(py, &m.to_string()))
 }

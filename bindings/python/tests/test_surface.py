@@ -149,7 +149,7 @@ def test_score_many_warns_about_a_key_named_like_a_field(spec):
     with pytest.warns(UserWarning) as record:
         out = spec.score_many([misnamed, good, misnamed], as_of=AS_OF)
     assert [str(w.message) for w in record] == [
-        '2 lead(s) have the key "company_size" but no "Company Size": the field '
+        '2 leads have the key "company_size" but no "Company Size": the field '
         'company_size reads "Company Size", so it is missing in them (did you mean '
         '"Company Size"?)'
     ]

@@ -61,13 +61,7 @@ fn install_panic_hook() {
 /// module's state is left as the panic found it, so `src/guard.js` marks
 /// the module stopped when this error passes.
 fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
-    let p = info.payload();
-    let message = (p.downcast_ref::<&str>().copied())
-        .or_else(|| p.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("a panic without a message");
-    let err = js_sys::Error::new(&format!(
-        "internal error in leadgate: {message} (this is a bug in leadgate; please report it)"
-    ));
+    let err = js_sys::Error::new(&leadgate::internal_error(info.payload()));
     wasm_bindgen::throw_val(err.into());
 }
 
@@ -178,15 +172,17 @@ impl Agreement {
     /// by the name of rather than the key it reads (the core's
     /// `misnamed_keys`; decisions do not change: keys match exactly).
     fn warn_misnamed(&self, lead: &Lead) {
-        for field in self.core().misnamed_keys(lead) {
+        for f in self.core().misnamed_keys(lead) {
             // Not borrowed while console.warn (the caller's code) runs.
-            if !self.inner.1.borrow().iter().any(|w| w == field.name()) {
-                self.inner.1.borrow_mut().push(field.name().to_string());
-                js::warn(&format!(
-                    "leadgate: a lead has the key \"{name}\" but no \"{key}\": the field {name} reads \"{key}\", so it is missing in that lead (did you mean \"{key}\"?); said once per agreement",
-                    name = field.name(),
-                    key = field.key()
-                ));
+            if !self.inner.1.borrow().iter().any(|w| w == f.name()) {
+                self.inner.1.borrow_mut().push(f.name().to_string());
+                let (name, key) = (f.name().into(), f.key().into());
+                let m = leadgate::MisnamedKey {
+                    name,
+                    key,
+                    leads: 1,
+                };
+                js::warn(&format!("leadgate: {m}; said once per agreement"));
             }
         }
     }

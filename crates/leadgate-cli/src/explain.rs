@@ -58,9 +58,9 @@ pub fn run(args: &ExplainArgs) -> Result<u8, Failure> {
         ),
         _ => return Err(Failure::usage("error: give --lead JSON or --index N INPUT")),
     };
-    let notes = crate::stream::KeyNotes::default();
+    let notes = leadgate::MisnamedKeys::default();
     notes.note(&agreement, &lead);
-    notes.warn();
+    crate::stream::warn_misnamed(&notes);
     let explanation = match plan.staffing.first().and_then(Option::as_ref) {
         // One lead: nobody has taken any lead yet (capacity is not in play).
         Some(s) => s.explain(index, &lead, &opts, &mut Load::new()),

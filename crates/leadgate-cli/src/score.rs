@@ -8,7 +8,7 @@ use leadgate::{Agreement, Decision, Destination, ScoreOptions, Threads};
 
 use crate::common::Plan;
 use crate::input::{self, Record};
-use crate::stream::{bind, bind_at, chunk_len, csv_binders, decide, stream, KeyNotes};
+use crate::stream::{bind, bind_at, chunk_len, csv_binders, decide, stream};
 use crate::{load_agreement, Failure, EXIT_OK, EXIT_REJECTED};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -119,7 +119,7 @@ fn run_jsonl(
     let plain = plan.is_plain();
     let mut load = plan.loads.pop().unwrap_or_default();
     let io_err = crate::output::write_failure;
-    let notes = KeyNotes::default();
+    let notes = leadgate::MisnamedKeys::default();
     let render = |first: usize, run: &[Record]| {
         let mut text = String::with_capacity(run.len() * 512);
         let mut tally = Tally::default();
@@ -187,7 +187,7 @@ fn run_jsonl(
         Ok(())
     })?;
     progress.finish();
-    notes.warn();
+    crate::stream::warn_misnamed(&notes);
     out.flush().map_err(io_err)?;
     finish(&tally)
 }

@@ -3,8 +3,8 @@
 //! score (score, explain, report, diff).
 
 use leadgate::{
-    Agreement, CsvBinder, Decision, Lead, LeadBuilder, LeadError, LeadErrorKind, OnBadValue,
-    ScoreOptions, Staffing, Threads,
+    Agreement, CsvBinder, Decision, Lead, LeadBuilder, LeadError, LeadErrorKind, MisnamedKeys,
+    OnBadValue, ScoreOptions, Staffing, Threads,
 };
 
 use crate::common::{Plan, ScoringArgs};
@@ -111,36 +111,11 @@ pub fn csv_binders(
     Ok(binders)
 }
 
-/// Leads keyed by a field's name where the field reads another key (`from
-/// "Company Size"`, keyed `company_size`): counted while scoring, warned
-/// about once at the end (decisions do not change: keys match exactly).
-#[derive(Default)]
-pub struct KeyNotes(std::sync::Mutex<Vec<(String, String, u64)>>);
-
-impl KeyNotes {
-    /// Counts the misnamed keys of one bound lead (nearly always none).
-    pub fn note(&self, agreement: &Agreement, lead: &Lead) {
-        let mut fields = agreement.misnamed_keys(lead).peekable();
-        if fields.peek().is_none() {
-            return;
-        }
-        let mut notes = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        for f in fields {
-            match notes.iter_mut().find(|(name, _, _)| name == f.name()) {
-                Some(n) => n.2 += 1,
-                None => notes.push((f.name().to_string(), f.key().to_string(), 1)),
-            }
-        }
-    }
-
-    /// One warning per field on stderr.
-    pub fn warn(&self) {
-        let notes = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        for (name, key, n) in notes.iter() {
-            crate::output::note(format_args!(
-                "warning: {n} lead(s) have the key \"{name}\" but no \"{key}\": the field {name} reads \"{key}\", so it is missing in them (did you mean \"{key}\"?)"
-            ));
-        }
+/// Warns of the leads keyed by a field's name where the field reads
+/// another key, once per field (the core counted them).
+pub fn warn_misnamed(notes: &MisnamedKeys) {
+    for m in notes.take() {
+        crate::output::note(format_args!("warning: {m}"));
     }
 }
 
@@ -193,7 +168,7 @@ pub fn stream_many(
     if let (Some(column), Some(h)) = (as_of.as_mut(), source.csv_header()) {
         column.resolve(h)?;
     }
-    let notes = KeyNotes::default();
+    let notes = MisnamedKeys::default();
     let mut next_index = 0usize;
     let chunk = chunk_len(agreements);
     let mut records = Vec::with_capacity(chunk);
@@ -221,7 +196,7 @@ pub fn stream_many(
         progress.tick();
         if !more {
             progress.finish();
-            notes.warn();
+            warn_misnamed(&notes);
             return Ok(());
         }
     }

@@ -147,7 +147,7 @@ fn a_json_lead_keyed_by_a_field_name_instead_of_its_key_gets_a_warning() {
     assert!(!lines[0].to_string().contains("company_size\" but"));
     assert_eq!(lines[0]["unknown"], lines[2]["unknown"]);
     assert!(
-        stderr.contains("warning: 2 lead(s) have the key \"company_size\" but no \"Company Size\""),
+        stderr.contains("warning: 2 leads have the key \"company_size\" but no \"Company Size\""),
         "{stderr}"
     );
     assert!(

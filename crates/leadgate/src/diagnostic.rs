@@ -64,10 +64,29 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// A diagnostic with its rendering, as the Python and JavaScript fronts
+/// hand it over: the diagnostic's fields, then `rendered`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RenderedDiagnostic<'a> {
+    /// The diagnostic.
+    #[serde(flatten)]
+    pub diagnostic: &'a Diagnostic,
+    /// What [`Diagnostic::render`] shows: the source line and a caret.
+    pub rendered: String,
+}
+
 impl Diagnostic {
     /// Whether it fails compilation.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The diagnostic with its rendering (see [`render`](Self::render)).
+    pub fn rendered(&self, source: &str, file_name: &str) -> RenderedDiagnostic<'_> {
+        RenderedDiagnostic {
+            diagnostic: self,
+            rendered: self.render(source, file_name),
+        }
     }
 
     /// Renders the diagnostic the way a compiler does:
@@ -244,6 +263,13 @@ impl CompileError {
     /// each: the text every front shows.
     pub fn render(&self) -> String {
         render_all(&self.diagnostics, &self.source, &self.name)
+    }
+
+    /// Every diagnostic with its rendering, in source order.
+    pub fn rendered_diagnostics(&self) -> Vec<RenderedDiagnostic<'_>> {
+        (self.diagnostics.iter())
+            .map(|d| d.rendered(&self.source, &self.name))
+            .collect()
     }
 }
 

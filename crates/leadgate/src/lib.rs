@@ -38,6 +38,7 @@ mod assign;
 mod automaton;
 mod batch;
 mod bind;
+mod bug;
 mod canonical;
 mod check;
 mod columns;
@@ -53,6 +54,7 @@ mod expr;
 mod format;
 mod info;
 mod matcher;
+mod misnamed;
 mod options;
 mod pieces;
 mod pipeline;
@@ -94,15 +96,17 @@ pub use bind::{
     CsvBinder, CsvRow, Lead, LeadBuilder, LeadError, LeadErrorKind, LeadWarning, LeadWarningKind,
     OnBadValue, Raw,
 };
+pub use bug::internal_error;
 pub use check::{Field, Grade, RouteRule, Score, ScoreRule};
 pub use columns::{Cell, ColumnType, DecisionColumn, DecisionColumns, DuplicateColumn};
 pub use decision::{to_canonical_json, Decision, FiredRule, UndecidedRoute, UnknownRule};
-pub use diagnostic::{line_of, Code, CompileError, Diagnostic, Severity, Span};
+pub use diagnostic::{line_of, Code, CompileError, Diagnostic, RenderedDiagnostic, Severity, Span};
 pub use diff::{Diff, DiffNames};
 pub use examples::{ExampleFailure, ExampleResult};
 pub use explain::Explanation;
 pub use format::{format, is_formatted, FormatError};
 pub use info::{AgreementInfo, FieldInfo, RouteInfo};
+pub use misnamed::{MisnamedKey, MisnamedKeys};
 pub use options::{ScoreOptions, Timestamp};
 pub use pieces::DecisionPieces;
 pub use pipeline::{pipeline, Waiting};
@@ -112,7 +116,7 @@ pub use roster::{
     read_instant, Assignment, Load, Roster, RosterDiagnostic, RosterError, Unassigned,
 };
 pub use rows::OwnedRows;
-pub use run::{cell_text, BatchKeys, BatchRun, MisnamedKey, Part, ReportColumns, Rows};
+pub use run::{cell_text, BatchKeys, BatchRun, Part, ReportColumns, Rows};
 pub use schema::{MissingColumn, MissingColumns};
 pub use staffing::Staffing;
 pub use stored::{LoadError, FORMAT_VERSION, MAGIC};

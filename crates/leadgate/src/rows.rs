@@ -252,6 +252,8 @@ mod tests {
             Some(LeadErrorKind::NotAnObject)
         );
         assert_eq!(out[3].0.rule(), Some("hot"));
-        assert_eq!(run.misnamed(), [("size".into(), "Company Size".into(), 1)]);
+        let misnamed = run.misnamed();
+        assert_eq!(misnamed.len(), 1);
+        assert_eq!(misnamed[0].to_string(), "a lead has the key \"size\" but no \"Company Size\": the field size reads \"Company Size\", so it is missing in that lead (did you mean \"Company Size\"?)");
     }
 }

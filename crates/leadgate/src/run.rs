@@ -9,8 +9,8 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{
-    Agreement, Arrival, Decision, Lead, LeadBuilder, Load, OnBadValue, Raw, Report, ScoreOptions,
-    Staffing, Threads, Timestamp,
+    Agreement, Arrival, Decision, Lead, LeadBuilder, Load, MisnamedKey, MisnamedKeys, OnBadValue,
+    Raw, Report, ScoreOptions, Staffing, Threads, Timestamp,
 };
 
 /// The keys a call reads from each lead, in order: the input keys of its
@@ -102,10 +102,6 @@ pub trait Rows: Sync {
     fn value(&self, row: usize, at: usize) -> Raw<'_>;
 }
 
-/// A field keyed by its name in some leads where it reads another key: the
-/// field's name, its key, and how many leads (see [`BatchRun::misnamed`]).
-pub type MisnamedKey = (String, String, u64);
-
 /// A batch call: its agreements, the keys they read, the options, and with
 /// rosters (one per agreement, or none) their staffing and counts.
 ///
@@ -147,7 +143,7 @@ pub struct BatchRun<'a> {
     loads: Vec<Arc<Mutex<Load>>>,
     /// Each lead's own arrival: the place of its key among the other keys.
     arrival: Option<(usize, Arrival)>,
-    misnamed: Mutex<Vec<MisnamedKey>>,
+    misnamed: MisnamedKeys,
 }
 
 impl<'a> BatchRun<'a> {
@@ -160,7 +156,7 @@ impl<'a> BatchRun<'a> {
             staffing: Vec::new(),
             loads: Vec::new(),
             arrival: None,
-            misnamed: Mutex::default(),
+            misnamed: MisnamedKeys::default(),
         }
     }
 
@@ -254,21 +250,7 @@ impl<'a> BatchRun<'a> {
     /// they read, with how many leads, since the last call (for the front
     /// to warn once per field).
     pub fn misnamed(&self) -> Vec<MisnamedKey> {
-        std::mem::take(&mut *self.misnamed.lock().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    fn note_misnamed(&self, a: &Agreement, lead: &Lead) {
-        let mut fields = a.misnamed_keys(lead).peekable();
-        if fields.peek().is_none() {
-            return;
-        }
-        let mut notes = self.misnamed.lock().unwrap_or_else(PoisonError::into_inner);
-        for f in fields {
-            match notes.iter_mut().find(|(name, _, _)| name == f.name()) {
-                Some(note) => note.2 += 1,
-                None => notes.push((f.name().into(), f.key().into(), 1)),
-            }
-        }
+        self.misnamed.take()
     }
 }
 
@@ -289,7 +271,7 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
         let mut b = a.lead_builder(run.opts.bad_values());
         self.rows.bind(row, run.keys.slots(which), run.keys, &mut b);
         let lead = b.finish();
-        run.note_misnamed(a, &lead);
+        run.misnamed.note(a, &lead);
         lead
     }
 
@@ -528,7 +510,12 @@ mod tests {
         let part = run.part(&Misnamed, 0);
         part.decide(0, 0);
         part.decide(0, 1);
-        assert_eq!(run.misnamed(), [("size".into(), "Company Size".into(), 2)]);
+        let misnamed = run.misnamed();
+        assert_eq!(
+            (misnamed[0].name.as_str(), misnamed[0].key.as_str()),
+            ("size", "Company Size")
+        );
+        assert_eq!((misnamed.len(), misnamed[0].leads), (1, 2));
         assert!(run.misnamed().is_empty());
     }
 }

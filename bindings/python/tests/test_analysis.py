@@ -202,3 +202,18 @@ def test_explain_equals_the_cli(education):
         education.score({"Prospect ID": "x", "TotalVisits": "many"}, as_of=AS_OF)
     rejected = education.explain({"Prospect ID": "x", "TotalVisits": "many"}, as_of=AS_OF)
     assert rejected.decision.error.kind == "bad_value" and "many" in rejected.text
+
+
+def test_report_groups_of_every_json_kind_are_the_clis(education, tmp_path):
+    """A group's text is read the same on every front: a text trimmed, a
+    number as written, a list's text items joined by "; " (nested lists,
+    objects and nulls left out), an object no group."""
+    kinds = [["DE", None, " FR "], "  ", " DE ", True, 12.5, 1e21, -0.0, {"x": 1}, [], [[1], "a"], None, 7]
+    leads = [{"Lead Number": str(i), "segment": k} for i, k in enumerate(kinds)]
+    path = tmp_path / "kinds.jsonl"
+    path.write_text("".join(json.dumps(lead) + "\n" for lead in leads), encoding="utf-8")
+    want = json.loads(_run("report", AGREEMENT, path, "--by", "segment", "--format", "json",
+                           "--as-of", AS_OF))
+    got = education.report(leads, by="segment", as_of=AS_OF).to_dict()
+    assert got["groups"] == want["groups"]
+    assert "DE; FR" in [g["group"] for g in got["groups"]]

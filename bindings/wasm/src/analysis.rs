@@ -3,35 +3,14 @@
 //! and `Diff`, handed to JS as their data (the JSON the CLI prints) with
 //! their text (and HTML page).
 
-use leadgate::{Diff, DiffNames, OutcomeValues, Report};
+use std::borrow::Cow;
+
+use leadgate::{cell_text, Diff, DiffNames, OutcomeValues, Report};
 use wasm_bindgen::prelude::*;
 
-use crate::js::{array, error, find, read_lead, read_options};
+use crate::js::{array, error, find, raw, read_lead, read_options};
 use crate::js::{DiffOptions, Leads, ReportOptions};
 use crate::{to_js, Agreement, JsResult, Rendered};
-
-/// A report's `by` or `outcome` value of a lead, as text (as the CLI reads
-/// a JSON lead's): a text trimmed, a number or bool as written, a list's
-/// items joined by "; "; `None` when missing or empty.
-fn group_text(value: &JsValue) -> Option<String> {
-    let text = |v: &JsValue| match (v.as_string(), v.as_f64(), v.as_bool()) {
-        (Some(s), _, _) => Some(s),
-        (_, Some(n), _) => Some(leadgate::format_number(n)),
-        (_, _, Some(b)) => Some(b.to_string()),
-        _ => None,
-    };
-    if value.is_object() && !value.is_function() {
-        let items = array(value, "report", "a list").ok()?;
-        let items: Vec<String> = items
-            .iter()
-            .map(|i| text(&i).unwrap_or("null".into()))
-            .collect();
-        return Some(items.join("; "));
-    }
-    text(value)
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-}
 
 impl Agreement {
     /// The report of `leads`, with its title and `top`.
@@ -54,8 +33,9 @@ impl Agreement {
             let d = self
                 .core()
                 .decide(i, &self.bind(&read, opts.bad_values()), &opts);
-            let [group, o] =
-                [0, 1].map(|k| keys[k].as_ref().and_then(|k| group_text(&find(&read, k))));
+            // As text, as every front reads a group or an outcome.
+            let value = |k: &str| cell_text(&raw(&find(&read, k), false)).map(Cow::into_owned);
+            let [group, o] = [0, 1].map(|k| keys[k].and_then(value));
             report.add(&d, group.as_deref(), outcomes.read(o.as_deref()));
         }
         if let (Some(name), true) = (&outcome, report.outcome_unknown()) {

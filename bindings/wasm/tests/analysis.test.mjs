@@ -71,6 +71,19 @@ test('report: the CLI\'s JSON, text and HTML page, with a group and an outcome',
   a.free();
 });
 
+test('report: groups of values of every JSON kind are the CLI\'s (a text trimmed, a number as written, a list\'s items joined)', () => {
+  const a = leadgate.compile(text);
+  const kinds = [['DE', null, ' FR '], '  ', ' DE ', true, 12.5, 1e21, -0, { x: 1 }, [], [[1], 'a'], null, 7];
+  const some = lines.slice(0, kinds.length).map((l, i) => JSON.stringify({ ...JSON.parse(l), segment: kinds[i] }));
+  const file = path.join(out, 'analysis-kinds.jsonl');
+  fs.writeFileSync(file, some.join('\n') + '\n');
+  const r = a.report(some.map((l) => JSON.parse(l)), { asOf: AS_OF, by: 'segment', title: 't' });
+  const want = JSON.parse(cli(['report', AGREEMENT, file, '--as-of', AS_OF, '--by', 'segment', '--format', 'json']));
+  assert.deepEqual(r.groups, want.groups);
+  assert.ok(r.groups.some((g) => g.group === 'DE; FR'), JSON.stringify(r.groups.map((g) => g.group)));
+  a.free();
+});
+
 test('report: an outcome that no lead holds as truthy or falsy is an error naming what it holds; bad options throw', () => {
   const a = leadgate.compile(text);
   assert.throws(() => a.report(leads, { asOf: AS_OF, outcome: 'form_type' }), /report: outcome `form_type`: no lead has a truthy or falsy value .*found \[ebook, .*\]/);

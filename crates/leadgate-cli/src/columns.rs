@@ -102,25 +102,9 @@ impl Extract {
                     .keys
                     .iter()
                     .map(|k| {
-                        k.as_ref().and_then(|k| match obj.get(k) {
-                            Some(serde_json::Value::String(s)) => clean(s),
-                            Some(serde_json::Value::Bool(b)) => Some(b.to_string()),
-                            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                            Some(serde_json::Value::Array(items)) => {
-                                let parts: Vec<String> = items
-                                    .iter()
-                                    .map(|i| match i {
-                                        serde_json::Value::String(s) => s.clone(),
-                                        other => other.to_string(),
-                                    })
-                                    .collect();
-                                Some(parts.join("; "))
-                            }
-                            Some(serde_json::Value::Object(_)) => {
-                                Some(serde_json::Value::Object(Default::default()).to_string())
-                            }
-                            _ => None,
-                        })
+                        // As every front reads a group or an outcome.
+                        let value = k.as_ref().and_then(|k| obj.get(k))?;
+                        leadgate::cell_text(&leadgate::Raw::from(value)).map(|t| t.into_owned())
                     })
                     .collect())
             }

@@ -352,7 +352,9 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
 
 /// A value as a CSV cell holds it (a report's `by` group or outcome): a
 /// text trimmed, a number in the canonical form, a date as RFC 3339, a
-/// list's items joined by "; "; `None` when missing, blank or an object.
+/// list's items joined by "; " (blank ones, objects and lists left out);
+/// `None` when missing, blank, an object or a list of no text. Every front reads a report's
+/// groups and outcomes so.
 pub fn cell_text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
     Some(match raw {
         Raw::Str(s) => Cow::Borrowed(Some(s.trim()).filter(|s| !s.is_empty())?),
@@ -362,8 +364,10 @@ pub fn cell_text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
         Raw::Float(f) if f.is_finite() => Cow::Owned(crate::format_number(*f)),
         Raw::DateMs(ms) => Cow::Owned(Timestamp::from_unix_ms(*ms).to_string()),
         Raw::Array(items) => {
-            let items: Vec<Cow<'_, str>> = items.iter().filter_map(cell_text).collect();
-            Cow::Owned(items.join("; "))
+            // Its items; a list inside a list holds no text.
+            let items = items.iter().filter(|i| !matches!(i, Raw::Array(_)));
+            let items: Vec<Cow<'_, str>> = items.filter_map(cell_text).collect();
+            Cow::Owned(Some(items.join("; ")).filter(|t| !t.is_empty())?)
         }
         _ => return None,
     })
@@ -378,6 +382,27 @@ fn not_text(key: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// A group's text from a JSON value of every kind.
+    #[test]
+    fn cell_texts_of_json_values() {
+        let text = |json: &str| {
+            let v: serde_json::Value = serde_json::from_str(json).unwrap();
+            cell_text(&Raw::from(&v)).map(Cow::into_owned)
+        };
+        assert_eq!(
+            text(r#"["DE", null, " FR ", [1], {"x": 1}, " "]"#).as_deref(),
+            Some("DE; FR")
+        );
+        assert_eq!(text(r#"" DE ""#).as_deref(), Some("DE"));
+        assert_eq!(text("1e21").as_deref(), Some("1e21"));
+        assert_eq!(text("12.50").as_deref(), Some("12.5"));
+        assert_eq!(text("-7").as_deref(), Some("-7"));
+        assert_eq!(text("true").as_deref(), Some("true"));
+        for none in ["null", r#""  ""#, r#"{"x": 1}"#, "[]", "[null, [1]]"] {
+            assert_eq!(text(none), None, "{none}");
+        }
+    }
 
     const TEXT: &str = "agreement \"t\"\nfields {\n  size : number from \"Company Size\"\n  arrived : text\n}\nscore s { +10 \"big\" when size > 100 }\nroute {\n  sales \"hot\" when s >= 10\n  nurture otherwise\n}\n";
 

@@ -33,6 +33,26 @@ pub enum Raw<'a> {
     Other(&'static str),
 }
 
+/// A JSON value as a raw input value, borrowing its texts: what the JSON
+/// reader reads a lead's values as (an object is [`Raw::Other`]).
+impl<'a> From<&'a serde_json::Value> for Raw<'a> {
+    fn from(v: &'a serde_json::Value) -> Raw<'a> {
+        use serde_json::Value as J;
+        match v {
+            J::Null => Raw::Null,
+            J::Bool(b) => Raw::Bool(*b),
+            J::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => Raw::Int(i),
+                (_, Some(u), _) => Raw::UInt(u),
+                (_, _, f) => Raw::Float(f.unwrap_or(f64::NAN)),
+            },
+            J::String(s) => Raw::Str(Cow::Borrowed(s)),
+            J::Array(items) => Raw::Array(items.iter().map(Raw::from).collect()),
+            J::Object(_) => Raw::Other("an object"),
+        }
+    }
+}
+
 /// What to do with a value that does not fit its field's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnBadValue {

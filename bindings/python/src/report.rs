@@ -44,6 +44,11 @@ impl PyReport {
         })
     }
 
+    /// Why no lead has an outcome (the core's words), or None.
+    fn outcome_error(&self) -> Option<String> {
+        self.0.outcome_error()
+    }
+
     /// The exact counts as text (see `Report.to_state`).
     fn to_state(&self) -> String {
         self.0.to_state()

@@ -217,3 +217,17 @@ def test_report_groups_of_every_json_kind_are_the_clis(education, tmp_path):
     got = education.report(leads, by="segment", as_of=AS_OF).to_dict()
     assert got["groups"] == want["groups"]
     assert "DE; FR" in [g["group"] for g in got["groups"]]
+
+
+def test_an_outcome_no_lead_holds_is_refused_in_the_clis_words(education):
+    """The error names the values found, as the CLI does (the core's words)."""
+    run = subprocess.run([_needs_export_and_cli(), "report", AGREEMENT, X_EDUCATION, "--outcome",
+                          "Lead Origin", "--as-of", AS_OF], capture_output=True, text=True, check=False)
+    assert run.returncode == 2
+    words = run.stderr.strip().removeprefix("error: --outcome Lead Origin: ")
+    assert words.startswith("no lead has a truthy or falsy value") and '"API"' in words, run.stderr
+    with open(X_EDUCATION, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with pytest.raises(ValueError) as e:
+        education.report(rows, outcome="Lead Origin", as_of=AS_OF, threads=2)
+    assert str(e.value) == f"outcome 'Lead Origin': {words}"

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use leadgate::{cell_text, Diff, DiffNames, OutcomeValues, Report};
+use leadgate::{cell_text, Diff, DiffNames, Report};
 use wasm_bindgen::prelude::*;
 
 use crate::js::{array, error, find, raw, read_lead, read_options};
@@ -27,7 +27,6 @@ impl Agreement {
         let mut report = Report::new(self.core(), by.as_deref(), outcome.as_deref());
         // A field's name reads the field's input key.
         let keys = [&by, &outcome].map(|n| n.as_deref().map(|n| self.core().column_for(n)));
-        let mut outcomes = OutcomeValues::new();
         for (i, lead) in leads.iter().enumerate() {
             let read = read_lead(&lead);
             let d = self
@@ -36,13 +35,11 @@ impl Agreement {
             // As text, as every front reads a group or an outcome.
             let value = |k: &str| cell_text(&raw(&find(&read, k), false)).map(Cow::into_owned);
             let [group, o] = [0, 1].map(|k| keys[k].and_then(value));
-            report.add(&d, group.as_deref(), outcomes.read(o.as_deref()));
+            let o = report.read_outcome(o.as_deref());
+            report.add(&d, group.as_deref(), o);
         }
-        if let (Some(name), true) = (&outcome, report.outcome_unknown()) {
-            return Err(error(&format!(
-                "report: outcome `{name}`: no lead has a truthy or falsy value (1/0, true/false, yes/no); found [{}]",
-                outcomes.unreadable().join(", ")
-            )));
+        if let (Some(name), Some(e)) = (&outcome, report.outcome_error()) {
+            return Err(error(&format!("report: outcome `{name}`: {e}")));
         }
         Ok((report, title, top))
     }

@@ -64,8 +64,6 @@ fn build(agreement: &Agreement, args: &ReportArgs) -> Result<Report, Failure> {
     ]);
     // Follow-up timestamps that cannot be read, a few of them.
     let mut bad_follow_ups: std::collections::BTreeSet<String> = Default::default();
-    // Outcome values that are neither truthy nor falsy, a few of them.
-    let mut outcomes = leadgate::OutcomeValues::new();
     crate::stream::stream(
         agreement,
         input,
@@ -76,7 +74,7 @@ fn build(agreement: &Agreement, args: &ReportArgs) -> Result<Report, Failure> {
         |header, records, decisions| {
             for (r, d) in records.iter().zip(decisions) {
                 let vals = extract.values(header, r)?;
-                let o = outcomes.read(vals[1].as_deref());
+                let o = report.read_outcome(vals[1].as_deref());
                 let followed_at = vals[2].as_deref().and_then(|t| {
                     let roster = staffing.as_ref().map(leadgate::Staffing::roster);
                     let at = roster.and_then(|r| r.instant(t));
@@ -90,18 +88,8 @@ fn build(agreement: &Agreement, args: &ReportArgs) -> Result<Report, Failure> {
             Ok(())
         },
     )?;
-    if let (Some(name), true) = (outcome, report.outcome_unknown()) {
-        let mut unreadable: Vec<&String> = outcomes.unreadable().iter().collect();
-        unreadable.sort();
-        let seen: Vec<String> = unreadable.iter().map(|v| format!("\"{v}\"")).collect();
-        return Err(Failure::usage(format!(
-            "error: --outcome {name}: no lead has a truthy or falsy value (1/0, true/false, yes/no){}",
-            if seen.is_empty() {
-                " — the column is empty".to_string()
-            } else {
-                format!("; found {}", seen.join(", "))
-            }
-        )));
+    if let (Some(name), Some(e)) = (outcome, report.outcome_error()) {
+        return Err(Failure::usage(format!("error: --outcome {name}: {e}")));
     }
     if let (Some(name), false) = (followed, bad_follow_ups.is_empty()) {
         let seen: Vec<String> = bad_follow_ups.iter().map(|v| format!("\"{v}\"")).collect();

@@ -339,7 +339,7 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
                 g.as_ref().and_then(cell_text),
                 o.as_ref().and_then(cell_text),
             );
-            let known = o.and_then(|o| crate::parse_outcome(&o));
+            let known = report.read_outcome(o.as_deref());
             let followed = value(columns.followed_up_at).and_then(|v| match v {
                 Raw::DateMs(ms) => Some(Timestamp::from_unix_ms(ms)),
                 Raw::Str(s) => crate::read_instant(s.trim(), roster),

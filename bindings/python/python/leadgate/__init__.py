@@ -403,11 +403,9 @@ def _columns(df: Any) -> List[str]:
 
 
 def _check_outcome(report: Report, outcome: Optional[str]) -> None:
-    if outcome is not None and report.outcomes_known == 0 and report.leads > report.rejected:
-        raise ValueError(
-            f"outcome {outcome!r}: no lead has a truthy or falsy value "
-            "(1/0, true/false, yes/no)"
-        )
+    error = report._native.outcome_error()
+    if outcome is not None and error is not None:
+        raise ValueError(f"outcome {outcome!r}: {error}")
 
 
 def _with_nulls(columns: Dict[str, Any], keys: Iterable[str], rows: int) -> Any:

@@ -369,6 +369,9 @@ struct State {
     by: Option<String>,
     outcome: Option<String>,
     tally: Tally,
+    /// The sample of outcome values that are neither truthy nor falsy.
+    #[serde(default)]
+    outcomes: OutcomeValues,
 }
 
 /// A report state that cannot be read back.
@@ -399,6 +402,8 @@ pub struct Report {
     by: Option<String>,
     outcome: Option<String>,
     tally: Tally,
+    /// Outcome values read by [`read_outcome`](Self::read_outcome).
+    outcomes: OutcomeValues,
 }
 
 impl Report {
@@ -411,6 +416,7 @@ impl Report {
             by: by.map(String::from),
             outcome: outcome.map(String::from),
             tally: Tally::new(agreement),
+            outcomes: OutcomeValues::new(),
         }
     }
 
@@ -476,7 +482,23 @@ impl Report {
             return false;
         }
         self.tally.merge(&other.tally);
+        self.outcomes.merge(&other.outcomes);
         true
+    }
+
+    /// A lead's outcome value (a text: `1`, `yes`, `true`…; `None`: missing)
+    /// read as truthy or falsy, for [`add`](Self::add); the values that are
+    /// neither are sampled for [`outcome_error`](Self::outcome_error).
+    pub fn read_outcome(&mut self, value: Option<&str>) -> Option<bool> {
+        self.outcomes.read(value)
+    }
+
+    /// When [`outcome_unknown`](Self::outcome_unknown), why, naming a few of
+    /// the values [`read_outcome`](Self::read_outcome) read (see
+    /// [`OutcomeValues::error`]): every front refuses such a backtest with
+    /// these words after the outcome's name.
+    pub fn outcome_error(&self) -> Option<String> {
+        self.outcome_unknown().then(|| self.outcomes.error())
     }
 
     /// The report's counts as text, to send a part's report elsewhere (a
@@ -488,6 +510,7 @@ impl Report {
             by: self.by.clone(),
             outcome: self.outcome.clone(),
             tally: self.tally.clone(),
+            outcomes: self.outcomes.clone(),
         };
         serde_json::to_string(&state).unwrap_or_default()
     }
@@ -517,11 +540,15 @@ impl Report {
                 "the report state does not fit the agreement".into(),
             ));
         }
+        // Sorted and bounded again, whatever the text held.
+        let mut outcomes = OutcomeValues::new();
+        outcomes.merge(&state.outcomes);
         Ok(Report {
             agreement: agreement.clone(),
             by: state.by,
             outcome: state.outcome,
             tally: state.tally,
+            outcomes,
         })
     }
 

@@ -23,7 +23,7 @@ fn raise<'py>(py: Python<'py>, name: &str, args: impl PyCallArgs<'py>) -> PyErr 
 /// `AgreementError`: the core's rendering and the diagnostics with theirs.
 pub fn agreement_error(py: Python<'_>, e: &CompileError, file_name: &str) -> PyErr {
     let e = e.clone().with_file_name(file_name);
-    let text = e.render().trim_end().to_string();
+    let text = e.to_text().trim_end().to_string();
     with_list(py, "AgreementError", text, &e.rendered_diagnostics())
 }
 

@@ -59,8 +59,8 @@ def test_an_unreadable_lead_is_its_own_kind(spec):
 
 
 def test_diagnostics_are_the_core_rendering_the_cli_shows(tmp_path):
-    """`str(AgreementError)` is `CompileError::render`: the same text
-    `leadgate check` prints."""
+    """`str(AgreementError)` is `CompileError::to_text`: the same text
+    `leadgate check` prints (one renderer)."""
     text = SPEC_AGREEMENT.replace("when title matches", "when titel matches")
     path = tmp_path / "acme.lead"
     path.write_text(text, encoding="utf-8")
@@ -70,13 +70,14 @@ def test_diagnostics_are_the_core_rendering_the_cli_shows(tmp_path):
     assert [d.code for d in e.diagnostics if d.severity == "error"] == ["E0007"]
     # Each diagnostic's own rendering is a part of the whole, in order.
     rendered = [d.rendered.rstrip("\n") for d in e.diagnostics]
-    assert str(e) == "\n\n".join(rendered)
+    summary = f"error: {path} does not compile: 1 error"
+    assert str(e) == "\n\n".join(rendered + [summary])
     cli = _cli()
     if cli is None:
         pytest.skip("needs a built leadgate CLI (target/*/leadgate or LEADGATE_CLI)")
     run = subprocess.run([cli, "check", str(path)], capture_output=True, text=True, check=False)
-    assert run.returncode != 0
-    assert str(e) in run.stderr
+    assert run.returncode == 1
+    assert str(e) == run.stderr.rstrip()
 
 
 def test_as_of_defaults_to_now_not_1970():
@@ -261,3 +262,4 @@ def test_decision_columns_are_the_cores(spec):
     header = next(csv.reader(io.StringIO(run.stdout)))
     names = [n for n, _ in education.decision_columns()]
     assert header[-len(names):] == names
+

@@ -117,11 +117,7 @@ pub fn compile(text: String) -> Result<Agreement, JsValue> {
             inner: Rc::new((core, RefCell::default())),
         }),
         Err(e) => {
-            // The first line of the core's summary, then every diagnostic
-            // with its source line and a caret (the core's renderer).
-            let summary = e.to_string();
-            let head = summary.lines().next().unwrap_or_default();
-            let message = format!("{head}\n\n{}", e.render().trim_end());
+            let message = e.to_text().trim_end().to_string();
             let list: Vec<_> = (e.diagnostics().iter())
                 .map(|d| diagnostic(d, &text))
                 .collect();

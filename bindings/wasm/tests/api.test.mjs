@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { leadgate, loadWeb, repoRoot } from './helpers.mjs';
 
 const { compile, Agreement } = leadgate;
@@ -387,4 +389,19 @@ test('free() ends the agreement: afterwards every method throws a clear Error; f
 
 test('free() ends the agreement: afterwards every method throws a clear Error; free() again does nothing (web build)', async () => {
   afterFree(await loadWeb());
+});
+
+test('a compile error\'s message is what `leadgate check` prints (one renderer)', (t) => {
+  if (!process.env.LEADGATE_CLI) return t.skip('needs LEADGATE_CLI');
+  const bad = 'agreement "a"\nfields { n : number }\nscore s { +1 "r" when m > 1 }\nroute { sales "r" when s >= "x"\n nurture otherwise }\n';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadgate-compile-'));
+  fs.writeFileSync(path.join(dir, 'agreement.lead'), bad);
+  const run = spawnSync(process.env.LEADGATE_CLI, ['check', 'agreement.lead'], { cwd: dir, encoding: 'utf8' });
+  fs.rmSync(dir, { recursive: true });
+  assert.equal(run.status, 1);
+  let err;
+  try { compile(bad); } catch (e) { err = e; }
+  assert.equal(err.message, run.stderr.trimEnd());
+  assert.match(err.message, /error: agreement\.lead does not compile: 3 errors$/);
+  assert.deepEqual(err.diagnostics.map((d) => d.code), ['E0007', 'E0009', 'E0010']);
 });

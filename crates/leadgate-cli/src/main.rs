@@ -198,12 +198,8 @@ pub fn load_agreement(path: &Path) -> Result<(leadgate::Agreement, String), Fail
             Ok((a, text))
         }
         Err(e) => {
-            let e = e.with_file_name(&name);
-            output::note_text(&e.render());
-            Err(Failure::agreement(format!(
-                "error: {name} does not compile: {} error(s)",
-                e.error_count()
-            )))
+            let text = e.with_file_name(&name).to_text();
+            Err(Failure::agreement(text.trim_end().to_string()))
         }
     }
 }

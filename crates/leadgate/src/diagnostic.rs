@@ -265,6 +265,20 @@ impl CompileError {
         render_all(&self.diagnostics, &self.source, &self.name)
     }
 
+    /// The text every front shows for the error: each diagnostic with its
+    /// source line and a caret ([`render`](Self::render)), then the
+    /// summary, `error: NAME does not compile: N errors`. The CLI prints it,
+    /// Python's `AgreementError` and JavaScript's `CompileError` carry it.
+    pub fn to_text(&self) -> String {
+        let n = self.error_count();
+        let s = if n == 1 { "" } else { "s" };
+        let name = &self.name;
+        format!(
+            "{}error: {name} does not compile: {n} error{s}\n",
+            self.render()
+        )
+    }
+
     /// Every diagnostic with its rendering, in source order.
     pub fn rendered_diagnostics(&self) -> Vec<RenderedDiagnostic<'_>> {
         (self.diagnostics.iter())

@@ -17,6 +17,7 @@ use std::rc::Rc;
 
 use js_sys::Array;
 use leadgate::{Agreement as Core, Decision, Lead, OnBadValue, ScoreOptions};
+#[cfg(not(feature = "runtime"))]
 use leadgate_wasm_types as types;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -315,16 +316,7 @@ impl Agreement {
     /// The declared fields, in declaration order: what a form must collect.
     #[wasm_bindgen(unchecked_return_type = "FieldInfo[]")]
     pub fn fields(&self) -> JsResult {
-        let fields: Vec<_> = (self.core().fields().iter())
-            .map(|f| types::FieldInfo {
-                name: f.name(),
-                ty: f.field_type().as_str(),
-                required: f.is_required(),
-                id: f.is_id(),
-                key: f.key(),
-            })
-            .collect();
-        to_js(&fields)
+        to_js(&self.core().info().fields)
     }
 
     /// Runs the agreement's own `example` blocks and lists its warnings.

@@ -1,7 +1,7 @@
 //! What the calls take (leads, rows, options) and what the binding itself
 //! builds (fields, check reports, compile errors, column checks).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
@@ -80,7 +80,7 @@ pub struct ColumnCheck<'a> {
 }
 
 /// A field's type in the agreement.
-#[derive(Tsify)]
+#[derive(Debug, Deserialize, Tsify)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     Text,
@@ -90,18 +90,19 @@ pub enum FieldType {
     List,
 }
 
-/// A declared field: what a form must collect, under which key.
-#[derive(Serialize, Tsify)]
-pub struct FieldInfo<'a> {
-    pub name: &'a str,
+/// A declared field: what a form must collect, under which key (the
+/// core's `FieldInfo`).
+#[derive(Debug, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct FieldInfo {
+    pub name: String,
     #[serde(rename = "type")]
-    #[tsify(type = "FieldType")]
-    pub ty: &'a str,
+    pub ty: FieldType,
+    /// The input key read from a lead (`from "…"`, else the name).
+    pub key: String,
     pub required: bool,
     /// Whether it is the lead's identifier (`id`).
     pub id: bool,
-    /// The input key read from a lead (`from "…"`, else the name).
-    pub key: &'a str,
 }
 
 /// A compile error or warning, with its 1-based line and column (in characters).

@@ -39,7 +39,7 @@ macro_rules! declarations {
             Destination, LeadErrorKind, FiredRule, UnknownRule, UndecidedRoute, LeadWarning,
             ScoredDecision, LeadError, RejectedDecision, Decision,
             LeadValue, LeadRecord, LeadInput, Row, ScoreOptions, RowsOptions,
-            MissingColumn<'static>, ColumnCheck<'static>, FieldType, FieldInfo<'static>,
+            MissingColumn<'static>, ColumnCheck<'static>, FieldType, FieldInfo,
             DiagnosticInfo<'static>, ExampleInfo<'static>, CheckReport<'static>,
             CompileError<'static>, MissingColumnsError<'static>,
             FieldRef, Worth, RuleFired, RuleUndecided, DecayExplained, RangeClamp,

@@ -162,7 +162,7 @@ fn diffs_are_declared_diffs() {
 }
 
 #[test]
-fn analyses_and_symbolic_diffs_are_declared_ones() {
+fn fields_analyses_and_symbolic_diffs_are_declared_ones() {
     let mut findings = 0;
     for dir in ["tests/analysis", "rules-examples"] {
         let paths = std::fs::read_dir(root().join(dir))
@@ -172,6 +172,8 @@ fn analyses_and_symbolic_diffs_are_declared_ones() {
             let a = Agreement::compile(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let v = serde_json::to_value(leadgate::Analysis::of(&a)).unwrap();
             let analysis = read::<types::Analysis>(v, &path.display().to_string());
+            let fields = serde_json::to_value(a.info().fields).unwrap();
+            read::<Vec<types::FieldInfo>>(fields, &path.display().to_string());
             findings += analysis.findings.len();
         }
     }

@@ -208,7 +208,8 @@ def test_report_groups_of_every_json_kind_are_the_clis(education, tmp_path):
     """A group's text is read the same on every front: a text trimmed, a
     number as written, a list's text items joined by "; " (nested lists,
     objects and nulls left out), an object no group."""
-    kinds = [["DE", None, " FR "], "  ", " DE ", True, 12.5, 1e21, -0.0, {"x": 1}, [], [[1], "a"], None, 7]
+    kinds = [["DE", None, " FR "], "  ", " DE ", True, 12.5, 1e21, -0.0, {"x": 1}, [], [[1], "a"], None, 7,
+             1e16, 10**16, 2.0]
     leads = [{"Lead Number": str(i), "segment": k} for i, k in enumerate(kinds)]
     path = tmp_path / "kinds.jsonl"
     path.write_text("".join(json.dumps(lead) + "\n" for lead in leads), encoding="utf-8")

@@ -262,4 +262,3 @@ def test_decision_columns_are_the_cores(spec):
     header = next(csv.reader(io.StringIO(run.stdout)))
     names = [n for n, _ in education.decision_columns()]
     assert header[-len(names):] == names
-

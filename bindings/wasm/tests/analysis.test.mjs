@@ -73,7 +73,7 @@ test('report: the CLI\'s JSON, text and HTML page, with a group and an outcome',
 
 test('report: groups of values of every JSON kind are the CLI\'s (a text trimmed, a number as written, a list\'s items joined)', () => {
   const a = leadgate.compile(text);
-  const kinds = [['DE', null, ' FR '], '  ', ' DE ', true, 12.5, 1e21, -0, { x: 1 }, [], [[1], 'a'], null, 7];
+  const kinds = [['DE', null, ' FR '], '  ', ' DE ', true, 12.5, 1e21, -0, { x: 1 }, [], [[1], 'a'], null, 7, 1e16, 2];
   const some = lines.slice(0, kinds.length).map((l, i) => JSON.stringify({ ...JSON.parse(l), segment: kinds[i] }));
   const file = path.join(out, 'analysis-kinds.jsonl');
   fs.writeFileSync(file, some.join('\n') + '\n');

@@ -158,10 +158,8 @@ fn read_agreement_file(path: &Path) -> Result<AgreementFile, Failure> {
         Ok(read) => Ok(read),
         Err(leadgate::ReadError::Io(e)) => Err(cannot_read(e)),
         Err(leadgate::ReadError::Invalid { error, .. }) => {
-            output::note_text(&error.with_file_name(&name).render());
-            Err(Failure::agreement(format!(
-                "error: {name} is not an agreement text"
-            )))
+            let text = error.with_file_name(&name).to_text();
+            Err(Failure::agreement(text.trim_end().to_string()))
         }
     }
 }

@@ -103,7 +103,7 @@ const NUMBER_BYTES: usize = 24;
 /// most 60 characters, each at most 6 bytes once escaped.
 const MESSAGE_BYTES: usize = 512;
 
-fn json_str(s: &str) -> String {
+pub(crate) fn json_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     write_json_str(&mut out, s);
     out

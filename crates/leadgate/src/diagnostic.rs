@@ -219,7 +219,8 @@ impl<'s> Sink<'s> {
 ///
 /// `Display` lists every diagnostic on a line of its own (code, message,
 /// line and column); [`render`](Self::render) shows each with its source
-/// line and a caret, as every front prints them. As a
+/// line and a caret, and [`to_text`](Self::to_text) adds the summary: the
+/// text every front prints. As a
 /// [`miette::Diagnostic`], each diagnostic is a related report with the
 /// source and a label, so `fn main() -> miette::Result<()>` shows them all.
 #[derive(Clone)]
@@ -260,7 +261,7 @@ impl CompileError {
     }
 
     /// Every diagnostic with its source line and a caret, a blank line after
-    /// each: the text every front shows.
+    /// each (what [`to_text`](Self::to_text) shows before its summary).
     pub fn render(&self) -> String {
         render_all(&self.diagnostics, &self.source, &self.name)
     }

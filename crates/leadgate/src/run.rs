@@ -351,7 +351,8 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
 }
 
 /// A value as a CSV cell holds it (a report's `by` group or outcome): a
-/// text trimmed, a number in the canonical form, a date as RFC 3339, a
+/// text trimmed, a number in the canonical form (a whole one below 2^63 in
+/// digits, whether it came as an integer or a float), a date as RFC 3339, a
 /// list's items joined by "; " (blank ones, objects and lists left out);
 /// `None` when missing, blank, an object or a list of no text. Every front reads a report's
 /// groups and outcomes so.
@@ -361,6 +362,11 @@ pub fn cell_text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
         Raw::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
         Raw::Int(i) => Cow::Owned(i.to_string()),
         Raw::UInt(u) => Cow::Owned(u.to_string()),
+        // A whole number in digits, as an integer of the same value reads
+        // (JS numbers and JSON's `1e16` are floats; `10000000000000000` is not).
+        Raw::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => {
+            Cow::Owned((*f as i64).to_string())
+        }
         Raw::Float(f) if f.is_finite() => Cow::Owned(crate::format_number(*f)),
         Raw::DateMs(ms) => Cow::Owned(Timestamp::from_unix_ms(*ms).to_string()),
         Raw::Array(items) => {
@@ -396,6 +402,12 @@ mod tests {
         );
         assert_eq!(text(r#"" DE ""#).as_deref(), Some("DE"));
         assert_eq!(text("1e21").as_deref(), Some("1e21"));
+        assert_eq!(text("1e16").as_deref(), Some("10000000000000000"));
+        assert_eq!(
+            text("10000000000000000").as_deref(),
+            Some("10000000000000000")
+        );
+        assert_eq!(text("-0.0").as_deref(), Some("0"));
         assert_eq!(text("12.50").as_deref(), Some("12.5"));
         assert_eq!(text("-7").as_deref(), Some("-7"));
         assert_eq!(text("true").as_deref(), Some("true"));

@@ -183,3 +183,27 @@ fn compile_errors_render_through_miette_with_every_diagnostic() {
         );
     }
 }
+
+#[test]
+fn the_text_every_front_shows_is_the_rendering_then_the_summary() {
+    let text = "agreement \"a\"\nfields { n : number }\nscore s { +1 \"r\" when m > 1 }\nroute { sales \"r\" when s >= \"x\"\n nurture otherwise }\n";
+    let err = leadgate::Agreement::compile(text)
+        .unwrap_err()
+        .with_file_name("a.lead");
+    let full = err.to_text();
+    assert_eq!(
+        full,
+        format!("{}error: a.lead does not compile: 3 errors\n", err.render())
+    );
+    // Each diagnostic with its rendering, flattened: what Python and JS hand over.
+    let rendered = err.rendered_diagnostics();
+    assert_eq!(rendered.len(), 3);
+    let v = serde_json::to_value(&rendered[0]).unwrap();
+    assert_eq!(v["code"], "E0007");
+    assert_eq!(
+        (v["line"].as_u64(), v["column"].as_u64()),
+        (Some(3), Some(23))
+    );
+    assert_eq!(v["rendered"], rendered[0].diagnostic.render(text, "a.lead"));
+    assert!(full.contains(v["rendered"].as_str().unwrap()));
+}

@@ -13,6 +13,12 @@ struct Data {
     leads: Vec<(Decision, Option<String>, Option<bool>)>,
 }
 
+/// The first lead of the sample that was scored, not rejected.
+fn first_scored(d: &Data) -> &Decision {
+    let scored = d.leads.iter().find(|(d, _, _)| d.error().is_none());
+    &scored.unwrap().0
+}
+
 fn data() -> &'static Data {
     static DATA: std::sync::OnceLock<Data> = std::sync::OnceLock::new();
     DATA.get_or_init(|| {
@@ -153,11 +159,7 @@ fn the_page_has_calibration_charts_axes_and_whole_words() {
 #[test]
 fn an_outcome_that_no_scored_lead_holds_is_unknown() {
     let d = data();
-    let (scored, _, _) = d
-        .leads
-        .iter()
-        .find(|(d, _, _)| d.error().is_none())
-        .unwrap();
+    let scored = first_scored(d);
     let mut values = leadgate::OutcomeValues::new();
     let mut r = Report::new(&d.agreement, None, Some("won"));
     assert!(!r.outcome_unknown(), "no lead yet");
@@ -170,4 +172,54 @@ fn an_outcome_that_no_scored_lead_holds_is_unknown() {
     let mut plain = Report::new(&d.agreement, None, None);
     plain.add(scored, None, None);
     assert!(!plain.outcome_unknown());
+}
+
+#[test]
+fn the_outcome_error_names_the_same_values_however_the_leads_were_split() {
+    let d = data();
+    let scored: Vec<_> = d
+        .leads
+        .iter()
+        .filter(|(d, _, _)| d.error().is_none())
+        .take(30)
+        .collect();
+    let values = |i: usize| format!("form-{:02}", (i * 7) % 23);
+    let mut whole = Report::new(&d.agreement, None, Some("won"));
+    for (i, (dec, _, _)) in scored.iter().enumerate() {
+        let o = whole.read_outcome(Some(&values(i)));
+        whole.add(dec, None, o);
+    }
+    let want = whole.outcome_error().expect("no outcome is known");
+    assert!(want.starts_with("no lead has a truthy or falsy value (1/0, true/false, yes/no); found \"form-00\", \"form-01\""), "{want}");
+    for parts in [2, 3, 7] {
+        let mut merged = Report::new(&d.agreement, None, Some("won"));
+        for p in 0..parts {
+            let mut part = Report::new(&d.agreement, None, Some("won"));
+            for (i, (dec, _, _)) in scored.iter().enumerate().filter(|(i, _)| i % parts == p) {
+                let o = part.read_outcome(Some(&values(i)));
+                part.add(dec, None, o);
+            }
+            // Through the state a Spark executor sends.
+            let back = Report::from_state(&d.agreement, &part.to_state()).unwrap();
+            assert!(merged.merge(&back));
+        }
+        assert_eq!(
+            merged.outcome_error().as_deref(),
+            Some(want.as_str()),
+            "{parts} parts"
+        );
+    }
+}
+
+#[test]
+fn a_crafted_state_cannot_put_known_blank_or_unsorted_values_in_the_error() {
+    let d = data();
+    let scored = first_scored(d);
+    let mut r = Report::new(&d.agreement, None, Some("won"));
+    r.add(scored, None, None);
+    let mut state: serde_json::Value = serde_json::from_str(&r.to_state()).unwrap();
+    state["outcomes"] = serde_json::json!(["z", "yes", "", "  ", "a", "1"]);
+    let back = Report::from_state(&d.agreement, &state.to_string()).unwrap();
+    let e = back.outcome_error().unwrap();
+    assert!(e.ends_with("; found \"a\", \"z\""), "{e}");
 }

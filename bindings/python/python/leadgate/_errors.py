@@ -37,8 +37,10 @@ class LeadgateError(Exception):
 
 class AgreementError(LeadgateError):
     """The agreement text does not compile. ``str()`` shows every finding
-    with its source line and a caret (the core's rendering); ``.diagnostics``
-    lists them (code, severity, message, line, column, help, rendered)."""
+    with its source line and a caret, then ``error: FILE does not compile: N
+    errors``: what ``leadgate check`` prints (the core's rendering);
+    ``.diagnostics`` lists them (code, severity, message, line, column, help,
+    rendered)."""
 
     diagnostics: List[Diagnostic]
 

@@ -47,7 +47,15 @@ impl<'a> From<&'a serde_json::Value> for Raw<'a> {
                 (_, _, f) => Raw::Float(f.unwrap_or(f64::NAN)),
             },
             J::String(s) => Raw::Str(Cow::Borrowed(s)),
-            J::Array(items) => Raw::Array(items.iter().map(Raw::from).collect()),
+            // As the JSON reader: a list inside a list is no value.
+            J::Array(items) => Raw::Array(
+                (items.iter())
+                    .map(|i| match i {
+                        J::Array(_) => Raw::Other("an array"),
+                        i => Raw::from(i),
+                    })
+                    .collect(),
+            ),
             J::Object(_) => Raw::Other("an object"),
         }
     }

@@ -371,7 +371,7 @@ struct State {
     tally: Tally,
     /// The sample of outcome values that are neither truthy nor falsy.
     #[serde(default)]
-    outcomes: OutcomeValues,
+    outcomes: Vec<String>,
 }
 
 /// A report state that cannot be read back.
@@ -510,7 +510,7 @@ impl Report {
             by: self.by.clone(),
             outcome: self.outcome.clone(),
             tally: self.tally.clone(),
-            outcomes: self.outcomes.clone(),
+            outcomes: self.outcomes.unreadable().to_vec(),
         };
         serde_json::to_string(&state).unwrap_or_default()
     }
@@ -540,9 +540,9 @@ impl Report {
                 "the report state does not fit the agreement".into(),
             ));
         }
-        // Sorted and bounded again, whatever the text held.
+        // Checked, sorted and bounded again, whatever the text held.
         let mut outcomes = OutcomeValues::new();
-        outcomes.merge(&state.outcomes);
+        state.outcomes.iter().for_each(|v| outcomes.keep(v));
         Ok(Report {
             agreement: agreement.clone(),
             by: state.by,

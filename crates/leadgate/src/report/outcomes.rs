@@ -19,7 +19,7 @@
 ///
 /// [`parse_outcome`]: crate::parse_outcome
 /// [`Report::outcome_unknown`]: crate::Report::outcome_unknown
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct OutcomeValues {
     unreadable: Vec<String>,
 }
@@ -27,6 +27,8 @@ pub struct OutcomeValues {
 impl OutcomeValues {
     /// How many unreadable values are kept.
     pub const SAMPLE: usize = 10;
+    /// How many characters of each are kept.
+    pub const LONGEST: usize = 60;
 
     /// None read yet.
     pub fn new() -> OutcomeValues {
@@ -44,7 +46,19 @@ impl OutcomeValues {
         known
     }
 
-    fn keep(&mut self, value: &str) {
+    /// Keeps `value` in the sample if it is among the smallest: a value
+    /// that is blank, or truthy or falsy after all (from a report state),
+    /// is never kept, and one over [`LONGEST`](Self::LONGEST) characters
+    /// is cut there.
+    pub(crate) fn keep(&mut self, value: &str) {
+        let value = value.trim();
+        if value.is_empty() || crate::parse_outcome(value).is_some() {
+            return;
+        }
+        let value = match value.char_indices().nth(Self::LONGEST) {
+            Some((end, _)) => &value[..end],
+            None => value,
+        };
         let at = match self.unreadable.binary_search_by(|v| v.as_str().cmp(value)) {
             Ok(_) => return,
             Err(at) => at,
@@ -72,7 +86,11 @@ impl OutcomeValues {
         let found = match self.unreadable.is_empty() {
             true => " — the column is empty".to_string(),
             false => {
-                let seen: Vec<String> = self.unreadable.iter().map(|v| format!("{v:?}")).collect();
+                let seen: Vec<String> = self
+                    .unreadable
+                    .iter()
+                    .map(|v| crate::canonical::json_str(v))
+                    .collect();
                 format!("; found {}", seen.join(", "))
             }
         };

@@ -273,6 +273,7 @@ impl<'p> LeadBuilder<'p> {
     }
 
     /// The field slot read from input key `key`, if any.
+    #[inline]
     pub fn slot(&self, key: &str) -> Option<u32> {
         self.program.keys.get(key).copied()
     }

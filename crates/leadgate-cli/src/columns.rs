@@ -77,10 +77,8 @@ impl Extract {
         if self.keys.iter().all(Option::is_none) {
             return Ok(vec![None; self.keys.len()]);
         }
-        let clean = |s: &str| {
-            let t = s.trim();
-            (!t.is_empty()).then(|| t.to_string())
-        };
+        // Every value as every front reads a group or an outcome.
+        let as_text = |raw: leadgate::Raw<'_>| leadgate::cell_text(&raw).map(|t| t.into_owned());
         match record {
             Record::Csv(row) => {
                 if let Some(h) = header {
@@ -91,7 +89,7 @@ impl Extract {
                     .iter()
                     .map(|c| {
                         c.and_then(|c| row.get(c))
-                            .and_then(|b| clean(&String::from_utf8_lossy(b)))
+                            .and_then(|b| as_text(leadgate::Raw::Str(String::from_utf8_lossy(b))))
                     })
                     .collect())
             }
@@ -102,9 +100,8 @@ impl Extract {
                     .keys
                     .iter()
                     .map(|k| {
-                        // As every front reads a group or an outcome.
                         let value = k.as_ref().and_then(|k| obj.get(k))?;
-                        leadgate::cell_text(&leadgate::Raw::from(value)).map(|t| t.into_owned())
+                        as_text(leadgate::Raw::from(value))
                     })
                     .collect())
             }

@@ -41,7 +41,7 @@ impl OutcomeValues {
         let value = value?;
         let known = crate::parse_outcome(value);
         if known.is_none() {
-            self.keep(value);
+            self.insert(value);
         }
         known
     }
@@ -51,8 +51,16 @@ impl OutcomeValues {
     /// is never kept, and one over [`LONGEST`](Self::LONGEST) characters
     /// is cut there.
     pub(crate) fn keep(&mut self, value: &str) {
+        if crate::parse_outcome(value).is_none() {
+            self.insert(value);
+        }
+    }
+
+    /// Inserts a value known to be neither truthy nor falsy, trimmed and
+    /// cut, in order, if it is among the smallest; blank ones never.
+    fn insert(&mut self, value: &str) {
         let value = value.trim();
-        if value.is_empty() || crate::parse_outcome(value).is_some() {
+        if value.is_empty() {
             return;
         }
         let value = match value.char_indices().nth(Self::LONGEST) {
@@ -71,7 +79,7 @@ impl OutcomeValues {
 
     /// Adds the values another part of the same leads kept.
     pub fn merge(&mut self, other: &OutcomeValues) {
-        other.unreadable.iter().for_each(|v| self.keep(v));
+        other.unreadable.iter().for_each(|v| self.insert(v));
     }
 
     /// The smallest distinct values read that are neither truthy nor falsy,

@@ -17,8 +17,6 @@ use std::rc::Rc;
 
 use js_sys::Array;
 use leadgate::{Agreement as Core, Decision, Lead, OnBadValue, ScoreOptions};
-#[cfg(not(feature = "runtime"))]
-use leadgate_wasm_types as types;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -94,19 +92,6 @@ pub(crate) struct Rendered<'a, T: Serialize> {
 }
 
 #[cfg(not(feature = "runtime"))]
-fn diagnostic<'a>(d: &'a leadgate::Diagnostic, source: &str) -> types::DiagnosticInfo<'a> {
-    types::DiagnosticInfo {
-        code: d.code.as_str(),
-        severity: d.severity.as_str(),
-        message: &d.message,
-        line: d.line,
-        column: d.column,
-        help: d.help.as_deref(),
-        rendered: d.render(source, "agreement.lead"),
-    }
-}
-
-#[cfg(not(feature = "runtime"))]
 /// Compiles an agreement text. Throws a `CompileError` (an `Error` whose
 /// `diagnostics` lists every problem, with line and column) when it does
 /// not compile.
@@ -118,16 +103,9 @@ pub fn compile(text: String) -> Result<Agreement, JsValue> {
             inner: Rc::new((core, RefCell::default())),
         }),
         Err(e) => {
+            let list = to_js(&e.rendered_diagnostics())?;
             let message = e.to_text().trim_end().to_string();
-            let list: Vec<_> = (e.diagnostics().iter())
-                .map(|d| diagnostic(d, &text))
-                .collect();
-            Err(named_error(
-                &message,
-                "CompileError",
-                "diagnostics",
-                &to_js(&list)?,
-            ))
+            Err(named_error(&message, "CompileError", "diagnostics", &list))
         }
     }
 }
@@ -319,26 +297,18 @@ impl Agreement {
         to_js(&self.core().info().fields)
     }
 
-    /// Runs the agreement's own `example` blocks and lists its warnings.
-    /// (Not in the form runtime: `leadgate compile` checked the agreement.)
+    /// Runs the agreement's own `example` blocks and lists its warnings:
+    /// the core's `CheckReport`, with `text` what `leadgate check` prints
+    /// (its analysis notes aside). (Not in the form runtime: `leadgate
+    /// compile` checked the agreement.)
     #[cfg(not(feature = "runtime"))]
     #[wasm_bindgen(unchecked_return_type = "CheckReport")]
     pub fn check(&self) -> JsResult {
-        let results = self.core().run_examples();
-        let source = self.core().source();
-        to_js(&types::CheckReport {
-            ok: results.iter().all(|r| r.passed()),
-            warnings: (self.core().warnings().iter())
-                .map(|d| diagnostic(d, source))
-                .collect(),
-            examples: (results.iter())
-                .map(|r| types::ExampleInfo {
-                    name: &r.name,
-                    line: r.line,
-                    passed: r.passed(),
-                    failures: r.failures.iter().map(|f| f.message.as_str()).collect(),
-                })
-                .collect(),
+        let report = self.core().check_report("agreement.lead");
+        to_js(&Rendered {
+            text: report.to_text(),
+            html: None,
+            data: &report,
         })
     }
 

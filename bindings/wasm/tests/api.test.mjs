@@ -84,7 +84,9 @@ test('a compile error is a thrown Error with every diagnostic, line and column',
   assert.match(unknown.help ?? '', /title/, 'did you mean');
   assert.equal(typeof unknown.rendered, 'string');
   for (const d of err.diagnostics) {
-    assert.deepEqual(Object.keys(d), ['code', 'severity', 'message', 'line', 'column', 'help', 'rendered']);
+    assert.deepEqual(Object.keys(d), ['code', 'severity', 'message', 'span', 'line', 'column', 'help', 'rendered']);
+    // The span is in bytes of the UTF-8 text; line and column say it for people.
+    assert.ok(d.span.end >= d.span.start);
   }
 });
 
@@ -404,4 +406,27 @@ test('a compile error\'s message is what `leadgate check` prints (one renderer)'
   assert.equal(err.message, run.stderr.trimEnd());
   assert.match(err.message, /error: agreement\.lead does not compile: 3 errors$/);
   assert.deepEqual(err.diagnostics.map((d) => d.code), ['E0007', 'E0009', 'E0010']);
+});
+
+test('check()\'s text is what `leadgate check` prints (one renderer), passed or failed', (t) => {
+  if (!process.env.LEADGATE_CLI) return t.skip('needs LEADGATE_CLI');
+  const failing = SMALL.replace('expect fit == 35', 'expect fit == 40');
+  for (const [text, status] of [[SMALL, 0], [failing, 1]]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadgate-check-'));
+    fs.writeFileSync(path.join(dir, 'agreement.lead'), text);
+    const run = spawnSync(process.env.LEADGATE_CLI, ['check', 'agreement.lead'], { cwd: dir, encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(run.status, status, run.stderr);
+    const a = compile(text);
+    const report = a.check();
+    a.free();
+    assert.equal(report.ok, status === 0);
+    if (status === 0) {
+      assert.equal(report.text, run.stdout);
+    } else {
+      // The CLI prints the example lines on stdout and ends with the summary on stderr.
+      assert.equal(report.text, run.stdout + run.stderr.trimEnd().split('\n').pop() + '\n');
+      assert.match(report.text, /FAILED  example .*\n {10}agreement\.lead:\d+:\d+: .*40/);
+    }
+  }
 });

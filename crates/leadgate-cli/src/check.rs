@@ -46,32 +46,13 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
         );
     }
     crate::output::note_text(&notes);
-    let results = agreement.run_examples();
-    let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
-    let mut out = String::new();
-    for r in &results {
-        if r.passed() {
-            let _ = writeln!(out, "ok      example \"{}\" (line {})", r.name, r.line);
-        } else {
-            let _ = writeln!(out, "FAILED  example \"{}\" ({name}:{})", r.name, r.line);
-            for f in &r.failures {
-                let _ = writeln!(out, "          {name}:{}:{}: {f}", f.line, f.column);
-            }
-        }
-    }
-    let summary = format!(
-        "{name}: {} fields, {} score rules, {} grades, {} route rules; examples: {} passed, {} failed",
-        agreement.fields().len(),
-        agreement.rules().len(),
-        agreement.grades().len(),
-        agreement.routes().len(),
-        results.len() - failed.len(),
-        failed.len()
-    );
+    let report = agreement.check_report(&file);
+    let mut out = report.examples_text();
+    let summary = report.summary();
     if args.coverage {
         coverage(&mut out, &agreement, &analysis);
     }
-    if failed.is_empty() {
+    if report.ok {
         out.push_str(&summary);
         out.push('\n');
         crate::output::print_for_people(&out)?;

@@ -41,6 +41,7 @@ mod bind;
 mod bug;
 mod canonical;
 mod check;
+mod checked;
 mod columns;
 mod compile;
 mod compiled;
@@ -98,6 +99,7 @@ pub use bind::{
 };
 pub use bug::internal_error;
 pub use check::{Field, Grade, RouteRule, Score, ScoreRule};
+pub use checked::CheckReport;
 pub use columns::{Cell, ColumnType, DecisionColumn, DecisionColumns, DuplicateColumn};
 pub use decision::{to_canonical_json, Decision, FiredRule, UndecidedRoute, UnknownRule};
 pub use diagnostic::{line_of, Code, CompileError, Diagnostic, RenderedDiagnostic, Severity, Span};

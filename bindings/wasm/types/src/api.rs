@@ -105,39 +105,50 @@ pub struct FieldInfo {
     pub id: bool,
 }
 
-/// A compile error or warning, with its 1-based line and column (in characters).
-#[derive(Serialize, Tsify)]
-pub struct DiagnosticInfo<'a> {
+/// A compile error or warning, with its 1-based line and column (in
+/// characters): the core's `Diagnostic` with its rendering.
+#[derive(Debug, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosticInfo {
     /// `E0001`… for errors, `W0001`… for warnings.
-    pub code: &'a str,
+    pub code: String,
     #[tsify(type = "\"error\" | \"warning\"")]
-    pub severity: &'a str,
-    pub message: &'a str,
+    pub severity: String,
+    pub message: String,
+    /// Where it is, in bytes of the agreement's UTF-8 text (`line` and
+    /// `column` say it for people).
+    pub span: crate::Span,
     pub line: usize,
     pub column: usize,
     /// A suggestion ("did you mean `title`?").
-    pub help: Option<&'a str>,
+    pub help: Option<String>,
     /// The diagnostic shown with its source line and a caret.
     pub rendered: String,
 }
 
 /// An `example` block of the agreement, run.
-#[derive(Serialize, Tsify)]
-pub struct ExampleInfo<'a> {
-    pub name: &'a str,
+#[derive(Debug, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleInfo {
+    pub name: String,
     pub line: usize,
     pub passed: bool,
     /// One line per failed expectation: what was expected, what came out.
-    pub failures: Vec<&'a str>,
+    pub failures: Vec<String>,
 }
 
-/// The result of `check()`: warnings and the agreement's own examples.
-#[derive(Serialize, Tsify)]
-pub struct CheckReport<'a> {
+/// The result of `check()`: warnings and the agreement's own examples (the
+/// core's `CheckReport`).
+#[derive(Debug, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct CheckReport {
+    /// What `leadgate check` prints for the agreement (its analysis notes
+    /// aside): a line per example, then a summary.
+    pub text: String,
     /// True when every example passed (warnings do not fail a check).
     pub ok: bool,
-    pub warnings: Vec<DiagnosticInfo<'a>>,
-    pub examples: Vec<ExampleInfo<'a>>,
+    pub warnings: Vec<DiagnosticInfo>,
+    pub examples: Vec<ExampleInfo>,
 }
 
 /// Thrown by `compile`: an `Error` whose `message` shows every diagnostic
@@ -148,7 +159,7 @@ pub struct CompileError<'a> {
     pub error: Error,
     #[tsify(type = "\"CompileError\"")]
     pub name: &'a str,
-    pub diagnostics: Vec<DiagnosticInfo<'a>>,
+    pub diagnostics: Vec<DiagnosticInfo>,
 }
 
 /// Thrown by `scoreRows` when the header has no column for some declared

@@ -40,7 +40,7 @@ macro_rules! declarations {
             ScoredDecision, LeadError, RejectedDecision, Decision,
             LeadValue, LeadRecord, LeadInput, Row, ScoreOptions, RowsOptions,
             MissingColumn<'static>, ColumnCheck<'static>, FieldType, FieldInfo,
-            DiagnosticInfo<'static>, ExampleInfo<'static>, CheckReport<'static>,
+            DiagnosticInfo, ExampleInfo, CheckReport,
             CompileError<'static>, MissingColumnsError<'static>,
             FieldRef, Worth, RuleFired, RuleUndecided, DecayExplained, RangeClamp,
             ScoreExplained, GradeExplained, RouteStatus, RouteExplained, Explanation,

@@ -162,8 +162,8 @@ fn diffs_are_declared_diffs() {
 }
 
 #[test]
-fn fields_analyses_and_symbolic_diffs_are_declared_ones() {
-    let mut findings = 0;
+fn fields_checks_analyses_and_symbolic_diffs_are_declared_ones() {
+    let (mut findings, mut examples) = (0, 0);
     for dir in ["tests/analysis", "rules-examples"] {
         let paths = std::fs::read_dir(root().join(dir))
             .unwrap()
@@ -174,10 +174,36 @@ fn fields_analyses_and_symbolic_diffs_are_declared_ones() {
             let analysis = read::<types::Analysis>(v, &path.display().to_string());
             let fields = serde_json::to_value(a.info().fields).unwrap();
             read::<Vec<types::FieldInfo>>(fields, &path.display().to_string());
+            let check = a.check_report("agreement.lead");
+            let mut v = serde_json::to_value(&check).unwrap();
+            v["text"] = json!(check.to_text());
+            let check = read::<types::CheckReport>(v, &path.display().to_string());
+            assert!(check.ok, "{}", path.display());
+            examples += check.examples.len();
             findings += analysis.findings.len();
         }
     }
     assert!(findings >= 8, "{findings} findings");
+    assert!(examples >= 10, "{examples} examples");
+    // A warning (an unused field) and a failed example, as `check()` gives them.
+    let text = "agreement \"x\"\nfields { a: text  unused: number }\nscore s {\n  +1 \"A\" when a == \"x\"\n}\nroute {\n  sales \"S\" when s >= 1\n  nurture \"N\" otherwise\n}\nexample \"e\" {\n  lead { a: \"y\" }\n  expect route sales\n}\n";
+    let a = Agreement::compile(text).unwrap();
+    let check = a.check_report("agreement.lead");
+    let mut v = serde_json::to_value(&check).unwrap();
+    v["text"] = json!(check.to_text());
+    let check = read::<types::CheckReport>(v, "a failed check");
+    assert!(!check.ok && check.warnings.len() == 1 && !check.examples[0].passed);
+    assert!(
+        check
+            .text
+            .contains("FAILED  example \"e\" (agreement.lead:10)"),
+        "{}",
+        check.text
+    );
+    // A compile error's diagnostics, as `compile` throws them.
+    let e = Agreement::compile("agreement \"x\"\nfields { a: text }\n").unwrap_err();
+    let v = serde_json::to_value(e.rendered_diagnostics()).unwrap();
+    assert!(!read::<Vec<types::DiagnosticInfo>>(v, "compile error").is_empty());
     let rules = root().join("rules-examples");
     let old = std::fs::read_to_string(rules.join("education-admissions.lead")).unwrap();
     let new = old.replace("and engagement >= 20", "and engagement >= 25");

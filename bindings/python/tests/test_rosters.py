@@ -144,6 +144,14 @@ def test_as_of_column_rejects_a_lead_without_an_instant_in_its_place():
     assert [d.ok for d in ds] == [False, False, True]
     assert "no arrival time" in ds[0].error.message
     assert '"soon", not a date' in ds[1].error.message
+    # A value that is no text is shown as every front shows it.
+    odd = agreement.score_many([{"id": "d", "size": 200, "created": 7},
+                                {"id": "e", "size": 200, "created": True}],
+                               roster=roster, as_of_column="created")
+    assert [d.error.message for d in odd] == [
+        '"created" holds 7, not a date or timestamp text',
+        '"created" holds true, not a date or timestamp text',
+    ]
     # With as_of, a lead without an instant is scored as of it.
     assert agreement.score_many(leads[:1], as_of="2026-12-08", roster=roster,
                                 as_of_column="created")[0].ok

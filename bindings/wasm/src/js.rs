@@ -71,9 +71,6 @@ extern "C" {
     fn object(value: &JsValue, nested: bool) -> JsValue;
     #[wasm_bindgen(js_namespace = console)]
     pub(crate) fn warn(message: &str);
-    /// A JS value shown in a message: a text quoted and cut, others by kind.
-    #[wasm_bindgen(js_name = leadgateShow)]
-    pub(crate) fn show(value: &JsValue) -> String;
     /// A JS string.
     type Text;
     // Throws where String.prototype.isWellFormed is missing (before ES2024).

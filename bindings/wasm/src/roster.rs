@@ -11,24 +11,8 @@ use leadgate::{Arrival, Assigner, Decision, Lead, Load, ScoreOptions, Staffing};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::js::{error, find, named_error, raw, show};
+use crate::js::{error, find, named_error, raw};
 use crate::{to_js, Agreement};
-
-#[wasm_bindgen(typescript_custom_section)]
-const OPTIONS: &str = r#"
-/** The roster options of the scoring calls (docs/rosters.md). */
-export interface RosterOptions {
-    /** Assign each scored lead to a person of this roster, in input order. */
-    roster?: Roster;
-    /**
-     * The key of each lead's arrival (a date, a local date-time in the roster's time zone, RFC 3339, or a
-     * `Date`): the lead is scored and assigned as of it. Empty or missing: as of `asOf` if given, else a lead error.
-     */
-    asOfColumn?: string;
-    /** Leads people have taken already on a day (YYYY-MM-DD, their time zone), counted against `per_day`. */
-    load?: ReadonlyArray<{ person: string; date: string; count: number }>;
-}
-"#;
 
 thread_local! {
     /// The rosters of live `Roster` objects, by id: a `roster` option
@@ -138,14 +122,8 @@ impl Assign {
         let Some(arrival) = self.core.arrival() else {
             return (lead, *opts);
         };
-        let value = find(read, arrival.key());
-        let not_text = |key: &str| {
-            format!(
-                "\"{key}\" holds {}, not a date or timestamp text",
-                show(&value)
-            )
-        };
-        let opts = arrival.apply(&mut lead, &raw(&value, false), not_text, opts);
+        let value = raw(&find(read, arrival.key()), false);
+        let opts = arrival.apply(&mut lead, &value, opts);
         (lead, opts)
     }
 

@@ -113,7 +113,7 @@ test('each lead as of its arrival; one without a readable arrival is a lead erro
   // A Date is an arrival too: Wednesday 17:30 in Paris, 16:30 in Dublin.
   assert.equal(ds[3].route, 'sales');
   assert.equal(typeof ds[3].follow_up_by, 'string');
-  assert.match(ds[4].error.message, /"Arrived" holds a number, not a date or timestamp text/);
+  assert.match(ds[4].error.message, /^"Arrived" holds 7, not a date or timestamp text$/);
   // With asOf, a lead without an arrival is scored as of it.
   const withAsOf = a.scoreMany(leads.slice(2, 3), { roster: r, asOfColumn: 'Arrived', asOf: '2026-12-21T09:00:00Z' });
   assert.equal(withAsOf[0].route, 'sales');

@@ -73,39 +73,30 @@ impl AsOfColumn {
     /// The lead's instant (`None`: empty, scored as of `--as-of`), or why
     /// it has none (a lead error in its place).
     pub fn instant(&self, record: &Record) -> Result<Option<Timestamp>, String> {
-        let text = match record {
-            Record::Csv(row) => self
-                .column
-                .and_then(|c| row.get(c))
-                .map(|b| String::from_utf8_lossy(b).into_owned()),
-            Record::Json(json) => json_text(json, self.arrival.key())?,
+        let found;
+        let value = match record {
+            Record::Csv(row) => (self.column.and_then(|c| row.get(c)))
+                .map_or(Raw::Null, |b| Raw::Str(String::from_utf8_lossy(b))),
+            Record::Json(json) => {
+                found = json_value(json, self.arrival.key());
+                found.as_ref().map_or(Raw::Null, Raw::from)
+            }
             // Bound as a lead error already; any instant will do.
             Record::Bad(_) => return Ok(None),
         };
-        let value = text.map_or(Raw::Null, |t| Raw::Str(t.into()));
-        // Only texts and missing values come here (json_text says why not).
-        let not_text = |key: &str| format!("\"{key}\" holds no text");
-        self.arrival.instant(&value, not_text)
+        self.arrival.instant(&value)
     }
 }
 
-/// A JSON object's value at `key`, as text (`None` when absent or null).
-fn json_text(json: &str, key: &str) -> Result<Option<String>, String> {
+/// A JSON object's value at `key` (`None` when absent, or when the lead is
+/// no object: the binding has rejected it already).
+fn json_value(json: &str, key: &str) -> Option<serde_json::Value> {
     // Keys without escapes borrow; a key with escapes falls back to owning.
-    let value = match serde_json::from_str::<HashMap<&str, &RawValue>>(json) {
+    let text = match serde_json::from_str::<HashMap<&str, &RawValue>>(json) {
         Ok(map) => map.get(key).map(|v| v.get().to_string()),
-        Err(_) => match serde_json::from_str::<HashMap<String, &RawValue>>(json) {
-            Ok(map) => map.get(key).map(|v| v.get().to_string()),
-            // Not an object: the binding has rejected it already.
-            Err(_) => return Ok(None),
-        },
-    };
-    Ok(match value {
-        None => None,
-        Some(v) if v == "null" => None,
-        Some(v) => match serde_json::from_str::<String>(&v) {
-            Ok(s) => Some(s),
-            Err(_) => return Err(format!("\"{key}\" holds {v}, not a date or timestamp text")),
-        },
-    })
+        Err(_) => (serde_json::from_str::<HashMap<String, &RawValue>>(json).ok()?)
+            .get(key)
+            .map(|v| v.get().to_string()),
+    }?;
+    serde_json::from_str(&text).ok()
 }

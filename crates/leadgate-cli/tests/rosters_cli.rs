@@ -291,6 +291,23 @@ fn each_lead_at_its_own_instant_and_unreadable_ones_in_place() {
     ]);
     let e: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(e["as_of"], "2026-12-21T10:05:00Z");
+    // JSON leads: a value that is no text is shown as lead errors show
+    // values, as every front shows it.
+    let json = l.with_extension("jsonl");
+    let lines = r#"{"Lead Number": "J-1", "Size": 500, "Created": 7}
+{"Lead Number": "J-2", "Size": 500, "Created": {"at": "2026-12-21"}}
+{"Lead Number": "J-3", "Size": 500, "Created": " 2026-12-21 10:00 "}
+"#;
+    std::fs::write(&json, lines).unwrap();
+    let (_, out, err) = run(&["score", p(&a), p(&json), "--as-of-column", "Created"]);
+    let d: Vec<serde_json::Value> = (out.lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(d.len(), 3, "{err}");
+    let not_text = |v: &str| format!("\"Created\" holds {v}, not a date or timestamp text");
+    assert_eq!(d[0]["error"]["message"], not_text("7"));
+    assert_eq!(d[1]["error"]["message"], not_text("an object"));
+    assert!(d[2]["error"].is_null(), "{}", d[2]);
     // A column that is not there is a usage error naming the columns.
     let (code, _, err) = run(&["score", p(&a), p(&l), "--as-of-column", "Arrived"]);
     assert_eq!(code, 2);

@@ -21,9 +21,9 @@ use crate::{Roster, ScoreOptions, Staffing, Timestamp};
 /// use leadgate::{Arrival, Raw, Timestamp};
 ///
 /// let arrival = Arrival::new("Created", None, false, "--as-of");
-/// let at = arrival.instant(&Raw::Str("2026-11-23 10:30".into()), |_| unreachable!());
+/// let at = arrival.instant(&Raw::Str("2026-11-23 10:30".into()));
 /// assert_eq!(at, Ok(Timestamp::parse("2026-11-23T10:30:00Z")));
-/// let none = arrival.instant(&Raw::Null, |_| unreachable!());
+/// let none = arrival.instant(&Raw::Null);
 /// assert_eq!(none.unwrap_err(), "no arrival time: \"Created\" is empty or missing \
 ///     (pass --as-of to score such leads as of that instant)");
 /// ```
@@ -59,20 +59,21 @@ impl Arrival {
     }
 
     /// The arrival a lead's `value` gives (`None`: empty or missing, and the
-    /// call's own instant applies), or why it gives none: a value that is
-    /// neither a text nor a date says `not_text(key)`, each front in its
-    /// own terms of its values.
-    pub fn instant(
-        &self,
-        value: &Raw<'_>,
-        not_text: impl FnOnce(&str) -> String,
-    ) -> Result<Option<Timestamp>, String> {
+    /// call's own instant applies), or why it gives none (a value that is
+    /// neither a text nor a date is shown as every lead error shows a value:
+    /// `"Arrived" holds 7, not a date or timestamp text`).
+    pub fn instant(&self, value: &Raw<'_>) -> Result<Option<Timestamp>, String> {
         let key = &self.key;
         let text = match value {
             Raw::DateMs(ms) => return Ok(Some(Timestamp::from_unix_ms(*ms))),
             Raw::Null => "",
             Raw::Str(s) => s.trim(),
-            _ => return Err(not_text(key)),
+            _ => {
+                let shown = crate::bind::describe(value);
+                return Err(format!(
+                    "\"{key}\" holds {shown}, not a date or timestamp text"
+                ));
+            }
         };
         if text.is_empty() {
             return match self.fallback {
@@ -94,14 +95,8 @@ impl Arrival {
     /// `opts` as of the arrival `value` gives `lead` (see
     /// [`instant`](Self::instant)); a lead without one is rejected, in
     /// place, with a `bad_value` lead error saying why, and keeps `opts`.
-    pub fn apply(
-        &self,
-        lead: &mut Lead,
-        value: &Raw<'_>,
-        not_text: impl FnOnce(&str) -> String,
-        opts: &ScoreOptions,
-    ) -> ScoreOptions {
-        match self.instant(value, not_text) {
+    pub fn apply(&self, lead: &mut Lead, value: &Raw<'_>, opts: &ScoreOptions) -> ScoreOptions {
+        match self.instant(value) {
             Ok(Some(t)) => opts.with_as_of(t),
             Ok(None) => *opts,
             Err(message) => {
@@ -206,16 +201,12 @@ mod tests {
         route { sales within 1h "Big lead" when s >= 1  nurture otherwise }"#;
     const ROSTER: &str = "timezone: Europe/Berlin\nqueues:\n  sales:\n    hours: Mon-Fri 09:00-18:00\n    members: [{ name: Ana, per_day: 1 }, { name: Ben, per_day: 1 }]\n";
 
-    fn not_text(key: &str) -> String {
-        format!("\"{key}\" is no text")
-    }
-
     #[test]
     fn arrival_reads_texts_dates_and_says_why_not() {
         let roster = Roster::parse(ROSTER).unwrap();
         let a = Arrival::new("at", Some(&roster), false, "asOf");
         assert_eq!(a.key(), "at");
-        let at = |raw: Raw<'_>| a.instant(&raw, not_text);
+        let at = |raw: Raw<'_>| a.instant(&raw);
         // Local to the roster's zone (Berlin is UTC+1 in November).
         assert_eq!(
             at(Raw::Str(" 2026-11-23 10:30 ".into())),
@@ -232,7 +223,15 @@ mod tests {
         let missing = "no arrival time: \"at\" is empty or missing (pass asOf to score such leads as of that instant)";
         assert_eq!(at(Raw::Null).unwrap_err(), missing);
         assert_eq!(at(Raw::Str("  ".into())).unwrap_err(), missing);
-        assert_eq!(at(Raw::Float(3.0)).unwrap_err(), "\"at\" is no text");
+        // Any other value is shown as lead errors show values.
+        let not_text = |shown: &str| format!("\"at\" holds {shown}, not a date or timestamp text");
+        assert_eq!(at(Raw::Float(3.0)).unwrap_err(), not_text("3"));
+        assert_eq!(at(Raw::Bool(true)).unwrap_err(), not_text("true"));
+        assert_eq!(at(Raw::Array(vec![])).unwrap_err(), not_text("an array"));
+        assert_eq!(
+            at(Raw::Other("an object")).unwrap_err(),
+            not_text("an object")
+        );
         let long = "x".repeat(70);
         assert_eq!(
             at(Raw::Str(long.into())).unwrap_err(),
@@ -241,11 +240,11 @@ mod tests {
         // Without a roster, in UTC; with a fallback, empty is no error.
         let utc = Arrival::new("at", None, true, "--as-of");
         assert_eq!(
-            utc.instant(&Raw::Str("2026-11-23 10:30".into()), not_text),
+            utc.instant(&Raw::Str("2026-11-23 10:30".into())),
             Ok(Timestamp::parse("2026-11-23T10:30:00Z"))
         );
-        assert_eq!(utc.instant(&Raw::Null, not_text), Ok(None));
-        assert_eq!(utc.instant(&Raw::Str("".into()), not_text), Ok(None));
+        assert_eq!(utc.instant(&Raw::Null), Ok(None));
+        assert_eq!(utc.instant(&Raw::Str("".into())), Ok(None));
     }
 
     #[test]
@@ -254,16 +253,19 @@ mod tests {
         let opts = ScoreOptions::at(Timestamp::parse("2026-01-01").unwrap());
         let a = Arrival::new("at", None, false, "asOf");
         let mut lead = agreement.bind_json(r#"{"id": "L-1", "size": 20}"#, opts.bad_values());
-        let dated = a.apply(&mut lead, &Raw::Str("2026-11-23".into()), not_text, &opts);
+        let dated = a.apply(&mut lead, &Raw::Str("2026-11-23".into()), &opts);
         assert_eq!(dated.as_of(), Timestamp::parse("2026-11-23").unwrap());
         let d = agreement.decide(0, &lead, &dated);
         assert!(d.error().is_none(), "{}", d.to_json());
-        let kept = a.apply(&mut lead, &Raw::Bool(true), not_text, &opts);
+        let kept = a.apply(&mut lead, &Raw::Bool(true), &opts);
         assert_eq!(kept.as_of(), opts.as_of());
         let d = agreement.decide(0, &lead, &kept);
         let e = d.error().unwrap();
         assert_eq!(e.kind(), LeadErrorKind::BadValue);
-        assert_eq!(e.to_string(), "\"at\" is no text");
+        assert_eq!(
+            e.to_string(),
+            "\"at\" holds true, not a date or timestamp text"
+        );
     }
 
     #[test]

@@ -283,7 +283,7 @@ impl<R: Rows + ?Sized> Part<'_, '_, R> {
         let opts = match &run.arrival {
             Some((extra, arrival)) => {
                 let value = self.value(row, *extra);
-                arrival.apply(&mut lead, &value, not_text, &run.opts)
+                arrival.apply(&mut lead, &value, &run.opts)
             }
             None => run.opts,
         };
@@ -377,11 +377,6 @@ pub fn cell_text<'a>(raw: &'a Raw<'_>) -> Option<Cow<'a, str>> {
         }
         _ => return None,
     })
-}
-
-/// What a value that is neither a date nor a text says as an arrival.
-fn not_text(key: &str) -> String {
-    format!("\"{key}\" holds a value that is not a date or timestamp text")
 }
 
 #[cfg(test)]

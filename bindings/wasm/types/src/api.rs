@@ -47,6 +47,31 @@ pub struct ScoreOptions {
     pub explain: Option<bool>,
 }
 
+/// The roster options of the scoring calls (node build; docs/rosters.md).
+#[derive(Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RosterOptions {
+    /// Assign each scored lead to a person of this roster, in input order.
+    #[tsify(optional, type = "Roster")]
+    pub roster: Option<()>,
+    /// The key of each lead's arrival (a date, a local date-time in the roster's time zone, RFC 3339, or a
+    /// `Date`): the lead is scored and assigned as of it. Empty or missing: as of `asOf` if given, else a lead error.
+    #[tsify(optional)]
+    pub as_of_column: Option<String>,
+    /// Leads people have taken already on a day, counted against `per_day`.
+    #[tsify(optional, type = "ReadonlyArray<LoadCount>")]
+    pub load: Option<()>,
+}
+
+/// Leads a person has taken already on a day.
+#[derive(Tsify)]
+pub struct LoadCount {
+    pub person: String,
+    /// YYYY-MM-DD, in the person's time zone.
+    pub date: String,
+    pub count: u32,
+}
+
 /// The options of `scoreRows`.
 #[derive(Tsify)]
 #[serde(rename_all = "camelCase")]

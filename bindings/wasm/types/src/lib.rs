@@ -52,6 +52,10 @@ macro_rules! declarations {
             Span, Subject, Evidence, Finding, WitnessValue, Witness, Reach, RouteReach,
             Undecided, Analysis, RuleRef, Region, SymbolicDiff
         );
+        // The roster options name the class `Roster`, which only a build
+        // with the binding's feature `rosters` (the node build) has.
+        #[cfg(feature = "rosters")]
+        $crate::declarations!(RosterOptions, LoadCount);
     };
     ($($t:ty),* $(,)?) => {
         $(const _: () = {

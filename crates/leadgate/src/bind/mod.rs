@@ -372,7 +372,7 @@ impl<'p> LeadBuilder<'p> {
 }
 
 /// Shows a value in an error message, cut to 60 characters.
-fn describe(raw: &Raw<'_>) -> String {
+pub(crate) fn describe(raw: &Raw<'_>) -> String {
     match raw {
         Raw::Null => "null".into(),
         Raw::Bool(b) => b.to_string(),

@@ -45,6 +45,7 @@ mod checked;
 mod columns;
 mod compile;
 mod compiled;
+mod dates;
 mod decision;
 mod diagnostic;
 mod diff;

@@ -73,11 +73,8 @@ impl Timestamp {
 impl std::fmt::Display for Timestamp {
     /// RFC 3339 in UTC, with milliseconds only when there are any.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match chrono::DateTime::from_timestamp_millis(self.0) {
-            Some(t) if self.0 % 1000 == 0 => {
-                write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ"))
-            }
-            Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%S%.3fZ")),
+        match crate::dates::format_rfc3339(self.0) {
+            Some(text) => f.write_str(&text),
             None => write!(f, "{} ms since 1970", self.0),
         }
     }

@@ -25,11 +25,12 @@ pub struct WitnessValue {
 
 /// An instant as a date (`2026-11-23`) when it is midnight UTC, else RFC 3339.
 pub(crate) fn instant(ms: i64) -> String {
-    match chrono::DateTime::from_timestamp_millis(ms) {
-        Some(t) if ms.rem_euclid(86_400_000) == 0 => t.format("%Y-%m-%d").to_string(),
-        Some(t) if ms.rem_euclid(1000) == 0 => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => String::new(),
+    let Some(text) = crate::dates::format_rfc3339(ms) else {
+        return String::new();
+    };
+    match ms.rem_euclid(86_400_000) {
+        0 => text.split('T').next().unwrap_or_default().to_string(),
+        _ => text,
     }
 }
 

@@ -35,7 +35,8 @@ NODE_OPT_LEVEL="${WASM_NODE_OPT_LEVEL:-3}"
 # WASM_FEATURES=regex-perf trades ~100 KiB gzipped for faster regex matching;
 # WASM_FEATURES=analysis adds report() and diff() to the web build (~80 KiB),
 # WASM_FEATURES=analyze analyze(), exampleBlocks() and symbolicDiff() (~69 KiB).
-WEB_FEATURES="${WASM_FEATURES:-}"
+# small-tables: ryu's float tables computed, not stored (Cargo.toml).
+WEB_FEATURES="small-tables${WASM_FEATURES:+,$WASM_FEATURES}"
 NODE_FEATURES="batch-json,regex-perf,analysis,analyze,look-alikes,rosters,to-compiled"
 cd "$ROOT"
 echo "== wasm: cargo build (wasm32-unknown-unknown, web: profile wasm-release, opt-level $WEB_OPT_LEVEL${WEB_FEATURES:+, features $WEB_FEATURES})"

@@ -60,7 +60,7 @@ pub(super) fn render(e: &Explanation) -> String {
         let _ = writeln!(
             out,
             "\n=> {}{}{} by route rule {} of {}{}",
-            r.destination.as_str().to_uppercase(),
+            r.destination.as_str().to_ascii_uppercase(),
             r.queue
                 .as_deref()
                 .map(|q| format!(" (queue \"{q}\")"))

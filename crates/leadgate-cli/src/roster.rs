@@ -79,7 +79,11 @@ impl AsOfColumn {
                 .map_or(Raw::Null, |b| Raw::Str(String::from_utf8_lossy(b))),
             Record::Json(json) => {
                 found = json_value(json, self.arrival.key());
-                found.as_ref().map_or(Raw::Null, Raw::from)
+                match &found {
+                    None => Raw::Null,
+                    Some(Ok(value)) => Raw::from(value),
+                    Some(Err(unreadable)) => unreadable.clone(),
+                }
             }
             // Bound as a lead error already; any instant will do.
             Record::Bad(_) => return Ok(None),
@@ -89,8 +93,13 @@ impl AsOfColumn {
 }
 
 /// A JSON object's value at `key` (`None` when absent, or when the lead is
-/// no object: the binding has rejected it already).
-fn json_value(json: &str, key: &str) -> Option<serde_json::Value> {
+/// no object: the binding has rejected it already). A value serde_json
+/// cannot hold is still a value, read as the other fronts read theirs (the
+/// lead is scored only if its arrival is a date): a number beyond `f64` as
+/// the infinity it is in Python and JS, a text with a lone surrogate as one
+/// that is not valid Unicode, nesting past serde_json's limit as what it
+/// nests.
+fn json_value(json: &str, key: &str) -> Option<Result<serde_json::Value, Raw<'static>>> {
     // Keys without escapes borrow; a key with escapes falls back to owning.
     let text = match serde_json::from_str::<HashMap<&str, &RawValue>>(json) {
         Ok(map) => map.get(key).map(|v| v.get().to_string()),
@@ -98,5 +107,14 @@ fn json_value(json: &str, key: &str) -> Option<serde_json::Value> {
             .get(key)
             .map(|v| v.get().to_string()),
     }?;
-    serde_json::from_str(&text).ok()
+    Some(serde_json::from_str(&text).map_err(|_| {
+        match text.as_bytes().first() {
+            Some(b'"') => Raw::Other("a text that is not valid Unicode"),
+            Some(b'[') => Raw::Other("an array"),
+            Some(b'{') => Raw::Other("an object"),
+            _ => text
+                .parse()
+                .map_or(Raw::Other("a value that cannot be read"), Raw::Float),
+        }
+    }))
 }

@@ -297,17 +297,41 @@ fn each_lead_at_its_own_instant_and_unreadable_ones_in_place() {
     let lines = r#"{"Lead Number": "J-1", "Size": 500, "Created": 7}
 {"Lead Number": "J-2", "Size": 500, "Created": {"at": "2026-12-21"}}
 {"Lead Number": "J-3", "Size": 500, "Created": " 2026-12-21 10:00 "}
-"#;
+{"Lead Number": "J-4", "Size": 500, "Created": 1e400}
+{"Lead Number": "J-5", "Size": 500, "Created": "2026-12-21\ud800"}
+"#
+    .to_string()
+        // Nested past serde_json's limit: still a value, not a missing one.
+        + &format!(
+            "{{\"Lead Number\": \"J-6\", \"Size\": 500, \"Created\": {}{}}}\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
     std::fs::write(&json, lines).unwrap();
-    let (_, out, err) = run(&["score", p(&a), p(&json), "--as-of-column", "Created"]);
-    let d: Vec<serde_json::Value> = (out.lines())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(d.len(), 3, "{err}");
     let not_text = |v: &str| format!("\"Created\" holds {v}, not a date or timestamp text");
-    assert_eq!(d[0]["error"]["message"], not_text("7"));
-    assert_eq!(d[1]["error"]["message"], not_text("an object"));
-    assert!(d[2]["error"].is_null(), "{}", d[2]);
+    // With --as-of too: a value that is there is never read as missing.
+    for as_of in [&[][..], &["--as-of", "2026-12-22"][..]] {
+        let args = [
+            &["score", p(&a), p(&json), "--as-of-column", "Created"][..],
+            as_of,
+        ]
+        .concat();
+        let (_, out, err) = run(&args);
+        let d: Vec<serde_json::Value> = (out.lines())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(d.len(), 6, "{err}");
+        assert_eq!(d[0]["error"]["message"], not_text("7"));
+        assert_eq!(d[1]["error"]["message"], not_text("an object"));
+        assert!(d[2]["error"].is_null(), "{}", d[2]);
+        // As Python and JS show an infinity and a lone surrogate.
+        assert_eq!(d[3]["error"]["message"], not_text("Infinity"));
+        assert_eq!(
+            d[4]["error"]["message"],
+            not_text("a text that is not valid Unicode")
+        );
+        assert_eq!(d[5]["error"]["message"], not_text("an array"));
+    }
     // A column that is not there is a usage error naming the columns.
     let (code, _, err) = run(&["score", p(&a), p(&l), "--as-of-column", "Arrived"]);
     assert_eq!(code, 2);

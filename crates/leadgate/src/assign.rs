@@ -87,8 +87,8 @@ impl Arrival {
         crate::read_instant(text, self.roster.as_ref())
             .map(Some)
             .ok_or_else(|| {
-                let shown: String = text.chars().take(60).collect();
-                format!("\"{key}\" holds \"{shown}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)")
+                let shown = crate::bind::describe(&Raw::Str(text.into()));
+                format!("\"{key}\" holds {shown}, not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)")
             })
     }
 
@@ -223,6 +223,11 @@ mod tests {
         let missing = "no arrival time: \"at\" is empty or missing (pass asOf to score such leads as of that instant)";
         assert_eq!(at(Raw::Null).unwrap_err(), missing);
         assert_eq!(at(Raw::Str("  ".into())).unwrap_err(), missing);
+        // Quoted and escaped as lead errors show texts.
+        assert_eq!(
+            at(Raw::Str("x\"y".into())).unwrap_err(),
+            "\"at\" holds \"x\\\"y\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)"
+        );
         // Any other value is shown as lead errors show values.
         let not_text = |shown: &str| format!("\"at\" holds {shown}, not a date or timestamp text");
         assert_eq!(at(Raw::Float(3.0)).unwrap_err(), not_text("3"));
@@ -235,7 +240,7 @@ mod tests {
         let long = "x".repeat(70);
         assert_eq!(
             at(Raw::Str(long.into())).unwrap_err(),
-            format!("\"at\" holds \"{}\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)", "x".repeat(60))
+            format!("\"at\" holds \"{}…\", not a date or timestamp (2026-11-23, 2026-11-23 10:30, RFC 3339)", "x".repeat(60))
         );
         // Without a roster, in UTC; with a fallback, empty is no error.
         let utc = Arrival::new("at", None, true, "--as-of");

@@ -1,6 +1,6 @@
 //! The check of a compiled agreement: its warnings and its own `example`
-//! blocks run, as data every front hands over and as the text `leadgate
-//! check` prints.
+//! blocks run, as data (what wasm's `check()` hands over) and as the text
+//! `leadgate check` prints (the CLI prints it; wasm hands it over too).
 
 use std::fmt::Write as _;
 

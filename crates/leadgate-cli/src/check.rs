@@ -52,7 +52,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, Failure> {
     if args.coverage {
         coverage(&mut out, &agreement, &analysis);
     }
-    if report.ok {
+    if report.ok() {
         out.push_str(&summary);
         out.push('\n');
         crate::output::print_for_people(&out)?;

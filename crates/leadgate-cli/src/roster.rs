@@ -100,21 +100,24 @@ impl AsOfColumn {
 /// that is not valid Unicode, nesting past serde_json's limit as what it
 /// nests.
 fn json_value(json: &str, key: &str) -> Option<Result<serde_json::Value, Raw<'static>>> {
+    let read = |text: &str| serde_json::from_str(text).map_err(|_| unreadable(text));
     // Keys without escapes borrow; a key with escapes falls back to owning.
-    let text = match serde_json::from_str::<HashMap<&str, &RawValue>>(json) {
-        Ok(map) => map.get(key).map(|v| v.get().to_string()),
+    match serde_json::from_str::<HashMap<&str, &RawValue>>(json) {
+        Ok(map) => map.get(key).map(|v| read(v.get())),
         Err(_) => (serde_json::from_str::<HashMap<String, &RawValue>>(json).ok()?)
             .get(key)
-            .map(|v| v.get().to_string()),
-    }?;
-    Some(serde_json::from_str(&text).map_err(|_| {
-        match text.as_bytes().first() {
-            Some(b'"') => Raw::Other("a text that is not valid Unicode"),
-            Some(b'[') => Raw::Other("an array"),
-            Some(b'{') => Raw::Other("an object"),
-            _ => text
-                .parse()
-                .map_or(Raw::Other("a value that cannot be read"), Raw::Float),
-        }
-    }))
+            .map(|v| read(v.get())),
+    }
+}
+
+/// A JSON value serde_json could not read, by what it starts with.
+fn unreadable(text: &str) -> Raw<'static> {
+    match text.as_bytes().first() {
+        Some(b'"') => Raw::Other("a text that is not valid Unicode"),
+        Some(b'[') => Raw::Other("an array"),
+        Some(b'{') => Raw::Other("an object"),
+        _ => text
+            .parse()
+            .map_or(Raw::Other("a value that cannot be read"), Raw::Float),
+    }
 }

@@ -33,7 +33,7 @@ use crate::{Agreement, ExampleResult, RenderedDiagnostic};
 /// "#;
 /// let agreement = leadgate::Agreement::compile(text).unwrap();
 /// let report = agreement.check_report("demo.lead");
-/// assert!(report.ok);
+/// assert!(report.ok());
 /// assert_eq!(
 ///     report.to_text(),
 ///     "ok      example \"German\" (line 10)\n\
@@ -42,15 +42,12 @@ use crate::{Agreement, ExampleResult, RenderedDiagnostic};
 /// ```
 #[derive(Debug)]
 pub struct CheckReport<'a> {
-    /// Whether every example passed (warnings do not fail a check).
-    pub ok: bool,
     /// The compile warnings, each with its source line and a caret.
     pub warnings: Vec<RenderedDiagnostic<'a>>,
     /// Each `example` block's outcome, in file order.
     pub examples: Vec<ExampleResult>,
+    agreement: &'a Agreement,
     file_name: String,
-    /// Fields, score rules, grades, route rules.
-    counts: [usize; 4],
 }
 
 impl Agreement {
@@ -58,26 +55,23 @@ impl Agreement {
     /// warnings, rendered for a file named `file_name` (the name the text
     /// shows).
     pub fn check_report(&self, file_name: &str) -> CheckReport<'_> {
-        let examples = self.run_examples();
-        let source = self.source();
         CheckReport {
-            ok: examples.iter().all(ExampleResult::passed),
             warnings: (self.warnings().iter())
-                .map(|d| d.rendered(source, file_name))
+                .map(|d| d.rendered(self.source(), file_name))
                 .collect(),
-            examples,
+            examples: self.run_examples(),
+            agreement: self,
             file_name: file_name.to_string(),
-            counts: [
-                self.fields().len(),
-                self.rules().len(),
-                self.grades().len(),
-                self.routes().len(),
-            ],
         }
     }
 }
 
 impl CheckReport<'_> {
+    /// Whether every example passed (warnings do not fail a check).
+    pub fn ok(&self) -> bool {
+        self.examples.iter().all(ExampleResult::passed)
+    }
+
     /// One line per example, `ok` or `FAILED` with a line per failed
     /// expectation (`FILE:LINE:COLUMN: message`): what `leadgate check`
     /// prints before its summary.
@@ -100,10 +94,14 @@ impl CheckReport<'_> {
     /// passed, N failed` (no newline).
     pub fn summary(&self) -> String {
         let failed = self.examples.iter().filter(|r| !r.passed()).count();
-        let [fields, rules, grades, routes] = self.counts;
+        let a = self.agreement;
         format!(
-            "{}: {fields} fields, {rules} score rules, {grades} grades, {routes} route rules; examples: {} passed, {failed} failed",
+            "{}: {} fields, {} score rules, {} grades, {} route rules; examples: {} passed, {failed} failed",
             self.file_name,
+            a.fields().len(),
+            a.rules().len(),
+            a.grades().len(),
+            a.routes().len(),
             self.examples.len() - failed,
         )
     }
@@ -136,7 +134,7 @@ impl Serialize for CheckReport<'_> {
             })
             .collect();
         let mut s = serializer.serialize_struct("CheckReport", 3)?;
-        s.serialize_field("ok", &self.ok)?;
+        s.serialize_field("ok", &self.ok())?;
         s.serialize_field("warnings", &self.warnings)?;
         s.serialize_field("examples", &examples)?;
         s.end()

@@ -270,12 +270,12 @@ mod tests {
         }
 
         #[test]
-        fn instants_are_written_as_chrono_wrote_them(ms in proptest::num::i64::ANY) {
-            proptest::prop_assert_eq!(format_rfc3339(ms), chrono_format(ms), "{}", ms);
-        }
-
-        #[test]
-        fn near_instants_too(ms in -300_000_000_000_000i64..300_000_000_000_000) {
+        fn instants_are_written_as_chrono_wrote_them(
+            ms in proptest::prop_oneof![
+                proptest::num::i64::ANY,
+                -300_000_000_000_000i64..300_000_000_000_000,
+            ]
+        ) {
             proptest::prop_assert_eq!(format_rfc3339(ms), chrono_format(ms), "{}", ms);
         }
 

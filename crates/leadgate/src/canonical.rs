@@ -4,7 +4,7 @@
 
 use crate::bind::LeadError;
 use crate::check::Model;
-use crate::roster::Pending;
+use crate::roster::Assigned;
 use crate::value::write_number;
 use crate::verdict::Verdict;
 
@@ -246,16 +246,14 @@ fn write_missing(out: &mut String, json: &JsonParts, missing: &[u32]) {
 const SCORES_OPEN: &str = ", \"scores\": {";
 
 /// `, "assignee": …, "unassigned": …, "follow_up_by": …`
-fn write_assignment(out: &mut String, p: &Pending, within_s: Option<i64>) {
+fn write_assignment(out: &mut String, a: &dyn Assigned, within_s: Option<i64>) {
+    let p = a.pending();
     out.push_str(", \"assignee\": ");
     write_opt_str(out, p.member().map(|m| &*m.name));
     out.push_str(", \"unassigned\": ");
     write_opt_str(out, p.unassigned().map(|u| u.as_str()));
     out.push_str(", \"follow_up_by\": ");
-    let by = p
-        .deadline(within_s)
-        .and_then(|(t, o)| crate::roster::rfc3339(t, o));
-    write_opt_str(out, by.as_deref());
+    write_opt_str(out, a.follow_up_by(within_s).as_deref());
 }
 
 /// Appends the canonical JSON of a decision (one line, no newline).
@@ -265,7 +263,7 @@ pub(crate) fn write_decision(
     index: usize,
     id: Option<&str>,
     outcome: &Result<Verdict, LeadError>,
-    assignment: Option<(&Pending, Option<i64>)>,
+    assignment: Option<(&dyn Assigned, Option<i64>)>,
 ) {
     out.push_str("{\"index\": ");
     out.push_str(itoa::Buffer::new().format(index));

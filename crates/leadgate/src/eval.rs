@@ -25,7 +25,7 @@ fn saturate(x: f64) -> f64 {
     if x.is_nan() {
         0.0
     } else {
-        x.clamp(-f64::MAX, f64::MAX)
+        crate::value::clamp(x, -f64::MAX, f64::MAX)
     }
 }
 
@@ -392,7 +392,7 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
         let finish = |x: f64| {
             let x = saturate(x * factor);
             match score.range {
-                Some((lo, hi)) => x.clamp(lo, hi),
+                Some((lo, hi)) => crate::value::clamp(x, lo, hi),
                 None => x,
             }
         };

@@ -236,7 +236,7 @@ impl Staffing {
             if !self.inner.agreement.made(d) {
                 continue;
             }
-            let Some(p) = d.assignment.as_deref_mut() else {
+            let Some(p) = d.assignment.as_deref_mut().map(|a| a.pending_mut()) else {
                 continue;
             };
             if p.state != State::Pending || !Arc::ptr_eq(&p.roster, &self.inner.roster.inner) {

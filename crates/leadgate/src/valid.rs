@@ -44,7 +44,11 @@ pub(crate) fn check(p: &Program) -> Result<usize, String> {
         }
         if let Some((lo, hi)) = score.range {
             if lo.is_nan() || hi.is_nan() || lo > hi {
-                return Err(format!("score {i} has the range {lo} to {hi}"));
+                return Err(format!(
+                    "score {i} has the range {} to {}",
+                    crate::value::format_number(lo),
+                    crate::value::format_number(hi)
+                ));
             }
         }
         if let Some(d) = score.decay {

@@ -92,6 +92,21 @@ pub fn write_number(out: &mut String, x: f64) {
     }
 }
 
+/// `x` held to `lo..=hi` as [`f64::clamp`] does, for a range the program
+/// was checked to have (`lo <= hi`, neither NaN). Not `f64::clamp` itself:
+/// its check of the bounds formats them in a panic message, which would
+/// link float formatting into the wasm form runtime (about 8 KB gzipped)
+/// for a message no checked program can reach.
+pub(crate) fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if x < lo {
+        lo
+    } else if x > hi {
+        hi
+    } else {
+        x
+    }
+}
+
 /// A number in the canonical form of the decision JSON: the shortest text
 /// that reads back to the same 64-bit float, whole numbers without a
 /// fraction, `-0` as `0` (`45`, `32.5`, `1e21`).
@@ -114,6 +129,20 @@ mod tests {
         assert_eq!(format_number(1e21), "1e21");
         assert_eq!(format_number(-3.0), "-3");
         assert_eq!(format_number(1e-7), "1e-7");
+    }
+
+    proptest::proptest! {
+        /// `clamp` is `f64::clamp` for every range a program can hold
+        /// (NaN, infinities and signed zeros in `x` included).
+        #[test]
+        fn clamp_is_f64_clamp(x in proptest::num::f64::ANY, a in proptest::num::f64::ANY, b in proptest::num::f64::ANY) {
+            proptest::prop_assume!(!a.is_nan() && !b.is_nan());
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            for x in [x, -0.0, 0.0, lo, hi] {
+                let (ours, std) = (clamp(x, lo, hi), x.clamp(lo, hi));
+                proptest::prop_assert!(ours.to_bits() == std.to_bits() || (ours.is_nan() && std.is_nan()), "{x} {lo} {hi}: {ours} {std}");
+            }
+        }
     }
 
     #[test]

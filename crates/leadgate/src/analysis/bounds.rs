@@ -166,7 +166,7 @@ fn saturate(x: f64) -> f64 {
     if x.is_nan() {
         0.0
     } else {
-        x.clamp(-f64::MAX, f64::MAX)
+        crate::value::clamp(x, -f64::MAX, f64::MAX)
     }
 }
 
@@ -299,7 +299,7 @@ impl<'a> Node<'a> {
             let finish = |x: f64, f: f64| {
                 let v = saturate(x * f);
                 match range {
-                    Some((a, b)) => v.clamp(a, b),
+                    Some((a, b)) => crate::value::clamp(v, a, b),
                     None => v,
                 }
             };

@@ -13,7 +13,7 @@ use crate::bind::{Lead, LeadError, LeadWarning};
 use crate::check::Model;
 use crate::compiled::Compiled;
 use crate::options::ScoreOptions;
-use crate::roster::{Assignment, Pending, Unassigned};
+use crate::roster::{Assigned, Assignment, Unassigned};
 use crate::value::Value;
 use crate::verdict::Verdict;
 use crate::Destination;
@@ -50,7 +50,7 @@ pub struct Decision {
     pub(crate) id: Option<Arc<str>>,
     pub(crate) outcome: Result<Verdict, LeadError>,
     /// With a roster only: the lead's queue, assignee and deadline.
-    pub(crate) assignment: Option<Box<Pending>>,
+    pub(crate) assignment: Option<Box<dyn Assigned>>,
 }
 
 /// A score rule that fired: its name, its score, and its signed points
@@ -174,13 +174,17 @@ impl Decision {
     /// Who takes the lead (with a roster).
     pub fn assignee(&self) -> Option<&str> {
         self.verdict()?;
-        self.assignment.as_deref()?.member().map(|m| &*m.name)
+        self.assignment
+            .as_deref()?
+            .pending()
+            .member()
+            .map(|m| &*m.name)
     }
 
     /// Why a lead that needs a person has none (with a roster).
     pub fn unassigned(&self) -> Option<Unassigned> {
         self.verdict()?;
-        self.assignment.as_deref()?.unassigned()
+        self.assignment.as_deref()?.pending().unassigned()
     }
 
     /// The follow-up deadline as RFC 3339 in the assignee's time zone
@@ -188,11 +192,9 @@ impl Decision {
     /// the lead was assigned. With a roster, a `within` and an assignee only.
     pub fn follow_up_by(&self) -> Option<String> {
         self.verdict()?;
-        let (t, offset) = self
-            .assignment
+        self.assignment
             .as_deref()?
-            .deadline(self.follow_up_within_s())?;
-        crate::roster::rfc3339(t, offset)
+            .follow_up_by(self.follow_up_within_s())
     }
 
     /// Every score's value, by name, in declaration order (empty for a

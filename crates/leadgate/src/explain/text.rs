@@ -168,7 +168,7 @@ fn assignment(out: &mut String, e: &Explanation) {
                 e.decision
                     .assignment
                     .as_deref()
-                    .is_some_and(|p| p.start > Some(p.arrived))
+                    .is_some_and(|a| a.pending().start > Some(a.pending().arrived))
             });
             let _ = writeln!(
                 out,

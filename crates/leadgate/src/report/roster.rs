@@ -144,7 +144,7 @@ impl RosterTally {
     /// Adds one scored decision; `followed` is `Some` when the report has a
     /// follow-up column (`Some(None)`: no follow-up recorded).
     pub fn add(&mut self, d: &Decision, followed: Option<Option<Timestamp>>) {
-        let Some(p) = d.assignment.as_deref() else {
+        let Some(p) = d.assignment.as_deref().map(|a| a.pending()) else {
             return;
         };
         if d.error().is_some() {

@@ -44,6 +44,59 @@ pub(crate) enum State {
     Unassigned(Unassigned),
 }
 
+/// A decision's assignment as the decision holds it: a trait object, so
+/// that only a build that assigns (that makes a [`Staffing`](crate::Staffing),
+/// the one place a [`Pending`] is boxed as one) links the roster's calendars
+/// and time zones (jiff). The wasm form runtime never assigns and leaves
+/// them out (docs/wasm.md, "The form runtime").
+pub(crate) trait Assigned: std::fmt::Debug + Send + Sync {
+    /// The assignment's data.
+    fn pending(&self) -> &Pending;
+    /// The assignment's data, to settle it.
+    fn pending_mut(&mut self) -> &mut Pending;
+    /// A copy, boxed.
+    fn boxed(&self) -> Box<dyn Assigned>;
+    /// The follow-up deadline for a rule's `within`, as RFC 3339 in the
+    /// assignee's time zone.
+    fn follow_up_by(&self, within_s: Option<i64>) -> Option<String>;
+    /// The assignment by name.
+    fn view(&self, within_s: Option<i64>) -> Assignment<'_>;
+}
+
+impl Assigned for Pending {
+    fn pending(&self) -> &Pending {
+        self
+    }
+
+    fn pending_mut(&mut self) -> &mut Pending {
+        self
+    }
+
+    fn boxed(&self) -> Box<dyn Assigned> {
+        Box::new(self.clone())
+    }
+
+    fn follow_up_by(&self, within_s: Option<i64>) -> Option<String> {
+        self.deadline(within_s).and_then(|(t, o)| rfc3339(t, o))
+    }
+
+    fn view(&self, within_s: Option<i64>) -> Assignment<'_> {
+        Pending::view(self, within_s)
+    }
+}
+
+impl Clone for Box<dyn Assigned> {
+    fn clone(&self) -> Self {
+        self.boxed()
+    }
+}
+
+impl PartialEq for dyn Assigned {
+    fn eq(&self, other: &dyn Assigned) -> bool {
+        self.pending() == other.pending()
+    }
+}
+
 /// What a decision carries when scored with a roster.
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {

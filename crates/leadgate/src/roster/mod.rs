@@ -14,7 +14,7 @@ pub(crate) mod yaml;
 pub use assignment::{Assignment, Unassigned};
 pub use load::Load;
 
-pub(crate) use assignment::{rfc3339, Pending, State};
+pub(crate) use assignment::{rfc3339, Assigned, Pending, State};
 pub(crate) use calendar::Calendar;
 
 use std::fmt;

@@ -46,6 +46,9 @@ mod columns;
 mod compile;
 mod compiled;
 mod dates;
+// Only the form runtime reads numbers with it; the tests compare it with std.
+#[cfg(any(test, feature = "compact-floats"))]
+mod decimal;
 mod decision;
 mod diagnostic;
 mod diff;

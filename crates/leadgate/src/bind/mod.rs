@@ -535,7 +535,21 @@ fn parse_decimal(s: &str) -> Option<f64> {
     if !(first.is_ascii_digit() || first == '.') {
         return None;
     }
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
+    parse_f64(s).filter(|v| v.is_finite())
+}
+
+/// `s` read as a float, correctly rounded: by std's `str::parse`, or, with
+/// the feature compact-floats (the wasm form runtime), by
+/// [`decimal::parse`](crate::decimal::parse), which gives the same value
+/// for every text without std's table of powers of five.
+#[cfg(not(feature = "compact-floats"))]
+fn parse_f64(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok()
+}
+
+#[cfg(feature = "compact-floats")]
+fn parse_f64(s: &str) -> Option<f64> {
+    crate::decimal::parse(s)
 }
 
 #[cfg(test)]

@@ -1,12 +1,17 @@
 // The sign-up form demo: load the compiled agreement once (agreement.lgc,
 // what `leadgate compile` writes: no parsing or checking in the page), then
 // score the lead the form describes on every keystroke, in the browser.
+// It runs on the form runtime (pkg/: loadCompiled and the scoring calls,
+// about 120 KB gzipped). The step-by-step explanation is the web build's
+// (pkg/web/, with `explain`): fetched the first time the visitor opens it,
+// so a visitor who never does never downloads it.
 //
 // ?asOf=2026-11-23 fixes the evaluation instant (the tests use it); by
 // default it is now.
 import init, { loadCompiled } from './pkg/leadgate_wasm.js';
 
 const AGREEMENT_URL = 'agreements/b2b-saas-inbound.lgc';
+const EXPLAINER_URL = './pkg/web/leadgate_wasm.js';
 // Form controls that are not lead data, on purpose.
 const NOT_LEAD_DATA = new Set(['name']);
 
@@ -16,6 +21,11 @@ const asOfParam = params.get('asOf');
 
 let agreement;
 let asOf;
+// The compiled agreement's bytes, for the explainer.
+let compiled;
+// The same agreement in the web build, once the explanation was opened.
+let explainer = null;
+let explainerLoading = null;
 const timings = [];
 
 function asOfInstant() {
@@ -139,9 +149,35 @@ function update() {
   const json = agreement.scoreJson(lead, { asOf });
   const micros = (performance.now() - t0) * 1000;
   $('decision-json').textContent = json;
-  // The core's explanation, the same text on every front.
-  $('explanation').textContent = agreement.explain(lead, { asOf }).text;
+  explain(lead);
   show(JSON.parse(json), lead, micros);
+}
+
+/** The core's explanation of `lead` (the same text on every front), once the explainer is loaded. */
+function explain(lead) {
+  const out = $('explanation');
+  if (!explainer) return;
+  out.textContent = explainer.explain(lead, { asOf }).text;
+  out.dataset.ready = 'true';
+}
+
+/** Loads the web build and the agreement into it, the first time the explanation is opened. */
+function loadExplainer() {
+  if (explainerLoading) return explainerLoading;
+  const out = $('explanation');
+  out.textContent = 'Loading the explanation…';
+  explainerLoading = import(EXPLAINER_URL)
+    .then(async (full) => {
+      await full.default();
+      explainer = full.loadCompiled(compiled);
+      explain(leadFromForm($('signup'), asOf));
+    })
+    .catch((e) => {
+      out.textContent = `The explanation could not be loaded: ${e.message}`;
+      out.dataset.ready = 'error';
+      throw e;
+    });
+  return explainerLoading;
 }
 
 /** Which declared fields the form collects, checked against fields(). */
@@ -187,7 +223,8 @@ async function main() {
     });
     await init();
     const moduleMs = performance.now() - t0;
-    agreement = loadCompiled(await bytes);
+    compiled = await bytes;
+    agreement = loadCompiled(compiled);
     asOf = asOfInstant();
     const loadMs = performance.now() - t0;
     const form = $('signup');
@@ -198,6 +235,9 @@ async function main() {
       update();
     });
     coverage(form);
+    $('explanation-block').addEventListener('toggle', (e) => {
+      if (e.target.open) loadExplainer();
+    });
     update();
     // Since navigation start: when this script started, the first decision
     // shown; and how long the module and the agreement took to load (the

@@ -82,6 +82,7 @@ fn to_js(value: &impl Serialize) -> JsResult {
 }
 
 /// The core's data with its renderings first.
+#[cfg(not(feature = "runtime"))]
 #[derive(Serialize)]
 pub(crate) struct Rendered<'a, T: Serialize> {
     pub(crate) text: String,
@@ -314,7 +315,11 @@ impl Agreement {
 
     /// Scores one lead and explains the decision for a person: every score
     /// with its rules, decay and range, the grades, the route rules in
-    /// order. `text` is what `leadgate explain` prints.
+    /// order. `text` is what `leadgate explain` prints. (Not in the form
+    /// runtime, which scores and routes with the decision's reasons: a page
+    /// that shows explanations loads the web build for them, as the demo
+    /// does when its explanation is opened.)
+    #[cfg(not(feature = "runtime"))]
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, lead: LeadInput, options: Option<Options>) -> JsResult {
         explained(&self.explanation(&lead, options.as_deref())?)
@@ -323,6 +328,7 @@ impl Agreement {
     /// As `explain`, its data only, as the canonical JSON text every front
     /// writes (`leadgate explain --format json`, on one line): byte for
     /// byte, `1e+16` included, which a JS number cannot keep.
+    #[cfg(not(feature = "runtime"))]
     #[wasm_bindgen(js_name = explainJson)]
     pub fn explain_json(
         &self,
@@ -335,6 +341,7 @@ impl Agreement {
     }
 }
 
+#[cfg(not(feature = "runtime"))]
 impl Agreement {
     fn explanation(
         &self,
@@ -354,6 +361,7 @@ impl Agreement {
 }
 
 /// An explanation as a JS object: its text and data.
+#[cfg(not(feature = "runtime"))]
 fn explained(explanation: &leadgate::Explanation) -> JsResult {
     let object = to_js(&Rendered {
         text: explanation.text(),

@@ -1,7 +1,9 @@
 // End to end: serve demo/ on 127.0.0.1, fill the sign-up form in headless
 // Chromium as a visitor would, and check that the route, scores and the
 // canonical decision shown equal what the CLI decides for the same lead,
-// and the explanation shown is what `leadgate explain` prints for it.
+// and the explanation shown is what `leadgate explain` prints for it. The
+// page runs on the form runtime; the web build, which explains, is fetched
+// only when the explanation is opened.
 // Leaves a screenshot and the browser timing in test-output/.
 //
 // Env: CHROMIUM (default /usr/bin/chromium), LEADGATE_CLI (a built
@@ -118,6 +120,13 @@ test('the demo loads the agreement and scores as the visitor types, like the CLI
   await page.fill('#f-pages', '6');
   await page.fill('#f-pricing', '2');
 
+  // Nothing but the runtime so far; opening the explanation fetches the web build.
+  assert.ok(!requested.some((u) => u.includes('/pkg/web/')), requested.join(' '));
+  await page.click('#explanation-block summary');
+  await page.waitForSelector('#explanation[data-ready="true"]', { timeout: 30000 });
+  assert.ok(requested.some((u) => u.endsWith('/pkg/web/leadgate_wasm_bg.wasm')), requested.join(' '));
+  assert.ok(await page.isVisible('#explanation'));
+
   const s = await shown();
   // The lead the page built is the visitor's answers, keyed as the agreement reads them.
   assert.deepEqual(s.lead, {
@@ -151,8 +160,6 @@ test('the demo loads the agreement and scores as the visitor types, like the CLI
   // The explanation shown is the CLI's, line for line.
   assert.equal(s.explanation.trimEnd(), cliExplain(s.lead).trimEnd());
   assert.match(s.explanation, /=> SALES \(queue "emea"\), follow up within 1h by route rule 3 of 11: "Hot lead, EMEA"/);
-  await page.click('#explanation-block summary');
-  assert.ok(await page.isVisible('#explanation'));
 
   fs.mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: path.join(outDir, 'demo-sales.png'), fullPage: true });

@@ -37,7 +37,7 @@ for (const [name, text] of Object.entries(texts)) {
   const loaded = runtime.loadCompiled(a.toCompiled());
   const r = loaded.score({ a: 2, b: true }, { asOf: 0 });
   if (JSON.stringify(r) !== JSON.stringify(d)) throw new Error(name + ' (runtime): ' + JSON.stringify(r));
-  loaded.explain({ a: 2, b: true }, { asOf: 0 });
+  loaded.scoreJson({ a: 2, b: true }, { asOf: 0 });
   loaded.free();
   a.free();
 }

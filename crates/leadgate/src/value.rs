@@ -98,13 +98,15 @@ pub fn write_number(out: &mut String, x: f64) {
 /// link float formatting into the wasm form runtime (about 8 KB gzipped)
 /// for a message no checked program can reach.
 pub(crate) fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    // As std writes it (two selects, no branch).
+    let mut x = x;
     if x < lo {
-        lo
-    } else if x > hi {
-        hi
-    } else {
-        x
+        x = lo;
     }
+    if x > hi {
+        x = hi;
+    }
+    x
 }
 
 /// A number in the canonical form of the decision JSON: the shortest text

@@ -338,6 +338,9 @@ TARGETS = [
     ("wasm scoreMany ≥ 20× json-rules-engine", "leadgate-wasm-scoreMany", "json-rules-engine", 20),
     ("Rust engine within 2× of the hand-written function (bound leads, no explanation)",
      "rust-engine-bound", "rust-limit", 0.5),
+    # Issue 15's step towards it.
+    ("Rust engine within 3× of the hand-written function (bound leads, no explanation)",
+     "rust-engine-bound", "rust-limit", 1 / 3),
 ]
 
 

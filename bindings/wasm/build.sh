@@ -27,16 +27,34 @@ cd "$ROOT"
 # tuned for native speed and keeps debug info, so each has its own profile.
 # Source paths in the module (panic locations) are written relative
 # (--remap-path-prefix): the same bytes, and the same size, wherever the
-# checkout and the cargo registry are.
-REMAP="\"--remap-path-prefix=$ROOT=leadgate\""
+# checkout and the cargo registry are. The flags go in
+# CARGO_ENCODED_RUSTFLAGS (one per field, so paths may hold spaces), after
+# any RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS inherited, which cargo would
+# otherwise prefer to them.
+US=$'\x1f'
+if [ -n "${CARGO_ENCODED_RUSTFLAGS:-}" ]; then
+  WASM_RUSTFLAGS="$CARGO_ENCODED_RUSTFLAGS"
+elif [ -n "${RUSTFLAGS:-}" ]; then
+  read -r -a INHERITED <<< "$RUSTFLAGS"
+  WASM_RUSTFLAGS="$(IFS="$US"; echo "${INHERITED[*]}")"
+else
+  WASM_RUSTFLAGS=""
+fi
+add_rustflag() { WASM_RUSTFLAGS="${WASM_RUSTFLAGS:+$WASM_RUSTFLAGS$US}$1"; }
+add_rustflag "--remap-path-prefix=$ROOT=leadgate"
+shopt -s nullglob
 for src in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
-  REMAP="$REMAP,\"--remap-path-prefix=${src%/}=crates\""
+  add_rustflag "--remap-path-prefix=${src%/}=crates"
 done
-profile() { # NAME OPT-LEVEL
-  echo --config "profile.$1.inherits=\"release\"" --config "profile.$1.opt-level=$2" \
-    --config "profile.$1.lto=true" --config "profile.$1.codegen-units=1" \
-    --config "profile.$1.debug=false" --config "profile.$1.panic=\"abort\"" \
-    --config "target.wasm32-unknown-unknown.rustflags=[$REMAP]"
+shopt -u nullglob
+profile() { # NAME OPT-LEVEL: the profile's settings, in PROFILE
+  PROFILE=(--config "profile.$1.inherits=\"release\"" --config "profile.$1.opt-level=$2"
+    --config "profile.$1.lto=true" --config "profile.$1.codegen-units=1"
+    --config "profile.$1.debug=false" --config "profile.$1.panic=\"abort\"")
+}
+wasm_build() { # cargo build for wasm32 with the flags above
+  CARGO_ENCODED_RUSTFLAGS="$WASM_RUSTFLAGS" cargo build --locked -q --target wasm32-unknown-unknown \
+    -p leadgate-wasm "$@"
 }
 WEB_OPT_LEVEL='"z"'
 NODE_OPT_LEVEL="${WASM_NODE_OPT_LEVEL:-3}"
@@ -48,17 +66,14 @@ WEB_FEATURES="small-tables${WASM_FEATURES:+,$WASM_FEATURES}"
 NODE_FEATURES="batch-json,regex-perf,analysis,analyze,look-alikes,rosters,to-compiled"
 cd "$ROOT"
 echo "== wasm: cargo build (wasm32-unknown-unknown, web: profile wasm-release, opt-level $WEB_OPT_LEVEL${WEB_FEATURES:+, features $WEB_FEATURES})"
-# shellcheck disable=SC2046 # profile() prints separate arguments, none with spaces
-cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profile wasm-release \
-  $(profile wasm-release "$WEB_OPT_LEVEL") ${WEB_FEATURES:+--features "$WEB_FEATURES"}
+profile wasm-release "$WEB_OPT_LEVEL"
+wasm_build --profile wasm-release "${PROFILE[@]}" ${WEB_FEATURES:+--features "$WEB_FEATURES"}
 echo "== wasm: cargo build (wasm32-unknown-unknown, node: profile wasm-node, opt-level $NODE_OPT_LEVEL, features $NODE_FEATURES)"
-# shellcheck disable=SC2046
-cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profile wasm-node \
-  $(profile wasm-node "$NODE_OPT_LEVEL") --features "$NODE_FEATURES"
+profile wasm-node "$NODE_OPT_LEVEL"
+wasm_build --profile wasm-node "${PROFILE[@]}" --features "$NODE_FEATURES"
 echo "== wasm: cargo build (wasm32-unknown-unknown, runtime: profile wasm-runtime, opt-level $WEB_OPT_LEVEL, features runtime)"
-# shellcheck disable=SC2046
-cargo build --locked -q --target wasm32-unknown-unknown -p leadgate-wasm --profile wasm-runtime \
-  $(profile wasm-runtime "$WEB_OPT_LEVEL") --features runtime
+profile wasm-runtime "$WEB_OPT_LEVEL"
+wasm_build --profile wasm-runtime "${PROFILE[@]}" --features runtime
 RUNTIME_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-runtime/leadgate_wasm.wasm"
 WEB_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
 NODE_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-node/leadgate_wasm.wasm"

@@ -2,7 +2,7 @@
 // what `leadgate compile` writes: no parsing or checking in the page), then
 // score the lead the form describes on every keystroke, in the browser.
 // It runs on the form runtime (pkg/: loadCompiled and the scoring calls,
-// about 120 KB gzipped). The step-by-step explanation is the web build's
+// 113 KB gzipped). The step-by-step explanation is the web build's
 // (pkg/web/, with `explain`): fetched the first time the visitor opens it,
 // so a visitor who never does never downloads it.
 //
@@ -149,21 +149,30 @@ function update() {
   const json = agreement.scoreJson(lead, { asOf });
   const micros = (performance.now() - t0) * 1000;
   $('decision-json').textContent = json;
-  explain(lead);
   show(JSON.parse(json), lead, micros);
+  explain(lead);
 }
 
-/** The core's explanation of `lead` (the same text on every front), once the explainer is loaded. */
+/**
+ * The core's explanation of `lead` (the same text on every front), while
+ * the explanation is open and once the explainer is loaded. A failure
+ * there is shown there: the decision above stands.
+ */
 function explain(lead) {
   const out = $('explanation');
-  if (!explainer) return;
-  out.textContent = explainer.explain(lead, { asOf }).text;
-  out.dataset.ready = 'true';
+  if (!explainer || !$('explanation-block').open) return;
+  try {
+    out.textContent = explainer.explain(lead, { asOf }).text;
+    out.dataset.ready = 'true';
+  } catch (e) {
+    out.textContent = `The explanation failed: ${e.message}`;
+    out.dataset.ready = 'error';
+  }
 }
 
-/** Loads the web build and the agreement into it, the first time the explanation is opened. */
+/** Loads the web build and the agreement into it, the first time the explanation is opened (again after a failure). */
 function loadExplainer() {
-  if (explainerLoading) return explainerLoading;
+  if (explainerLoading) return;
   const out = $('explanation');
   out.textContent = 'Loading the explanation…';
   explainerLoading = import(EXPLAINER_URL)
@@ -173,11 +182,10 @@ function loadExplainer() {
       explain(leadFromForm($('signup'), asOf));
     })
     .catch((e) => {
-      out.textContent = `The explanation could not be loaded: ${e.message}`;
+      out.textContent = `The explanation could not be loaded (${e.message}); close and open it to try again.`;
       out.dataset.ready = 'error';
-      throw e;
+      explainerLoading = null;
     });
-  return explainerLoading;
 }
 
 /** Which declared fields the form collects, checked against fields(). */
@@ -236,7 +244,9 @@ async function main() {
     });
     coverage(form);
     $('explanation-block').addEventListener('toggle', (e) => {
-      if (e.target.open) loadExplainer();
+      if (!e.target.open) return;
+      if (explainer) explain(leadFromForm(form, asOf));
+      else loadExplainer();
     });
     update();
     // Since navigation start: when this script started, the first decision

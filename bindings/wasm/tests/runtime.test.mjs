@@ -57,3 +57,31 @@ test('the bundled agreements decide as the full build, regexes included', () => 
     }
   }
 });
+
+test('numbers given as texts read to the same floats as in the node build (the runtime reads them without std\'s tables)', () => {
+  const full = leadgate.compile('agreement "n"\nfields { n : number }\nscore s { +(n) "r" when n is present }\nroute { nurture otherwise }\n');
+  const lean = runtime.loadCompiled(full.toCompiled());
+  try {
+    const digits = (k, seed) => Array.from({ length: k }, (_, i) => String((i * 7 + seed * 13) % 10)).join('');
+    const texts = ['12.5', '0.1', '-0', '+3', ' 7 ', '1.', '.5', '1e', '1e5', '1E-5', '1e400', '-1e400', '1e-400',
+      '9007199254740993', '9007199254740993.000000000000000001', '2.2250738585072011e-308', '4.9e-324',
+      '2.4703282292062327e-324', '2.4703282292062328e-324', '1.7976931348623157e308', '1.7976931348623159e308',
+      '1' + '0'.repeat(400), '0.' + '0'.repeat(400) + '1', '1_000', '0x10', '\u0661\u0662', 'NaN', 'inf', '1e-99999',
+      '10201039226423554199265476608.000000000000000000000000000001'];
+    for (let seed = 0; seed < 20; seed++) {
+      texts.push(digits(30 + seed * 47, seed), `${digits(17, seed)}.${digits(seed * 40, seed + 1)}e-${seed * 17}`);
+    }
+    const options = { asOf: '2026-11-23', onBadValue: 'missing' };
+    for (const n of texts) {
+      assert.equal(lean.scoreJson({ n }, options), full.scoreJson({ n }, options), n.slice(0, 60));
+    }
+    assert.deepEqual(lean.scoreManyJson(texts.map((n) => ({ n })), options),
+      full.scoreManyJson(texts.map((n) => ({ n })), options));
+    // Not every text is a number: the check is not vacuous.
+    assert.match(full.scoreJson({ n: '12.5' }, options), /"s": 12\.5/);
+    assert.match(full.scoreJson({ n: '1e400' }, options), /"n"/);
+  } finally {
+    lean.free();
+    full.free();
+  }
+});

@@ -1,6 +1,7 @@
 //! Decimal texts read as floats without tables (feature compact-floats, the
 //! wasm form runtime): the value `str::parse::<f64>` gives, correctly
-//! rounded (ties to even), for every text. std's reader keeps a 10 KB table
+//! rounded (ties to even), for every text (exponents read as std reads
+//! them: digits after it reaches 65,536 are not counted). std's reader keeps a 10 KB table
 //! of powers of five for its fast algorithm, about 9 KB gzipped of a form
 //! runtime of 120 KB; this one takes the exact fast path when it applies (a
 //! short mantissa and a small power of ten, one correctly rounded
@@ -72,8 +73,12 @@ pub(crate) fn parse(s: &str) -> Option<f64> {
         let start = i;
         let mut e: i64 = 0;
         while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
-            // Past 2^40 every text is 0 or infinite all the same.
-            e = (e * 10 + i64::from(d - b'0')).min(1 << 40);
+            // As std does: digits past the first that reach 65,536 are read
+            // but not counted (`e700000` is `e70000`), which only a text of
+            // some 655,360 digits could tell from the exact value.
+            if e < 0x10000 {
+                e = e * 10 + i64::from(d - b'0');
+            }
             i += 1;
         }
         if i == start {
@@ -272,7 +277,14 @@ mod tests {
     /// Ours and std's, bit for bit (`None` for a text std refuses).
     fn same(s: &str) -> Result<(), TestCaseError> {
         let std = s.parse::<f64>().ok().map(f64::to_bits);
-        prop_assert_eq!(parse(s).map(f64::to_bits), std, "{:?}", s);
+        let shown: String = s.chars().take(120).collect();
+        prop_assert_eq!(
+            parse(s).map(f64::to_bits),
+            std,
+            "{:?}… ({} bytes)",
+            shown,
+            s.len()
+        );
         Ok(())
     }
 
@@ -351,7 +363,60 @@ mod tests {
         let half = "2.4703282292062327208828439643411068618252990130716238221279284125033775363510437593264991818081799618989828234772285886546332835517796989819938739800539093906315035659515570226392290858392449105184435931802849936536152500319370457678249219365623669863658480757001585769269903706311928279558551332927834338409351978015531246597263579574622766465272827220056374006485499977096599470454020828166226237857393450736339007967761930577506740176324673600968951340535537458516661134223766678604162159680461914467291840300530057530849048765391711386591646239524912623653881879636239373280423891018672348497668235089863388587925628302755995657524455507255189313690836254779186948667994968324049705821028513185451396213837722826145437693412532098591327667236328125";
         same(half)?;
         same(&format!("{half}1"))?;
+        // Between f64::MAX and 2^1024: the overflow threshold, and beside it.
+        let threshold = digits_of((1 << 54) - 1, 970, 0);
+        same(&threshold)?;
+        same(&format!("{threshold}.000000000000000000001"))?;
+        // A power of two times an odd number ends in 2, 4, 6 or 8: one less.
+        let last = threshold.as_bytes()[threshold.len() - 1];
+        let below = format!(
+            "{}{}",
+            &threshold[..threshold.len() - 1],
+            char::from(last - 1)
+        );
+        same(&format!("{below}.999999999999999999999"))?;
+        same(&digits_of(1, 1024, 0))?;
+        same(&digits_of((1 << 53) - 1, 971, 0))?;
+        // Exponents read as std reads them: past 65,536 digits are not counted.
+        same(&format!("1{}e-700000", "0".repeat(700_000)))?;
+        same(&format!("0.{}1e700001", "0".repeat(700_000)))?;
+        same(&format!("0.{}1e655361", "0".repeat(655_400)))?;
+        same("1e99999999999999999999999999")?;
+        same("1e-99999999999999999999999999")?;
         Ok(())
+    }
+
+    /// The decimal digits of m × 2^twos × 5^fives.
+    fn digits_of(m: u64, twos: u32, fives: u32) -> String {
+        // Little-endian base-10 digits.
+        let mut d: Vec<u32> = m
+            .to_string()
+            .bytes()
+            .rev()
+            .map(|b| u32::from(b - b'0'))
+            .collect();
+        let mut times = |k: u32| {
+            let mut carry = 0;
+            for x in d.iter_mut() {
+                let v = *x * k + carry;
+                *x = v % 10;
+                carry = v / 10;
+            }
+            while carry > 0 {
+                d.push(carry % 10);
+                carry /= 10;
+            }
+        };
+        for _ in 0..twos {
+            times(2);
+        }
+        for _ in 0..fives {
+            times(5);
+        }
+        d.iter()
+            .rev()
+            .map(|x| char::from(b'0' + *x as u8))
+            .collect()
     }
 
     proptest! {
@@ -388,18 +453,26 @@ mod tests {
             same(&format!("{}.999999999999999999999999999999", tie - 1))?;
         }
 
-        /// Ties between small floats, written out exactly: m × 2^-k with
-        /// k up to 60 has k digits after the point.
+        /// Ties between two floats below 2^27, written out exactly: an odd
+        /// m of 54 bits over 2^k is halfway between two floats, and
+        /// m × 5^k / 10^k has k digits after the point.
         #[test]
-        fn small_ties(m in 1u64..(1u64 << 54), k in 1u32..60) {
-            let m = m | 1;
-            // m / 2^k = m × 5^k / 10^k
-            let scaled = u128::from(m) * 5u128.pow(k.min(27));
-            if k <= 27 {
-                let text = format!("{scaled}e-{k}");
-                same(&text)?;
-                same(&format!("{scaled}000000000000000000001e-{}", k + 21))?;
-            }
+        fn small_ties(m in (1u64 << 53)..(1u64 << 54), k in 1u32..=27) {
+            let scaled = u128::from(m | 1) * 5u128.pow(k);
+            same(&format!("{scaled}e-{k}"))?;
+            same(&format!("{scaled}000000000000000000001e-{}", k + 21))?;
+            same(&format!("{}999999999999999999999e-{}", scaled - 1, k + 21))?;
+        }
+
+        /// Ties between subnormals: (2j + 1) × 2^-1075, written out in
+        /// its 750-odd digits, and a hair above and below it.
+        #[test]
+        fn subnormal_ties(j in 0u64..(1u64 << 52)) {
+            let tie = digits_of(2 * j + 1, 0, 1075);
+            same(&format!("{tie}e-1075"))?;
+            same(&format!("{tie}1e-1076"))?;
+            // An odd multiple of 5^1075 ends in 5: one less, then 999.
+            same(&format!("{}4999e-1078", &tie[..tie.len() - 1]))?;
         }
 
         /// Many digits, in any place.

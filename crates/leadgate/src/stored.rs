@@ -287,6 +287,26 @@ route {
         );
     }
 
+    /// A range whose bound is NaN (a crafted file with a matching
+    /// checksum) is refused, the bound named as written.
+    #[test]
+    fn refuses_a_nan_range_by_name() {
+        let a = Agreement::compile(
+            "agreement \"a\"\nfields { n : number }\nscore s {\n  +1 \"r\" when n > 1\n  range 0 to 12345.5\n}\nroute { nurture otherwise }\n",
+        )
+        .unwrap();
+        let mut bytes = a.to_compiled();
+        let hi = 12345.5f64.to_le_bytes();
+        let at = bytes.windows(8).position(|w| w == hi).unwrap();
+        bytes[at..at + 8].copy_from_slice(&f64::NAN.to_le_bytes());
+        let sum = fnv1a(&bytes[16..]);
+        bytes[8..16].copy_from_slice(&sum.to_le_bytes());
+        assert_eq!(
+            Agreement::from_compiled(&bytes).unwrap_err(),
+            LoadError::Damaged("score 0 has the range 0 to NaN".into())
+        );
+    }
+
     proptest::proptest! {
         /// Damage with a matching checksum (a crafted file) is caught by the
         /// checks of the program, or loads an agreement that scores without

@@ -44,10 +44,19 @@ pub(crate) fn check(p: &Program) -> Result<usize, String> {
         }
         if let Some((lo, hi)) = score.range {
             if lo.is_nan() || hi.is_nan() || lo > hi {
+                // As a bound is written, NaN and infinities by name (not
+                // `{}` of a float: that would link float formatting into
+                // the form runtime).
+                let bound = |x: f64| match x {
+                    x if x.is_nan() => "NaN".to_string(),
+                    f64::INFINITY => "inf".to_string(),
+                    f64::NEG_INFINITY => "-inf".to_string(),
+                    x => crate::value::format_number(x),
+                };
                 return Err(format!(
                     "score {i} has the range {} to {}",
-                    crate::value::format_number(lo),
-                    crate::value::format_number(hi)
+                    bound(lo),
+                    bound(hi)
                 ));
             }
         }

@@ -60,35 +60,51 @@ pub fn parse(source: &str) -> Result<File, crate::CompileError> {
 }
 
 fn report_pest_error(e: pest::error::Error<Rule>, sink: &mut Sink<'_>) {
-    let e = e.renamed_rules(rule_name);
     let (start, end) = match e.location {
         pest::error::InputLocation::Pos(p) => (p, p),
         pest::error::InputLocation::Span((s, e)) => (s, e),
     };
     let message = match &e.variant {
+        // pest's own wording ("expected a, b, or c"), each human name once:
+        // several rules share one ("a name").
         pest::error::ErrorVariant::ParsingError {
             positives,
-            negatives: _,
-        } => {
-            let mut names: Vec<String> = positives.iter().map(rule_name).collect();
-            names.sort();
-            names.dedup();
-            if names.is_empty() {
-                "unexpected input".to_string()
-            } else {
-                format!("syntax error: expected {}", join_or(&names))
+            negatives,
+        } => match (names(negatives), names(positives)) {
+            (no, yes) if !no.is_empty() && !yes.is_empty() => {
+                format!(
+                    "unexpected {}; expected {}",
+                    enumerate(&no),
+                    enumerate(&yes)
+                )
             }
-        }
+            (no, _) if !no.is_empty() => format!("unexpected {}", enumerate(&no)),
+            (_, yes) if !yes.is_empty() => format!("expected {}", enumerate(&yes)),
+            _ => "unknown parsing error".to_string(),
+        },
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
     sink.error(codes::SYNTAX, Span::new(start, end), message);
 }
 
-fn join_or(names: &[String]) -> String {
+/// The rules' human names in pest's order, each once.
+fn names(rules: &[Rule]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in rules.iter().map(rule_name) {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// `a`, `a or b`, `a, b, or c`, as pest lists rules.
+fn enumerate(names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+        [a, b] => format!("{a} or {b}"),
+        [init @ .., last] => format!("{}, or {}", init.join(", "), last),
     }
 }
 
@@ -133,6 +149,9 @@ fn rule_name(rule: &Rule) -> String {
         Rule::op_and | Rule::kw_and => "`and`",
         Rule::op_or => "`or`",
         Rule::op_not | Rule::kw_not => "`not`",
+        Rule::op_neg => "`-`",
+        Rule::kw_true => "`true`",
+        Rule::kw_false => "`false`",
         Rule::kw_when => "`when`",
         Rule::kw_otherwise => "`otherwise`",
         Rule::kw_to => "`to`",
@@ -140,7 +159,15 @@ fn rule_name(rule: &Rule) -> String {
         Rule::ex_lead | Rule::kw_lead => "`lead`",
         Rule::ex_expect | Rule::kw_expect => "`expect`",
         Rule::lead_entry => "`key: value`",
-        other => return format!("{other:?}").replace("kw_", "`").replace("pf_", "`"),
+        // A keyword as written, between backticks; any other rule by its
+        // grammar name.
+        other => {
+            let name = format!("{other:?}");
+            return match name.strip_prefix("kw_").or(name.strip_prefix("pf_")) {
+                Some(word) => format!("`{word}`"),
+                None => name,
+            };
+        }
     };
     s.to_string()
 }

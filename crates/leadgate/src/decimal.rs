@@ -10,6 +10,8 @@
 //! with std on ties, texts just past them, overflow, underflow, syntax and
 //! random texts.
 
+use smallvec::SmallVec;
+
 /// Significant digits kept: a float's halfway points have at most 768, so
 /// the digits past 800 matter only in whether any is non-zero.
 const MAX_DIGITS: usize = 800;
@@ -23,33 +25,33 @@ pub(crate) fn parse(s: &str) -> Option<f64> {
         Some(b'+') => (false, &b[1..]),
         _ => (false, b),
     };
-    // The value is `digits × 10^exp`; leading zeros are not kept.
-    let mut digits: Vec<u8> = Vec::new();
+    // The value is `digits × 10^exp`; leading zeros are not kept. Inline
+    // up to 32 digits: a lead's numbers allocate nothing.
+    let mut digits: SmallVec<[u8; 32]> = SmallVec::new();
     let mut exp: i64 = 0;
     let mut dropped_nonzero = false;
     let mut seen_digit = false;
     let mut i = 0;
-    while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()).map(|c| c - b'0') {
-        seen_digit = true;
-        if digits.len() == MAX_DIGITS {
-            dropped_nonzero |= d != 0;
-            exp += 1;
-        } else if d != 0 || !digits.is_empty() {
-            digits.push(d);
+    // The digits before the point, then those after it.
+    for fraction in [false, true] {
+        if fraction {
+            if b.get(i) != Some(&b'.') {
+                break;
+            }
+            i += 1;
         }
-        i += 1;
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
         while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()).map(|c| c - b'0') {
             seen_digit = true;
             if digits.len() == MAX_DIGITS {
+                // Kept only as "something non-zero"; before the point it
+                // still counts a place.
                 dropped_nonzero |= d != 0;
+                exp += i64::from(!fraction);
             } else {
                 if d != 0 || !digits.is_empty() {
                     digits.push(d);
                 }
-                exp -= 1;
+                exp -= i64::from(fraction);
             }
             i += 1;
         }

@@ -6,7 +6,7 @@ use crate::check::Points;
 use crate::compile::{compare_f64, compare_i64, Program};
 use crate::expr::{Any, ArithOp, Cond, DateE, Num, TextE, Tri};
 use crate::syntax::ast::{CmpOp, TextOp};
-use crate::value::Value;
+use crate::value::{saturate, Value};
 use crate::verdict::{Fired, PerScore, Undecided, UnknownRule, Verdict};
 
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -18,15 +18,6 @@ struct Ctx<'a> {
     total: f64,
     grades: &'a [u32],
     as_of: i64,
-}
-
-/// Keeps sums finite: an overflow saturates at the largest float.
-fn saturate(x: f64) -> f64 {
-    if x.is_nan() {
-        0.0
-    } else {
-        crate::value::clamp(x, -f64::MAX, f64::MAX)
-    }
 }
 
 impl Ctx<'_> {

@@ -10,7 +10,7 @@
 use crate::check::{Model, Points};
 use crate::expr::{Any, ArithOp, Cond, DateE, Num, TextE, TextSet};
 use crate::syntax::ast::{CmpOp, TextOp};
-use crate::value::Value;
+use crate::value::{saturate, Value};
 
 use super::domain::{Cell, Derived, Domains, Iv, MS_PER_DAY};
 
@@ -160,14 +160,6 @@ pub(super) fn compare(op: CmpOp, a: Iv, b: Iv) -> Truths {
         CmpOp::Ne => (ne(a, b), eq(a, b)),
     };
     Truths((if t { 4 } else { 0 }) | (if f { 1 } else { 0 }))
-}
-
-fn saturate(x: f64) -> f64 {
-    if x.is_nan() {
-        0.0
-    } else {
-        crate::value::clamp(x, -f64::MAX, f64::MAX)
-    }
 }
 
 /// The values of one score at a node.

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::mem::take;
 use std::sync::Mutex;
 
+use arrow_array::RecordBatch;
 use arrow_pyarrow::{IntoPyArrow, Table};
 use arrow_select::concat::concat_batches;
-use leadgate::arrow::{decision_schema, DecisionBatch};
+use leadgate::arrow::{decision_schema, Columnar, DecisionBatch};
 use leadgate::{Agreement, Arrival, BatchRun, DiffNames, Load, ScoreOptions, Staffing, Threads};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -316,8 +317,37 @@ impl PyAgreement {
                 };
                 let columns = columns.map_err(|e| value_error(e.to_string()))?;
                 let schema = decision_schema(&columns);
-                let data = Data::Arrow(Batches::new(data)?);
+                let batches = Batches::new(data)?;
                 let mut out = Vec::new();
+                // Column by column where the agreement allows (not with
+                // each lead's own instant: `as_of_column`).
+                let columnar = (as_of_column.is_none())
+                    .then(|| Columnar::new(&self.inner, run.options(), &columns))
+                    .flatten();
+                if let Some(columnar) = columnar {
+                    let n = |b: &RecordBatch| b.num_rows().div_ceil(pool.count().max(1));
+                    run::arrow_slices(
+                        py,
+                        run,
+                        keys,
+                        batches,
+                        allow_missing_columns,
+                        |batch, _| {
+                            let parts = py.detach(|| {
+                                pool.map_ranges(batch.num_rows(), n(batch).max(1024), |rows| {
+                                    columnar.score(&batch.slice(rows.start, rows.len()), &schema)
+                                })
+                            });
+                            // The parts are the table's batches, as they are.
+                            for part in parts {
+                                out.push(part.map_err(building)?);
+                            }
+                            Ok(())
+                        },
+                    )?;
+                    return Ok((out, schema));
+                }
+                let data = Data::Arrow(batches);
                 let chunk = |part: &Part<'_, '_, '_>, rows: Range<usize>| {
                     let mut o = DecisionBatch::new(&columns, rows.len());
                     rows.for_each(|row| o.push(&part.decide(0, row)));

@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use arrow_array::RecordBatch;
 use leadgate::arrow::ArrowRows;
 use leadgate::{Agreement, BatchKeys, BatchRun, LeadBuilder, OwnedRows, Raw, Rows, Threads};
 use pyo3::prelude::*;
@@ -92,20 +93,7 @@ pub(crate) fn each<T: Send>(
 ) -> PyResult<()> {
     match data {
         Data::Arrow(batches) => {
-            let names = batches.columns();
-            for a in run.agreements() {
-                check_columns(py, a, &names, allow_missing)?;
-            }
-            for &at in keys.core.extra() {
-                let wanted = keys.core.names().get(at).map_or("", String::as_str);
-                if !names.iter().any(|n| n == wanted) {
-                    return Err(value_error(format!(
-                        "the input has no column \"{wanted}\"; its columns are: {}",
-                        names.join(", ")
-                    )));
-                }
-            }
-            stream::slices(py, batches, |batch, first| {
+            arrow_slices(py, run, keys, batches, allow_missing, |batch, first| {
                 let parts = py.detach(|| {
                     let source = Source::Arrow(ArrowRows::new(batch, &keys.core));
                     run.parts(
@@ -135,6 +123,33 @@ pub(crate) fn each<T: Send>(
             warn_misnamed(py, run)
         }
     }
+}
+
+/// Hands each slice of Arrow data to `f` with the index of its first row,
+/// once the data is checked for a column per declared field
+/// (`allow_missing`: a warning) and for the other keys asked for.
+pub(crate) fn arrow_slices(
+    py: Python<'_>,
+    run: &BatchRun<'_>,
+    keys: &KeySet,
+    batches: Batches<'_>,
+    allow_missing: bool,
+    f: impl FnMut(&RecordBatch, usize) -> PyResult<()>,
+) -> PyResult<()> {
+    let names = batches.columns();
+    for a in run.agreements() {
+        check_columns(py, a, &names, allow_missing)?;
+    }
+    for &at in keys.core.extra() {
+        let wanted = keys.core.names().get(at).map_or("", String::as_str);
+        if !names.iter().any(|n| n == wanted) {
+            return Err(value_error(format!(
+                "the input has no column \"{wanted}\"; its columns are: {}",
+                names.join(", ")
+            )));
+        }
+    }
+    stream::slices(py, batches, f)
 }
 
 /// Checks that `columns` has a column for every field `a` declares: a

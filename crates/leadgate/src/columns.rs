@@ -127,6 +127,12 @@ impl DecisionColumns {
         Ok(DecisionColumns { columns, roster })
     }
 
+    /// Whether the columns have a roster's (`assignee`, …).
+    #[cfg(feature = "arrow")]
+    pub(crate) fn has_roster(&self) -> bool {
+        self.roster
+    }
+
     /// The columns, in order.
     pub fn columns(&self) -> &[DecisionColumn] {
         &self.columns

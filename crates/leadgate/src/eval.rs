@@ -11,17 +11,35 @@ use crate::verdict::{Fired, PerScore, Undecided, UnknownRule, Verdict};
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 
-struct Ctx<'a> {
-    values: &'a [Value],
-    scores: &'a [f64],
-    potentials: &'a [f64],
-    total: f64,
-    grades: &'a [u32],
-    as_of: i64,
+/// What a condition is evaluated against: a lead's values and, once
+/// scored, its scores, potentials, total and grades so far. The columnar
+/// evaluator (`arrow::columnar`) uses it too, for each distinct value of a
+/// column, so both evaluators share every node's meaning.
+pub(crate) struct Ctx<'a> {
+    pub(crate) values: &'a [Value],
+    pub(crate) scores: &'a [f64],
+    pub(crate) potentials: &'a [f64],
+    pub(crate) total: f64,
+    pub(crate) grades: &'a [u32],
+    pub(crate) as_of: i64,
+}
+
+impl<'a> Ctx<'a> {
+    /// A lead's values alone, before scoring: no scores or grades yet.
+    pub(crate) fn values(values: &'a [Value], as_of: i64) -> Self {
+        Ctx {
+            values,
+            scores: &[],
+            potentials: &[],
+            total: 0.0,
+            grades: &[],
+            as_of,
+        }
+    }
 }
 
 impl Ctx<'_> {
-    fn num(&self, n: &Num) -> Option<f64> {
+    pub(crate) fn num(&self, n: &Num) -> Option<f64> {
         let v = match n {
             Num::Const(c) => *c,
             Num::Field(s) => match self.values.get(*s as usize) {
@@ -107,7 +125,7 @@ impl Ctx<'_> {
     /// A condition's truth. The specialised leaves are evaluated here,
     /// inlined into the caller; only compound and general nodes make a call.
     #[inline(always)]
-    fn cond(&self, c: &Cond) -> Tri {
+    pub(crate) fn cond(&self, c: &Cond) -> Tri {
         if let Some(t) = self.leaf(c) {
             return t;
         }
@@ -279,6 +297,22 @@ impl Ctx<'_> {
     }
 }
 
+/// The decay factor of a score whose date is `date`, as of `as_of`.
+pub(crate) fn decay_factor(as_of: i64, date: i64, every_ms: i64) -> f64 {
+    let age = as_of.saturating_sub(date).max(0) as f64;
+    libm::pow(0.5, age / every_ms as f64)
+}
+
+/// A score's (or potential's) sum → its value: decayed, then kept in its range.
+#[inline]
+pub(crate) fn finish(x: f64, factor: f64, range: Option<(f64, f64)>) -> f64 {
+    let x = saturate(x * factor);
+    match range {
+        Some((lo, hi)) => crate::value::clamp(x, lo, hi),
+        None => x,
+    }
+}
+
 /// A score compared with a constant (scores are always known).
 fn cmp_known(op: CmpOp, x: Option<&f64>, c: f64) -> Tri {
     match x {
@@ -309,15 +343,7 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
     let mut fired = Vec::with_capacity(n_rules);
     let mut unknown = Vec::with_capacity(n_rules.min(8));
     let mut warnings = lead.warnings.clone();
-    let empty: [f64; 0] = [];
-    let base = Ctx {
-        values,
-        scores: &empty,
-        potentials: &empty,
-        total: 0.0,
-        grades: &[],
-        as_of,
-    };
+    let base = Ctx::values(values, as_of);
 
     for score in &m.scores {
         let mut sum = 0.0f64;
@@ -365,10 +391,7 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
         let mut skipped = false;
         if let Some(decay) = score.decay {
             match values.get(decay.slot as usize) {
-                Some(Value::Date(d)) => {
-                    let age = as_of.saturating_sub(*d).max(0) as f64;
-                    factor = libm::pow(0.5, age / decay.every_ms as f64);
-                }
+                Some(Value::Date(d)) => factor = decay_factor(as_of, *d, decay.every_ms),
                 _ => {
                     skipped = true;
                     let field = &m.fields[decay.slot as usize].name;
@@ -380,15 +403,8 @@ pub(crate) fn evaluate(program: &Program, lead: &Lead, as_of: i64, explain: bool
                 }
             }
         }
-        let finish = |x: f64| {
-            let x = saturate(x * factor);
-            match score.range {
-                Some((lo, hi)) => crate::value::clamp(x, lo, hi),
-                None => x,
-            }
-        };
-        scores.push(finish(sum));
-        potentials.push(finish(saturate(sum + extra)));
+        scores.push(finish(sum, factor, score.range));
+        potentials.push(finish(saturate(sum + extra), factor, score.range));
         decay_skipped.push(skipped);
     }
     let total = scores.iter().fold(0.0, |a, b| saturate(a + b));
@@ -482,14 +498,7 @@ mod tests {
 
     /// A context of `values` only, no scores or grades, as of the epoch.
     fn ctx(values: &[Value]) -> Ctx<'_> {
-        Ctx {
-            values,
-            scores: &[],
-            potentials: &[],
-            total: 0.0,
-            grades: &[],
-            as_of: 0,
-        }
+        Ctx::values(values, 0)
     }
 
     /// The inline `is present` of a field gives what `present` gives, for

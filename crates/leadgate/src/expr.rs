@@ -184,3 +184,112 @@ impl Cond {
         matches!(self, Cond::Const(c) if *c == t)
     }
 }
+
+/// A value an expression reads: a field, or one that scoring derives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Field(u32),
+    Score(u32),
+    Potential(u32),
+    Total,
+    Grade(u32),
+}
+
+impl Cond {
+    /// Calls `f` with each value the condition reads, in the order the
+    /// evaluator meets them (repeats included).
+    pub fn reads(&self, f: &mut dyn FnMut(Read)) {
+        match self {
+            Cond::Const(_) => {}
+            Cond::Field(s)
+            | Cond::FieldIs(s, _)
+            | Cond::FieldCmp(_, s, _)
+            | Cond::FieldTextEq(_, s, _)
+            | Cond::FieldTextIn(_, s, _)
+            | Cond::FieldText(_, s, _)
+            | Cond::FieldMatches(s, _) => f(Read::Field(*s)),
+            Cond::Not(a) => a.reads(f),
+            Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| p.reads(f)),
+            Cond::NumCmp(_, a, b) => {
+                a.reads(f);
+                b.reads(f);
+            }
+            Cond::DateCmp(_, a, b) => {
+                a.reads(f);
+                b.reads(f);
+            }
+            Cond::TextEq(_, a, b) | Cond::Text(_, a, b) => {
+                a.reads(f);
+                b.reads(f);
+            }
+            Cond::BoolEq(_, a, b) => {
+                a.reads(f);
+                b.reads(f);
+            }
+            Cond::TextIn(_, t, _) | Cond::Matches(t, _) => t.reads(f),
+            Cond::NumIn(_, n, _) => n.reads(f),
+            Cond::ListContains(s, t) => {
+                f(Read::Field(*s));
+                t.reads(f);
+            }
+            Cond::Within(d, _) => d.reads(f),
+            Cond::Present(_, a) => a.reads(f),
+            Cond::GradeIs(g, _) => f(Read::Grade(*g)),
+            Cond::ScoreCmp(_, i, _) => f(Read::Score(*i)),
+            Cond::PotentialCmp(_, i, _) => f(Read::Potential(*i)),
+            Cond::TotalCmp(..) => f(Read::Total),
+        }
+    }
+}
+
+impl Num {
+    /// Calls `f` with each value the number reads.
+    pub fn reads(&self, f: &mut dyn FnMut(Read)) {
+        match self {
+            Num::Const(_) => {}
+            Num::Field(s) | Num::Count(s) => f(Read::Field(*s)),
+            Num::Score(i) => f(Read::Score(*i)),
+            Num::Potential(i) => f(Read::Potential(*i)),
+            Num::Total => f(Read::Total),
+            Num::Arith(_, a, b) | Num::Min(a, b) | Num::Max(a, b) => {
+                a.reads(f);
+                b.reads(f);
+            }
+            Num::Neg(a) => a.reads(f),
+            Num::DaysSince(d) => d.reads(f),
+        }
+    }
+}
+
+impl TextE {
+    /// Calls `f` with each value the text reads.
+    pub fn reads(&self, f: &mut dyn FnMut(Read)) {
+        match self {
+            TextE::Const(_) => {}
+            TextE::Field(s) => f(Read::Field(*s)),
+            TextE::Domain(inner) => inner.reads(f),
+        }
+    }
+}
+
+impl DateE {
+    /// Calls `f` with the field the date reads, if any.
+    pub fn reads(&self, f: &mut dyn FnMut(Read)) {
+        if let DateE::Field(s) = self {
+            f(Read::Field(*s));
+        }
+    }
+}
+
+impl Any {
+    /// Calls `f` with each value the expression reads.
+    pub fn reads(&self, f: &mut dyn FnMut(Read)) {
+        match self {
+            Any::Num(n) => n.reads(f),
+            Any::Text(t) => t.reads(f),
+            Any::Date(d) => d.reads(f),
+            Any::List(s) => f(Read::Field(*s)),
+            Any::Cond(c) => c.reads(f),
+        }
+    }
+}

@@ -19,7 +19,7 @@ use crate::bind::Lead;
 use crate::check::{Model, Points};
 use crate::compile::{compare_f64, Program};
 use crate::eval::{evaluate, route_truth};
-use crate::expr::{Any, Cond, DateE, Num, TextE, Tri};
+use crate::expr::{Cond, Num, Read, Tri};
 use crate::syntax::ast::CmpOp;
 use crate::value::Value;
 use crate::verdict::Verdict;
@@ -95,102 +95,40 @@ impl Reads {
             self.fields.push(s);
         }
     }
-    fn num(&mut self, n: &Num) {
-        match n {
-            Num::Const(_) => {}
-            Num::Field(s) | Num::Count(s) => self.field(*s),
-            Num::Score(i) | Num::Potential(i) => {
-                if !self.scores.contains(i) {
-                    self.scores.push(*i);
+    fn derive(&mut self, d: Derived) {
+        if !self.derived.contains(&d) {
+            self.derived.push(d);
+        }
+    }
+    fn note(&mut self, r: Read) {
+        match r {
+            Read::Field(s) => self.field(s),
+            Read::Score(i) | Read::Potential(i) => {
+                if !self.scores.contains(&i) {
+                    self.scores.push(i);
                 }
-                let d = if matches!(n, Num::Score(_)) {
-                    Derived::Score(*i)
-                } else {
-                    Derived::Potential(*i)
-                };
-                if !self.derived.contains(&d) {
-                    self.derived.push(d);
-                }
+                self.derive(match r {
+                    Read::Score(_) => Derived::Score(i),
+                    _ => Derived::Potential(i),
+                });
             }
-            Num::Total => {
-                if !self.derived.contains(&Derived::Total) {
-                    self.derived.push(Derived::Total);
-                }
+            Read::Total => {
+                self.derive(Derived::Total);
                 self.scores.push(u32::MAX);
             }
-            Num::Arith(_, a, b) | Num::Min(a, b) | Num::Max(a, b) => {
-                self.num(a);
-                self.num(b);
+            Read::Grade(g) => {
+                if !self.grades.contains(&g) {
+                    self.grades.push(g);
+                }
+                self.derive(Derived::Grade(g));
             }
-            Num::Neg(a) => self.num(a),
-            Num::DaysSince(d) => self.date(d),
         }
     }
-    fn date(&mut self, d: &DateE) {
-        if let DateE::Field(s) = d {
-            self.field(*s);
-        }
-    }
-    fn text(&mut self, t: &TextE) {
-        match t {
-            TextE::Const(_) => {}
-            TextE::Field(s) => self.field(*s),
-            TextE::Domain(i) => self.text(i),
-        }
+    fn num(&mut self, n: &Num) {
+        n.reads(&mut |r| self.note(r));
     }
     fn cond(&mut self, c: &Cond) {
-        match c {
-            Cond::Const(_) => {}
-            Cond::Field(s) | Cond::FieldIs(s, _) => self.field(*s),
-            Cond::Not(a) => self.cond(a),
-            Cond::And(p) | Cond::Or(p) => p.iter().for_each(|x| self.cond(x)),
-            Cond::NumCmp(_, a, b) => {
-                self.num(a);
-                self.num(b);
-            }
-            Cond::DateCmp(_, a, b) => {
-                self.date(a);
-                self.date(b);
-            }
-            Cond::TextEq(_, a, b) | Cond::Text(_, a, b) => {
-                self.text(a);
-                self.text(b);
-            }
-            Cond::BoolEq(_, a, b) => {
-                self.cond(a);
-                self.cond(b);
-            }
-            Cond::TextIn(_, t, _) | Cond::Matches(t, _) => self.text(t),
-            Cond::NumIn(_, n, _) => self.num(n),
-            Cond::ListContains(s, t) => {
-                self.field(*s);
-                self.text(t);
-            }
-            Cond::Within(d, _) => self.date(d),
-            Cond::Present(_, a) => match &**a {
-                Any::Num(n) => self.num(n),
-                Any::Text(t) => self.text(t),
-                Any::Date(d) => self.date(d),
-                Any::List(s) => self.field(*s),
-                Any::Cond(c) => self.cond(c),
-            },
-            Cond::GradeIs(g, _) => {
-                if !self.grades.contains(g) {
-                    self.grades.push(*g);
-                }
-                if !self.derived.contains(&Derived::Grade(*g)) {
-                    self.derived.push(Derived::Grade(*g));
-                }
-            }
-            Cond::FieldCmp(_, s, _)
-            | Cond::FieldTextEq(_, s, _)
-            | Cond::FieldTextIn(_, s, _)
-            | Cond::FieldText(_, s, _)
-            | Cond::FieldMatches(s, _) => self.field(*s),
-            Cond::ScoreCmp(_, i, _) => self.num(&Num::Score(*i)),
-            Cond::PotentialCmp(_, i, _) => self.num(&Num::Potential(*i)),
-            Cond::TotalCmp(..) => self.num(&Num::Total),
-        }
+        c.reads(&mut |r| self.note(r));
     }
 }
 

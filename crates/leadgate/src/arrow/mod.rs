@@ -4,12 +4,14 @@
 //! What the Python binding's `score_arrow`, `score_pandas`, `score_polars`
 //! and Spark's `mapInArrow` run on.
 
+mod columnar;
 mod input;
 mod output;
 
 use arrow_array::RecordBatch;
 use arrow_schema::Schema;
 
+pub use columnar::Columnar;
 pub use input::{column, ArrowColumn, PANDAS_PERIOD};
 pub use output::{decision_schema, DecisionBatch};
 
@@ -178,6 +180,11 @@ mod tests {
         assert_eq!((rule.value(0), rule.value(3)), ("hot", "hot"));
         assert!(rule.is_null(1));
         assert_eq!(rows.value(2, 1).clone(), Raw::Null);
+        // Column by column: the same record batch.
+        let columnar = Columnar::new(&a, &opts, &columns).unwrap();
+        assert_eq!(columnar.score(&batch, &schema).unwrap(), out);
+        let sliced = columnar.score(&batch.slice(1, 3), &schema).unwrap();
+        assert_eq!(sliced, out.slice(1, 3));
     }
 
     #[test]

@@ -7,8 +7,11 @@
 //!
 //! Every node means what it means per lead: a condition on one field is
 //! evaluated by the per-lead evaluator itself (`eval::Ctx`), on that
-//! field's distinct values, and the sums, decay, ranges, grades and routes
-//! take the same floating-point steps in the same order. The output is
+//! field's distinct values; a leaf that reads several fields, or fields
+//! and scores (`visits > engagement`), by the same evaluator row by row
+//! with those fields' values swapped in; and the sums, decay, ranges,
+//! grades and routes take the same floating-point steps in the same
+//! order. The output is
 //! the per-lead path's, cell for cell (`tests/columnar.rs` compares them
 //! on random agreements and batches and on the conformance corpus).
 
@@ -27,6 +30,7 @@ use crate::expr::{Cond, Num, Tri};
 use crate::syntax::ast::CmpOp;
 use crate::value::{saturate, Value};
 use crate::{Agreement, DecisionColumns, ScoreOptions};
+use smallvec::SmallVec;
 
 use out::Scored;
 use plan::Node;
@@ -70,6 +74,8 @@ enum PointsPlan {
     Const(f64),
     /// Computed from at most one field, once per distinct value.
     Computed(Option<u32>, Num),
+    /// Computed from several fields, per row.
+    Row(SmallVec<[u32; 4]>, Num),
 }
 
 struct RulePlan {
@@ -116,10 +122,9 @@ pub struct Columnar {
 }
 
 impl Columnar {
-    /// The columnar plan of `agreement` with `opts`, writing `columns`:
-    /// `None` when a condition compares a field with a score or two fields
-    /// with each other (the caller then scores per lead), or when the
-    /// columns have a roster's.
+    /// The columnar plan of `agreement` with `opts`, writing `columns`;
+    /// `None` for a roster's columns (assignments depend on the leads
+    /// before, in order: the caller assigns per lead).
     pub fn new(
         agreement: &Agreement,
         opts: &ScoreOptions,
@@ -139,19 +144,27 @@ impl Columnar {
         for rule in &m.rules {
             // Score rules read fields only (the checker's rule; a rule
             // that read a score would see none, per lead).
-            let when = plan::cond(&rule.when).filter(|n| !n.derived())?;
+            let when = plan::cond(&rule.when);
+            if when.derived() {
+                return None;
+            }
             let points = match &rule.points {
                 Points::Const(p) => PointsPlan::Const(*p),
-                Points::Computed(n) => PointsPlan::Computed(plan::num(n)?, n.clone()),
+                Points::Computed(n) => match plan::num(n) {
+                    // Points read fields only (the checker's rule).
+                    (_, true) => return None,
+                    (slots, false) if slots.len() <= 1 => {
+                        PointsPlan::Computed(slots.first().copied(), n.clone())
+                    }
+                    (slots, false) => PointsPlan::Row(slots, n.clone()),
+                },
             };
             rules.push(RulePlan { when, points });
         }
-        let grades = (m.grades.iter())
+        let grades: Vec<Vec<Node>> = (m.grades.iter())
             .map(|g| g.lines.iter().map(|l| plan::cond(&l.when)).collect())
-            .collect::<Option<Vec<Vec<Node>>>>()?;
-        let routes = (m.routes.iter())
-            .map(|r| plan::cond(&r.when))
-            .collect::<Option<Vec<_>>>()?;
+            .collect();
+        let routes: Vec<Node> = m.routes.iter().map(|r| plan::cond(&r.when)).collect();
         let all = (rules.iter().map(|r| &r.when))
             .chain(grades.iter().flatten())
             .chain(&routes);
@@ -159,8 +172,10 @@ impl Columnar {
             node.fields(&mut mark);
         }
         for r in &rules {
-            if let PointsPlan::Computed(slot, _) = r.points {
-                mark(slot);
+            match &r.points {
+                PointsPlan::Const(_) => {}
+                PointsPlan::Computed(slot, _) => mark(*slot),
+                PointsPlan::Row(slots, _) => slots.iter().for_each(|s| mark(Some(*s))),
             }
         }
         for s in &m.scores {
@@ -271,8 +286,12 @@ impl Columnar {
                         }
                         None
                     }
-                    PointsPlan::Computed(slot, n) => {
-                        let computed = ev.numbers(*slot, n);
+                    PointsPlan::Computed(..) | PointsPlan::Row(..) => {
+                        let computed = match &p.points {
+                            PointsPlan::Computed(slot, n) => ev.numbers(*slot, n),
+                            PointsPlan::Row(slots, n) => ev.per_row(slots, |ctx| ctx.num(n)),
+                            PointsPlan::Const(_) => Vec::new(),
+                        };
                         // Undecided, a rule of computed points adds its cap.
                         let open = rule.cap.unwrap_or(0.0);
                         for ((t, (sum, extra)), x) in rows.zip(&computed) {
@@ -345,6 +364,11 @@ impl Node {
         match self {
             Node::Field(..) => false,
             Node::Derived(_) => true,
+            Node::Row(_, c) => {
+                let mut derived = false;
+                c.reads(&mut |r| derived |= !matches!(r, crate::expr::Read::Field(_)));
+                derived
+            }
             Node::And(parts) | Node::Or(parts) => parts.iter().any(Node::derived),
             Node::Not(a) => a.derived(),
         }
@@ -354,6 +378,7 @@ impl Node {
     fn fields(&self, mark: &mut impl FnMut(Option<u32>)) {
         match self {
             Node::Field(slot, _) => mark(*slot),
+            Node::Row(slots, _) => slots.iter().for_each(|s| mark(Some(*s))),
             Node::Derived(_) => {}
             Node::And(parts) | Node::Or(parts) => parts.iter().for_each(|p| p.fields(mark)),
             Node::Not(a) => a.fields(mark),
@@ -436,6 +461,7 @@ impl Eval<'_> {
         match node {
             Node::Field(slot, c) => self.per_lead_value(*slot, |ctx| truth(ctx.cond(c))),
             Node::Derived(c) => self.derived(c),
+            Node::Row(slots, c) => self.per_row(slots, |ctx| truth(ctx.cond(c))),
             Node::And(parts) => self.combine(parts, T, u8::min),
             Node::Or(parts) => self.combine(parts, F, u8::max),
             Node::Not(a) => {
@@ -456,7 +482,7 @@ impl Eval<'_> {
     }
 
     /// A condition on scores, potentials, the total and grades, per row.
-    fn derived(&self, c: &Cond) -> Truth {
+    fn derived(&mut self, c: &Cond) -> Truth {
         let cmp = |op: CmpOp, xs: Option<&Vec<f64>>, k: f64| -> Truth {
             match xs {
                 Some(xs) => compare(op, xs, k),
@@ -471,32 +497,59 @@ impl Eval<'_> {
                 Some(labels) => labels.iter().map(|x| if x == l { T } else { F }).collect(),
                 None => vec![F; self.rows],
             },
-            _ => {
-                let (n_s, n_g) = (self.scores.len(), self.grades.len());
-                let (mut s, mut p, mut g) = (vec![0.0; n_s], vec![0.0; n_s], vec![0; n_g]);
-                let values = vec![Value::Missing; self.scratch.len()];
-                (0..self.rows)
-                    .map(|row| {
-                        for i in 0..n_s {
-                            s[i] = self.scores[i][row];
-                            p[i] = self.potentials[i][row];
-                        }
-                        for (i, labels) in self.grades.iter().enumerate() {
-                            g[i] = labels[row];
-                        }
-                        let ctx = Ctx {
-                            values: &values,
-                            scores: &s,
-                            potentials: &p,
-                            total: self.total[row],
-                            grades: &g,
-                            as_of: self.as_of,
-                        };
-                        truth(ctx.cond(c))
-                    })
-                    .collect()
-            }
+            _ => self.per_row(&[], |ctx| truth(ctx.cond(c))),
         }
+    }
+
+    /// `eval` per row, with fields `slots` (deduplicated) holding the
+    /// row's values, every other field missing, and the row's scores,
+    /// potentials, total and grades so far.
+    fn per_row<X>(&mut self, slots: &[u32], eval: impl Fn(&Ctx<'_>) -> X) -> Vec<X> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let slots: Vec<usize> = (slots.iter().map(|s| *s as usize))
+            .filter(|s| *s < scratch.len() && *s < self.slots.len())
+            .collect();
+        let mut values: Vec<Vec<Value>> = (slots.iter())
+            .map(|s| std::mem::take(&mut self.slots[*s].values))
+            .collect();
+        let (n_s, n_g) = (self.scores.len(), self.grades.len());
+        let (mut s, mut p, mut g) = (vec![0.0; n_s], vec![0.0; n_s], vec![0; n_g]);
+        let mut out = Vec::with_capacity(self.rows);
+        for row in 0..self.rows {
+            // Each field's value of this row, swapped in (and out after).
+            let swap = |values: &mut Vec<Vec<Value>>, scratch: &mut Vec<Value>| {
+                for (at, vals) in slots.iter().zip(values.iter_mut()) {
+                    let code = self.slots[*at].codes.get(row).copied().unwrap_or(0);
+                    if let (Some(v), Some(x)) = (vals.get_mut(code as usize), scratch.get_mut(*at))
+                    {
+                        std::mem::swap(v, x);
+                    }
+                }
+            };
+            swap(&mut values, &mut scratch);
+            for i in 0..n_s {
+                s[i] = self.scores[i][row];
+                p[i] = self.potentials[i][row];
+            }
+            for (i, labels) in self.grades.iter().enumerate() {
+                g[i] = labels[row];
+            }
+            let ctx = Ctx {
+                values: &scratch,
+                scores: &s,
+                potentials: &p,
+                total: self.total.get(row).copied().unwrap_or(0.0),
+                grades: &g,
+                as_of: self.as_of,
+            };
+            out.push(eval(&ctx));
+            swap(&mut values, &mut scratch);
+        }
+        for (at, vals) in slots.iter().zip(values) {
+            self.slots[*at].values = vals;
+        }
+        self.scratch = scratch;
+        out
     }
 
     /// The next grade's label per row: its first line that is true.

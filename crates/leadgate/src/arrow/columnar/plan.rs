@@ -1,10 +1,9 @@
-//! Which conditions the columnar evaluator can take column by column, and
-//! how: a condition that reads at most one field (and no score) is
-//! evaluated once per distinct value of that field's column; one that
-//! reads only scores, potentials, the total and grades, once per row; an
-//! `and` / `or` / `not` of such parts, by Kleene logic over the parts'
-//! columns. Anything else (a comparison of a field with a score) is not
-//! covered, and the caller scores per lead.
+//! How the columnar evaluator takes each condition: one that reads at
+//! most one field (and no score) once per distinct value of that field's
+//! column; one that reads only scores, potentials, the total and grades
+//! as column loops; an `and` / `or` / `not` by Kleene logic over its
+//! parts' columns; any other leaf (a field compared with a score or with
+//! another field) row by row.
 
 use smallvec::SmallVec;
 
@@ -48,38 +47,46 @@ pub(super) enum Node {
     Field(Option<u32>, Cond),
     /// Reads only derived values: evaluated per row.
     Derived(Cond),
+    /// Reads several fields, or fields and derived values, in one leaf
+    /// (`visits > engagement`): evaluated per row, with those fields'
+    /// values (distinct, deduplicated slots) in place.
+    Row(SmallVec<[u32; 4]>, Cond),
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
 }
 
-/// `c` planned, or `None` when a part of it mixes fields with derived
-/// values or reads two fields at once outside `and` / `or` / `not`.
-pub(super) fn cond(c: &Cond) -> Option<Node> {
+/// `c` planned.
+pub(super) fn cond(c: &Cond) -> Node {
     let mut reads = Reads::default();
     c.reads(&mut |r| reads.note(r));
     let any_field = !reads.slots.is_empty();
+    let mut slots = reads.slots.clone();
+    slots.sort_unstable();
+    slots.dedup();
     if let Some(slot) = reads.single() {
-        return Some(Node::Field(slot, c.clone()));
+        return Node::Field(slot, c.clone());
     }
     // `and` / `or` / `not` are taken apart even when only derived values
     // are read: their leaves (`score >= 30`) then run as column loops.
-    let all = |parts: &[Cond]| parts.iter().map(cond).collect::<Option<Vec<_>>>();
+    let all = |parts: &[Cond]| parts.iter().map(cond).collect();
     match c {
-        Cond::And(parts) => all(parts).map(Node::And),
-        Cond::Or(parts) => all(parts).map(Node::Or),
-        Cond::Not(a) => cond(a).map(|n| Node::Not(Box::new(n))),
-        _ if !any_field => Some(Node::Derived(c.clone())),
-        _ => None,
+        Cond::And(parts) => Node::And(all(parts)),
+        Cond::Or(parts) => Node::Or(all(parts)),
+        Cond::Not(a) => Node::Not(Box::new(cond(a))),
+        _ if !any_field => Node::Derived(c.clone()),
+        _ => Node::Row(slots, c.clone()),
     }
 }
 
-/// The one field a number reads (`Some(None)`: none), or `None` when it
-/// reads more or a derived value.
-pub(super) fn num(n: &Num) -> Option<Option<u32>> {
+/// The fields a number reads, deduplicated, and whether it reads a
+/// derived value.
+pub(super) fn num(n: &Num) -> (SmallVec<[u32; 4]>, bool) {
     let mut reads = Reads::default();
     n.reads(&mut |r| reads.note(r));
-    reads.single()
+    reads.slots.sort_unstable();
+    reads.slots.dedup();
+    (reads.slots, reads.derived)
 }
 
 #[cfg(test)]
@@ -92,29 +99,35 @@ mod tests {
     fn plans_by_what_each_part_reads() {
         let f = |s| Cond::FieldCmp(CmpOp::Gt, s, 1.0);
         let score = Cond::ScoreCmp(CmpOp::Gt, 0, 1.0);
-        assert!(matches!(cond(&f(3)), Some(Node::Field(Some(3), _))));
+        assert!(matches!(cond(&f(3)), Node::Field(Some(3), _)));
         assert!(matches!(
             cond(&Cond::Const(crate::expr::Tri::True)),
-            Some(Node::Field(None, _))
+            Node::Field(None, _)
         ));
-        assert!(matches!(cond(&score), Some(Node::Derived(_))));
+        assert!(matches!(cond(&score), Node::Derived(_)));
         // One field twice is still one field.
         assert!(matches!(
             cond(&Cond::And(vec![f(2), f(2)])),
-            Some(Node::Field(Some(2), _))
+            Node::Field(Some(2), _)
         ));
         let mixed = Cond::And(vec![f(1), score.clone(), Cond::Not(Box::new(f(2)))]);
         match cond(&mixed) {
-            Some(Node::And(parts)) => assert_eq!(parts.len(), 3),
+            Node::And(parts) => assert_eq!(parts.len(), 3),
             other => panic!("{other:?}"),
         }
-        // A field compared with a score in one comparison is not covered.
+        // A field compared with a score, or with another field, in one
+        // comparison: per row, with its fields once each.
         let cross = Cond::NumCmp(CmpOp::Gt, Num::Field(1), Num::Score(0));
-        assert!(cond(&cross).is_none());
-        assert!(cond(&Cond::Or(vec![f(1), cross])).is_none());
-        let two = Cond::NumCmp(CmpOp::Gt, Num::Field(1), Num::Field(2));
-        assert!(cond(&two).is_none());
-        assert_eq!(num(&Num::Field(4)), Some(Some(4)));
-        assert_eq!(num(&Num::Total), None);
+        assert!(matches!(cond(&cross), Node::Row(s, _) if s.as_slice() == [1]));
+        assert!(matches!(cond(&Cond::Or(vec![f(1), cross])), Node::Or(_)));
+        let two = Cond::NumCmp(CmpOp::Gt, Num::Field(2), Num::Field(1));
+        let again = Cond::And(vec![
+            two.clone(),
+            Cond::NumCmp(CmpOp::Lt, Num::Field(1), Num::Field(2)),
+        ]);
+        assert!(matches!(cond(&two), Node::Row(s, _) if s.as_slice() == [1, 2]));
+        assert!(matches!(cond(&again), Node::And(_)));
+        assert_eq!(num(&Num::Field(4)).0.as_slice(), [4]);
+        assert!(num(&Num::Total).1);
     }
 }

@@ -316,7 +316,7 @@ LABELS = [
     ("leadgate-cli-1-thread", "leadgate CLI, raw CSV → JSON Lines (file x{copies}), --threads 1"),
     ("leadgate-cli-one-file", "leadgate CLI, raw CSV → JSON Lines (9,240 leads, incl. start-up)"),
     ("leadgate-python-score_many", "leadgate Python score_many (dicts, explained)"),
-    ("leadgate-python-score_arrow", "leadgate Python score_arrow (pyarrow table)"),
+    ("leadgate-python-score_arrow", "leadgate Python score_arrow (pyarrow table, columnar)"),
     ("leadgate-wasm-scoreMany", "leadgate wasm scoreMany (node)"),
     ("leadgate-wasm-runtime-scoreMany", "leadgate wasm form runtime scoreMany (node)"),
     ("leadgate-wasm-runtime-chromium", "leadgate wasm form runtime scoreMany (headless Chromium)"),

@@ -311,13 +311,24 @@ impl Columnar {
                     let k = fired.rules.len();
                     let (word, bit) = (k / 64, 1u64 << (k % 64));
                     let masks = fired.masks.chunks_exact_mut(fired.words.max(1));
-                    let known = |row: usize| match &computed {
-                        None => true,
-                        Some(c) => matches!(c.get(row), Some(Some(_))),
-                    };
-                    for (row, (m, t)) in masks.zip(&when).enumerate() {
-                        if let Some(m) = m.get_mut(word) {
-                            *m |= bit * u64::from(*t == T && known(row));
+                    match &computed {
+                        // One word a row (at most 64 rules), constant points:
+                        // a loop the compiler vectorises.
+                        None if fired.words == 1 => {
+                            for (m, t) in fired.masks.iter_mut().zip(&when) {
+                                *m |= bit & 0u64.wrapping_sub(u64::from(*t == T));
+                            }
+                        }
+                        _ => {
+                            let known = |row: usize| match &computed {
+                                None => true,
+                                Some(c) => matches!(c.get(row), Some(Some(_))),
+                            };
+                            for (row, (m, t)) in masks.zip(&when).enumerate() {
+                                if let Some(m) = m.get_mut(word) {
+                                    *m |= bit * u64::from(*t == T && known(row));
+                                }
+                            }
                         }
                     }
                 }
@@ -426,9 +437,22 @@ impl Eval<'_> {
         slot: Option<u32>,
         eval: impl Fn(&Ctx<'_>) -> X,
     ) -> Vec<X> {
+        let (table, missing) = self.table(slot, eval);
+        match slot.and_then(|s| self.slots.get(s as usize)) {
+            Some(s) => (s.codes.iter())
+                .map(|c| table.get(*c as usize).copied().unwrap_or(missing))
+                .collect(),
+            None => vec![missing; self.rows],
+        }
+    }
+
+    /// `eval` of each distinct value of field `slot` (in its place among
+    /// the other fields, missing), by code, and of a missing value.
+    fn table<X: Copy>(&mut self, slot: Option<u32>, eval: impl Fn(&Ctx<'_>) -> X) -> (Vec<X>, X) {
         let mut scratch = std::mem::take(&mut self.scratch);
-        let out = match slot.filter(|s| (*s as usize) < scratch.len()) {
-            None => vec![eval(&self.ctx(&scratch)); self.rows],
+        let missing = eval(&self.ctx(&scratch));
+        let table = match slot.filter(|s| (*s as usize) < scratch.len().min(self.slots.len())) {
+            None => Vec::new(),
             Some(slot) => {
                 let at = slot as usize;
                 let mut values = std::mem::take(&mut self.slots[at].values);
@@ -441,14 +465,11 @@ impl Eval<'_> {
                     })
                     .collect();
                 self.slots[at].values = values;
-                let missing = eval(&self.ctx(&scratch));
-                (self.slots[at].codes.iter())
-                    .map(|c| table.get(*c as usize).copied().unwrap_or(missing))
-                    .collect()
+                table
             }
         };
         self.scratch = scratch;
-        out
+        (table, missing)
     }
 
     /// A number of at most one field, per row (`None`: missing).
@@ -472,9 +493,20 @@ impl Eval<'_> {
         }
     }
 
-    fn combine(&mut self, parts: &[Node], unit: u8, op: fn(u8, u8) -> u8) -> Truth {
+    fn combine(&mut self, parts: &[Node], unit: u8, op: impl Fn(u8, u8) -> u8) -> Truth {
         let mut acc = vec![unit; self.rows];
         for p in parts {
+            // A part on one field is folded in from its table, without a
+            // column of its own.
+            if let Node::Field(Some(slot), c) = p {
+                let (table, missing) = self.table(Some(*slot), |ctx| truth(ctx.cond(c)));
+                if let Some(s) = self.slots.get(*slot as usize) {
+                    for (a, code) in acc.iter_mut().zip(&s.codes) {
+                        *a = op(*a, table.get(*code as usize).copied().unwrap_or(missing));
+                    }
+                    continue;
+                }
+            }
             let t = self.truth(p);
             acc.iter_mut().zip(&t).for_each(|(a, b)| *a = op(*a, *b));
         }

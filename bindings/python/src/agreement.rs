@@ -338,7 +338,9 @@ impl PyAgreement {
                                     columnar.score(&batch.slice(rows.start, rows.len()), &schema)
                                 })
                             });
-                            // The parts are the table's batches, as they are.
+                            // The parts are the table's batches, as they are
+                            // (a slice of n rows gives one per thread, an empty
+                            // one none: the table is the same).
                             for part in parts {
                                 out.push(part.map_err(building)?);
                             }

@@ -2395,3 +2395,122 @@ fn assert_same_sees_every_difference() {
     let d = difference(&base, &batch(-0.0, Some(vec![]), "total")).unwrap();
     assert!(d.starts_with("row 1 of 2, column `total`"), "{d}");
 }
+
+// ------------------------------------------------- shapes found in review
+
+/// Both paths on `batch` with `opts`, compared.
+fn same(a: &Agreement, opts: &ScoreOptions, batch: &RecordBatch) {
+    let columns = a.decision_columns("").unwrap();
+    let schema = decision_schema(&columns);
+    let columnar = Columnar::new(a, opts, &columns).expect("covered");
+    let got = columnar.score(batch, &schema).unwrap();
+    assert_same(&got, &per_lead(a, opts, &columns, batch));
+}
+
+fn at_review() -> ScoreOptions {
+    ScoreOptions::at(Timestamp::parse("2026-11-23").unwrap())
+}
+
+/// More than 64 score rules: a row's fired bits take two words.
+#[test]
+fn over_64_rules_fired_lists() {
+    let mut src = String::from("agreement \"A\"\nfields { n : number }\nscore s {\n");
+    for i in 0..70 {
+        src.push_str(&format!("  +1 \"r{i}\" when n > {i}\n"));
+    }
+    src.push_str("}\nscore t {\n");
+    for i in 0..70 {
+        src.push_str(&format!("  +1 \"t{i}\" when n < {i}\n"));
+    }
+    src.push_str("}\nroute { sales \"hot\" when s >= 15  nurture otherwise }\n");
+    let a = Agreement::compile(&src).unwrap();
+    let n: Float64Array = (0..200)
+        .map(|i| (i % 7 != 0).then_some((i % 80) as f64))
+        .collect();
+    let batch = RecordBatch::try_from_iter([("n", Arc::new(n) as ArrayRef)]).unwrap();
+    same(&a, &at_review(), &batch);
+    same(&a, &at_review(), &batch.slice(3, 150));
+}
+
+/// Texts under null slots (a bad number, a number also valid elsewhere),
+/// dictionaries with null keys and a null entry, at every offset.
+#[test]
+fn texts_under_nulls_and_dictionary_nulls() {
+    use arrow_array::types::UInt8Type;
+    use arrow_array::{DictionaryArray, UInt8Array};
+    use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+    let a = Agreement::compile(
+        "agreement \"A\"\nfields { n : number required  c : text required  d : text }\n\
+         score s { +1 \"x\" when n > 1  +2 \"y\" when c == \"de\" +3 \"z\" when d starts_with \"a\" }\n\
+         route { sales \"hot\" when s >= 3  nurture otherwise }",
+    )
+    .unwrap();
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(vec![0i32, 2, 5, 7, 9, 9, 9, 9, 9, 9]));
+    let nulls = NullBuffer::from(vec![
+        false, false, true, true, false, true, true, true, true,
+    ]);
+    let n = StringArray::new(offsets, Buffer::from("12abc12zz".as_bytes()), Some(nulls));
+    let values = StringArray::from(vec![Some("DE"), None, Some("fr"), Some("  ")]);
+    let keys = Int32Array::from(vec![
+        Some(0),
+        Some(1),
+        None,
+        Some(2),
+        Some(3),
+        Some(0),
+        Some(1),
+        Some(2),
+        Some(3),
+    ]);
+    let c = arrow_array::DictionaryArray::<Int32Type>::try_new(keys, Arc::new(values)).unwrap();
+    let dv = StringArray::from(vec!["abc", "b", "a"]);
+    let dk = UInt8Array::from(vec![0u8, 1, 2, 0, 1, 2, 0, 1, 2]);
+    let d = DictionaryArray::<UInt8Type>::try_new(dk, Arc::new(dv)).unwrap();
+    let batch = RecordBatch::try_from_iter([
+        ("n", Arc::new(n) as ArrayRef),
+        ("c", Arc::new(c) as ArrayRef),
+        ("d", Arc::new(d) as ArrayRef),
+    ])
+    .unwrap();
+    for o in [at_review(), at_review().on_bad_value(OnBadValue::Missing)] {
+        for s in 0..batch.num_rows() {
+            same(&a, &o, &batch.slice(s, batch.num_rows() - s));
+        }
+    }
+}
+
+/// Thousands of long texts sharing their first and last eight bytes (text
+/// timestamps), and a slice of a large dictionary: the same decisions.
+#[test]
+fn long_texts_sharing_their_ends_and_a_slice_of_a_large_dictionary() {
+    let a = Agreement::compile(
+        "agreement \"A\"\nfields { seen : date  tag : text }\n\
+         score s { +1 \"recent\" when seen within 30d  +2 \"vip\" when tag ends_with \"7\" }\n\
+         route { sales \"hot\" when s >= 3  nurture otherwise }",
+    )
+    .unwrap();
+    let seen: StringArray = (0..3_000)
+        .map(|i| {
+            Some(format!(
+                "2026-11-{:02}T{:02}:{:02}:00+01:00",
+                1 + i % 28,
+                i / 60 % 24,
+                i % 60
+            ))
+        })
+        .collect();
+    let entries: StringArray = (0..20_000).map(|i| Some(format!("tag {i}"))).collect();
+    let keys = Int32Array::from(
+        (0..3_000)
+            .map(|i| (i * 7919) % 20_000)
+            .collect::<Vec<i32>>(),
+    );
+    let tag = arrow_array::DictionaryArray::<Int32Type>::try_new(keys, Arc::new(entries)).unwrap();
+    let batch = RecordBatch::try_from_iter([
+        ("seen", Arc::new(seen) as ArrayRef),
+        ("tag", Arc::new(tag) as ArrayRef),
+    ])
+    .unwrap();
+    same(&a, &at_review(), &batch);
+    same(&a, &at_review(), &batch.slice(100, 50));
+}

@@ -20,6 +20,8 @@ mod plan;
 mod slots;
 mod texts;
 
+use std::sync::Arc;
+
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
 
@@ -628,8 +630,8 @@ impl Eval<'_> {
 
     /// Per row, its lead error's text: the first field, in declaration
     /// order, whose value rejects it.
-    fn errors(&self) -> (Vec<Option<String>>, bool) {
-        let mut errors: Vec<Option<String>> = Vec::new();
+    fn errors(&self) -> (Vec<Option<Arc<str>>>, bool) {
+        let mut errors: Vec<Option<Arc<str>>> = Vec::new();
         for (slot, field) in self.slots.iter().zip(&self.m.fields) {
             if slot.problems.is_empty() {
                 continue;
@@ -637,11 +639,17 @@ impl Eval<'_> {
             if errors.is_empty() {
                 errors = vec![None; self.rows];
             }
-            for (e, code) in errors.iter_mut().zip(&slot.codes) {
-                if let (None, Some(Some((kind, message)))) = (&e, slot.problems.get(*code as usize))
-                {
+            // Each problem's text once, shared by the rows holding it.
+            let texts: Vec<Option<Arc<str>>> = (slot.problems.iter())
+                .map(|p| {
+                    let (kind, message) = p.as_ref()?;
                     let error = LeadError::new(*kind, Some(field.name.clone()), message.clone());
-                    *e = Some(error.to_string());
+                    Some(error.to_string().into())
+                })
+                .collect();
+            for (e, code) in errors.iter_mut().zip(&slot.codes) {
+                if e.is_none() {
+                    *e = texts.get(*code as usize).cloned().flatten();
                 }
             }
         }

@@ -15,7 +15,7 @@ use crate::check::Model;
 pub(super) struct Scored {
     pub(super) rows: usize,
     /// Per row, its lead error's text (`None`: scored).
-    pub(super) errors: Vec<Option<String>>,
+    pub(super) errors: Vec<Option<Arc<str>>>,
     /// Whether any row is rejected.
     pub(super) any_error: bool,
     /// Per row, the index of its route rule.

@@ -1,8 +1,11 @@
 //! A field's column, bound once per distinct input value: each row holds a
-//! code into the field's bound values. Texts, numbers and dictionary keys
-//! are deduplicated as they are read, so a text is trimmed, lower-cased
-//! and type-checked once per distinct value, not once per row; the
-//! coercion is the one every front uses (`bind::coerce`).
+//! code into the field's bound values. Texts (`Utf8`, `LargeUtf8`,
+//! `Utf8View`), `Float64` and `Int64` numbers and dictionary keys are
+//! deduplicated as the rows are read, so a text is trimmed, lower-cased and
+//! type-checked once per distinct value in a part, not once per row;
+//! booleans are three values; any other type is bound row by row by the
+//! general reader. The coercion is the one every front uses
+//! (`bind::coerce`).
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
@@ -233,16 +236,18 @@ fn typed(b: &mut Binder<'_>, array: &dyn Array, n: usize) -> Option<Vec<u32>> {
                     .collect(),
             }
         }),
+        // A dictionary's entries are bound when a row first uses them: a
+        // slice keeps the whole dictionary (a pandas category, a polars
+        // categorical may hold far more entries than the slice has rows).
         DataType::Dictionary(_, _) => array.as_any_dictionary_opt().map(|dict| {
             let values = ArrowColumn::new(dict.values().as_ref());
-            let first = b.values.len() as u32;
-            (0..dict.values().len()).for_each(|k| {
-                b.push(values.read(k));
-            });
             let (keys, len) = (dict.normalized_keys(), dict.values().len());
+            let mut distinct = Distinct::new();
             (0..n)
                 .map(|i| match keys.get(i) {
-                    Some(&k) if k < len && !array.is_null(i) => first + k as u32,
+                    Some(&k) if k < len && !array.is_null(i) => {
+                        distinct.code_word(k as u64, || b.push(values.read(k)))
+                    }
                     _ => 0,
                 })
                 .collect()

@@ -12,7 +12,7 @@
 //! with those fields' values swapped in; and the sums, decay, ranges,
 //! grades and routes take the same floating-point steps in the same
 //! order. The output is
-//! the per-lead path's, cell for cell (`tests/columnar.rs` compares them
+//! the per-lead path's, cell for cell (`tests/columnar/` compares them
 //! on random agreements and batches and on the conformance corpus).
 
 mod out;

@@ -27,6 +27,7 @@ use arrow_schema::{ArrowError, SchemaRef};
 
 use crate::bind::{LeadError, OnBadValue};
 use crate::check::{Model, Points};
+use crate::compile::compare_f64;
 use crate::eval::{decay_factor, finish, Ctx};
 use crate::expr::{Cond, Num, Tri};
 use crate::syntax::ast::CmpOp;
@@ -53,21 +54,19 @@ fn truth(t: Tri) -> u8 {
     }
 }
 
-/// `x OP k` for each `x`, as `compare_f64` compares (false with NaN),
-/// one loop per operator.
+/// `x OP k` for each `x` by `compare_f64`, one loop per operator (the
+/// operator a constant in each, so the compiler drops the match).
 fn compare(op: CmpOp, xs: &[f64], k: f64) -> Truth {
     fn each(xs: &[f64], f: impl Fn(f64) -> bool) -> Truth {
         xs.iter().map(|x| if f(*x) { T } else { F }).collect()
     }
     match op {
-        CmpOp::Eq => each(xs, |a| a == k),
-        // Not `a != k`: that is true for NaN, and `compare_f64` is not.
-        #[allow(clippy::double_comparisons)]
-        CmpOp::Ne => each(xs, |a| a < k || a > k),
-        CmpOp::Lt => each(xs, |a| a < k),
-        CmpOp::Le => each(xs, |a| a <= k),
-        CmpOp::Gt => each(xs, |a| a > k),
-        CmpOp::Ge => each(xs, |a| a >= k),
+        CmpOp::Eq => each(xs, |a| compare_f64(CmpOp::Eq, a, k)),
+        CmpOp::Ne => each(xs, |a| compare_f64(CmpOp::Ne, a, k)),
+        CmpOp::Lt => each(xs, |a| compare_f64(CmpOp::Lt, a, k)),
+        CmpOp::Le => each(xs, |a| compare_f64(CmpOp::Le, a, k)),
+        CmpOp::Gt => each(xs, |a| compare_f64(CmpOp::Gt, a, k)),
+        CmpOp::Ge => each(xs, |a| compare_f64(CmpOp::Ge, a, k)),
     }
 }
 
@@ -267,17 +266,18 @@ impl Columnar {
                     None => p,
                 };
                 let rows = when.iter().zip(sum.iter_mut().zip(extra.iter_mut()));
-                // Whether the rule fired, per row (points known when true).
+                // Computed points, per row (`None`: constant points).
                 let computed = match &p.points {
-                    PointsPlan::Const(points) => {
+                    PointsPlan::Const(_) => None,
+                    PointsPlan::Computed(slot, n) => Some(ev.numbers(*slot, n)),
+                    PointsPlan::Row(slots, n) => Some(ev.per_row(slots, |ctx| ctx.num(n))),
+                };
+                match (&p.points, &computed) {
+                    (PointsPlan::Const(points), _) => {
                         let add = sign * cap(*points);
-                        // Adding 0.0 leaves a sum as it is, but not -0.0:
-                        // the selects keep every value bit for bit.
-                        let open = if rule.negative {
-                            None
-                        } else {
-                            Some(cap(*points))
-                        };
+                        // Selects, not additions of 0.0 (which would turn a
+                        // -0.0 into 0.0): every value stays bit for bit.
+                        let open = (!rule.negative).then(|| cap(*points));
                         for (t, (sum, extra)) in rows {
                             let fired = saturate(*sum + add);
                             *sum = if *t == T { fired } else { *sum };
@@ -286,17 +286,11 @@ impl Columnar {
                                 *extra = if *t == U { more } else { *extra };
                             }
                         }
-                        None
                     }
-                    PointsPlan::Computed(..) | PointsPlan::Row(..) => {
-                        let computed = match &p.points {
-                            PointsPlan::Computed(slot, n) => ev.numbers(*slot, n),
-                            PointsPlan::Row(slots, n) => ev.per_row(slots, |ctx| ctx.num(n)),
-                            PointsPlan::Const(_) => Vec::new(),
-                        };
+                    (_, Some(computed)) => {
                         // Undecided, a rule of computed points adds its cap.
                         let open = rule.cap.unwrap_or(0.0);
-                        for ((t, (sum, extra)), x) in rows.zip(&computed) {
+                        for ((t, (sum, extra)), x) in rows.zip(computed) {
                             match (*t, x) {
                                 (T, Some(p)) => *sum = saturate(*sum + sign * cap(*p)),
                                 (F, _) => {}
@@ -304,15 +298,14 @@ impl Columnar {
                                 _ => {}
                             }
                         }
-                        Some(computed)
                     }
-                };
+                    (_, None) => {}
+                }
                 if self.explain {
                     // The rule's place in a decision's list of fired rules:
                     // a bit of one word of each row's mask.
                     let k = fired.rules.len();
                     let (word, bit) = (k / 64, 1u64 << (k % 64));
-                    let masks = fired.masks.chunks_exact_mut(fired.words.max(1));
                     match &computed {
                         // One word a row (at most 64 rules), constant points:
                         // a loop the compiler vectorises.
@@ -326,6 +319,7 @@ impl Columnar {
                                 None => true,
                                 Some(c) => matches!(c.get(row), Some(Some(_))),
                             };
+                            let masks = fired.masks.chunks_exact_mut(fired.words.max(1));
                             for (row, (m, t)) in masks.zip(&when).enumerate() {
                                 if let Some(m) = m.get_mut(word) {
                                     *m |= bit * u64::from(*t == T && known(row));
@@ -333,8 +327,6 @@ impl Columnar {
                             }
                         }
                     }
-                }
-                if self.explain {
                     fired.rules.push(ri);
                 }
             }

@@ -217,16 +217,38 @@ fn decision_object(d: &Decision) -> JsResult {
 }
 
 /// The decisions as objects, or (`lines`) canonical texts: in an array, or
-/// (not `many`) the first.
+/// (not `many`) the first. An array is written as the core's
+/// `DecisionPieces` (JSON array texts of up to 8,192 decisions or 16 MiB)
+/// and each piece parsed by one `JSON.parse` (`leadgateAppend`, which also
+/// marks the rejected decisions' kinds): one crossing and one parse a
+/// piece rather than a decision.
 fn output(decisions: impl Iterator<Item = Decision>, many: bool, lines: bool) -> JsResult {
-    let out = Array::new();
-    for d in decisions {
-        out.push(&match lines {
-            true => d.to_json().into(),
-            false => decision_object(&d)?,
-        });
+    if !many {
+        let Some(d) = decisions.into_iter().next() else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        return match lines {
+            true => Ok(d.to_json().into()),
+            false => decision_object(&d),
+        };
     }
-    Ok(if many { out.into() } else { out.get(0) })
+    let (low, _) = decisions.size_hint();
+    let mut pieces = leadgate::DecisionPieces::new(low.try_into().unwrap_or(u32::MAX), lines, 0);
+    let mut out: JsValue = Array::new().into();
+    let mut hand = |text: &str, rejected: &[(u32, String)]| {
+        let flat = rejected
+            .iter()
+            .flat_map(|(at, kind)| [JsValue::from(*at), JsValue::from_str(kind)]);
+        out = js::append(&out, text, &flat.collect::<Array>(), lines);
+    };
+    for d in decisions {
+        pieces.push(d.error().map(|e| e.kind().as_str()), |t| d.write_json(t));
+        if pieces.full() {
+            pieces.end(&mut hand);
+        }
+    }
+    pieces.end(&mut hand);
+    Ok(out)
 }
 
 #[wasm_bindgen]

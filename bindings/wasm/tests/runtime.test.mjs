@@ -85,3 +85,41 @@ test('numbers given as texts read to the same floats as in the node build (the r
     full.free();
   }
 });
+
+test('scoreMany of the web build and the runtime: decisions parsed a piece (8,192) at a time, rejected leads marked in every piece', async () => {
+  // The per-lead path of these builds writes the decisions as the core's
+  // DecisionPieces and parses each piece once (src/lib.rs, `output`): the
+  // objects must be score()'s, in order, across the pieces' bounds, with the
+  // kind of each lead error set (not enumerable) wherever it falls.
+  const web = await loadWeb('web');
+  const text = 'agreement "p"\nfields { n : number  t : text }\nscore s { +(n) "r" when n is present  +5 "t" when t == "x" }\nroute { sales "hot" when s >= 50  nurture otherwise }\n';
+  const full = leadgate.compile(text);
+  const builds = [['web', web.compile(text)], ['runtime', runtime.loadCompiled(full.toCompiled())]];
+  try {
+    const leads = Array.from({ length: 8192 * 2 + 5 }, (_, i) => (i % 997 === 3 ? { n: 'many' }
+      : i % 1009 === 7 ? 'not a lead' : { n: i % 100, t: i % 3 ? 'x' : 'y' }));
+    for (const at of [8190, 8191, 8192, 8193, 16383, 16384]) leads[at] = { n: 'bad' };
+    const options = { asOf: '2026-11-23' };
+    const reference = leads.map((lead, i) => ({ ...JSON.parse(full.scoreJson(lead, options)), index: i }));
+    for (const [name, a] of builds) {
+      const many = a.scoreMany(leads, options);
+      assert.equal(many.length, leads.length, name);
+      assert.deepEqual(many, reference, name);
+      assert.deepEqual(a.scoreManyJson(leads, options), reference.map((d) => full.scoreJson(leads[d.index], options).replace(/^\{"index": 0/, `{"index": ${d.index}`)), name);
+      let rejected = 0;
+      many.forEach((d, i) => {
+        if (d.error) {
+          rejected++;
+          assert.equal(d.error.kind, a.score(leads[i], options).error.kind, `${name} lead ${i}`);
+          assert.ok(['bad_value', 'not_an_object'].includes(d.error.kind), `${name} lead ${i}: ${d.error.kind}`);
+          assert.equal(Object.keys(d.error).includes('kind'), false);
+        }
+      });
+      assert.ok(rejected >= 40, `${name}: ${rejected} rejected leads`);
+      assert.ok(many.slice(8190, 8194).every((d) => d.error?.kind === 'bad_value'), name);
+    }
+  } finally {
+    for (const [, a] of builds) a.free();
+    full.free();
+  }
+});

@@ -21,9 +21,9 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 
 # Two builds of the module. pkg/web, for browsers: size first (the bundle's
-# gzipped size is what a page pays). pkg/node: speed first, and with the
-# batch fast path of scoreMany (feature batch-json, src/fast.js), which the
-# web build leaves out for its size. The workspace's release profile is
+# gzipped size is what a page pays). pkg/node: speed first. (Every build,
+# the form runtime's too, has the batch fast path of scoreMany: src/fast.js,
+# src/batch.rs.) The workspace's release profile is
 # tuned for native speed and keeps debug info, so each has its own profile.
 # Source paths in the module (panic locations) are written relative
 # (--remap-path-prefix): the same bytes, and the same size, wherever the
@@ -63,7 +63,7 @@ NODE_OPT_LEVEL="${WASM_NODE_OPT_LEVEL:-3}"
 # WASM_FEATURES=analyze analyze(), exampleBlocks() and symbolicDiff() (~69 KiB).
 # small-tables: ryu's float tables computed, not stored (Cargo.toml).
 WEB_FEATURES="small-tables${WASM_FEATURES:+,$WASM_FEATURES}"
-NODE_FEATURES="batch-json,regex-perf,analysis,analyze,look-alikes,rosters,to-compiled"
+NODE_FEATURES="regex-perf,analysis,analyze,look-alikes,rosters,to-compiled"
 cd "$ROOT"
 echo "== wasm: cargo build (wasm32-unknown-unknown, web: profile wasm-release, opt-level $WEB_OPT_LEVEL${WEB_FEATURES:+, features $WEB_FEATURES})"
 profile wasm-release "$WEB_OPT_LEVEL"
@@ -118,10 +118,10 @@ no_init_output "$PKG/web/leadgate_wasm.d.ts"
 if grep -q InitOutput "$PKG/web/leadgate_wasm.d.ts"; then echo "build.sh: InitOutput is still declared" >&2; exit 1; fi
 # The JS side of the binding, appended to the glue (in its scope): src/args.js
 # reads the arguments (the module imports its functions); the batch fast
-# path of scoreMany and scoreManyJson, node only: src/fast.js (see its
-# header); then the panic boundary: src/guard.js wraps compile and every
-# Agreement method of the glue, fast.js's included (see its header); the
-# CommonJS glue exports copies, renewed here.
+# path of scoreMany and scoreManyJson: src/fast.js (see its header); then
+# the panic boundary: src/guard.js wraps compile and every Agreement method
+# of the glue, fast.js's included (see its header); the CommonJS glue
+# exports copies, renewed here.
 # The web glue is what a page downloads: there the files go without their
 # comment lines.
 # Before them, what the build has (args.js and guard.js read it; see there).
@@ -131,9 +131,9 @@ build_is() { # COMPILES ROSTERS
 WEB_ROSTERS=false
 case ",$WEB_FEATURES," in *,rosters,*) WEB_ROSTERS=true ;; esac
 page_glue() { # GLUE COMPILES ROSTERS: what a page downloads, without comment lines
-  { echo '// leadgate: bindings/wasm/src/args.js and guard.js, without comments';
+  { echo '// leadgate: bindings/wasm/src/args.js, fast.js and guard.js, without comments';
     build_is "$2" "$3"
-    sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/guard.js"; } >> "$1"
+    sed '/^[[:space:]]*\/\//d' "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; } >> "$1"
 }
 page_glue "$PKG/web/leadgate_wasm.js" true "$WEB_ROSTERS"
 { build_is true true; cat "$HERE/src/args.js" "$HERE/src/fast.js" "$HERE/src/guard.js"; echo 'exports.compile = compile;'; echo 'exports.loadCompiled = loadCompiled;'; echo 'exports.__panicForTest = __panicForTest;'; } >> "$PKG/node/leadgate_wasm.js"

@@ -1,23 +1,108 @@
-//! The batch fast path of `scoreMany` and `scoreManyJson` (feature
-//! `batch-json`, on in the node build): internal exports for the JS walk of
-//! `src/fast.js`, which reads a batch in JS and sends what JSON carries
-//! exactly as one text, bound here by the core's JSON reader; every other
-//! lead is read by the per-lead reader, at its turn. See the header of
+//! The batch fast path of `scoreMany` and `scoreManyJson`, in every build:
+//! internal exports for the JS walk of `src/fast.js`, which reads a batch
+//! in JS and sends the values of the leads it can as three typed arrays
+//! (see [`Stream`]) that cross into wasm once a chunk; every other lead is
+//! read by the per-lead reader, at its turn. See the header of
 //! `src/fast.js` for why the decisions are the same.
 
+use std::borrow::Cow;
+
 use js_sys::Array;
-use leadgate::DecisionPieces;
-use serde_json::value::RawValue;
+use leadgate::{DecisionPieces, Lead, LeadErrorKind, OnBadValue, Raw};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::js::score_options;
 use crate::Agreement;
 
+/// The tags of the walk's values (the low three bits of a value's head,
+/// the input key's place in [`Agreement::keys`] above them; an item of a
+/// list is its tag alone). `src/fast.js` has the same numbers.
+const NULL: u32 = 0;
+const FALSE: u32 = 1;
+const TRUE: u32 = 2;
+/// The next number of `nums`.
+const NUMBER: u32 = 3;
+/// The next text of `text`; its length in UTF-16 units follows.
+const TEXT: u32 = 4;
+/// A list; its number of items follows, then each item.
+const LIST: u32 = 5;
+/// The end of a lead.
+const END: u32 = 7;
+
+/// One chunk of the walk's leads: per lead its values' heads (and
+/// lengths), then [`END`]; the numbers in `nums`; the texts, one after
+/// another, in `text`.
+struct Stream<'a> {
+    ints: std::slice::Iter<'a, u32>,
+    nums: std::slice::Iter<'a, f64>,
+    text: &'a str,
+}
+
+impl<'a> Stream<'a> {
+    fn int(&mut self) -> Option<u32> {
+        self.ints.next().copied()
+    }
+
+    /// The next text: as many UTF-16 units as the walk counted (a text of
+    /// ASCII has as many bytes).
+    fn text(&mut self) -> Option<&'a str> {
+        let units = self.int()? as usize;
+        let bytes = self.text.as_bytes();
+        let end = match bytes.get(..units) {
+            Some(ascii) if ascii.is_ascii() => units,
+            _ => {
+                let (mut counted, mut end) = (0, 0);
+                for (at, c) in self.text.char_indices() {
+                    if counted >= units {
+                        break;
+                    }
+                    counted += c.len_utf16();
+                    end = at + c.len_utf8();
+                }
+                (counted == units).then_some(end)?
+            }
+        };
+        let (text, rest) = (self.text.get(..end)?, self.text.get(end..)?);
+        self.text = rest;
+        Some(text)
+    }
+
+    /// A value tagged `tag` (`item`: in a list, which holds no list).
+    fn value(&mut self, tag: u32, item: bool) -> Option<Raw<'a>> {
+        Some(match tag {
+            NULL => Raw::Null,
+            FALSE => Raw::Bool(false),
+            TRUE => Raw::Bool(true),
+            NUMBER => Raw::Float(self.nums.next().copied()?),
+            TEXT => Raw::Str(Cow::Borrowed(self.text()?)),
+            LIST if !item => {
+                let n = self.int()? as usize;
+                let mut items = Vec::with_capacity(n.min(self.ints.len()));
+                for _ in 0..n {
+                    let tag = self.int()?;
+                    items.push(self.value(tag, true)?);
+                }
+                Raw::Array(items)
+            }
+            _ => return None,
+        })
+    }
+}
+
 #[wasm_bindgen]
 impl Agreement {
-    /// Internal, for `src/fast.js`: scores a lead the JS walk did not send
-    /// as JSON, at its turn, from what it read of it, and returns `[decision
+    /// Internal, for `src/fast.js`: the input keys of the fields, in
+    /// declaration order, then the names of fields that read another key
+    /// (a lead keyed so is noted, as by the per-lead reader); the walk
+    /// sends each value by its key's place here.
+    #[wasm_bindgen(js_name = __keys, skip_typescript)]
+    pub fn keys(&self) -> Array {
+        self.key_list().into_iter().map(JsValue::from_str).collect()
+    }
+
+    /// Internal, for `src/fast.js`: scores a lead the JS walk did not
+    /// send, at its turn, from what it read of it, and returns `[decision
     /// text, error kind]`.
     #[wasm_bindgen(js_name = __scoreOne, skip_typescript)]
     pub fn score_one(&self, read: JsValue, index: u32, options: Array) -> Array {
@@ -29,16 +114,18 @@ impl Agreement {
     }
 
     /// Internal, for `src/fast.js`: scores a chunk of a batch (its first
-    /// lead is lead `base`). `text`: the walk's JSON array, in UTF-8 (faster
-    /// than the glue's string conversion), each lead it could send an object
-    /// bound by the core's JSON reader; in `slots`, that lead's copy (read
-    /// as a JS object should `text` not be such an array) or what
-    /// `__scoreOne` gave. Returns `[texts, kinds]`: the decisions in bounded
-    /// pieces (the core's `DecisionPieces`), and per piece its rejected
-    /// leads' [position, kind, …].
+    /// lead is lead `base`). `ints`, `nums` and `text` (UTF-8): the values
+    /// of the leads the walk sent ([`Stream`]); in `slots`, for each lead
+    /// of the chunk, 0 for such a lead or what `__scoreOne` gave. Returns
+    /// `[texts, kinds]`: the decisions in bounded pieces (the core's
+    /// `DecisionPieces`), and per piece its rejected leads' [position,
+    /// kind, …].
+    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = __scoreBatch, skip_typescript)]
     pub fn score_batch(
         &self,
+        ints: &[u32],
+        nums: &[f64],
         text: &[u8],
         slots: Array,
         options: Array,
@@ -46,11 +133,15 @@ impl Agreement {
         base: u32,
     ) -> Array {
         let opts = score_options(&options);
+        let probe = self.core().lead_builder(opts.bad_values());
+        let keys = self.key_list();
+        let at: Vec<Option<u32>> = keys.iter().map(|k| probe.slot(k)).collect();
+        let mut stream = Stream {
+            ints: ints.iter(),
+            nums: nums.iter(),
+            text: std::str::from_utf8(text).unwrap_or_default(),
+        };
         let n = slots.length();
-        let json = std::str::from_utf8(text)
-            .ok()
-            .and_then(|text| serde_json::from_str::<Vec<&RawValue>>(text).ok())
-            .filter(|v| v.len() == n as usize);
         let mut pieces = DecisionPieces::new(n, lines, base);
         let (texts, kinds) = (Array::new(), Array::new());
         let hand = |text: &str, rejected: &[(u32, String)]| {
@@ -62,24 +153,12 @@ impl Agreement {
         };
         for i in 0..n {
             let index = base.saturating_add(i) as usize;
-            let object = json
-                .as_ref()
-                .and_then(|v| v.get(i as usize))
-                .map(|raw| raw.get())
-                .filter(|t| t.starts_with('{'));
             let slot = slots.get(i);
-            if let Some(done) = slot.dyn_ref::<Array>().filter(|_| object.is_none()) {
+            if let Some(done) = slot.dyn_ref::<Array>() {
                 let text = done.get(0).as_string().unwrap_or_default();
                 pieces.push(done.get(1).as_string().as_deref(), |t| t.push_str(&text));
             } else {
-                let lead = match object {
-                    Some(object) => {
-                        let lead = self.core().bind_json(object, opts.bad_values());
-                        self.warn_misnamed(&lead);
-                        lead
-                    }
-                    None => self.bind(&crate::js::read_lead(&slot), opts.bad_values()),
-                };
+                let lead = self.bind_sent(&mut stream, &keys, &at, opts.bad_values());
                 let d = self.core().decide(index, &lead, &opts);
                 pieces.push(d.error().map(|e| e.kind().as_str()), |t| d.write_json(t));
             }
@@ -89,5 +168,50 @@ impl Agreement {
         }
         pieces.end(hand);
         Array::of2(&texts, &kinds)
+    }
+}
+
+impl Agreement {
+    /// What [`keys`](Agreement::keys) gives.
+    fn key_list(&self) -> Vec<&str> {
+        let fields = self.core().fields();
+        let keys = fields.iter().map(|f| f.key());
+        let names =
+            (fields.iter().map(|f| f.name())).filter(|n| !fields.iter().any(|f| f.key() == *n));
+        keys.chain(names).collect()
+    }
+
+    /// Binds the next lead of `stream`: each value into the field its key
+    /// (`keys`, whose slots are `at`) is read into, as the per-lead reader
+    /// does (a key no field reads is noted, for the misnamed-key warning).
+    fn bind_sent(
+        &self,
+        stream: &mut Stream<'_>,
+        keys: &[&str],
+        at: &[Option<u32>],
+        on_bad: OnBadValue,
+    ) -> Lead {
+        let mut b = self.core().lead_builder(on_bad);
+        let read = (|| loop {
+            let head = stream.int()?;
+            let (tag, key) = (head & 7, (head >> 3) as usize);
+            if tag == END {
+                return Some(());
+            }
+            let value = stream.value(tag, false)?;
+            match at.get(key)? {
+                Some(slot) => b.set(*slot, value),
+                None => b.unknown_key(keys.get(key)?),
+            }
+        })();
+        if read.is_none() {
+            b.reject(
+                LeadErrorKind::Unreadable,
+                "internal error in leadgate: the batch reader lost its place (this is a bug in leadgate; please report it)",
+            );
+        }
+        let lead = b.finish();
+        self.warn_misnamed(&lead);
+        lead
     }
 }

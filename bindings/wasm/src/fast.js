@@ -1,62 +1,59 @@
 
 // ---- leadgate's batch fast path (bindings/wasm/src/fast.js, appended to the
-// wasm-bindgen glue by build.sh, before guard.js) ----
+// wasm-bindgen glue by build.sh, before guard.js, in every build) ----
 // scoreMany and scoreManyJson, read per lead and per value across the
 // JS/wasm boundary, spend much of their time crossing it. Here the batch is
-// read in JS instead and crosses once, as one JSON text the core's JSON
-// reader binds; a lead or value JSON cannot carry exactly is handed to the
-// per-lead reader, at its turn. The decisions are the per-lead path's, byte
-// for byte (tests/fastpath.test.mjs), and the caller's code (getters,
-// proxies, iterators) runs the same number of times in the same order:
+// read in JS instead and its values cross once a chunk, as three typed
+// arrays the module reads (src/batch.rs, `Stream`); a lead or value they do
+// not carry is handed to the per-lead reader, at its turn. The decisions
+// are the per-lead path's, byte for byte (tests/fastpath.test.mjs), and the
+// caller's code (getters, proxies, iterators) runs the same number of
+// times in the same order:
 //
 // - options and the array of leads are read as the per-lead path reads
-//   them (src/args.js), then each lead in order, as the per-lead reader of src/args.js
-//   reads it (leadgateShape, then Object.entries), and for each declared
-//   key's array value Array.from. Undeclared keys' values are not looked at
-//   (nor are they by the per-lead reader).
-// - A lead goes as JSON when its prototype is Object.prototype or null and
-//   each declared key's value is null, undefined (left out, as missing), a
-//   boolean, a well-formed string without U+FFFD, a finite number other
-//   than -0 that is not an integer beyond 2^53 - 1 (JSON carries these
-//   exactly: serde_json reads floats correctly rounded), or an array of
-//   those. The JSON is of a copy holding only those values, so getters and
-//   toJSON methods of the lead are not called again.
-//   A key that is the name of a field reading another key (`from "..."`)
-//   goes into the copy as null, so that the core notes it as it does for the
-//   per-lead reader (a console warning; decisions do not change).
+//   them (src/args.js), then each lead in order, as the per-lead reader of
+//   src/args.js reads it (leadgateShape, then Object.entries), and for each
+//   declared key's array value Array.from. Undeclared keys' values are not
+//   looked at (nor are they by the per-lead reader).
+// - A lead is sent when its prototype is Object.prototype or null and
+//   each declared key's value is null, undefined (read as null, as the
+//   per-lead reader reads it), a boolean, a number (any: the module gets
+//   its 64 bits), a well-formed string without U+FFFD, or an array of
+//   those. Each value goes as its key's place in the module's list of keys
+//   (__keys: the fields' input keys, then the names of fields that read
+//   another key, which the module notes as the per-lead reader does) with
+//   a tag; a number goes into a Float64Array, a string into one text (sent
+//   in UTF-8) with its length in UTF-16 units.
 // - Any other lead is scored at its turn by __scoreOne, given what the walk
 //   has read of it so that nothing is read twice: a plain object is handed
-//   over as its Object.entries pairs from the first value JSON cannot
-//   carry (NaN, a bigint, a Date, a nested array, a lone surrogate, ...).
-//   It gives [decision text, error kind].
+//   over as its Object.entries pairs from the first value the arrays cannot
+//   carry (a bigint, a Date, a nested array, a lone surrogate, ...), with
+//   what it had written of the lead taken back. It gives [decision text,
+//   error kind].
 // - The kinds of lead errors are set on the decision objects (not
 //   enumerable) by leadgateAppend, as on the per-lead path.
-// - The environment: the whole batch takes the per-lead path when
-//   Object.prototype has an accessor or read-only property named as a
-//   declared key (copy[key] = value would call or skip it), or when a
-//   declared key contains U+FFFD (the per-lead reader matches keys after
-//   replacing lone surrogates with it); the copies are read as JS objects
-//   (no JSON text) when Object.prototype or Array.prototype has a toJSON.
-//   JSON.stringify, isWellFormed and the like are taken when the module
-//   loads.
+// - The whole batch takes the per-lead path when a declared key contains
+//   U+FFFD (the per-lead reader matches keys after replacing lone
+//   surrogates with it). The functions the walk calls (isWellFormed,
+//   TextEncoder's encode, Array.prototype.join, the typed arrays' set) are
+//   taken when the module loads; the walk keeps its state per call, so a
+//   getter that scores another batch does not disturb it.
 // - A batch is read and sent in chunks of at most LEADGATE_CHUNK_LEADS
-//   leads and, counted as an upper bound of their JSON text in UTF-8 (each
-//   UTF-16 unit of a text at most 6 bytes, a number at most 24), about
-//   LEADGATE_CHUNK_BYTES; a lead whose own bound is over that is read per
-//   lead. The decisions come back in pieces bounded the same way
-//   (src/batch.rs, `Pieces`). So no text grows with the batch: a million leads would
-//   otherwise make texts over a gigabyte, past what a JS string or a wasm32
-//   String can hold.
+//   leads and, counted as an upper bound of their bytes (3 a UTF-16 unit of
+//   a string, 8 a number, 4 a tag or length), about LEADGATE_CHUNK_BYTES; a
+//   lead whose own bound is over that is read per lead. The decisions come
+//   back in pieces bounded the same way (src/batch.rs, `DecisionPieces`).
+//   So no text grows with the batch: a million leads would otherwise make
+//   texts over a gigabyte, past what a JS string or a wasm32 String can
+//   hold.
 // `f(self, ...args)` for a method `self.f(...args)`, as node's primordials.
 const leadgateUncurry = Function.prototype.bind.bind(Function.prototype.call);
-const leadgateObjectPrototype = Object.prototype;
-const leadgateArrayPrototype = Array.prototype;
-const leadgateStringify = JSON.stringify;
 const leadgateEncoder = new TextEncoder();
 const leadgateEncode = leadgateUncurry(TextEncoder.prototype.encode);
 const leadgateCreate = Object.create;
-const leadgateIsArray = Array.isArray;
-const leadgateGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const leadgateJoin = leadgateUncurry(Array.prototype.join);
+const leadgateTypedSet = leadgateUncurry(Object.getPrototypeOf(Uint32Array.prototype).set);
+const leadgateSubarray = leadgateUncurry(Object.getPrototypeOf(Uint32Array.prototype).subarray);
 const leadgateIncludes = leadgateUncurry(String.prototype.includes);
 const leadgateIsWellFormed = typeof String.prototype.isWellFormed === 'function'
     ? leadgateUncurry(String.prototype.isWellFormed) : null;
@@ -65,18 +62,16 @@ const leadgateSurrogate = /[\uD800-\uDFFF]/;
 const leadgateApply = Reflect.apply;
 const LEADGATE_CHUNK_LEADS = 8192;
 const LEADGATE_CHUNK_BYTES = 16 * 1024 * 1024;
-// The bound of the JSON text of the copy leadgateRead last returned.
-let leadgateCopyBytes = 0;
-// Per agreement: its input keys (and the names of fields that read another
-// key) as an array, and as a prototype-less object (a lookup that runs no
-// code) giving the bytes of each key in the JSON text (`"key":` and a
-// comma; negative for such a name, sent as null), or null for "per-lead
-// path".
+// The tags of src/batch.rs.
+const LEADGATE_NULL = 0, LEADGATE_FALSE = 1, LEADGATE_TRUE = 2, LEADGATE_NUMBER = 3, LEADGATE_TEXT = 4,
+    LEADGATE_LIST = 5, LEADGATE_END = 7;
+// Per agreement: its keys (__keys) as a prototype-less object (a lookup
+// that runs no code) giving each key's place, or null for "per-lead path".
 const leadgateKeys = new WeakMap();
 const leadgateWeakGet = leadgateUncurry(WeakMap.prototype.get);
 const leadgateWeakSet = leadgateUncurry(WeakMap.prototype.set);
 
-/** A string JSON carries exactly, that the per-lead reader takes as it is. */
+/** A string the per-lead reader takes as it is, that UTF-8 carries exactly. */
 function leadgateGoodText(s) {
     if (leadgateIncludes(s, '\uFFFD')) return false;
     return leadgateIsWellFormed !== null
@@ -84,114 +79,134 @@ function leadgateGoodText(s) {
         : !leadgateRegExpTest(leadgateSurrogate, s);
 }
 
-/** An upper bound of the bytes of `v` (a value JSON carries) in the JSON text. */
-function leadgateJsonBytes(v) {
-    return typeof v === 'string' ? 6 * v.length + 2 : 24;
-}
-
-/** A value JSON carries exactly; `undefined` is left out, read as missing. */
-function leadgateJsonValue(v) {
-    switch (typeof v) {
-        case 'string':
-            return leadgateGoodText(v);
-        case 'number':
-            // Finite, not -0, and an integer only up to 2^53 - 1.
-            return v - v === 0 && (v !== 0 || 1 / v > 0) &&
-                (v % 1 !== 0 || (v <= 9007199254740991 && v >= -9007199254740991));
-        case 'boolean':
-        case 'undefined':
-            return true;
-        case 'object':
-            return v === null;
-        default:
-            return false;
-    }
-}
-
-/** The agreement's input keys, or null when the batch takes the per-lead path. */
+/** The agreement's keys and their places, or null when the batch takes the per-lead path. */
 function leadgateDeclared(agreement) {
     let keys = leadgateWeakGet(leadgateKeys, agreement);
     if (keys === undefined) {
-        const fields = agreement.fields();
-        keys = { list: [], has: leadgateCreate(null) };
-        const bytes = (k) => leadgateEncode(leadgateEncoder, leadgateStringify(k)).length + 2;
-        for (let i = 0; i < fields.length && keys !== null; i++) {
-            const k = fields[i].key;
-            if (leadgateIncludes(k, '\uFFFD')) keys = null;
-            else keys.has[(keys.list[keys.list.length] = k)] = bytes(k);
-        }
-        for (let i = 0; i < fields.length && keys !== null; i++) {
-            const name = fields[i].name;
-            if (leadgateIncludes(name, '\uFFFD')) keys = null;
-            else if (keys.has[name] === undefined) keys.has[(keys.list[keys.list.length] = name)] = -bytes(name);
+        const list = agreement.__keys();
+        keys = leadgateCreate(null);
+        for (let i = 0; i < list.length && keys !== null; i++) {
+            if (leadgateIncludes(list[i], '\uFFFD')) keys = null;
+            else if (keys[list[i]] === undefined) keys[list[i]] = i;
         }
         leadgateWeakSet(leadgateKeys, agreement, keys);
     }
-    if (keys === null) return null;
-    for (let i = 0; i < keys.list.length; i++) {
-        const d = leadgateGetOwnPropertyDescriptor(leadgateObjectPrototype, keys.list[i]);
-        if (d !== undefined && !(d.writable === true && 'value' in d)) return null;
-    }
-    return keys.has;
+    return keys;
+}
+
+/** A chunk's values, as they are read: src/batch.rs's `Stream`. */
+function leadgateChunk() {
+    return { ints: new Uint32Array(4096), n: 0, nums: new Float64Array(1024), k: 0, texts: [], t: 0 };
+}
+
+/** `a` (a typed array of type `Type`) in one twice its length. */
+function leadgateGrow(a, Type) {
+    const more = new Type(2 * a.length);
+    leadgateTypedSet(more, a);
+    return more;
+}
+
+function leadgateInt(c, x) {
+    if (c.n === c.ints.length) c.ints = leadgateGrow(c.ints, Uint32Array);
+    c.ints[c.n++] = x;
+}
+
+function leadgateNumber(c, x) {
+    if (c.k === c.nums.length) c.nums = leadgateGrow(c.nums, Float64Array);
+    c.nums[c.k++] = x;
 }
 
 /**
- * Reads lead `index`: returns its copy for the JSON text, or, for a lead
- * JSON cannot carry, what __scoreOne gives for it ([text, kind]).
+ * Writes `v` with head `head` (its key's place times 8; 0 for an item of a
+ * list) and returns the bound of its bytes, or -1 for a value the arrays
+ * do not carry.
  */
-function leadgateRead(agreement, keys, lead, index, opts) {
+function leadgateScalar(c, v, head) {
+    switch (typeof v) {
+        case 'string':
+            if (!leadgateGoodText(v)) return -1;
+            leadgateInt(c, head + LEADGATE_TEXT);
+            leadgateInt(c, v.length);
+            c.texts[c.t++] = v;
+            return 8 + 3 * v.length;
+        case 'number':
+            leadgateInt(c, head + LEADGATE_NUMBER);
+            leadgateNumber(c, v);
+            return 12;
+        case 'boolean':
+            leadgateInt(c, head + (v ? LEADGATE_TRUE : LEADGATE_FALSE));
+            return 4;
+        case 'undefined':
+            leadgateInt(c, head + LEADGATE_NULL);
+            return 4;
+        case 'object':
+            if (v !== null) return -1;
+            leadgateInt(c, head + LEADGATE_NULL);
+            return 4;
+        default:
+            return -1;
+    }
+}
+
+/**
+ * Reads lead `index` into chunk `c`: returns 0 when its values are written
+ * there, or, for a lead they cannot carry, what __scoreOne gives for it
+ * ([text, kind]), with whatever was written of it taken back.
+ */
+function leadgateRead(agreement, keys, c, lead, index, opts) {
     const shape = leadgateShape(lead);
     if (shape !== LEADGATE_PLAIN) return agreement.__scoreOne(leadgateLead(lead, shape), index, opts);
     const pairs = leadgateLead(lead, shape);
     if (typeof pairs === 'string') return agreement.__scoreOne(pairs, index, opts);
-    const copy = {};
-    let bytes = 2;
+    const n = c.n, k = c.k, t = c.t;
+    const perLead = () => {
+        c.n = n;
+        c.k = k;
+        c.t = t;
+        return agreement.__scoreOne(pairs, index, opts);
+    };
+    let bytes = 4;
     for (let j = 0; j < pairs.length; j++) {
         const key = pairs[j][0];
-        const keyBytes = keys[key];
-        if (keyBytes === undefined) continue;
-        if (keyBytes < 0) {
-            copy[key] = null;
-            bytes += 4 - keyBytes;
-            continue;
-        }
+        const at = keys[key];
+        if (at === undefined) continue;
+        const head = at * 8;
         const value = pairs[j][1];
-        if (leadgateJsonValue(value)) {
-            if (value !== undefined) copy[key] = value;
-            bytes += keyBytes + leadgateJsonBytes(value);
+        const b = leadgateScalar(c, value, head);
+        if (b >= 0) {
+            bytes += b;
             continue;
         }
-        if (typeof value === 'object') {
-            let array;
-            try {
-                array = Array.isArray(value);
-            } catch (_) {
-                return agreement.__scoreOne(pairs, index, opts);
-            }
-            if (array) {
-                let items;
-                try {
-                    items = Array.from(value);
-                } catch (_) {
-                    pairs[j] = [key, LEADGATE_UNREADABLE_ARRAY];
-                    return agreement.__scoreOne(pairs, index, opts);
-                }
-                pairs[j] = [key, items];
-                bytes += keyBytes + 2;
-                for (let t = 0; t < items.length; t++) {
-                    if (!leadgateJsonValue(items[t])) return agreement.__scoreOne(pairs, index, opts);
-                    bytes += leadgateJsonBytes(items[t]) + 1;
-                }
-                copy[key] = items;
-                continue;
-            }
+        if (typeof value !== 'object') return perLead();
+        let array;
+        try {
+            array = Array.isArray(value);
+        } catch (_) {
+            return perLead();
         }
-        return agreement.__scoreOne(pairs, index, opts);
+        if (!array) return perLead();
+        let items;
+        try {
+            items = Array.from(value);
+        } catch (_) {
+            pairs[j] = [key, LEADGATE_UNREADABLE_ARRAY];
+            return perLead();
+        }
+        pairs[j] = [key, items];
+        leadgateInt(c, head + LEADGATE_LIST);
+        leadgateInt(c, items.length);
+        bytes += 8;
+        for (let i = 0; i < items.length; i++) {
+            const b = leadgateScalar(c, items[i], 0);
+            if (b < 0) return perLead();
+            bytes += b;
+        }
     }
     // Too large for a chunk of its own: read per lead, from the pairs.
-    if (bytes > LEADGATE_CHUNK_BYTES) return agreement.__scoreOne(pairs, index, opts);
-    leadgateCopyBytes = bytes;
-    return copy;
+    if (bytes > LEADGATE_CHUNK_BYTES) return perLead();
+    leadgateInt(c, LEADGATE_END);
+    c.bytes += bytes;
+    return 0;
 }
 
 function leadgateBatch(perLead, lines) {
@@ -210,27 +225,21 @@ function leadgateBatch(perLead, lines) {
         let out = [];
         for (let start = 0; start < n;) {
             const slots = [];
-            const json = [];
+            const c = leadgateChunk();
+            // Held in JS until the chunk is scored: the values' bound, and
+            // the texts of decisions already made (3 bytes a unit).
+            c.bytes = 0;
             let k = 0;
-            // Held in JS until the chunk is scored: the copies' JSON text,
-            // and the texts of decisions already made (3 bytes a unit).
-            let bytes = 0;
-            while (start + k < n && k < LEADGATE_CHUNK_LEADS && bytes < LEADGATE_CHUNK_BYTES) {
-                const read = leadgateRead(this, keys, items[start + k], start + k, opts);
+            while (start + k < n && k < LEADGATE_CHUNK_LEADS && c.bytes < LEADGATE_CHUNK_BYTES) {
+                const read = leadgateRead(this, keys, c, items[start + k], start + k, opts);
                 slots[k] = read;
-                if (leadgateIsArray(read)) {
-                    json[k] = 0;
-                    bytes += 3 * read[0].length;
-                } else {
-                    json[k] = read;
-                    bytes += leadgateCopyBytes;
-                }
+                if (read !== 0) c.bytes += 3 * read[0].length;
                 k++;
             }
-            // A toJSON the copies would inherit: read them as JS objects instead.
-            const text = 'toJSON' in leadgateObjectPrototype || 'toJSON' in leadgateArrayPrototype
-                ? '' : leadgateStringify(json);
-            const scored = this.__scoreBatch(leadgateEncode(leadgateEncoder, text), slots, opts, lines, start);
+            c.texts.length = c.t;
+            const text = leadgateEncode(leadgateEncoder, leadgateJoin(c.texts, ''));
+            const scored = this.__scoreBatch(leadgateSubarray(c.ints, 0, c.n), leadgateSubarray(c.nums, 0, c.k),
+                text, slots, opts, lines, start);
             const pieces = scored[0];
             const kinds = scored[1];
             for (let p = 0; p < pieces.length; p++) out = leadgateAppend(out, pieces[p], kinds[p], lines);

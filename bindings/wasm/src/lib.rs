@@ -24,7 +24,6 @@ use wasm_bindgen::prelude::*;
 mod analysis;
 #[cfg(feature = "analyze")]
 mod analyze;
-#[cfg(feature = "batch-json")]
 mod batch;
 mod js;
 #[cfg(feature = "rosters")]

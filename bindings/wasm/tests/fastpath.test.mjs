@@ -1,6 +1,6 @@
 // The batch fast path of scoreMany and scoreManyJson (src/fast.js,
-// src/batch.rs; node build): a lead JSON carries exactly crosses into wasm
-// as part of one JSON text, any other is read per lead. Either way the
+// src/batch.rs; every build): a lead whose values the walk's typed arrays
+// carry crosses into wasm with its chunk, any other is read per lead. Either way the
 // decisions must be those of the per-lead path (kept as the internal
 // __scoreManyPerLead and __scoreManyJsonPerLead), byte for byte, with the
 // same indices, and the caller's getters must run as often.
@@ -49,7 +49,7 @@ function parseCsv(text) {
   return body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j] ?? ''])));
 }
 
-test('conformance corpus: the fast path gives the per-lead decisions, every lead as JSON', () => {
+test('conformance corpus: the fast path gives the per-lead decisions, most leads sent in the chunk', () => {
   const dir = path.join(repoRoot, 'tests', 'conformance', 'cases');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   assert.ok(files.length > 0);
@@ -65,10 +65,10 @@ test('conformance corpus: the fast path gives the per-lead decisions, every lead
     }
     agreement.free();
   }
-  assert.ok(json > 0, 'some leads went as JSON');
+  assert.ok(json > 0, 'some leads went in the chunk');
 });
 
-test('rules-examples leads (JSON Lines and CSV): same decisions, nearly all as JSON', () => {
+test('rules-examples leads (JSON Lines and CSV): same decisions, nearly all sent in the chunk', () => {
   const dir = path.join(repoRoot, 'rules-examples');
   const sets = fs.readdirSync(dir).filter((f) => /\.leads\.(jsonl|csv)$/.test(f));
   assert.ok(sets.length >= 3);
@@ -105,7 +105,7 @@ score s { +(n) "n" when n is present
 route { nurture otherwise }
 `);
 
-test('values JSON carries exactly go as JSON, with the same decisions', () => {
+test('values the typed arrays carry go in the chunk, with the same decisions', () => {
   const values = [null, undefined, true, false, 0, 1, -1, 1.5, -2.25, 0.1 + 0.2, 1e-7, 5e-324, 2 ** 52 + 0.5,
     2 ** 53 - 1, -(2 ** 53 - 1), 123456.789, '', ' ', '42', ' 12.5 ', 'yes', 'N', '2026-11-22', '1e3',
     'a; b;;c', 'emoji 😀', 'ünïcode', 'quote " backslash \\ newline \n tab \t nul \u0000', '\u2028',
@@ -119,7 +119,7 @@ test('values JSON carries exactly go as JSON, with the same decisions', () => {
   }
 });
 
-test('random finite doubles read back the same through JSON (as text, number and date)', () => {
+test('random doubles go in the chunk as their 64 bits, -0, NaN, infinities and integers past 2^53 too (as text, number and date)', () => {
   const buf = new DataView(new ArrayBuffer(8));
   const leads = [];
   let seed = 12345;
@@ -131,20 +131,37 @@ test('random finite doubles read back the same through JSON (as text, number and
     buf.setUint32(0, next());
     buf.setUint32(4, next());
     const v = buf.getFloat64(0);
-    if (!Number.isFinite(v)) continue;
     const scaled = leads.length % 3 === 0 ? v : leads.length % 3 === 1 ? (next() / 7) * 1e-3 : next() / 1000;
     leads.push({ id: scaled, n: scaled, t: scaled, d: scaled / 1e6, l: [scaled] });
   }
-  const perLead = bothPaths(KINDS, leads);
-  // Only -0 and integers beyond 2^53 are read per lead.
-  for (const i of perLead) {
-    const v = leads[i].n;
-    assert.ok(Object.is(v, -0) || (Number.isInteger(v) && Math.abs(v) > 2 ** 53 - 1), String(v));
-  }
-  assert.ok(perLead.length < leads.length / 2);
+  leads.push({ n: -0, t: -0, l: [-0] }, { n: NaN, t: Infinity, d: -Infinity }, { n: 2 ** 70, t: 2 ** 53 + 2 });
+  assert.ok(leads.some((l) => !Number.isFinite(l.n)), 'non-finite numbers among them');
+  assert.deepEqual(bothPaths(KINDS, leads), []);
 });
 
-test('each value JSON would change takes the per-lead path, with the documented result', () => {
+test('texts of any code points (ASCII, two- and three-byte UTF-8, surrogate pairs) are cut where the walk counted', () => {
+  let seed = 99;
+  const next = (n) => {
+    seed = (seed * 48271) % 2147483647;
+    return seed % n;
+  };
+  const point = () => {
+    switch (next(4)) {
+      case 0: return String.fromCodePoint(32 + next(95));
+      case 1: return String.fromCodePoint(0x80 + next(0x780));
+      // No surrogate, and not U+FFFD (a text holding it is read per lead).
+      case 2: { const c = 0x800 + next(0xf7fd - 0x800); return String.fromCodePoint(c >= 0xd800 ? c + 0x800 : c); }
+      default: return String.fromCodePoint(0x10000 + next(0x100000));
+    }
+  };
+  const text = () => Array.from({ length: next(12) }, point).join('');
+  const leads = Array.from({ length: 3000 }, () => ({ id: text(), t: text(), l: [text(), text()], n: next(3) ? text() : 1 }));
+  for (const onBadValue of ['error', 'missing']) {
+    assert.deepEqual(bothPaths(KINDS, leads, { ...AS_OF, onBadValue }), []);
+  }
+});
+
+test('each value the typed arrays do not carry takes the per-lead path, with the documented result', () => {
   const revoked = Proxy.revocable([], {});
   revoked.revoke();
   class Custom extends Array {}
@@ -175,11 +192,13 @@ test('each value JSON would change takes the per-lead path, with the documented 
   };
   const names = Object.keys(cases);
   const leads = names.map((name) => ({ id: name, ...cases[name][0] }));
-  // Plain leads around each: they still go as JSON.
+  // Plain leads around each: they still go in the chunk. So do numbers of
+  // every kind (the module gets their bits) and an array subclass's items.
+  const sent = new Set(['NaN', 'Infinity', '-Infinity', '-0', '2^53', '2^70 as text', 'NaN in a list', 'array subclass']);
   const mixed = leads.flatMap((lead, i) => [{ id: `plain ${i}`, n: i }, lead]);
   for (const onBadValue of ['error', 'missing']) {
     const perLead = bothPaths(KINDS, mixed, { ...AS_OF, onBadValue });
-    const expected = names.map((_, i) => 2 * i + 1).filter((i) => names[(i - 1) / 2] !== 'array subclass');
+    const expected = names.map((_, i) => 2 * i + 1).filter((i) => !sent.has(names[(i - 1) / 2]));
     assert.deepEqual(perLead, expected, onBadValue);
   }
   const out = KINDS.scoreMany(leads, AS_OF);
@@ -206,7 +225,7 @@ test('leads that are not plain objects are read per lead, in place', () => {
     new Map([['id', 'map'], ['n', 'x'], ['n', 1]]), new Lead(), revoked.proxy, inherited, nullProto,
     new Proxy({ id: 'proxy', n: 4 }, {}), { id: 'plain', n: 5 }];
   const perLead = bothPaths(KINDS, leads);
-  // The null-prototype object, the proxy of a plain object and the plain object go as JSON.
+  // The null-prototype object, the proxy of a plain object and the plain object go in the chunk.
   assert.deepEqual(perLead, Array.from({ length: leads.length - 3 }, (_, i) => i).filter((i) => i !== 14));
   const out = KINDS.scoreMany(leads, AS_OF);
   assert.equal(out[10].error, undefined, 'a Map: the last value wins');
@@ -230,10 +249,10 @@ test('getters run once per lead on either path, and a throwing getter rejects th
   assert.match(fast[1], /"message": "cannot read the lead: boom"/);
 });
 
-test('a batch whose copies could run code takes the per-lead path, with the same decisions', () => {
+test('an inherited toJSON or a setter named as a declared key changes nothing and is never called', () => {
   const leads = [{ id: 'a', n: 2, t: 'x' }, { id: 'b', n: NaN }];
   const expected = KINDS.__scoreManyJsonPerLead(leads, AS_OF);
-  // An inherited toJSON: the copies are read as JS objects (no JSON text).
+  // An inherited toJSON: no JSON text is written, so nothing calls it.
   Object.prototype.toJSON = function () { throw new Error('toJSON called'); };
   try {
     assert.deepEqual(KINDS.scoreManyJson(leads, AS_OF), expected);
@@ -241,7 +260,7 @@ test('a batch whose copies could run code takes the per-lead path, with the same
   } finally {
     delete Object.prototype.toJSON;
   }
-  // A setter on Object.prototype named as a declared key: copy[key] = value would call it.
+  // A setter on Object.prototype named as a declared key: no object is written, so nothing calls it.
   let calls = 0;
   Object.defineProperty(Object.prototype, 't', { set() { calls++; }, get() { return undefined; }, configurable: true });
   try {
@@ -282,15 +301,16 @@ test('2,000 random leads of hostile and plain values: both paths agree', () => {
 
 /**
  * Scores `leads` by both paths (bothPaths) while recording each chunk the
- * fast path sends: its leads, the bytes of its JSON text, and the length
+ * fast path sends: its leads, the bytes of its arrays, and the length
  * of each piece of decisions that comes back.
  */
 function chunked(agreement, leads, options = AS_OF) {
   const chunks = [];
   const scoreBatch = Agreement.prototype.__scoreBatch;
-  Agreement.prototype.__scoreBatch = function (bytes, slots, options, lines, base) {
-    const scored = scoreBatch.call(this, bytes, slots, options, lines, base);
-    chunks.push({ base, leads: slots.length, bytes: bytes.length, pieces: scored[0].map((p) => p.length) });
+  Agreement.prototype.__scoreBatch = function (ints, nums, text, slots, options, lines, base) {
+    const scored = scoreBatch.call(this, ints, nums, text, slots, options, lines, base);
+    const bytes = ints.byteLength + nums.byteLength + text.length;
+    chunks.push({ base, leads: slots.length, bytes, pieces: scored[0].map((p) => p.length) });
     return scored;
   };
   let perLead;
@@ -313,7 +333,7 @@ function chunked(agreement, leads, options = AS_OF) {
 
 test('a batch is sent in chunks of at most 8,192 leads; decisions and indices across chunks are the per-lead ones', () => {
   const leads = Array.from({ length: 2 * 8192 + 5 }, (_, i) => (i % 1000 === 7
-    ? { id: `x${i}`, n: NaN } // read per lead, at its turn
+    ? { id: `x${i}`, n: 5n } // read per lead, at its turn
     : { id: `l${i}`, n: i % 50, t: i % 3 ? 'text' : null, l: ['a', 'b'] }));
   const { perLead, chunks } = chunked(KINDS, leads);
   assert.deepEqual(chunks.map((c) => c.leads), [8192, 8192, 5]);
@@ -322,17 +342,19 @@ test('a batch is sent in chunks of at most 8,192 leads; decisions and indices ac
   assert.equal(KINDS.__scoreManyPerLead(leads, AS_OF).length, leads.length);
 });
 
-test('a chunk ends at about 16 MiB of JSON text; a lead larger than that is read per lead', () => {
+test('a chunk ends at about 16 MiB of values; a lead larger than that is read per lead', () => {
   const MiB = 1024 * 1024;
-  // Texts of 1 MiB (a bound of 6 MiB of JSON each, escapes counted), and
-  // one whose bound is over 16 MiB.
+  // Two texts of 1 MiB a lead (a bound of 6 MiB: 3 bytes a UTF-16 unit),
+  // and one lead whose bound is over 16 MiB.
   const leads = [];
   for (let i = 0; i < 24; i++) leads.push({ id: `${i}-${'i'.repeat(MiB)}`, t: String.fromCharCode(97 + i).repeat(MiB), n: i });
-  leads.splice(9, 0, { id: 'huge', t: '\u0001'.repeat(3 * MiB) });
+  leads.splice(9, 0, { id: 'huge', t: '\u0001'.repeat(6 * MiB) });
   const { perLead, chunks } = chunked(KINDS, leads);
   assert.deepEqual(perLead, [9], 'the lead over the bound is read per lead');
   assert.ok(chunks.length >= 8, `${chunks.length} chunks`);
-  for (const c of chunks) assert.ok(c.bytes <= 16 * MiB + 13 * MiB, `a chunk of ${c.bytes} bytes`);
+  for (const c of chunks) assert.ok(c.bytes <= 3 * (16 * MiB + 6 * MiB), `a chunk of ${c.bytes} bytes`);
+  // Three leads fill a chunk (the one read per lead adds its decision only).
+  assert.ok(chunks.every((c) => c.leads <= 3 + (c.base <= 9 && 9 < c.base + c.leads)), 'three leads fill a chunk');
 });
 
 test('decisions come back in pieces of at most 16 MiB (about 1 MiB each here), on both paths', () => {

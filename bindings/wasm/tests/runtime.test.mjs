@@ -123,3 +123,42 @@ test('scoreMany of the web build and the runtime: decisions parsed a piece (8,19
     full.free();
   }
 });
+
+test('the batch fast path of the web build and the runtime gives the per-lead decisions on hostile and plain leads', async () => {
+  // src/fast.js and src/batch.rs are in every build; tests/fastpath.test.mjs
+  // holds them to the per-lead path in the node build, this in the others.
+  const web = await loadWeb('web');
+  const text = 'agreement "kinds"\nfields { key : text id from "id"\n n : number\n t : text\n b : bool\n d : date\n l : list }\n'
+    + 'score s { +(n) "n" when n is present\n +1 "t" when t is present\n +1 "b" when b\n +(count(l)) "l"\n +1 "d" when d is present }\n'
+    + 'route { nurture otherwise }\n';
+  const full = leadgate.compile(text);
+  const builds = [['web', web.compile(text)], ['runtime', runtime.loadCompiled(full.toCompiled())]];
+  const pool = [null, undefined, 0, -0, 1, 2.5, NaN, Infinity, 2 ** 60, 7n, '', ' 3 ', 'yes', 'a\ud800', '\ufffd',
+    'x; y', '2026-01-01', true, false, [], ['a', 1], [['n']], [NaN], {}, new Date(0), new Map(), Symbol('q'),
+    () => 0, Object('s'), 'Ünïcode 😀', 'ü', '€', '𝄞 clef'];
+  let seed = 11;
+  const pick = (n) => {
+    seed = (seed * 48271) % 2147483647;
+    return seed % n;
+  };
+  const leads = [];
+  for (let i = 0; i < 2000; i++) {
+    const lead = {};
+    for (const k of ['id', 'key', 'n', 't', 'b', 'd', 'l', 'other']) if (pick(3)) lead[k] = pool[pick(pool.length)];
+    leads.push(pick(20) ? lead : pool[pick(pool.length)]);
+  }
+  try {
+    for (const [name, a] of builds) {
+      for (const onBadValue of ['error', 'missing']) {
+        const options = { asOf: '2026-11-23', onBadValue };
+        const fast = a.scoreManyJson(leads, options);
+        assert.deepEqual(fast, a.__scoreManyJsonPerLead(leads, options), name);
+        assert.deepEqual(fast, full.__scoreManyJsonPerLead(leads, options), name);
+        assert.deepEqual(a.scoreMany(leads, options), a.__scoreManyPerLead(leads, options), name);
+      }
+    }
+  } finally {
+    for (const [, a] of builds) a.free();
+    full.free();
+  }
+});

@@ -94,9 +94,12 @@ function leadgateDeclared(agreement) {
     return keys;
 }
 
-/** A chunk's values, as they are read: src/batch.rs's `Stream`. */
-function leadgateChunk() {
-    return { ints: new Uint32Array(4096), n: 0, nums: new Float64Array(1024), k: 0, texts: [], t: 0 };
+/**
+ * A chunk's values, as they are read: src/batch.rs's `Stream`, sized for
+ * `leads` leads of a dozen values (it grows when they have more).
+ */
+function leadgateChunk(leads) {
+    return { ints: new Uint32Array(32 * leads + 16), n: 0, nums: new Float64Array(8 * leads + 16), k: 0, texts: [], t: 0 };
 }
 
 /** `a` (a typed array of type `Type`) in one twice its length. */
@@ -149,6 +152,18 @@ function leadgateScalar(c, v, head) {
 }
 
 /**
+ * Takes back what was written of lead `index` into chunk `c` (it had `n`
+ * ints, `k` numbers and `t` texts before) and scores it from `pairs` by
+ * the per-lead reader.
+ */
+function leadgateBack(agreement, c, n, k, t, pairs, index, opts) {
+    c.n = n;
+    c.k = k;
+    c.t = t;
+    return agreement.__scoreOne(pairs, index, opts);
+}
+
+/**
  * Reads lead `index` into chunk `c`: returns 0 when its values are written
  * there, or, for a lead they cannot carry, what __scoreOne gives for it
  * ([text, kind]), with whatever was written of it taken back.
@@ -159,12 +174,6 @@ function leadgateRead(agreement, keys, c, lead, index, opts) {
     const pairs = leadgateLead(lead, shape);
     if (typeof pairs === 'string') return agreement.__scoreOne(pairs, index, opts);
     const n = c.n, k = c.k, t = c.t;
-    const perLead = () => {
-        c.n = n;
-        c.k = k;
-        c.t = t;
-        return agreement.__scoreOne(pairs, index, opts);
-    };
     let bytes = 4;
     for (let j = 0; j < pairs.length; j++) {
         const key = pairs[j][0];
@@ -177,20 +186,20 @@ function leadgateRead(agreement, keys, c, lead, index, opts) {
             bytes += b;
             continue;
         }
-        if (typeof value !== 'object') return perLead();
+        if (typeof value !== 'object') return leadgateBack(agreement, c, n, k, t, pairs, index, opts);
         let array;
         try {
             array = Array.isArray(value);
         } catch (_) {
-            return perLead();
+            return leadgateBack(agreement, c, n, k, t, pairs, index, opts);
         }
-        if (!array) return perLead();
+        if (!array) return leadgateBack(agreement, c, n, k, t, pairs, index, opts);
         let items;
         try {
             items = Array.from(value);
         } catch (_) {
             pairs[j] = [key, LEADGATE_UNREADABLE_ARRAY];
-            return perLead();
+            return leadgateBack(agreement, c, n, k, t, pairs, index, opts);
         }
         pairs[j] = [key, items];
         leadgateInt(c, head + LEADGATE_LIST);
@@ -198,12 +207,12 @@ function leadgateRead(agreement, keys, c, lead, index, opts) {
         bytes += 8;
         for (let i = 0; i < items.length; i++) {
             const b = leadgateScalar(c, items[i], 0);
-            if (b < 0) return perLead();
+            if (b < 0) return leadgateBack(agreement, c, n, k, t, pairs, index, opts);
             bytes += b;
         }
     }
     // Too large for a chunk of its own: read per lead, from the pairs.
-    if (bytes > LEADGATE_CHUNK_BYTES) return perLead();
+    if (bytes > LEADGATE_CHUNK_BYTES) return leadgateBack(agreement, c, n, k, t, pairs, index, opts);
     leadgateInt(c, LEADGATE_END);
     c.bytes += bytes;
     return 0;
@@ -225,7 +234,7 @@ function leadgateBatch(perLead, lines) {
         let out = [];
         for (let start = 0; start < n;) {
             const slots = [];
-            const c = leadgateChunk();
+            const c = leadgateChunk(n - start < LEADGATE_CHUNK_LEADS ? n - start : LEADGATE_CHUNK_LEADS);
             // Held in JS until the chunk is scored: the values' bound, and
             // the texts of decisions already made (3 bytes a unit).
             c.bytes = 0;

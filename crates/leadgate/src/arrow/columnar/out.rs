@@ -63,8 +63,12 @@ fn choose(choices: &[Option<&str>], picks: &[u32]) -> Result<StringArray, ArrowE
     let mut at = 0;
     for c in picks {
         let n = len(c);
-        match (padded.get(*c as usize), bytes.get_mut(at..at + PAD)) {
-            (Some(Some(p)), Some(to)) => to.copy_from_slice(p),
+        let to = bytes
+            .get_mut(at..at + PAD)
+            .and_then(|s| <&mut [u8; PAD]>::try_from(s).ok());
+        match (padded.get(*c as usize), to) {
+            // A copy of a size known here: no call to memcpy.
+            (Some(Some(p)), Some(to)) => *to = *p,
             _ => {
                 if let (Some(to), Some(from)) = (bytes.get_mut(at..at + n), choice(c)) {
                     to.copy_from_slice(from.as_bytes());

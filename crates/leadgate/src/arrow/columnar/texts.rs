@@ -24,14 +24,29 @@ const EMPTY: Entry = Entry {
     code: u32::MAX,
 };
 
+/// The bytes of `s` (at most eight) as a little-endian word, zero-padded:
+/// from two loads that overlap (four bytes from each end, or single bytes
+/// of a text under four), with no copy of a length known only at run time.
+#[inline]
+fn word(s: &[u8]) -> u64 {
+    let n = s.len();
+    match (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+        (Some(lo), Some(hi)) => {
+            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << ((n - 4) * 8)
+        }
+        _ => {
+            let byte = |i: usize| u64::from(s.get(i).copied().unwrap_or(0)) << (i * 8);
+            match n {
+                0 => 0,
+                _ => byte(0) | byte(n / 2) | byte(n - 1),
+            }
+        }
+    }
+}
+
 /// The first and last eight bytes of `b` (zero-padded when shorter).
 #[inline]
 fn ends(b: &[u8]) -> (u64, u64) {
-    let word = |s: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..s.len()].copy_from_slice(s);
-        u64::from_le_bytes(w)
-    };
     match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
         (Some(h), Some(t)) => (u64::from_le_bytes(*h), u64::from_le_bytes(*t)),
         _ => (word(b), 0),
@@ -177,6 +192,17 @@ impl<'a> Distinct<'a> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The two overlapping loads give the zero-padded little-endian
+        /// word of every text of up to eight bytes.
+        #[test]
+        fn word_is_the_padded_bytes(b in proptest::collection::vec(any::<u8>(), 0..=8)) {
+            let mut w = [0u8; 8];
+            w[..b.len()].copy_from_slice(&b);
+            prop_assert_eq!(word(&b), u64::from_le_bytes(w));
+        }
+    }
 
     /// Many long texts with the same length and the same first and last
     /// eight bytes: each its own code, each compared in full about once

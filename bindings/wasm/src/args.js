@@ -277,6 +277,14 @@ function leadgateFind(read, key) {
  * (src/fast.js): the module reads it, in turn, as "an unreadable array".
  */
 const LEADGATE_UNREADABLE_ARRAY = new Proxy([], { get() { throw new Error('unreadable'); } });
+// The copies of lists src/fast.js made (Array.from) before it handed a lead
+// to the per-lead reader: read as they are, not iterated again.
+const leadgateCopies = new WeakSet();
+const leadgateCopiesHas = Function.prototype.call.bind(WeakSet.prototype.has);
+const leadgateCopiesAdd = Function.prototype.call.bind(WeakSet.prototype.add);
+function leadgateCopied(items) {
+    leadgateCopiesAdd(leadgateCopies, items);
+}
 
 /**
  * A lead's value that is an object (`nested`: an item of a list), for the
@@ -291,6 +299,7 @@ function leadgateObject(v, nested) {
     }
     if (array) {
         if (nested) return 'an array';
+        if (leadgateCopiesHas(leadgateCopies, v)) return v;
         try {
             return Array.from(v);
         } catch (_) {

@@ -92,13 +92,23 @@ impl<'a> Stream<'a> {
 
 #[wasm_bindgen]
 impl Agreement {
-    /// Internal, for `src/fast.js`: the input keys of the fields, in
-    /// declaration order, then the names of fields that read another key
-    /// (a lead keyed so is noted, as by the per-lead reader); the walk
-    /// sends each value by its key's place here.
+    /// Internal, for `src/fast.js`: `[keys, names]`: the input keys of the
+    /// fields, in declaration order (the walk sends each value by its key's
+    /// place here), and the names of fields that read another key (a lead
+    /// keyed so is read per lead, at its turn: the per-lead reader notes
+    /// it, and warns then).
     #[wasm_bindgen(js_name = __keys, skip_typescript)]
     pub fn keys(&self) -> Array {
-        self.key_list().into_iter().map(JsValue::from_str).collect()
+        let fields = self.core().fields();
+        let keys: std::collections::HashSet<&str> = fields.iter().map(|f| f.key()).collect();
+        let names = (fields.iter().map(|f| f.name())).filter(|n| !keys.contains(n));
+        Array::of2(
+            &fields
+                .iter()
+                .map(|f| JsValue::from_str(f.key()))
+                .collect::<Array>(),
+            &names.map(JsValue::from_str).collect::<Array>(),
+        )
     }
 
     /// Internal, for `src/fast.js`: scores a lead the JS walk did not
@@ -116,10 +126,10 @@ impl Agreement {
     /// Internal, for `src/fast.js`: scores a chunk of a batch (its first
     /// lead is lead `base`). `ints`, `nums` and `text` (UTF-8): the values
     /// of the leads the walk sent ([`Stream`]); in `slots`, for each lead
-    /// of the chunk, 0 for such a lead or what `__scoreOne` gave. Returns
-    /// `[texts, kinds]`: the decisions in bounded pieces (the core's
-    /// `DecisionPieces`), and per piece its rejected leads' [position,
-    /// kind, …].
+    /// of the chunk, 0 for such a lead or what `__scoreOne` gave. The
+    /// decisions are appended to `out` (the batch's decisions so far) in
+    /// bounded pieces (the core's `DecisionPieces`), each parsed once by
+    /// `leadgateAppend`, as the per-lead path's (`output`); returns `out`.
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = __scoreBatch, skip_typescript)]
     pub fn score_batch(
@@ -131,11 +141,14 @@ impl Agreement {
         options: Array,
         lines: bool,
         base: u32,
-    ) -> Array {
+        out: JsValue,
+    ) -> JsValue {
         let opts = score_options(&options);
         let probe = self.core().lead_builder(opts.bad_values());
-        let keys = self.key_list();
-        let at: Vec<Option<u32>> = keys.iter().map(|k| probe.slot(k)).collect();
+        // Per chunk, linear in the fields (as each lead's builder is).
+        let at: Vec<Option<u32>> = (self.core().fields().iter())
+            .map(|f| probe.slot(f.key()))
+            .collect();
         let mut stream = Stream {
             ints: ints.iter(),
             nums: nums.iter(),
@@ -143,13 +156,12 @@ impl Agreement {
         };
         let n = slots.length();
         let mut pieces = DecisionPieces::new(n, lines, base);
-        let (texts, kinds) = (Array::new(), Array::new());
-        let hand = |text: &str, rejected: &[(u32, String)]| {
-            texts.push(&text.into());
+        let mut out = out;
+        let mut hand = |text: &str, rejected: &[(u32, String)]| {
             let flat = rejected
                 .iter()
                 .flat_map(|(at, kind)| [JsValue::from(*at), JsValue::from_str(kind)]);
-            kinds.push(&flat.collect::<Array>());
+            out = crate::js::append(&out, text, &flat.collect::<Array>(), lines);
         };
         for i in 0..n {
             let index = base.saturating_add(i) as usize;
@@ -158,39 +170,24 @@ impl Agreement {
                 let text = done.get(0).as_string().unwrap_or_default();
                 pieces.push(done.get(1).as_string().as_deref(), |t| t.push_str(&text));
             } else {
-                let lead = self.bind_sent(&mut stream, &keys, &at, opts.bad_values());
+                let lead = self.bind_sent(&mut stream, &at, opts.bad_values());
                 let d = self.core().decide(index, &lead, &opts);
                 pieces.push(d.error().map(|e| e.kind().as_str()), |t| d.write_json(t));
             }
             if pieces.full() {
-                pieces.end(hand);
+                pieces.end(&mut hand);
             }
         }
-        pieces.end(hand);
-        Array::of2(&texts, &kinds)
+        pieces.end(&mut hand);
+        out
     }
 }
 
 impl Agreement {
-    /// What [`keys`](Agreement::keys) gives.
-    fn key_list(&self) -> Vec<&str> {
-        let fields = self.core().fields();
-        let keys = fields.iter().map(|f| f.key());
-        let names =
-            (fields.iter().map(|f| f.name())).filter(|n| !fields.iter().any(|f| f.key() == *n));
-        keys.chain(names).collect()
-    }
-
     /// Binds the next lead of `stream`: each value into the field its key
-    /// (`keys`, whose slots are `at`) is read into, as the per-lead reader
-    /// does (a key no field reads is noted, for the misnamed-key warning).
-    fn bind_sent(
-        &self,
-        stream: &mut Stream<'_>,
-        keys: &[&str],
-        at: &[Option<u32>],
-        on_bad: OnBadValue,
-    ) -> Lead {
+    /// (the fields' input keys, whose slots are `at`) is read into, as the
+    /// per-lead reader does. (A lead keyed by a field's name is not sent.)
+    fn bind_sent(&self, stream: &mut Stream<'_>, at: &[Option<u32>], on_bad: OnBadValue) -> Lead {
         let mut b = self.core().lead_builder(on_bad);
         let read = (|| loop {
             let head = stream.int()?;
@@ -199,10 +196,7 @@ impl Agreement {
                 return Some(());
             }
             let value = stream.value(tag, false)?;
-            match at.get(key)? {
-                Some(slot) => b.set(*slot, value),
-                None => b.unknown_key(keys.get(key)?),
-            }
+            b.set((*at.get(key)?)?, value);
         })();
         if read.is_none() {
             b.reject(
@@ -210,8 +204,6 @@ impl Agreement {
                 "internal error in leadgate: the batch reader lost its place (this is a bug in leadgate; please report it)",
             );
         }
-        let lead = b.finish();
-        self.warn_misnamed(&lead);
-        lead
+        b.finish()
     }
 }

@@ -44,7 +44,9 @@ function leadgateFree() {
 
 // kind: 'free', 'method' (of an agreement), or 'function'. `takesAgreement`:
 // the first argument must be a live agreement too (diff's and symbolicDiff's proposed one).
-function leadgateGuard(f, kind, takesAgreement) {
+// `walk` 'walk': a method src/fast.js calls during its walk, which an agreement
+// the caller's code freed during that walk still takes, as the module does.
+function leadgateGuard(f, kind, takesAgreement, walk) {
     return function (...args) {
         if (leadgateStopped !== null) {
             if (kind === 'free') return undefined;
@@ -55,8 +57,11 @@ function leadgateGuard(f, kind, takesAgreement) {
             if (!leadgateLive.has(this)) return undefined;
             leadgateLive.delete(this);
             leadgateFreed.add(this);
+            // In a walk of src/fast.js: when it ends (it frees it then).
+            if (leadgateWalks(leadgateWalking, this)) return undefined;
             call = leadgateFree;
-        } else if (kind === 'method' && !leadgateLive.has(this)) {
+        } else if (kind === 'method' && !leadgateLive.has(this)
+            && !(walk === 'walk' && leadgateWalks(leadgateWalking, this))) {
             throw leadgateNotLive(this);
         }
         if (takesAgreement && !leadgateLive.has(args[0])) {
@@ -77,7 +82,8 @@ for (const key of Reflect.ownKeys(Agreement.prototype)) {
     if (key === 'constructor' || key === '__destroy_into_raw') continue;
     const d = Object.getOwnPropertyDescriptor(Agreement.prototype, key);
     const kind = key === 'free' || key === Symbol.dispose ? 'free' : 'method';
-    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, kind, key === 'diff' || key === 'symbolicDiff');
+    const walk = key === '__scoreOne' || key === '__scoreBatch' || key === '__scoreManyRead' ? 'walk' : '';
+    if (typeof d.value === 'function') d.value = leadgateGuard(d.value, kind, key === 'diff' || key === 'symbolicDiff', walk);
     if (typeof d.get === 'function') d.get = leadgateGuard(d.get, 'method');
     Object.defineProperty(Agreement.prototype, key, d);
 }

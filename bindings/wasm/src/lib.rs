@@ -185,13 +185,25 @@ impl Agreement {
         many: bool,
         lines: bool,
     ) -> JsResult {
-        let (opts, _extra) = read_options(options, SCORE_OPTIONS)?;
+        let (opts, extra) = read_options(options, SCORE_OPTIONS)?;
+        self.scored_read(leads, opts, &extra, many, lines)
+    }
+
+    /// `scored`, its options read already (`extra`: the call's own).
+    fn scored_read(
+        &self,
+        leads: &JsValue,
+        opts: ScoreOptions,
+        _extra: &Array,
+        many: bool,
+        lines: bool,
+    ) -> JsResult {
         let leads = match many {
             true => js::array(leads, "scoreMany", "an array of leads")?,
             false => Array::of1(leads),
         };
         #[cfg(feature = "rosters")]
-        if let Some(mut a) = roster::Assign::new(self, &_extra)? {
+        if let Some(mut a) = roster::Assign::new(self, _extra)? {
             let read = |(i, lead)| a.decide(self, i, &read_lead(&lead), &opts);
             let mut ds: Vec<_> = leads.iter().enumerate().map(read).collect();
             a.settle(&mut ds);
@@ -311,6 +323,15 @@ impl Agreement {
     #[wasm_bindgen(js_name = scoreManyJson, unchecked_return_type = "string[]")]
     pub fn score_many_json(&self, leads: Leads, options: Option<Options>) -> JsResult {
         self.scored(&leads, options.as_deref(), true, true)
+    }
+
+    /// Internal, for `src/fast.js`: `scoreMany` (`lines`: `scoreManyJson`)
+    /// with a roster, on the per-lead path, from the options the fast path
+    /// has read already (`leadgateOptions`), so that they are read once.
+    #[cfg(feature = "rosters")]
+    #[wasm_bindgen(js_name = __scoreManyRead, skip_typescript)]
+    pub fn score_many_read(&self, leads: JsValue, read: Array, lines: bool) -> JsResult {
+        self.scored_read(&leads, js::score_options(&read), &read, true, lines)
     }
 
     /// The declared fields, in declaration order: what a form must collect.

@@ -74,13 +74,16 @@ wasm_build --profile wasm-node "${PROFILE[@]}" --features "$NODE_FEATURES"
 echo "== wasm: cargo build (wasm32-unknown-unknown, runtime: profile wasm-runtime, opt-level $WEB_OPT_LEVEL, features runtime)"
 profile wasm-runtime "$WEB_OPT_LEVEL"
 wasm_build --profile wasm-runtime "${PROFILE[@]}" --features runtime
-RUNTIME_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-runtime/leadgate_wasm.wasm"
-WEB_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
-NODE_BUILD="$ROOT/target/wasm32-unknown-unknown/wasm-node/leadgate_wasm.wasm"
+# Where cargo wrote them (CARGO_TARGET_DIR, relative to the root, or target/).
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+RUNTIME_BUILD="$TARGET_DIR/wasm32-unknown-unknown/wasm-runtime/leadgate_wasm.wasm"
+WEB_BUILD="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
+NODE_BUILD="$TARGET_DIR/wasm32-unknown-unknown/wasm-node/leadgate_wasm.wasm"
 
 # test.sh installs it (project-local, target/tools) and sets WASM_BINDGEN.
 WASM_BINDGEN="${WASM_BINDGEN:-wasm-bindgen}"
-command -v "$WASM_BINDGEN" >/dev/null || WASM_BINDGEN="$ROOT/target/tools/bin/wasm-bindgen"
+command -v "$WASM_BINDGEN" >/dev/null || WASM_BINDGEN="$TARGET_DIR/tools/bin/wasm-bindgen"
 WASM_OPT="$HERE/node_modules/.bin/wasm-opt"
 [ -x "$WASM_OPT" ] || { echo "wasm-opt from npm binaryen is missing: run 'npm ci' in bindings/wasm" >&2; exit 1; }
 

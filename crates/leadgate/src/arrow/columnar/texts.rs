@@ -32,7 +32,10 @@ fn word(s: &[u8]) -> u64 {
     let n = s.len();
     match (s.first_chunk::<4>(), s.last_chunk::<4>()) {
         (Some(lo), Some(hi)) => {
-            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << ((n - 4) * 8)
+            // (`& 63`: a shift in range whatever the length; up to eight
+            // bytes, the shift is the second load's place.)
+            u64::from(u32::from_le_bytes(*lo))
+                | u64::from(u32::from_le_bytes(*hi)) << (((n - 4) * 8) & 63)
         }
         _ => {
             let byte = |i: usize| u64::from(s.get(i).copied().unwrap_or(0)) << (i * 8);

@@ -158,10 +158,7 @@ impl Agreement {
         let mut pieces = DecisionPieces::new(n, lines, base);
         let mut out = out;
         let mut hand = |text: &str, rejected: &[(u32, String)]| {
-            let flat = rejected
-                .iter()
-                .flat_map(|(at, kind)| [JsValue::from(*at), JsValue::from_str(kind)]);
-            out = crate::js::append(&out, text, &flat.collect::<Array>(), lines);
+            out = crate::js::append_piece(&out, text, rejected, lines);
         };
         for i in 0..n {
             let index = base.saturating_add(i) as usize;

@@ -116,6 +116,21 @@ pub(crate) fn score_options(read: &Array) -> ScoreOptions {
         .explain(read.get(2).is_truthy())
 }
 
+/// `out` (the decisions so far) with a piece of the core's
+/// `DecisionPieces` appended by `leadgateAppend`: its `text` parsed once
+/// (or split into lines), the kinds of its `rejected` decisions set.
+pub(crate) fn append_piece(
+    out: &JsValue,
+    text: &str,
+    rejected: &[(u32, String)],
+    lines: bool,
+) -> JsValue {
+    let kinds = (rejected.iter())
+        .flat_map(|(at, kind)| [JsValue::from(*at), JsValue::from_str(kind)])
+        .collect::<Array>();
+    append(out, text, &kinds, lines)
+}
+
 pub(crate) fn error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }

@@ -247,10 +247,7 @@ fn output(decisions: impl Iterator<Item = Decision>, many: bool, lines: bool) ->
     let mut pieces = leadgate::DecisionPieces::new(low.try_into().unwrap_or(u32::MAX), lines, 0);
     let mut out: JsValue = Array::new().into();
     let mut hand = |text: &str, rejected: &[(u32, String)]| {
-        let flat = rejected
-            .iter()
-            .flat_map(|(at, kind)| [JsValue::from(*at), JsValue::from_str(kind)]);
-        out = js::append(&out, text, &flat.collect::<Array>(), lines);
+        out = crate::js::append_piece(&out, text, rejected, lines);
     };
     for d in decisions {
         pieces.push(d.error().map(|e| e.kind().as_str()), |t| d.write_json(t));
